@@ -1,0 +1,2 @@
+//! mls-codec: work in progress.
+#![forbid(unsafe_code)]

@@ -1,0 +1,2 @@
+//! mls-crypto-rustcrypto: work in progress.
+#![forbid(unsafe_code)]

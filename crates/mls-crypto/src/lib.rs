@@ -1,0 +1,36 @@
+//! Cipher suites, the crypto provider traits and the labeled operations of MLS.
+//!
+//! RFC 9420 sections covered:
+//! - §5.1 cipher suites: the registry of the seven suites in [`suite`], with
+//!   their sizes and algorithms, and GREASE values recognised (§13.5);
+//! - §5.1.1-§5.1.3 the primitives a suite provides, as the
+//!   [`CipherSuiteProvider`] trait (hash, MAC, KDF, AEAD, HPKE, KEM key
+//!   derivation, signatures, randomness);
+//! - §5.1.2, §5.1.3, §5.2, §8 the labeled operations built on them in
+//!   [`labeled`]: `ExpandWithLabel`, `DeriveSecret`, `DeriveTreeSecret`,
+//!   `SignWithLabel`/`VerifyWithLabel`, `EncryptWithLabel`/`DecryptWithLabel`,
+//!   `RefHash`, `MakeKeyPackageRef`, `MakeProposalRef`;
+//! - secret handling in [`secret`]: a [`Secret`] zeroizes on drop, never prints
+//!   its bytes, and compares in constant time.
+//!
+//! This crate defines what a provider must do; `mls-crypto-rustcrypto`
+//! implements it.
+
+#![forbid(unsafe_code)]
+
+mod error;
+pub mod labeled;
+mod provider;
+pub mod secret;
+pub mod suite;
+
+pub use error::CryptoError;
+pub use provider::{
+    CipherSuiteProvider, CryptoProvider, HpkeCiphertext, HpkeKeyPair, HpkePrivateKey,
+    SignatureKeyPair, SignaturePrivateKey,
+};
+pub use secret::Secret;
+pub use suite::{Aead, CipherSuite, HashAlgorithm, Kem, SignatureScheme};
+
+/// Result type of this crate.
+pub type Result<T> = std::result::Result<T, CryptoError>;

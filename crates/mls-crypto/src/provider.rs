@@ -1,0 +1,181 @@
+//! The provider traits: what a cipher suite must be able to do (RFC 9420 §5.1).
+//!
+//! A [`CryptoProvider`] hands out one [`CipherSuiteProvider`] per suite it
+//! implements. Every method of a suite provider works with that suite's
+//! algorithms only, so callers never pass an algorithm choice around.
+
+use std::sync::Arc;
+
+use zeroize::Zeroizing;
+
+use crate::{CipherSuite, Result, Secret};
+
+/// An HPKE private key in the RFC 9180 `SerializePrivateKey` form
+/// (X25519/X448: raw 32/56 bytes; P-256/P-384/P-521: big-endian scalar of
+/// 32/48/66 bytes). Zeroized on drop, redacted in `Debug`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HpkePrivateKey(pub Secret);
+
+impl HpkePrivateKey {
+    /// The serialized key bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        self.0.as_bytes()
+    }
+}
+
+impl From<Vec<u8>> for HpkePrivateKey {
+    fn from(v: Vec<u8>) -> Self {
+        HpkePrivateKey(Secret::new(v))
+    }
+}
+
+/// A signature private key: the RFC 8032 secret for EdDSA (32 or 57 bytes),
+/// the big-endian scalar for ECDSA (32/48/66 bytes). Zeroized on drop.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignaturePrivateKey(pub Secret);
+
+impl SignaturePrivateKey {
+    /// The serialized key bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        self.0.as_bytes()
+    }
+}
+
+impl From<Vec<u8>> for SignaturePrivateKey {
+    fn from(v: Vec<u8>) -> Self {
+        SignaturePrivateKey(Secret::new(v))
+    }
+}
+
+/// An HPKE key pair; the public key is the RFC 9180 `SerializePublicKey` form.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HpkeKeyPair {
+    /// The private key.
+    pub private_key: HpkePrivateKey,
+    /// The serialized public key (uncompressed point for NIST curves).
+    pub public_key: Vec<u8>,
+}
+
+/// A signature key pair; the public key is in the form MLS puts on the wire
+/// (raw EdDSA key, uncompressed SEC1 point for ECDSA).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignatureKeyPair {
+    /// The private key.
+    pub private_key: SignaturePrivateKey,
+    /// The serialized public key.
+    pub public_key: Vec<u8>,
+}
+
+/// The output of HPKE SealBase: the encapsulated key and the AEAD ciphertext
+/// (the two fields of `HPKECiphertext`, RFC 9420 §5.1.3).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HpkeCiphertext {
+    /// The KEM encapsulation (`enc`).
+    pub kem_output: Vec<u8>,
+    /// The AEAD ciphertext with tag.
+    pub ciphertext: Vec<u8>,
+}
+
+/// The primitives of one cipher suite (RFC 9420 §5.1).
+///
+/// Implementations must validate every key and signature decoded from the
+/// wire and fail with a typed [`crate::CryptoError`], never panic.
+pub trait CipherSuiteProvider: Send + Sync {
+    /// The suite these primitives belong to.
+    fn cipher_suite(&self) -> CipherSuite;
+
+    /// `Hash(data)` with the suite hash; output is Nh bytes.
+    fn hash(&self, data: &[u8]) -> Vec<u8>;
+
+    /// `MAC(key, data)`: HMAC with the suite hash; output is Nh bytes.
+    fn mac(&self, key: &[u8], data: &[u8]) -> Vec<u8>;
+
+    /// `KDF.Extract(salt, ikm)`: HKDF-Extract; output is Nh bytes.
+    fn kdf_extract(&self, salt: &[u8], ikm: &[u8]) -> Secret;
+
+    /// `KDF.Expand(prk, info, len)`: HKDF-Expand. Fails with
+    /// `KdfOutputTooLong` when `len > 255 * Nh` and `InvalidLength` when the
+    /// PRK is shorter than Nh.
+    fn kdf_expand(&self, prk: &[u8], info: &[u8], len: usize) -> Result<Secret>;
+
+    /// AEAD encryption with an Nk-byte key and Nn-byte nonce; output is the
+    /// ciphertext followed by the tag. Wrong key or nonce length is `InvalidLength`.
+    fn aead_seal(&self, key: &[u8], nonce: &[u8], aad: &[u8], plaintext: &[u8]) -> Result<Vec<u8>>;
+
+    /// AEAD decryption; `AeadOpenFailed` when the tag does not verify.
+    fn aead_open(
+        &self,
+        key: &[u8],
+        nonce: &[u8],
+        aad: &[u8],
+        ciphertext: &[u8],
+    ) -> Result<Zeroizing<Vec<u8>>>;
+
+    /// HPKE SealBase (RFC 9180 §6.1) to `public_key`, with the suite's KEM,
+    /// KDF and AEAD. An invalid public key is `InvalidHpkePublicKey`.
+    fn hpke_seal(
+        &self,
+        public_key: &[u8],
+        info: &[u8],
+        aad: &[u8],
+        plaintext: &[u8],
+    ) -> Result<HpkeCiphertext>;
+
+    /// HPKE OpenBase; `HpkeOpenFailed` when decapsulation or the AEAD fails.
+    fn hpke_open(
+        &self,
+        private_key: &HpkePrivateKey,
+        kem_output: &[u8],
+        info: &[u8],
+        aad: &[u8],
+        ciphertext: &[u8],
+    ) -> Result<Zeroizing<Vec<u8>>>;
+
+    /// A fresh HPKE key pair from the provider's randomness.
+    fn hpke_generate_key_pair(&self) -> Result<HpkeKeyPair>;
+
+    /// RFC 9180 `DeriveKeyPair(ikm)`: deterministic key pair from a secret
+    /// (used for tree node keys and the external key, RFC 9420 §7.4, §8.3).
+    fn hpke_derive_key_pair(&self, ikm: &[u8]) -> Result<HpkeKeyPair>;
+
+    /// The public key belonging to an HPKE private key.
+    fn hpke_public_key(&self, private_key: &HpkePrivateKey) -> Result<Vec<u8>>;
+
+    /// Check that bytes decode as a public key of the suite's KEM.
+    fn hpke_validate_public_key(&self, public_key: &[u8]) -> Result<()>;
+
+    /// A fresh signature key pair from the provider's randomness.
+    fn signature_generate_key_pair(&self) -> Result<SignatureKeyPair>;
+
+    /// The public key belonging to a signature private key.
+    fn signature_public_key(&self, private_key: &SignaturePrivateKey) -> Result<Vec<u8>>;
+
+    /// Check that bytes decode as a public key of the suite's signature scheme.
+    fn signature_validate_public_key(&self, public_key: &[u8]) -> Result<()>;
+
+    /// Sign a message (ECDSA signatures are DER encoded, RFC 9420 §5.1.2).
+    fn sign(&self, private_key: &SignaturePrivateKey, message: &[u8]) -> Result<Vec<u8>>;
+
+    /// Verify a signature; `MalformedSignature` when it does not parse,
+    /// `InvalidSignature` when it does not verify.
+    fn verify(&self, public_key: &[u8], message: &[u8], signature: &[u8]) -> Result<()>;
+
+    /// Fill `out` with bytes from the provider's randomness source.
+    fn random_fill(&self, out: &mut [u8]) -> Result<()>;
+
+    /// `len` fresh random bytes.
+    fn random_bytes(&self, len: usize) -> Result<Vec<u8>> {
+        let mut out = vec![0; len];
+        self.random_fill(&mut out)?;
+        Ok(out)
+    }
+}
+
+/// A source of crypto providers, one per supported suite.
+pub trait CryptoProvider: Send + Sync {
+    /// The suites this provider implements.
+    fn supported_cipher_suites(&self) -> Vec<CipherSuite>;
+
+    /// The primitives of one suite, or `None` when it is not implemented.
+    fn cipher_suite_provider(&self, suite: CipherSuite) -> Option<Arc<dyn CipherSuiteProvider>>;
+}

@@ -1,0 +1,2 @@
+//! mls-keyschedule: work in progress.
+#![forbid(unsafe_code)]

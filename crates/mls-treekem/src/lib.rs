@@ -1,0 +1,2 @@
+//! mls-treekem: work in progress.
+#![forbid(unsafe_code)]

@@ -1,0 +1,2 @@
+//! mls-treemath: work in progress.
+#![forbid(unsafe_code)]

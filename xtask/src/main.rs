@@ -1,0 +1,3 @@
+//! Developer tasks for the MLS workspace.
+
+fn main() {}
