@@ -131,6 +131,28 @@ pub trait CipherSuiteProvider: Send + Sync {
         ciphertext: &[u8],
     ) -> Result<Zeroizing<Vec<u8>>>;
 
+    /// HPKE SetupBaseS followed by `Export(exporter_context, len)` (RFC 9180
+    /// §5.3): returns the encapsulated key and the exported secret. MLS uses
+    /// it for external init (RFC 9420 §8.3) with an empty `info`.
+    fn hpke_export_sender(
+        &self,
+        public_key: &[u8],
+        info: &[u8],
+        exporter_context: &[u8],
+        len: usize,
+    ) -> Result<(Vec<u8>, Secret)>;
+
+    /// HPKE SetupBaseR followed by `Export(exporter_context, len)`; the
+    /// receiver's side of [`CipherSuiteProvider::hpke_export_sender`].
+    fn hpke_export_receiver(
+        &self,
+        private_key: &HpkePrivateKey,
+        kem_output: &[u8],
+        info: &[u8],
+        exporter_context: &[u8],
+        len: usize,
+    ) -> Result<Secret>;
+
     /// A fresh HPKE key pair from the provider's randomness.
     fn hpke_generate_key_pair(&self) -> Result<HpkeKeyPair>;
 
