@@ -1,2 +1,56 @@
-//! mls-codec: work in progress.
+//! Wire structs of MLS (RFC 9420) with TLS presentation encoding.
+//!
+//! Plain data for every struct and enum of RFC 9420 that travels on the wire
+//! or is signed, MACed or hashed: §2.1 (presentation language, varint
+//! lengths), §5.1 and §5.3 (keys, credentials), §6 (framing), §7 (leaf
+//! nodes, parent nodes, UpdatePath), §8 (group context, transcript hash
+//! inputs, PSK ids), §10 (key packages), §11-§12 (extensions, proposals,
+//! commits, GroupInfo, Welcome) and §17 (registry values).
+//!
+//! Encoding uses `tls_codec` (`Serialize`); decoding uses this crate's strict
+//! [`Decode`] (see [`codec`] for why): minimal varints only, lengths checked
+//! against the input before anything is allocated, closed enums checked,
+//! optional presence octets checked, trailing bytes rejected. Nothing else is
+//! validated and no cryptography is done here.
+//!
+//! ```
+//! use mls_codec::{decode, encode, Credential, CodecError};
+//!
+//! let credential = Credential::basic(b"alice".to_vec());
+//! let bytes = encode(&credential)?;
+//! assert_eq!(bytes, [0, 1, 5, b'a', b'l', b'i', b'c', b'e']);
+//! assert_eq!(decode::<Credential>(&bytes)?, credential);
+//! assert!(matches!(
+//!     decode::<Credential>(&[0, 1, 0, 0]),
+//!     Err(CodecError::TrailingBytes { .. })
+//! ));
+//! # Ok::<(), CodecError>(())
+//! ```
 #![forbid(unsafe_code)]
+
+pub mod codec;
+pub mod credential;
+pub mod error;
+pub mod extensions;
+pub mod group_context;
+pub mod key_package;
+pub mod leaf_node;
+pub mod primitives;
+pub mod tree;
+
+pub use codec::{Decode, Reader, decode, decode_prefix, encode};
+pub use credential::{Certificate, Credential};
+pub use error::CodecError;
+pub use extensions::{
+    ApplicationId, Extension, ExtensionPayload, ExternalPub, ExternalSender, ExternalSenders,
+    RatchetTreeExtension, RequiredCapabilities, find_extension, find_payload,
+};
+pub use group_context::GroupContext;
+pub use key_package::KeyPackage;
+pub use leaf_node::{Capabilities, LeafNode, LeafNodeSource, Lifetime};
+pub use primitives::{
+    CipherSuiteId, CredentialType, ExtensionType, GREASE_VALUES, HpkeCiphertext, HpkePublicKey,
+    ProposalType, ProtocolVersion, SignaturePublicKey, WireFormat, is_grease,
+};
+pub use tls_codec::VLBytes;
+pub use tree::{Node, ParentNode, RatchetTree, UpdatePath, UpdatePathNode};
