@@ -1,0 +1,258 @@
+//! One sender ratchet (RFC 9420 §9.1) with its out-of-order window (§15.3)
+//! and deletion schedule (§9.2).
+//!
+//! ```text
+//! ratchet_secret_[j] --> DeriveTreeSecret(., "nonce", j, AEAD.Nn) = nonce_[j]
+//!                    --> DeriveTreeSecret(., "key", j, AEAD.Nk)   = key_[j]
+//!                    --> DeriveTreeSecret(., "secret", j, KDF.Nh) = ratchet_secret_[j+1]
+//! ```
+//!
+//! The ratchet holds the secret of its next unused generation and, for
+//! out-of-order delivery, the keys of at most `out_of_order_tolerance`
+//! skipped generations just below the newest one received. Every other key
+//! and ratchet secret is deleted as soon as it is consumed or falls out of
+//! the window.
+
+use std::collections::BTreeMap;
+
+use mls_crypto::CipherSuiteProvider;
+use mls_crypto::labeled::derive_tree_secret;
+
+use super::SecretTreeConfig;
+use crate::secrets::{nh, nk, nn};
+use crate::{AeadKey, AeadNonce, KeyScheduleError, MessageKey, Result, TreeSecret};
+
+/// The handshake or application ratchet of one leaf (§9.1).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SenderRatchet {
+    /// The generation of `secret`: the lowest generation never handed out
+    /// by advancing the ratchet.
+    next_generation: u32,
+    /// `ratchet_secret_[next_generation]`; `None` once generation 2^32-1
+    /// has been used (generations never wrap, V-9.1-06).
+    secret: Option<TreeSecret>,
+    /// Keys of skipped generations (all below `next_generation` and at or
+    /// above `retained_from`), kept for out-of-order messages.
+    skipped: BTreeMap<u32, MessageKey>,
+    /// Generations below this were deleted without being used ("too old").
+    retained_from: u32,
+}
+
+/// What the ratchet looked like when a change was planned; a change is only
+/// applied to a ratchet that still looks the same. Every change alters it:
+/// taking a skipped key shrinks `skipped`, advancing raises
+/// `next_generation` or clears the secret.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct RatchetMarker {
+    next_generation: u32,
+    skipped: usize,
+    exhausted: bool,
+}
+
+/// A planned change of one ratchet: the state change that consuming one
+/// generation's key makes (§9.2).
+#[derive(Debug)]
+pub(crate) enum RatchetChange {
+    /// Delete the retained key of a skipped generation.
+    TakeSkipped {
+        before: RatchetMarker,
+        generation: u32,
+    },
+    /// Move past `generation`: keep the keys of the skipped generations in
+    /// the window, delete everything older.
+    Advance {
+        before: RatchetMarker,
+        generation: u32,
+        new_secret: Option<TreeSecret>,
+        retained: Vec<(u32, MessageKey)>,
+    },
+}
+
+/// `DeriveTreeSecret` key and nonce of generation `g` (§9.1).
+fn message_key(cs: &dyn CipherSuiteProvider, secret: &TreeSecret, g: u32) -> Result<MessageKey> {
+    Ok(MessageKey {
+        key: AeadKey::new(derive_tree_secret(
+            cs,
+            secret.as_bytes(),
+            b"key",
+            g,
+            nk(cs),
+        )?),
+        nonce: AeadNonce::new(derive_tree_secret(
+            cs,
+            secret.as_bytes(),
+            b"nonce",
+            g,
+            nn(cs),
+        )?),
+    })
+}
+
+/// `ratchet_secret_[g+1] = DeriveTreeSecret(ratchet_secret_[g], "secret", g, KDF.Nh)`.
+fn next_secret(cs: &dyn CipherSuiteProvider, secret: &TreeSecret, g: u32) -> Result<TreeSecret> {
+    Ok(TreeSecret::new(derive_tree_secret(
+        cs,
+        secret.as_bytes(),
+        b"secret",
+        g,
+        nh(cs),
+    )?))
+}
+
+impl SenderRatchet {
+    /// A ratchet at generation 0 from its root secret (§9).
+    pub(crate) fn new(root: TreeSecret) -> Self {
+        SenderRatchet {
+            next_generation: 0,
+            secret: Some(root),
+            skipped: BTreeMap::new(),
+            retained_from: 0,
+        }
+    }
+
+    /// The next generation the ratchet would derive by advancing (the next
+    /// generation to send with, for one's own leaf).
+    pub fn next_generation(&self) -> u32 {
+        self.next_generation
+    }
+
+    /// Whether every generation up to 2^32-1 has been used.
+    pub fn is_exhausted(&self) -> bool {
+        self.secret.is_none()
+    }
+
+    /// The skipped generations whose keys are still retained.
+    pub fn retained_generations(&self) -> impl Iterator<Item = u32> + '_ {
+        self.skipped.keys().copied()
+    }
+
+    /// Generations below this one can no longer be decrypted (deleted unused).
+    pub fn retained_from(&self) -> u32 {
+        self.retained_from
+    }
+
+    pub(crate) fn marker(&self) -> RatchetMarker {
+        RatchetMarker {
+            next_generation: self.next_generation,
+            skipped: self.skipped.len(),
+            exhausted: self.secret.is_none(),
+        }
+    }
+
+    /// Plan the consumption of `generation` without changing anything:
+    /// the key and nonce, and the change that [`SenderRatchet::apply`] makes.
+    /// Rejections cost constant work (no ratchet step is taken before the
+    /// distance check, V-9.1-03).
+    pub(crate) fn lookup(
+        &self,
+        cs: &dyn CipherSuiteProvider,
+        generation: u32,
+        config: &SecretTreeConfig,
+    ) -> Result<(MessageKey, RatchetChange)> {
+        let before = self.marker();
+        if let Some(key) = self.skipped.get(&generation) {
+            return Ok((
+                key.clone(),
+                RatchetChange::TakeSkipped { before, generation },
+            ));
+        }
+        let secret = match &self.secret {
+            Some(secret) if generation >= self.next_generation => secret,
+            _ if generation < self.retained_from => {
+                return Err(KeyScheduleError::GenerationTooOld(generation));
+            }
+            _ => return Err(KeyScheduleError::GenerationAlreadyUsed(generation)),
+        };
+        if generation - self.next_generation > config.max_forward_distance {
+            return Err(KeyScheduleError::GenerationTooFarAhead {
+                generation,
+                next_generation: self.next_generation,
+                max_forward_distance: config.max_forward_distance,
+            });
+        }
+        // Only the skipped generations inside the out-of-order window get a
+        // key; the others are stepped over and deleted at once.
+        let keep_from = generation
+            .saturating_sub(config.out_of_order_tolerance)
+            .max(self.next_generation);
+        let mut retained = Vec::new();
+        let mut current = secret.clone();
+        for g in self.next_generation..generation {
+            if g >= keep_from {
+                retained.push((g, message_key(cs, &current, g)?));
+            }
+            current = next_secret(cs, &current, g)?;
+        }
+        let key = message_key(cs, &current, generation)?;
+        let new_secret = if generation == u32::MAX {
+            None
+        } else {
+            Some(next_secret(cs, &current, generation)?)
+        };
+        Ok((
+            key,
+            RatchetChange::Advance {
+                before,
+                generation,
+                new_secret,
+                retained,
+            },
+        ))
+    }
+
+    /// Apply a planned change. Fails with [`KeyScheduleError::StaleToken`],
+    /// changing nothing, unless the ratchet is still as it was planned on.
+    pub(crate) fn apply(&mut self, change: RatchetChange, config: &SecretTreeConfig) -> Result<()> {
+        match change {
+            RatchetChange::TakeSkipped { before, generation } => {
+                if before != self.marker() || !self.skipped.contains_key(&generation) {
+                    return Err(KeyScheduleError::StaleToken);
+                }
+                self.skipped.remove(&generation);
+            }
+            RatchetChange::Advance {
+                before,
+                generation,
+                new_secret,
+                retained,
+            } => {
+                if before != self.marker() || generation < self.next_generation {
+                    return Err(KeyScheduleError::StaleToken);
+                }
+                self.next_generation = generation.saturating_add(1);
+                self.secret = new_secret;
+                self.skipped.extend(retained);
+                self.retained_from = self
+                    .retained_from
+                    .max(generation.saturating_sub(config.out_of_order_tolerance));
+                let kept = self.skipped.split_off(&self.retained_from);
+                self.skipped = kept;
+            }
+        }
+        Ok(())
+    }
+
+    /// The key of the next generation for sending, advancing the ratchet at
+    /// once (the key is the caller's to use exactly once, §9.1).
+    pub(crate) fn next_for_sending(
+        &mut self,
+        cs: &dyn CipherSuiteProvider,
+    ) -> Result<(u32, MessageKey)> {
+        let secret = self
+            .secret
+            .as_ref()
+            .ok_or(KeyScheduleError::RatchetExhausted)?;
+        let generation = self.next_generation;
+        let key = message_key(cs, secret, generation)?;
+        let new_secret = if generation == u32::MAX {
+            None
+        } else {
+            Some(next_secret(cs, secret, generation)?)
+        };
+        self.secret = new_secret;
+        self.next_generation = generation.saturating_add(1);
+        self.retained_from = self.next_generation;
+        self.skipped.clear();
+        Ok((generation, key))
+    }
+}
