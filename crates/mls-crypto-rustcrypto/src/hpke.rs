@@ -1,0 +1,317 @@
+//! HPKE base mode (RFC 9180 §5.1, §6.1) for the five KEMs of MLS, on the
+//! `hpke` crate (RFC 9420 §5.1.3 uses it for EncryptWithLabel, §8.3 for
+//! the external init secret, §7.4 and §8 for DeriveKeyPair).
+//!
+//! One generic implementation, [`HpkeSuite`], is instantiated per
+//! (AEAD, KDF, KEM) triple; DHKEM(X448) comes from [`crate::x448_kem`].
+
+use std::marker::PhantomData;
+
+use hpke::aead::{Aead as HpkeAead, AesGcm128, AesGcm256, ChaCha20Poly1305};
+use hpke::kdf::{HkdfSha256, HkdfSha384, HkdfSha512, Kdf as HpkeKdf};
+use hpke::kem::{DhP256HkdfSha256, DhP384HkdfSha384, DhP521HkdfSha512, X25519HkdfSha256};
+use hpke::{Deserializable, HpkeError, Kem as HpkeKemTrait, OpModeR, OpModeS, Serializable};
+use mls_crypto::{
+    CipherSuite, CryptoError, HpkeCiphertext, HpkeKeyPair, HpkePrivateKey, Kem, Result, Secret,
+};
+use zeroize::{Zeroize, Zeroizing};
+
+use crate::rng::Randomness;
+use crate::x448_kem::X448HkdfSha512;
+
+/// The HPKE operations of one suite, object safe so a suite provider can
+/// hold a `&'static dyn HpkeOps`.
+pub(crate) trait HpkeOps: Send + Sync {
+    /// SealBase to `public_key`.
+    fn seal(
+        &self,
+        rng: &Randomness,
+        public_key: &[u8],
+        info: &[u8],
+        aad: &[u8],
+        plaintext: &[u8],
+    ) -> Result<HpkeCiphertext>;
+
+    /// OpenBase with `private_key`.
+    fn open(
+        &self,
+        private_key: &[u8],
+        kem_output: &[u8],
+        info: &[u8],
+        aad: &[u8],
+        ciphertext: &[u8],
+    ) -> Result<Zeroizing<Vec<u8>>>;
+
+    /// SetupBaseS then `Export(exporter_context, len)` (RFC 9180 §5.3).
+    fn export_sender(
+        &self,
+        rng: &Randomness,
+        public_key: &[u8],
+        info: &[u8],
+        exporter_context: &[u8],
+        len: usize,
+    ) -> Result<(Vec<u8>, Secret)>;
+
+    /// SetupBaseR then `Export(exporter_context, len)`.
+    fn export_receiver(
+        &self,
+        private_key: &[u8],
+        kem_output: &[u8],
+        info: &[u8],
+        exporter_context: &[u8],
+        len: usize,
+    ) -> Result<Secret>;
+
+    /// A fresh key pair: `DeriveKeyPair(random(Nsk))`.
+    fn generate(&self, rng: &Randomness) -> Result<HpkeKeyPair>;
+
+    /// RFC 9180 §7.1.3 `DeriveKeyPair(ikm)`.
+    fn derive(&self, ikm: &[u8]) -> Result<HpkeKeyPair>;
+
+    /// The public key of a private key.
+    fn public_key(&self, private_key: &[u8]) -> Result<Vec<u8>>;
+
+    /// Check that bytes decode as a public key of the KEM.
+    fn validate_public_key(&self, public_key: &[u8]) -> Result<()>;
+}
+
+/// HPKE with AEAD `A`, KDF `F` and KEM `K`.
+pub(crate) struct HpkeSuite<A, F, K> {
+    kem: Kem,
+    _algorithms: PhantomData<fn() -> (A, F, K)>,
+}
+
+impl<A, F, K> HpkeSuite<A, F, K> {
+    const fn new(kem: Kem) -> Self {
+        HpkeSuite {
+            kem,
+            _algorithms: PhantomData,
+        }
+    }
+}
+
+/// The HPKE operations of an MLS cipher suite (RFC 9420 §17.1 table).
+pub(crate) fn for_suite(suite: CipherSuite) -> &'static dyn HpkeOps {
+    static S1: HpkeSuite<AesGcm128, HkdfSha256, X25519HkdfSha256> =
+        HpkeSuite::new(Kem::DhKemX25519Sha256);
+    static S2: HpkeSuite<AesGcm128, HkdfSha256, DhP256HkdfSha256> =
+        HpkeSuite::new(Kem::DhKemP256Sha256);
+    static S3: HpkeSuite<ChaCha20Poly1305, HkdfSha256, X25519HkdfSha256> =
+        HpkeSuite::new(Kem::DhKemX25519Sha256);
+    static S4: HpkeSuite<AesGcm256, HkdfSha512, X448HkdfSha512> =
+        HpkeSuite::new(Kem::DhKemX448Sha512);
+    static S5: HpkeSuite<AesGcm256, HkdfSha512, DhP521HkdfSha512> =
+        HpkeSuite::new(Kem::DhKemP521Sha512);
+    static S6: HpkeSuite<ChaCha20Poly1305, HkdfSha512, X448HkdfSha512> =
+        HpkeSuite::new(Kem::DhKemX448Sha512);
+    static S7: HpkeSuite<AesGcm256, HkdfSha384, DhP384HkdfSha384> =
+        HpkeSuite::new(Kem::DhKemP384Sha384);
+    match suite {
+        CipherSuite::Mls128DhKemX25519Aes128GcmSha256Ed25519 => &S1,
+        CipherSuite::Mls128DhKemP256Aes128GcmSha256P256 => &S2,
+        CipherSuite::Mls128DhKemX25519ChaCha20Poly1305Sha256Ed25519 => &S3,
+        CipherSuite::Mls256DhKemX448Aes256GcmSha512Ed448 => &S4,
+        CipherSuite::Mls256DhKemP521Aes256GcmSha512P521 => &S5,
+        CipherSuite::Mls256DhKemX448ChaCha20Poly1305Sha512Ed448 => &S6,
+        CipherSuite::Mls256DhKemP384Aes256GcmSha384P384 => &S7,
+    }
+}
+
+/// Serialize a value of the `hpke` crate into a vector.
+fn to_vec<T: Serializable>(value: &T) -> Vec<u8> {
+    value.to_bytes().to_vec()
+}
+
+/// Serialize a private key into a zeroizing secret.
+fn private_to_secret<T: Serializable>(key: &T) -> HpkePrivateKey {
+    let mut bytes = key.to_bytes();
+    let out = HpkePrivateKey(Secret::from_slice(&bytes));
+    bytes.zeroize();
+    out
+}
+
+/// A fixed clamped X25519 scalar, used to detect low-order public keys.
+const LOW_ORDER_PROBE: [u8; 32] = [
+    0x48, 0x51, 0x34, 0x1a, 0x97, 0x5b, 0x0f, 0x6e, 0x21, 0xd3, 0x8c, 0x44, 0xe9, 0x05, 0xb6, 0x7d,
+    0x13, 0x6a, 0xf2, 0x88, 0x3c, 0x59, 0xa1, 0x0e, 0xc7, 0x24, 0x9b, 0x61, 0x30, 0xde, 0x85, 0x4f,
+];
+
+impl<A: HpkeAead, F: HpkeKdf, K: HpkeKemTrait> HpkeSuite<A, F, K> {
+    /// Decode and validate a public key (RFC 9420 §5.1.1, V-5.1.1-01).
+    fn decode_public(&self, public_key: &[u8]) -> Result<K::PublicKey> {
+        let expected = self.kem.public_key_len();
+        if public_key.len() != expected {
+            return Err(CryptoError::InvalidHpkePublicKey);
+        }
+        match self.kem {
+            // SEC1 uncompressed form only: tag 0x04 (no compressed or hybrid
+            // encodings). The `hpke` crate then checks the point is on the
+            // curve and not the identity.
+            Kem::DhKemP256Sha256 | Kem::DhKemP384Sha384 | Kem::DhKemP521Sha512 => {
+                if public_key.first() != Some(&0x04) {
+                    return Err(CryptoError::InvalidHpkePublicKey);
+                }
+            }
+            // X25519 accepts every 32-byte string; reject the points of
+            // small order, whose DH output is all zero for every clamped
+            // scalar (RFC 7748 §6.1).
+            Kem::DhKemX25519Sha256 => {
+                let mut u = [0u8; 32];
+                u.copy_from_slice(public_key);
+                let probe = Zeroizing::new(x25519_dalek::x25519(LOW_ORDER_PROBE, u));
+                if probe.iter().all(|b| *b == 0) {
+                    return Err(CryptoError::InvalidHpkePublicKey);
+                }
+            }
+            // Low-order X448 points are rejected by the decoder.
+            Kem::DhKemX448Sha512 => {}
+        }
+        K::PublicKey::from_bytes(public_key).map_err(|_| CryptoError::InvalidHpkePublicKey)
+    }
+
+    /// Decode a private key.
+    fn decode_private(&self, private_key: &[u8]) -> Result<K::PrivateKey> {
+        if private_key.len() != self.kem.private_key_len() {
+            return Err(CryptoError::InvalidLength {
+                what: "HPKE private key",
+                expected: self.kem.private_key_len(),
+                actual: private_key.len(),
+            });
+        }
+        K::PrivateKey::from_bytes(private_key).map_err(|_| CryptoError::InvalidHpkePrivateKey)
+    }
+
+    /// Decode the encapsulated key of a received ciphertext.
+    fn decode_enc(&self, kem_output: &[u8]) -> Result<K::EncappedKey> {
+        if kem_output.len() != self.kem.enc_len() {
+            return Err(CryptoError::HpkeOpenFailed);
+        }
+        K::EncappedKey::from_bytes(kem_output).map_err(|_| CryptoError::HpkeOpenFailed)
+    }
+
+    /// Check an exporter length against `255 * Nh` (RFC 9180 §5.3).
+    fn check_export_len(len: usize) -> Result<()> {
+        use hpke::hybrid_array::typenum::Unsigned;
+        if len > 255 * F::Nh::USIZE {
+            return Err(CryptoError::KdfOutputTooLong(len));
+        }
+        Ok(())
+    }
+
+    fn key_pair(sk: &K::PrivateKey, pk: &K::PublicKey) -> HpkeKeyPair {
+        HpkeKeyPair {
+            private_key: private_to_secret(sk),
+            public_key: to_vec(pk),
+        }
+    }
+}
+
+/// Map a sealing failure: a DH failure means the recipient key was bad.
+fn seal_error(e: HpkeError) -> CryptoError {
+    match e {
+        HpkeError::EncapError | HpkeError::ValidationError => CryptoError::InvalidHpkePublicKey,
+        _ => CryptoError::HpkeSealFailed,
+    }
+}
+
+impl<A: HpkeAead, F: HpkeKdf, K: HpkeKemTrait> HpkeOps for HpkeSuite<A, F, K> {
+    fn seal(
+        &self,
+        rng: &Randomness,
+        public_key: &[u8],
+        info: &[u8],
+        aad: &[u8],
+        plaintext: &[u8],
+    ) -> Result<HpkeCiphertext> {
+        let pk = self.decode_public(public_key)?;
+        let (enc, ciphertext) = rng
+            .with_rng(|r| {
+                hpke::single_shot_seal_with_rng::<A, F, K>(
+                    &OpModeS::Base,
+                    &pk,
+                    info,
+                    plaintext,
+                    aad,
+                    r,
+                )
+            })?
+            .map_err(seal_error)?;
+        Ok(HpkeCiphertext {
+            kem_output: to_vec(&enc),
+            ciphertext,
+        })
+    }
+
+    fn open(
+        &self,
+        private_key: &[u8],
+        kem_output: &[u8],
+        info: &[u8],
+        aad: &[u8],
+        ciphertext: &[u8],
+    ) -> Result<Zeroizing<Vec<u8>>> {
+        let sk = self.decode_private(private_key)?;
+        let enc = self.decode_enc(kem_output)?;
+        hpke::single_shot_open::<A, F, K>(&OpModeR::Base, &sk, &enc, info, ciphertext, aad)
+            .map(Zeroizing::new)
+            .map_err(|_| CryptoError::HpkeOpenFailed)
+    }
+
+    fn export_sender(
+        &self,
+        rng: &Randomness,
+        public_key: &[u8],
+        info: &[u8],
+        exporter_context: &[u8],
+        len: usize,
+    ) -> Result<(Vec<u8>, Secret)> {
+        Self::check_export_len(len)?;
+        let pk = self.decode_public(public_key)?;
+        let (enc, ctx) = rng
+            .with_rng(|r| hpke::setup_sender_with_rng::<A, F, K>(&OpModeS::Base, &pk, info, r))?
+            .map_err(seal_error)?;
+        let mut out = Zeroizing::new(vec![0u8; len]);
+        ctx.export(exporter_context, &mut out)
+            .map_err(|_| CryptoError::KdfOutputTooLong(len))?;
+        Ok((to_vec(&enc), Secret::from(out)))
+    }
+
+    fn export_receiver(
+        &self,
+        private_key: &[u8],
+        kem_output: &[u8],
+        info: &[u8],
+        exporter_context: &[u8],
+        len: usize,
+    ) -> Result<Secret> {
+        Self::check_export_len(len)?;
+        let sk = self.decode_private(private_key)?;
+        let enc = self.decode_enc(kem_output)?;
+        let ctx = hpke::setup_receiver::<A, F, K>(&OpModeR::Base, &sk, &enc, info)
+            .map_err(|_| CryptoError::HpkeOpenFailed)?;
+        let mut out = Zeroizing::new(vec![0u8; len]);
+        ctx.export(exporter_context, &mut out)
+            .map_err(|_| CryptoError::KdfOutputTooLong(len))?;
+        Ok(Secret::from(out))
+    }
+
+    fn generate(&self, rng: &Randomness) -> Result<HpkeKeyPair> {
+        let mut ikm = Zeroizing::new(vec![0u8; self.kem.private_key_len()]);
+        rng.fill(&mut ikm)?;
+        self.derive(&ikm)
+    }
+
+    fn derive(&self, ikm: &[u8]) -> Result<HpkeKeyPair> {
+        let (sk, pk) = K::derive_keypair(ikm);
+        Ok(Self::key_pair(&sk, &pk))
+    }
+
+    fn public_key(&self, private_key: &[u8]) -> Result<Vec<u8>> {
+        let sk = self.decode_private(private_key)?;
+        Ok(to_vec(&K::sk_to_pk(&sk)))
+    }
+
+    fn validate_public_key(&self, public_key: &[u8]) -> Result<()> {
+        self.decode_public(public_key).map(|_| ())
+    }
+}
