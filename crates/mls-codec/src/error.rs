@@ -143,9 +143,28 @@ impl From<tls_codec::Error> for CodecError {
                 len: usize::MAX,
                 max: crate::codec::MAX_VECTOR_LEN,
             },
+            tls_codec::Error::EncodingError(text) => {
+                match INCONSISTENCY_RULES.iter().find(|rule| **rule == text) {
+                    Some(rule) => CodecError::InconsistentFields { what: rule },
+                    None => CodecError::Encoding(text),
+                }
+            }
             other => CodecError::Encoding(other.to_string()),
         }
     }
+}
+
+/// The field-consistency rules checked by `Serialize` impls of this crate.
+/// A `tls_codec::Serialize` impl can only return a `tls_codec::Error`, so it
+/// reports the rule's text, and `From` maps it back to the typed variant.
+const INCONSISTENCY_RULES: &[&str] = &[
+    crate::framing::auth::TAG_IFF_COMMIT,
+    crate::framing::public::MEMBERSHIP_TAG_IFF_MEMBER,
+];
+
+/// A `tls_codec` encoding error for a broken consistency rule.
+pub(crate) fn inconsistent(rule: &'static str) -> tls_codec::Error {
+    tls_codec::Error::EncodingError(rule.to_string())
 }
 
 impl From<CodecError> for tls_codec::Error {
@@ -153,6 +172,7 @@ impl From<CodecError> for tls_codec::Error {
         match e {
             CodecError::EndOfInput => tls_codec::Error::EndOfStream,
             CodecError::TrailingBytes { .. } => tls_codec::Error::TrailingData,
+            CodecError::InconsistentFields { what } => inconsistent(what),
             other => tls_codec::Error::DecodingError(other.to_string()),
         }
     }

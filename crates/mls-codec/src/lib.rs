@@ -29,28 +29,50 @@
 #![forbid(unsafe_code)]
 
 pub mod codec;
+pub mod commit;
 pub mod credential;
 pub mod error;
 pub mod extensions;
+pub mod framing;
 pub mod group_context;
+pub mod group_info;
 pub mod key_package;
 pub mod leaf_node;
+pub mod message;
 pub mod primitives;
+pub mod proposals;
+pub mod psk;
 pub mod tree;
+pub mod welcome;
 
 pub use codec::{Decode, Reader, decode, decode_prefix, encode};
+pub use commit::Commit;
 pub use credential::{Certificate, Credential};
 pub use error::CodecError;
 pub use extensions::{
     ApplicationId, Extension, ExtensionPayload, ExternalPub, ExternalSender, ExternalSenders,
     RatchetTreeExtension, RequiredCapabilities, find_extension, find_payload,
 };
+pub use framing::{
+    AuthenticatedContent, ContentType, FramedContent, FramedContentAuthData, FramedContentBody,
+    PrivateContentAad, PrivateMessage, PrivateMessageContent, PublicMessage, Sender, SenderData,
+    SenderDataAad, authenticated_content_tbm_bytes, confirmed_transcript_hash_input_bytes,
+    framed_content_tbs_bytes, interim_transcript_hash_input_bytes,
+};
 pub use group_context::GroupContext;
+pub use group_info::GroupInfo;
 pub use key_package::KeyPackage;
 pub use leaf_node::{Capabilities, LeafNode, LeafNodeSource, Lifetime};
+pub use message::{MlsMessage, MlsMessageBody};
 pub use primitives::{
     CipherSuiteId, CredentialType, ExtensionType, GREASE_VALUES, HpkeCiphertext, HpkePublicKey,
     ProposalType, ProtocolVersion, SignaturePublicKey, WireFormat, is_grease,
 };
+pub use proposals::{
+    Add, ExternalInit, GroupContextExtensions, PreSharedKeyProposal, Proposal, ProposalOrRef,
+    ReInit, Remove, Update,
+};
+pub use psk::{PreSharedKeyId, Psk, PskLabel, ResumptionPskUsage};
 pub use tls_codec::VLBytes;
 pub use tree::{Node, ParentNode, RatchetTree, UpdatePath, UpdatePathNode};
+pub use welcome::{EncryptedGroupSecrets, GroupSecrets, PathSecret, Welcome};

@@ -1,0 +1,189 @@
+//! The top-level message (RFC 9420 §6).
+//!
+//! ```text
+//! struct {
+//!     ProtocolVersion version = mls10;
+//!     WireFormat wire_format;
+//!     select (MLSMessage.wire_format) {
+//!         case mls_public_message:  PublicMessage public_message;
+//!         case mls_private_message: PrivateMessage private_message;
+//!         case mls_welcome:         Welcome welcome;
+//!         case mls_group_info:      GroupInfo group_info;
+//!         case mls_key_package:     KeyPackage key_package;
+//!     };
+//! } MLSMessage;
+//! ```
+//!
+//! Decoding rejects a version other than mls10 (V-6-02) and a wire format
+//! other than the five above (V-6-03).
+
+use std::io::Write;
+
+use tls_codec::{Serialize, Size};
+
+use crate::codec::{Decode, Reader, tls_deserialize_bytes};
+use crate::error::CodecError;
+use crate::framing::{PrivateMessage, PublicMessage};
+use crate::group_info::GroupInfo;
+use crate::key_package::KeyPackage;
+use crate::primitives::{ProtocolVersion, WireFormat};
+use crate::welcome::Welcome;
+
+/// `MLSMessage` (RFC 9420 §6).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MlsMessage {
+    /// The protocol version (mls10).
+    pub version: ProtocolVersion,
+    /// The message, selected by its wire format.
+    pub body: MlsMessageBody,
+}
+
+impl MlsMessage {
+    /// An mls10 message with this body.
+    pub fn new(body: MlsMessageBody) -> Self {
+        MlsMessage {
+            version: ProtocolVersion::MLS10,
+            body,
+        }
+    }
+
+    /// The wire format of the body.
+    pub fn wire_format(&self) -> WireFormat {
+        self.body.wire_format()
+    }
+}
+
+/// The wire-format-selected body of an [`MlsMessage`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MlsMessageBody {
+    /// `mls_public_message` (1).
+    PublicMessage(PublicMessage),
+    /// `mls_private_message` (2).
+    PrivateMessage(PrivateMessage),
+    /// `mls_welcome` (3).
+    Welcome(Welcome),
+    /// `mls_group_info` (4).
+    GroupInfo(GroupInfo),
+    /// `mls_key_package` (5).
+    KeyPackage(KeyPackage),
+}
+
+impl MlsMessageBody {
+    /// The wire format of this body.
+    pub fn wire_format(&self) -> WireFormat {
+        match self {
+            MlsMessageBody::PublicMessage(_) => WireFormat::PUBLIC_MESSAGE,
+            MlsMessageBody::PrivateMessage(_) => WireFormat::PRIVATE_MESSAGE,
+            MlsMessageBody::Welcome(_) => WireFormat::WELCOME,
+            MlsMessageBody::GroupInfo(_) => WireFormat::GROUP_INFO,
+            MlsMessageBody::KeyPackage(_) => WireFormat::KEY_PACKAGE,
+        }
+    }
+}
+
+impl Size for MlsMessage {
+    fn tls_serialized_len(&self) -> usize {
+        4 + match &self.body {
+            MlsMessageBody::PublicMessage(m) => m.tls_serialized_len(),
+            MlsMessageBody::PrivateMessage(m) => m.tls_serialized_len(),
+            MlsMessageBody::Welcome(m) => m.tls_serialized_len(),
+            MlsMessageBody::GroupInfo(m) => m.tls_serialized_len(),
+            MlsMessageBody::KeyPackage(m) => m.tls_serialized_len(),
+        }
+    }
+}
+
+impl Serialize for MlsMessage {
+    fn tls_serialize<W: Write>(&self, w: &mut W) -> Result<usize, tls_codec::Error> {
+        let n = self.version.tls_serialize(w)? + self.wire_format().tls_serialize(w)?;
+        Ok(n + match &self.body {
+            MlsMessageBody::PublicMessage(m) => m.tls_serialize(w)?,
+            MlsMessageBody::PrivateMessage(m) => m.tls_serialize(w)?,
+            MlsMessageBody::Welcome(m) => m.tls_serialize(w)?,
+            MlsMessageBody::GroupInfo(m) => m.tls_serialize(w)?,
+            MlsMessageBody::KeyPackage(m) => m.tls_serialize(w)?,
+        })
+    }
+}
+
+impl Decode for MlsMessage {
+    fn decode(r: &mut Reader<'_>) -> Result<Self, CodecError> {
+        let version = ProtocolVersion::decode(r)?;
+        if version != ProtocolVersion::MLS10 {
+            return Err(CodecError::UnsupportedVersion(version.0));
+        }
+        let body = match WireFormat::decode(r)? {
+            WireFormat::PUBLIC_MESSAGE => MlsMessageBody::PublicMessage(Decode::decode(r)?),
+            WireFormat::PRIVATE_MESSAGE => MlsMessageBody::PrivateMessage(Decode::decode(r)?),
+            WireFormat::WELCOME => MlsMessageBody::Welcome(Decode::decode(r)?),
+            WireFormat::GROUP_INFO => MlsMessageBody::GroupInfo(Decode::decode(r)?),
+            WireFormat::KEY_PACKAGE => MlsMessageBody::KeyPackage(Decode::decode(r)?),
+            WireFormat(value) => {
+                return Err(CodecError::InvalidEnumValue {
+                    what: "WireFormat",
+                    value: value.into(),
+                });
+            }
+        };
+        Ok(MlsMessage { version, body })
+    }
+}
+tls_deserialize_bytes!(MlsMessage);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codec::{decode, encode};
+    use crate::group_info::tests::sample_group_info;
+    use crate::key_package::tests::sample_key_package;
+
+    #[test]
+    fn round_trips() {
+        for body in [
+            MlsMessageBody::KeyPackage(sample_key_package()),
+            MlsMessageBody::GroupInfo(sample_group_info()),
+        ] {
+            let m = MlsMessage::new(body);
+            let bytes = encode(&m).expect("encodes");
+            assert_eq!(decode::<MlsMessage>(&bytes), Ok(m));
+        }
+    }
+
+    #[test]
+    fn rejects_version_and_wire_format() {
+        // V-6-02
+        for v in [0u16, 2] {
+            let mut bytes = v.to_be_bytes().to_vec();
+            bytes.extend([0, 5]);
+            assert_eq!(
+                decode::<MlsMessage>(&bytes),
+                Err(CodecError::UnsupportedVersion(v))
+            );
+        }
+        // V-6-03
+        for wf in [0u16, 6, 0x0a0a] {
+            let mut bytes = vec![0, 1];
+            bytes.extend(wf.to_be_bytes());
+            assert_eq!(
+                decode::<MlsMessage>(&bytes),
+                Err(CodecError::InvalidEnumValue {
+                    what: "WireFormat",
+                    value: wf.into()
+                })
+            );
+        }
+    }
+
+    #[test]
+    fn rejects_trailing_bytes() {
+        let mut bytes = encode(&MlsMessage::new(MlsMessageBody::KeyPackage(
+            sample_key_package(),
+        )))
+        .expect("encodes");
+        bytes.push(0);
+        assert_eq!(
+            decode::<MlsMessage>(&bytes),
+            Err(CodecError::TrailingBytes { remaining: 1 })
+        );
+    }
+}
