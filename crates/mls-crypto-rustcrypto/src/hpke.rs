@@ -315,3 +315,7 @@ impl<A: HpkeAead, F: HpkeKdf, K: HpkeKemTrait> HpkeOps for HpkeSuite<A, F, K> {
         self.decode_public(public_key).map(|_| ())
     }
 }
+
+#[cfg(test)]
+#[path = "hpke_tests.rs"]
+mod tests;

@@ -259,3 +259,7 @@ ecdsa_scheme!(ecdsa_p384, EcdsaP384, p384, 48, 0xff);
 // P-521 scalars are 521 bits in 66 bytes: only the lowest bit of the first
 // byte can be set.
 ecdsa_scheme!(ecdsa_p521, EcdsaP521, p521, 66, 0x01);
+
+#[cfg(test)]
+#[path = "sig_tests.rs"]
+mod tests;
