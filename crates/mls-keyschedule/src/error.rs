@@ -51,9 +51,6 @@ pub enum KeyScheduleError {
     TranscriptEncoding,
 
     // ---- §9 secret tree -------------------------------------------------
-    /// RFC 9420 §4.1, §9: a secret tree needs between 1 and 2^31 leaves.
-    #[error("invalid secret-tree leaf count {0} (RFC 9420 §9: 1..=2^31)")]
-    InvalidLeafCount(u32),
     /// RFC 9420 §6.3.2, §9 (V-6.3.2-02): the sender's leaf index is outside
     /// the group.
     #[error("leaf index {leaf} outside a group of {leaf_count} leaves (RFC 9420 §9, V-6.3.2-02)")]

@@ -41,8 +41,10 @@
 //! let tag = secrets.confirmation_key.tag(cs, b"confirmed transcript hash");
 //! secrets.confirmation_key.verify(cs, b"confirmed transcript hash", &tag)?;
 //!
-//! let mut tree = SecretTree::new(secrets.encryption_secret, 4, SecretTreeConfig::default())?;
-//! let (generation, _key) = tree.encryption_key(cs, 0, RatchetKind::Application)?;
+//! let leaf_count = mls_treemath::LeafCount::new(4).expect("valid count");
+//! let mut tree = SecretTree::new(secrets.encryption_secret, leaf_count, SecretTreeConfig::default());
+//! let me = mls_treemath::LeafIndex::new(0).expect("valid index");
+//! let (generation, _key) = tree.encryption_key(cs, me, RatchetKind::Application)?;
 //! assert_eq!(generation, 0);
 //! # Ok(()) }
 //! ```

@@ -244,7 +244,7 @@ mod tests {
             },
             vec![1, 2, 3],
         );
-        assert_eq!(id.to_bytes().unwrap(), [1, 2, 0xaa, 0xbb, 3, 1, 2, 3]);
+        assert_eq!(id.to_bytes().expect("encodes"), [1, 2, 0xaa, 0xbb, 3, 1, 2, 3]);
     }
 
     #[test]
@@ -258,7 +258,7 @@ mod tests {
             vec![9],
         );
         assert_eq!(
-            id.to_bytes().unwrap(),
+            id.to_bytes().expect("encodes"),
             [2, 3, 1, b'g', 0, 0, 0, 0, 0, 0, 1, 2, 1, 9]
         );
     }

@@ -21,13 +21,13 @@
 //! message, [`SecretTree::confirm`] applies the token. Sending uses
 //! [`SecretTree::encryption_key`], which advances at once.
 
-mod index;
 mod ratchet;
 
 use std::collections::BTreeMap;
 
 use mls_crypto::CipherSuiteProvider;
 use mls_crypto::labeled::expand_with_label;
+use mls_treemath::{LeafCount, LeafIndex, NodeIndex, TreeSize};
 
 use ratchet::RatchetChange;
 pub use ratchet::SenderRatchet;
@@ -113,21 +113,21 @@ impl LeafRatchets {
 /// a copy and compare states before and after.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SecretTree {
-    leaf_count: u32,
+    leaf_count: LeafCount,
     config: SecretTreeConfig,
-    /// Node index -> secret of every node whose secret is still held (the
+    /// Node -> secret of every node whose secret is still held (the
     /// frontier: no two are on the same root-to-leaf path).
-    nodes: BTreeMap<u32, TreeSecret>,
-    /// Leaf index -> ratchets, for leaves whose secret has been derived.
-    leaves: BTreeMap<u32, LeafRatchets>,
+    nodes: BTreeMap<NodeIndex, TreeSecret>,
+    /// Leaf -> ratchets, for leaves whose secret has been derived.
+    leaves: BTreeMap<LeafIndex, LeafRatchets>,
 }
 
 /// The derivation of a leaf's ratchets along its path (§9): the node whose
 /// secret it consumes, the sibling secrets it leaves behind, and the ratchets.
 #[derive(Debug)]
 struct LeafInit {
-    consumed_node: u32,
-    new_nodes: Vec<(u32, TreeSecret)>,
+    consumed_node: NodeIndex,
+    new_nodes: Vec<(NodeIndex, TreeSecret)>,
     ratchets: LeafRatchets,
 }
 
@@ -140,7 +140,7 @@ struct LeafInit {
 /// confirming fails with [`KeyScheduleError::StaleToken`] and changes nothing.
 #[derive(Debug)]
 pub struct ConsumeToken {
-    leaf: u32,
+    leaf: LeafIndex,
     kind: RatchetKind,
     generation: u32,
     init: Option<LeafInit>,
@@ -149,7 +149,7 @@ pub struct ConsumeToken {
 
 impl ConsumeToken {
     /// The sender's leaf index.
-    pub fn leaf(&self) -> u32 {
+    pub fn leaf(&self) -> LeafIndex {
         self.leaf
     }
 
@@ -167,26 +167,27 @@ impl ConsumeToken {
 impl SecretTree {
     /// A secret tree over `leaf_count` leaves rooted at the epoch's
     /// encryption secret (§9), which it takes over (the caller keeps no copy,
-    /// §9.2). `leaf_count` is 1..=2^31; the tree has the shape of the ratchet
-    /// tree, i.e. the leaf count rounded up to a power of two. Costs O(1).
+    /// §9.2). The tree has the shape of the ratchet tree: the leaf count
+    /// rounded up to a power of two; leaves at or beyond `leaf_count` are
+    /// rejected. Costs O(1): nothing is derived until a leaf is used.
     pub fn new(
         encryption_secret: EncryptionSecret,
-        leaf_count: u32,
+        leaf_count: LeafCount,
         config: SecretTreeConfig,
-    ) -> Result<Self> {
-        let root = index::root(leaf_count)?;
+    ) -> Self {
+        let root = TreeSize::new(leaf_count).root();
         let mut nodes = BTreeMap::new();
         nodes.insert(root, TreeSecret::new(encryption_secret.into_secret()));
-        Ok(SecretTree {
+        SecretTree {
             leaf_count,
             config,
             nodes,
             leaves: BTreeMap::new(),
-        })
+        }
     }
 
     /// The number of leaves (senders) of the tree.
-    pub fn leaf_count(&self) -> u32 {
+    pub fn leaf_count(&self) -> LeafCount {
         self.leaf_count
     }
 
@@ -203,40 +204,45 @@ impl SecretTree {
 
     /// The ratchets of a leaf, if its secret has been derived (for
     /// inspection, e.g. of the deletion schedule).
-    pub fn leaf_ratchets(&self, leaf: u32) -> Option<&LeafRatchets> {
+    pub fn leaf_ratchets(&self, leaf: LeafIndex) -> Option<&LeafRatchets> {
         self.leaves.get(&leaf)
     }
 
-    /// The node indices whose tree secrets are currently held.
-    pub fn held_node_secrets(&self) -> impl Iterator<Item = u32> + '_ {
+    /// The nodes whose tree secrets are currently held.
+    pub fn held_node_secrets(&self) -> impl Iterator<Item = NodeIndex> + '_ {
         self.nodes.keys().copied()
     }
 
-    fn check_leaf(&self, leaf: u32) -> Result<()> {
-        if leaf < self.leaf_count {
+    fn check_leaf(&self, leaf: LeafIndex) -> Result<()> {
+        if leaf.get() < self.leaf_count.get() {
             Ok(())
         } else {
             Err(KeyScheduleError::LeafOutOfRange {
-                leaf,
-                leaf_count: self.leaf_count,
+                leaf: leaf.get(),
+                leaf_count: self.leaf_count.get(),
             })
         }
     }
 
     /// Plan the derivation of a leaf's ratchets from the held node on its
     /// path, without changing the tree.
-    fn plan_leaf(&self, cs: &dyn CipherSuiteProvider, leaf: u32) -> Result<LeafInit> {
-        let target = index::leaf_node(leaf);
-        let path = index::path_from_root(self.leaf_count, leaf)?;
-        let (start, secret) = path
-            .iter()
-            .find_map(|n| self.nodes.get(n).map(|s| (*n, s)))
+    fn plan_leaf(&self, cs: &dyn CipherSuiteProvider, leaf: LeafIndex) -> Result<LeafInit> {
+        let target = leaf.node();
+        let direct_path = TreeSize::new(self.leaf_count)
+            .direct_path_iter(target)
+            .map_err(|_| KeyScheduleError::InconsistentState)?;
+        // The one held node on the leaf's path (the leaf itself or an ancestor).
+        let (start, secret) = std::iter::once(target)
+            .chain(direct_path)
+            .find_map(|n| self.nodes.get(&n).map(|s| (n, s)))
             .ok_or(KeyScheduleError::InconsistentState)?;
         let mut node = start;
         let mut current = secret.clone();
         let mut new_nodes = Vec::new();
         while node != target {
-            let (left, right) = index::children(node).ok_or(KeyScheduleError::InconsistentState)?;
+            let (Some(left), Some(right)) = (node.left(), node.right()) else {
+                return Err(KeyScheduleError::InconsistentState);
+            };
             let left_secret = expand(cs, &current, b"tree", b"left")?;
             let right_secret = expand(cs, &current, b"tree", b"right")?;
             if target < node {
@@ -261,13 +267,13 @@ impl SecretTree {
 
     /// Whether `init` can still be applied: the leaf has no ratchets yet and
     /// the node it starts from is still held.
-    fn init_applies(&self, leaf: u32, init: &LeafInit) -> bool {
+    fn init_applies(&self, leaf: LeafIndex, init: &LeafInit) -> bool {
         !self.leaves.contains_key(&leaf) && self.nodes.contains_key(&init.consumed_node)
     }
 
     /// Apply a checked [`LeafInit`]: delete the consumed node secret, keep
     /// the siblings, store the ratchets.
-    fn apply_init(&mut self, leaf: u32, init: LeafInit) {
+    fn apply_init(&mut self, leaf: LeafIndex, init: LeafInit) {
         self.nodes.remove(&init.consumed_node);
         self.nodes.extend(init.new_nodes);
         self.leaves.insert(leaf, init.ratchets);
@@ -285,7 +291,7 @@ impl SecretTree {
     pub fn decryption_key(
         &self,
         cs: &dyn CipherSuiteProvider,
-        leaf: u32,
+        leaf: LeafIndex,
         kind: RatchetKind,
         generation: u32,
     ) -> Result<(MessageKey, ConsumeToken)> {
@@ -365,7 +371,7 @@ impl SecretTree {
     pub fn encryption_key(
         &mut self,
         cs: &dyn CipherSuiteProvider,
-        leaf: u32,
+        leaf: LeafIndex,
         kind: RatchetKind,
     ) -> Result<(u32, MessageKey)> {
         self.check_leaf(leaf)?;

@@ -7,6 +7,7 @@ use mls_crypto_rustcrypto::RustCryptoProvider;
 use mls_keyschedule::{
     EncryptionSecret, RatchetKind, SecretTree, SecretTreeConfig, SenderDataSecret,
 };
+use mls_treemath::{LeafCount, LeafIndex};
 use mls_vectors::{Case, CaseError, CaseResult, ensure_bytes_eq};
 
 /// Check one case of `secret-tree.json`.
@@ -33,14 +34,13 @@ pub fn check(case: &Case<'_>) -> CaseResult {
 
     // RFC 9420 §9: every listed generation, via the receiving two-step API.
     let leaves = case.array("leaves")?;
-    let leaf_count =
-        u32::try_from(leaves.len()).map_err(|_| CaseError::failed("too many leaves"))?;
     let mut tree = SecretTree::new(
         EncryptionSecret::from_slice(&case.bytes("encryption_secret")?),
-        leaf_count,
+        LeafCount::from_usize(leaves.len())?,
         SecretTreeConfig::default(),
-    )?;
+    );
     for (leaf, generations) in (0u32..).zip(leaves) {
+        let leaf = LeafIndex::new(leaf)?;
         let generations = generations
             .json()
             .as_array()
