@@ -1,2 +1,69 @@
-//! mls-treekem: work in progress.
+//! The MLS ratchet tree: structure, hashes, validation and UpdatePath.
+//!
+//! RFC 9420 sections covered:
+//! - §4.1 the tree: [`RatchetTree`], an array of optional leaf and parent
+//!   nodes indexed by node index (types from `mls-treemath`), resolution and
+//!   filtered direct path ([`resolution`], [`filtered_direct_path`]);
+//! - §4.2 views: the member's private keys ([`TreePrivateKeys`]) are kept
+//!   apart from the public tree;
+//! - §7.1-§7.3 parent and leaf nodes, leaf validation ([`validate_leaf_node`],
+//!   with an application [`CredentialValidator`] and an injectable [`Clock`]);
+//! - §7.4-§7.6 path secrets, UpdatePath creation ([`prepare_update_path`]) and
+//!   processing ([`apply_update_path`]), both two-phase around the
+//!   provisional GroupContext;
+//! - §7.7 extension and truncation, §12.1.1-§12.1.3 Add/Update/Remove on a
+//!   change set ([`TreeDiff`]) merged with [`RatchetTree::merge`];
+//! - §7.8 tree hashes, cached per node and invalidated along the changed
+//!   direct paths only;
+//! - §7.9 parent hashes and the verification of every chain of a tree (§7.9.2);
+//! - §12.4.3.1, §12.4.3.3 validation of a tree received from outside
+//!   ([`validate_tree`]).
+//!
+//! Nothing here mutates a stored tree in place while processing a message:
+//! every change is staged on a [`TreeDiff`], which the caller merges or drops.
+//!
+//! ```no_run
+//! # fn demo(bytes: &[u8], cs: &dyn mls_crypto::CipherSuiteProvider, group_id: &[u8], tree_hash: &[u8])
+//! # -> Result<(), mls_treekem::TreeKemError> {
+//! use mls_treekem::{LeafValidationPolicy, RatchetTree, validate_tree};
+//!
+//! let mut tree = RatchetTree::from_bytes(bytes)?;
+//! validate_tree(&mut tree, cs, group_id, Some(tree_hash), &LeafValidationPolicy::default())?;
+//! # Ok(()) }
+//! ```
+
 #![forbid(unsafe_code)]
+
+mod diff;
+mod error;
+mod hash;
+mod leaf;
+mod parent_hash;
+mod private;
+mod resolution;
+mod tree;
+mod update_path;
+mod validate;
+mod view;
+
+pub use diff::{TreeChanges, TreeDiff};
+pub use error::{Result, TreeKemError};
+pub use hash::{leaf_tree_hash, parent_hash, parent_tree_hash};
+pub use leaf::{
+    BasicCredentialValidator, Clock, CredentialValidator, FixedClock, LEAF_NODE_TBS_LABEL,
+    LeafContext, LeafValidationPolicy, SystemClock, check_leaf_keys_unique, validate_leaf_node,
+    verify_leaf_signature,
+};
+pub use private::{PrivateKeyChanges, TreePrivateKeys, derive_node_key_pair, next_path_secret};
+pub use resolution::{
+    PathStep, filtered_direct_path, resolution, resolution_into, resolution_is_empty,
+};
+pub use tree::{DEFAULT_MAX_NODES, RatchetTree};
+pub use update_path::{
+    AppliedUpdatePath, CreatedUpdatePath, PreparedUpdatePath, ReceivedUpdatePath,
+    UPDATE_PATH_NODE_LABEL, UpdatePathInput, apply_update_path, prepare_update_path,
+};
+pub use validate::{check_keys_unique, check_unmerged_leaves, validate_tree, validate_wire_tree};
+pub use view::{NodeRef, TreeView};
+
+pub use mls_treemath::{LeafIndex, NodeIndex, TreeSize};

@@ -1,0 +1,339 @@
+//! A change set over a [`RatchetTree`]: the staged state of a commit
+//! (ARCHITECTURE "state changes are atomic"; RFC 9420 §7.7, §12.1, §12.3).
+//!
+//! A [`TreeDiff`] borrows the stored tree and records only the nodes it
+//! changes, the new size, and the tree hashes it had to recompute. Reading
+//! through it shows the changed tree; the stored tree is untouched until the
+//! caller merges [`TreeDiff::into_changes`] with [`RatchetTree::merge`], or
+//! drops the diff. Cloning a diff costs the size of the changes, not of the
+//! tree.
+//!
+//! Leaf operations follow RFC 9420: Add takes the leftmost blank leaf or
+//! extends the tree (§7.7, §12.1.1) and records the new leaf in the
+//! `unmerged_leaves` of every non-blank parent above it, kept sorted
+//! (§7.1, §7.8); Update replaces the leaf and blanks its direct path
+//! (§12.1.2); Remove blanks the leaf and its direct path and truncates
+//! trailing blank subtrees (§7.7, §12.1.3).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use mls_codec::{LeafNode, ParentNode};
+use mls_crypto::CipherSuiteProvider;
+use mls_treemath::{LeafIndex, NodeIndex, TreeSize};
+
+use crate::hash::{HashStore, compute_tree_hash};
+use crate::tree::RatchetTree;
+use crate::view::TreeView;
+use crate::{Result, TreeKemError};
+
+/// The owned result of a [`TreeDiff`], to merge into the tree it was made from.
+#[derive(Debug, Clone)]
+pub struct TreeChanges {
+    pub(crate) size: TreeSize,
+    pub(crate) base_leaves: u32,
+    pub(crate) leaves: BTreeMap<u32, Option<LeafNode>>,
+    pub(crate) parents: BTreeMap<u32, Option<ParentNode>>,
+    pub(crate) dirty: BTreeSet<NodeIndex>,
+    pub(crate) hashes: BTreeMap<NodeIndex, Vec<u8>>,
+}
+
+/// The node overlay of a diff (split from the hash memo so hashing can
+/// borrow the nodes while filling the memo).
+#[derive(Debug, Clone)]
+pub(crate) struct DiffNodes<'a> {
+    base: &'a RatchetTree,
+    size: TreeSize,
+    /// Leaves of the base that are still visible: after a truncation below
+    /// the base size, base nodes beyond it stay hidden even if the tree grows.
+    base_leaves: u32,
+    leaves: BTreeMap<u32, Option<LeafNode>>,
+    parents: BTreeMap<u32, Option<ParentNode>>,
+    /// Nodes whose tree hash may differ from the base's.
+    dirty: BTreeSet<NodeIndex>,
+}
+
+impl DiffNodes<'_> {
+    fn in_base(&self, node: NodeIndex) -> bool {
+        u64::from(node.get()) < 2 * u64::from(self.base_leaves) - 1
+    }
+}
+
+impl TreeView for DiffNodes<'_> {
+    fn size(&self) -> TreeSize {
+        self.size
+    }
+
+    fn leaf(&self, leaf: LeafIndex) -> Option<&LeafNode> {
+        if !self.size.contains_leaf(leaf) {
+            return None;
+        }
+        match self.leaves.get(&leaf.get()) {
+            Some(over) => over.as_ref(),
+            None if leaf.get() < self.base_leaves => self.base.leaf(leaf),
+            None => None,
+        }
+    }
+
+    fn parent(&self, node: NodeIndex) -> Option<&ParentNode> {
+        if node.is_leaf() || !self.size.contains_node(node) {
+            return None;
+        }
+        match self.parents.get(&node.get()) {
+            Some(over) => over.as_ref(),
+            None if self.in_base(node) => self.base.parent(node),
+            None => None,
+        }
+    }
+
+    fn cached_hash(&self, node: NodeIndex) -> Option<&[u8]> {
+        if self.in_base(node) && !self.dirty.contains(&node) {
+            self.base.cached_hash(node)
+        } else {
+            None
+        }
+    }
+}
+
+/// A staged change set over a [`RatchetTree`].
+#[derive(Debug, Clone)]
+pub struct TreeDiff<'a> {
+    nodes: DiffNodes<'a>,
+    /// Tree hashes computed through this diff.
+    memo: BTreeMap<NodeIndex, Vec<u8>>,
+}
+
+impl TreeView for TreeDiff<'_> {
+    fn size(&self) -> TreeSize {
+        self.nodes.size
+    }
+
+    fn leaf(&self, leaf: LeafIndex) -> Option<&LeafNode> {
+        self.nodes.leaf(leaf)
+    }
+
+    fn parent(&self, node: NodeIndex) -> Option<&ParentNode> {
+        self.nodes.parent(node)
+    }
+
+    fn cached_hash(&self, node: NodeIndex) -> Option<&[u8]> {
+        self.nodes
+            .cached_hash(node)
+            .or_else(|| HashStore::get(&self.memo, node))
+    }
+}
+
+impl<'a> TreeDiff<'a> {
+    /// An empty change set over `base`.
+    pub fn new(base: &'a RatchetTree) -> Self {
+        let size = base.size();
+        TreeDiff {
+            nodes: DiffNodes {
+                base,
+                size,
+                base_leaves: size.leaf_count().get(),
+                leaves: BTreeMap::new(),
+                parents: BTreeMap::new(),
+                dirty: BTreeSet::new(),
+            },
+            memo: BTreeMap::new(),
+        }
+    }
+
+    /// The tree this diff is over.
+    pub fn base(&self) -> &'a RatchetTree {
+        self.nodes.base
+    }
+
+    /// The root tree hash of the changed tree (RFC 9420 §7.8). Uses the
+    /// base tree's cached hashes for unchanged subtrees, so after the first
+    /// full pass it costs the changed nodes and their direct paths.
+    pub fn tree_hash(&mut self, cs: &dyn CipherSuiteProvider) -> Result<Vec<u8>> {
+        let root = self.nodes.size.root();
+        self.node_tree_hash(cs, root)
+    }
+
+    /// The tree hash of one node of the changed tree.
+    pub fn node_tree_hash(
+        &mut self,
+        cs: &dyn CipherSuiteProvider,
+        node: NodeIndex,
+    ) -> Result<Vec<u8>> {
+        self.nodes.size.check_node(node)?;
+        compute_tree_hash(&self.nodes, &mut self.memo, cs, node)
+    }
+
+    /// Finish: the owned changes, for [`RatchetTree::merge`].
+    pub fn into_changes(self) -> TreeChanges {
+        let n = self.nodes;
+        TreeChanges {
+            size: n.size,
+            base_leaves: n.base_leaves,
+            leaves: n.leaves,
+            parents: n.parents,
+            dirty: n.dirty,
+            hashes: self.memo,
+        }
+    }
+
+    // ---- Node writes -------------------------------------------------------
+
+    /// Mark `node` and its ancestors as changed: their tree hashes must be
+    /// recomputed (and only theirs, RFC 9420 §7.8 caching).
+    fn touch(&mut self, node: NodeIndex) {
+        self.nodes.dirty.insert(node);
+        self.memo.remove(&node);
+        if let Ok(path) = self.nodes.size.direct_path_iter(node) {
+            for p in path {
+                self.nodes.dirty.insert(p);
+                self.memo.remove(&p);
+            }
+        }
+    }
+
+    /// Set or blank a leaf.
+    pub fn set_leaf(&mut self, leaf: LeafIndex, node: Option<LeafNode>) -> Result<()> {
+        self.nodes.size.check_leaf(leaf)?;
+        self.nodes.leaves.insert(leaf.get(), node);
+        self.touch(leaf.node());
+        Ok(())
+    }
+
+    /// Set or blank a parent node.
+    pub fn set_parent(&mut self, node: NodeIndex, value: Option<ParentNode>) -> Result<()> {
+        self.nodes.size.check_node(node)?;
+        if node.is_leaf() {
+            return Err(TreeKemError::WrongNodeType { node: node.get() });
+        }
+        self.nodes.parents.insert(node.get(), value);
+        self.touch(node);
+        Ok(())
+    }
+
+    /// Blank every node on the direct path of `leaf` (RFC 9420 §7.4, §12.1.2, §12.1.3).
+    pub fn blank_direct_path(&mut self, leaf: LeafIndex) -> Result<()> {
+        self.nodes.size.check_leaf(leaf)?;
+        let path: Vec<NodeIndex> = self.nodes.size.direct_path_iter(leaf.node())?.collect();
+        for node in path {
+            if self.parent(node).is_some() {
+                self.set_parent(node, None)?;
+            }
+        }
+        Ok(())
+    }
+
+    // ---- Proposals ----------------------------------------------------------
+
+    /// The leftmost blank leaf, if any.
+    pub fn leftmost_blank_leaf(&self) -> Option<LeafIndex> {
+        (0..self.leaf_count())
+            .filter_map(|i| LeafIndex::new(i).ok())
+            .find(|&l| self.leaf(l).is_none())
+    }
+
+    /// Add a member (RFC 9420 §12.1.1, §7.7): the leftmost blank leaf, else a
+    /// new leaf after extending the tree; the new leaf index is added (in
+    /// sorted position) to `unmerged_leaves` of every non-blank parent on its
+    /// direct path. Returns the leaf index used.
+    pub fn add_leaf(&mut self, leaf_node: LeafNode) -> Result<LeafIndex> {
+        let leaf = match self.leftmost_blank_leaf() {
+            Some(l) => l,
+            None => {
+                let old = self.nodes.size;
+                let grown = old.extended().map_err(|_| TreeKemError::TreeFull)?;
+                self.nodes.size = grown;
+                LeafIndex::new(old.leaf_count().get())?
+            }
+        };
+        self.set_leaf(leaf, Some(leaf_node))?;
+        let path: Vec<NodeIndex> = self.nodes.size.direct_path_iter(leaf.node())?.collect();
+        for node in path {
+            if let Some(p) = self.parent(node) {
+                let mut p = p.clone();
+                if let Err(pos) = p.unmerged_leaves.binary_search(&leaf.get()) {
+                    p.unmerged_leaves.insert(pos, leaf.get());
+                }
+                self.set_parent(node, Some(p))?;
+            }
+        }
+        Ok(leaf)
+    }
+
+    /// Apply an Update (RFC 9420 §12.1.2): replace the sender's leaf and
+    /// blank its direct path. The leaf must be occupied.
+    pub fn update_leaf(&mut self, leaf: LeafIndex, leaf_node: LeafNode) -> Result<()> {
+        if self.leaf(leaf).is_none() {
+            return Err(TreeKemError::BlankLeaf { leaf: leaf.get() });
+        }
+        self.set_leaf(leaf, Some(leaf_node))?;
+        self.blank_direct_path(leaf)
+    }
+
+    /// Apply a Remove (RFC 9420 §12.1.3): blank the leaf and its direct
+    /// path, then truncate trailing blank subtrees (§7.7). The leaf must be
+    /// occupied.
+    pub fn remove_leaf(&mut self, leaf: LeafIndex) -> Result<()> {
+        if self.leaf(leaf).is_none() {
+            return Err(TreeKemError::BlankLeaf { leaf: leaf.get() });
+        }
+        self.set_leaf(leaf, None)?;
+        self.blank_direct_path(leaf)?;
+        self.truncate();
+        Ok(())
+    }
+
+    /// Whether every node in the right half of the tree is blank.
+    fn right_half_blank(&self) -> bool {
+        let width = self.nodes.size.width().get();
+        let root = self.nodes.size.root().get();
+        // Scan from the right end: in a populated tree the first check fails fast.
+        ((root + 1)..width)
+            .rev()
+            .all(|i| self.is_blank(NodeIndex::new(i)))
+    }
+
+    /// Halve the tree while its right half is entirely blank (RFC 9420 §7.7).
+    pub fn truncate(&mut self) {
+        while let Some(half) = self.nodes.size.truncated() {
+            if !self.right_half_blank() {
+                break;
+            }
+            self.nodes.size = half;
+            let leaves = half.leaf_count().get();
+            let width = half.width().get();
+            self.nodes.base_leaves = self.nodes.base_leaves.min(leaves);
+            self.nodes.leaves.retain(|&l, _| l < leaves);
+            self.nodes.parents.retain(|&n, _| n < width);
+            self.nodes.dirty.retain(|n| n.get() < width);
+            self.memo.retain(|n, _| n.get() < width);
+        }
+    }
+}
+
+impl RatchetTree {
+    /// Add a member to the stored tree (stage, then merge).
+    pub fn add_leaf(&mut self, leaf_node: LeafNode) -> Result<LeafIndex> {
+        let mut diff = self.diff();
+        let leaf = diff.add_leaf(leaf_node)?;
+        let changes = diff.into_changes();
+        self.merge(changes);
+        Ok(leaf)
+    }
+
+    /// Apply an Update to the stored tree (stage, then merge).
+    pub fn update_leaf(&mut self, leaf: LeafIndex, leaf_node: LeafNode) -> Result<()> {
+        let mut diff = self.diff();
+        diff.update_leaf(leaf, leaf_node)?;
+        let changes = diff.into_changes();
+        self.merge(changes);
+        Ok(())
+    }
+
+    /// Apply a Remove to the stored tree (stage, then merge).
+    pub fn remove_leaf(&mut self, leaf: LeafIndex) -> Result<()> {
+        let mut diff = self.diff();
+        diff.remove_leaf(leaf)?;
+        let changes = diff.into_changes();
+        self.merge(changes);
+        Ok(())
+    }
+}

@@ -1,0 +1,316 @@
+//! LeafNode validation (RFC 9420 §7.2, §7.3), in the order §7.3 lists the
+//! steps: credential, signature, lifetime, extensions supported, leaf node
+//! source, key uniqueness.
+//!
+//! The group-level steps of §7.3 that need the GroupContext or the other
+//! members' capabilities (required capabilities, credential types supported
+//! by every member) belong to the group layer and are not checked here.
+//!
+//! Credential acceptance is the application's decision
+//! ([`CredentialValidator`], default [`BasicCredentialValidator`]); lifetime
+//! checks read an injectable [`Clock`] and can be switched off
+//! ([`LeafValidationPolicy::without_time_checks`]), as the official passive
+//! test vectors need.
+
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use mls_codec::{Credential, CredentialType, ExtensionType, LeafNode, LeafNodeSource};
+use mls_crypto::CipherSuiteProvider;
+use mls_crypto::labeled::verify_with_label;
+use mls_treemath::{LeafIndex, NodeIndex};
+
+use crate::view::TreeView;
+use crate::{Result, TreeKemError};
+
+/// The signature label of LeafNodeTBS (RFC 9420 §7.2).
+pub const LEAF_NODE_TBS_LABEL: &[u8] = b"LeafNodeTBS";
+
+/// The application's credential check (RFC 9420 §5.3.1, §7.3 step 1).
+pub trait CredentialValidator: Send + Sync {
+    /// Whether `credential` is acceptable and binds `signature_key`.
+    fn accept(&self, credential: &Credential, signature_key: &[u8]) -> bool;
+}
+
+/// The default validator: accepts basic credentials, rejects every other type.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct BasicCredentialValidator;
+
+impl CredentialValidator for BasicCredentialValidator {
+    fn accept(&self, credential: &Credential, _signature_key: &[u8]) -> bool {
+        matches!(credential, Credential::Basic { .. })
+    }
+}
+
+/// The current time, in seconds since the Unix epoch.
+pub trait Clock: Send + Sync {
+    /// Now.
+    fn now(&self) -> u64;
+}
+
+/// The system clock.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> u64 {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0)
+    }
+}
+
+/// A fixed time (tests).
+#[derive(Debug, Clone, Copy)]
+pub struct FixedClock(pub u64);
+
+impl Clock for FixedClock {
+    fn now(&self) -> u64 {
+        self.0
+    }
+}
+
+/// The policy choices of leaf validation.
+#[derive(Clone)]
+pub struct LeafValidationPolicy {
+    /// Credential acceptance (V-7.3-01).
+    pub credential_validator: Arc<dyn CredentialValidator>,
+    /// The clock for lifetime checks; `None` switches current-time checks
+    /// off (V-7.3-10/11 are RECOMMENDED, not MUST, for received leaves).
+    pub clock: Option<Arc<dyn Clock>>,
+    /// The largest accepted `not_after - not_before` (V-7.2-03); `None` for no limit.
+    pub max_lifetime: Option<u64>,
+}
+
+impl std::fmt::Debug for LeafValidationPolicy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LeafValidationPolicy")
+            .field("time_checks", &self.clock.is_some())
+            .field("max_lifetime", &self.max_lifetime)
+            .finish()
+    }
+}
+
+impl Default for LeafValidationPolicy {
+    /// Basic credentials accepted, lifetimes checked against the system clock.
+    fn default() -> Self {
+        LeafValidationPolicy {
+            credential_validator: Arc::new(BasicCredentialValidator),
+            clock: Some(Arc::new(SystemClock)),
+            max_lifetime: None,
+        }
+    }
+}
+
+impl LeafValidationPolicy {
+    /// The default policy without current-time lifetime checks (test vectors,
+    /// or a joiner that accepts expired leaves of offline members, G-27).
+    pub fn without_time_checks() -> Self {
+        LeafValidationPolicy {
+            clock: None,
+            ..Self::default()
+        }
+    }
+}
+
+/// Where a LeafNode appears, which fixes the expected `leaf_node_source`
+/// and the signing context (RFC 9420 §7.3).
+#[derive(Debug, Clone, Copy)]
+pub enum LeafContext<'a> {
+    /// In a KeyPackage: source must be `key_package`.
+    KeyPackage,
+    /// In an Update proposal from `leaf`: source must be `update`.
+    Update {
+        /// The group id signed in LeafNodeTBS.
+        group_id: &'a [u8],
+        /// The leaf the node replaces.
+        leaf: LeafIndex,
+    },
+    /// In the UpdatePath of a Commit from `leaf`: source must be `commit`.
+    Commit {
+        /// The group id signed in LeafNodeTBS.
+        group_id: &'a [u8],
+        /// The committer's leaf.
+        leaf: LeafIndex,
+    },
+    /// In a ratchet tree at `leaf`: any source, signed according to it.
+    Tree {
+        /// The group id signed in LeafNodeTBS (update/commit sources).
+        group_id: &'a [u8],
+        /// The leaf's position.
+        leaf: LeafIndex,
+    },
+}
+
+impl LeafContext<'_> {
+    fn leaf(&self) -> Option<u32> {
+        match self {
+            LeafContext::KeyPackage => None,
+            LeafContext::Update { leaf, .. }
+            | LeafContext::Commit { leaf, .. }
+            | LeafContext::Tree { leaf, .. } => Some(leaf.get()),
+        }
+    }
+
+    fn group_id_and_index(&self) -> (&[u8], u32) {
+        match self {
+            LeafContext::KeyPackage => (&[], 0),
+            LeafContext::Update { group_id, leaf }
+            | LeafContext::Commit { group_id, leaf }
+            | LeafContext::Tree { group_id, leaf } => (group_id, leaf.get()),
+        }
+    }
+}
+
+/// The name of a leaf node source (for errors).
+fn source_name(source: &LeafNodeSource) -> &'static str {
+    match source {
+        LeafNodeSource::KeyPackage(_) => "key_package",
+        LeafNodeSource::Update => "update",
+        LeafNodeSource::Commit(_) => "commit",
+    }
+}
+
+/// Extension types that are never listed in capabilities (RFC 9420 §7.2).
+fn is_default_extension(t: ExtensionType) -> bool {
+    (1..=5).contains(&t.0)
+}
+
+/// Verify the LeafNode signature (RFC 9420 §7.2, §7.3 step 2) with the
+/// signing context that its source requires.
+pub fn verify_leaf_signature(
+    cs: &dyn CipherSuiteProvider,
+    leaf: &LeafNode,
+    group_id: &[u8],
+    leaf_index: u32,
+    reported: Option<u32>,
+) -> Result<()> {
+    let tbs = leaf.tbs_bytes(group_id, leaf_index)?;
+    verify_with_label(
+        cs,
+        leaf.signature_key.as_slice(),
+        LEAF_NODE_TBS_LABEL,
+        &tbs,
+        leaf.signature.as_slice(),
+    )
+    .map_err(|_| TreeKemError::LeafSignatureInvalid { leaf: reported })
+}
+
+/// Validate a LeafNode on its own (RFC 9420 §7.2, §7.3), without the
+/// uniqueness of its keys (see [`check_leaf_keys_unique`]).
+pub fn validate_leaf_node(
+    cs: &dyn CipherSuiteProvider,
+    leaf: &LeafNode,
+    context: LeafContext<'_>,
+    policy: &LeafValidationPolicy,
+) -> Result<()> {
+    let who = context.leaf();
+
+    // §7.3: the credential is valid (§5.3.1), per the application (V-7.3-01).
+    if !policy
+        .credential_validator
+        .accept(&leaf.credential, leaf.signature_key.as_slice())
+    {
+        return Err(TreeKemError::CredentialRejected { leaf: who });
+    }
+
+    // §7.3: the leaf_node_source matches where the LeafNode appears
+    // (V-7.3-12/13/15). Checked before the signature, whose context depends on it.
+    let expected = match context {
+        LeafContext::KeyPackage => Some("key_package"),
+        LeafContext::Update { .. } => Some("update"),
+        LeafContext::Commit { .. } => Some("commit"),
+        LeafContext::Tree { .. } => None,
+    };
+    let actual = source_name(&leaf.leaf_node_source);
+    if let Some(expected) = expected
+        && expected != actual
+    {
+        return Err(TreeKemError::WrongLeafNodeSource { expected, actual });
+    }
+
+    // §7.3: the signature verifies (V-7.3-02, V-7.2-06).
+    let (group_id, index) = context.group_id_and_index();
+    verify_leaf_signature(cs, leaf, group_id, index, who)?;
+
+    // §7.2/§7.3: lifetime (V-7.2-03, V-7.2-04, V-7.3-10/11).
+    if let LeafNodeSource::KeyPackage(lifetime) = &leaf.leaf_node_source {
+        if lifetime.not_before > lifetime.not_after {
+            return Err(TreeKemError::LifetimeInverted { leaf: who });
+        }
+        if let Some(max) = policy.max_lifetime
+            && lifetime.not_after - lifetime.not_before > max
+        {
+            return Err(TreeKemError::LifetimeTooLong { leaf: who });
+        }
+        if let Some(clock) = &policy.clock {
+            let now = clock.now();
+            if now < lifetime.not_before || now > lifetime.not_after {
+                return Err(TreeKemError::LifetimeExpired { leaf: who, now });
+            }
+        }
+    }
+
+    // §7.2/§7.3: every non-default extension is in the capabilities (V-7.2-01).
+    for ext in &leaf.extensions {
+        let t = ext.extension_type;
+        if !is_default_extension(t) && !leaf.capabilities.extensions.contains(&t) {
+            return Err(TreeKemError::ExtensionNotSupported {
+                leaf: who,
+                extension_type: t.0,
+            });
+        }
+    }
+
+    // §7.2: the credential type is in the capabilities (V-7.2-02).
+    let ct: CredentialType = leaf.credential.credential_type();
+    if !leaf.capabilities.credentials.contains(&ct) {
+        return Err(TreeKemError::CredentialTypeNotSupported {
+            leaf: who,
+            credential_type: ct.0,
+        });
+    }
+    Ok(())
+}
+
+/// RFC 9420 §7.3 last step (V-7.3-16, V-7.3-17): the LeafNode that is (or
+/// will be) at `position` shares neither its signature key with another
+/// leaf nor its encryption key with another node of `view`. Nodes on
+/// `ignore` (e.g. a direct path being replaced) are skipped.
+pub fn check_leaf_keys_unique<V: TreeView + ?Sized>(
+    view: &V,
+    position: LeafIndex,
+    leaf: &LeafNode,
+    ignore: &[NodeIndex],
+) -> Result<()> {
+    let own = position.node();
+    let enc = leaf.encryption_key.as_slice();
+    let sig = leaf.signature_key.as_slice();
+    let width = view.size().width().get();
+    for i in 0..width {
+        let node = NodeIndex::new(i);
+        if node == own || ignore.contains(&node) {
+            continue;
+        }
+        let Some(other) = view.node(node) else {
+            continue;
+        };
+        if other.encryption_key() == enc {
+            return Err(TreeKemError::DuplicateEncryptionKey {
+                first: node.get().min(own.get()),
+                second: node.get().max(own.get()),
+            });
+        }
+        if let crate::NodeRef::Leaf(l) = other
+            && l.signature_key.as_slice() == sig
+        {
+            let other_leaf = i >> 1;
+            return Err(TreeKemError::DuplicateSignatureKey {
+                first: other_leaf.min(position.get()),
+                second: other_leaf.max(position.get()),
+            });
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,65 @@
+//! Read access to a ratchet tree, shared by the stored tree
+//! ([`crate::RatchetTree`]) and a change set over it ([`crate::TreeDiff`]).
+//!
+//! Every algorithm of this crate (resolution, filtered direct path, tree and
+//! parent hashes, UpdatePath) is written once against [`TreeView`], so a
+//! commit can be staged on a diff and never needs a copy of the whole tree.
+
+use mls_codec::{LeafNode, ParentNode};
+use mls_treemath::{LeafIndex, NodeIndex, TreeSize};
+
+/// A node of the tree, borrowed: a leaf or a parent (RFC 9420 §4.1.1).
+#[derive(Debug, Clone, Copy)]
+pub enum NodeRef<'a> {
+    /// A leaf node.
+    Leaf(&'a LeafNode),
+    /// A parent node.
+    Parent(&'a ParentNode),
+}
+
+impl<'a> NodeRef<'a> {
+    /// The node's HPKE public key (RFC 9420 §7.1, §7.2).
+    pub fn encryption_key(&self) -> &'a [u8] {
+        match self {
+            NodeRef::Leaf(l) => l.encryption_key.0.as_slice(),
+            NodeRef::Parent(p) => p.encryption_key.0.as_slice(),
+        }
+    }
+}
+
+/// Read access to the public part of a ratchet tree.
+///
+/// The tree is always full: [`TreeView::size`] has a power-of-two leaf count,
+/// and positions beyond the nodes that were set are blank.
+pub trait TreeView {
+    /// The shape of the (padded) tree.
+    fn size(&self) -> TreeSize;
+
+    /// The leaf at `leaf`, `None` when blank or outside the tree.
+    fn leaf(&self, leaf: LeafIndex) -> Option<&LeafNode>;
+
+    /// The parent node at `node` (an odd index), `None` when blank, a leaf
+    /// position, or outside the tree.
+    fn parent(&self, node: NodeIndex) -> Option<&ParentNode>;
+
+    /// A cached tree hash of `node`, if one is known without computing.
+    fn cached_hash(&self, node: NodeIndex) -> Option<&[u8]>;
+
+    /// The node at `node`, `None` when blank or outside the tree.
+    fn node(&self, node: NodeIndex) -> Option<NodeRef<'_>> {
+        match node.leaf() {
+            Some(leaf) => self.leaf(leaf).map(NodeRef::Leaf),
+            None => self.parent(node).map(NodeRef::Parent),
+        }
+    }
+
+    /// Whether `node` is blank (or outside the tree).
+    fn is_blank(&self, node: NodeIndex) -> bool {
+        self.node(node).is_none()
+    }
+
+    /// The number of leaves of the padded tree.
+    fn leaf_count(&self) -> u32 {
+        self.size().leaf_count().get()
+    }
+}
