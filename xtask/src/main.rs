@@ -1,3 +1,127 @@
-//! Developer tasks for the MLS workspace.
+//! Developer tasks for the MLS workspace, run as `cargo xtask <command>`:
+//!
+//! - `conformance`: run the official MLS test vectors (RFC 9420 interop
+//!   vectors of mlswg/mls-implementations) through each layer's check and
+//!   print a per-file report ([`conformance`], [`registry`]);
+//! - `check-dag`: verify that crates depend on each other only downward
+//!   along the layer table ([`dag`]).
+//!
+//! See docs/conformance.md for usage, output formats and how to add a file.
 
-fn main() {}
+#![forbid(unsafe_code)]
+
+mod cli;
+mod conformance;
+mod dag;
+mod json;
+mod registry;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use cli::{Command, ConformanceArgs, USAGE};
+
+fn main() -> ExitCode {
+    match cli::parse(std::env::args().skip(1)) {
+        Ok(Command::Help) => {
+            print!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        Ok(Command::Conformance(args)) => run_conformance(&args),
+        Ok(Command::CheckDag) => run_check_dag(),
+        Err(msg) => {
+            eprintln!("error: {msg}\n\n{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run_conformance(args: &ConformanceArgs) -> ExitCode {
+    let dir = args.dir.clone().unwrap_or_else(mls_vectors::vectors_dir);
+    if !dir.is_dir() {
+        eprintln!("{}", vectors_missing_help(&dir));
+        return ExitCode::from(2);
+    }
+    // Show `/a/shared/mls-test-vectors`, not `/a/main/crates/mls-vectors/../../../shared/...`.
+    let dir = std::fs::canonicalize(&dir).unwrap_or(dir);
+    let entries: Vec<&registry::VectorFile> = if args.files.is_empty() {
+        registry::FILES.iter().collect()
+    } else {
+        let mut chosen = Vec::new();
+        for name in &args.files {
+            match registry::find(name) {
+                Some(entry) => chosen.push(entry),
+                None => {
+                    let known: Vec<&str> = registry::FILES.iter().map(|f| f.name).collect();
+                    eprintln!(
+                        "error: `{name}` is not an official vector file; known files:\n  {}",
+                        known.join("\n  ")
+                    );
+                    return ExitCode::from(2);
+                }
+            }
+        }
+        chosen
+    };
+    let outcomes: Vec<conformance::FileOutcome> = entries
+        .into_iter()
+        .map(|entry| conformance::run_one(&dir, entry))
+        .collect();
+    if args.json {
+        println!("{}", conformance::render_json(&outcomes).render());
+    } else {
+        print!("{}", conformance::render_text(&dir, &outcomes));
+    }
+    if conformance::is_failure(&outcomes) {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn vectors_missing_help(dir: &Path) -> String {
+    format!(
+        "error: the official MLS test vectors are not at {}\n\
+         Get them from https://github.com/mlswg/mls-implementations (folder test-vectors/),\n\
+         then either set {}=/path/to/test-vectors, pass --dir /path/to/test-vectors,\n\
+         or put them in ../shared/mls-test-vectors beside this checkout.",
+        dir.display(),
+        mls_vectors::VECTORS_ENV
+    )
+}
+
+fn workspace_root() -> PathBuf {
+    // xtask/ sits directly in the workspace root.
+    let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest_dir
+        .parent()
+        .map_or_else(|| manifest_dir.to_path_buf(), Path::to_path_buf)
+}
+
+fn run_check_dag() -> ExitCode {
+    let graph =
+        match dag::load_metadata(&workspace_root()).and_then(|m| dag::graph_from_metadata(&m)) {
+            Ok(g) => g,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
+            }
+        };
+    println!("crate layers and workspace dependencies:");
+    print!("{}", dag::render(&graph, dag::LAYERS));
+    let problems = dag::violations(&graph, dag::LAYERS, dag::DEV_ONLY);
+    if problems.is_empty() {
+        println!(
+            "check-dag: ok ({} crates, {} dependency edges, all pointing down)",
+            graph.crates.len(),
+            graph.edges.len()
+        );
+        ExitCode::SUCCESS
+    } else {
+        for p in &problems {
+            eprintln!("check-dag: {p}");
+        }
+        eprintln!("check-dag: {} violation(s)", problems.len());
+        ExitCode::FAILURE
+    }
+}
