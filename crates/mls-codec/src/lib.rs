@@ -73,6 +73,7 @@ pub use proposals::{
     ReInit, Remove, Update,
 };
 pub use psk::{PreSharedKeyId, Psk, PskLabel, ResumptionPskUsage};
+pub use tls_codec;
 pub use tls_codec::VLBytes;
 pub use tree::{Node, ParentNode, RatchetTree, UpdatePath, UpdatePathNode};
 pub use welcome::{EncryptedGroupSecrets, GroupSecrets, PathSecret, Welcome};
