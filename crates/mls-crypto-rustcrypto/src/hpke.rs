@@ -75,10 +75,14 @@ pub(crate) trait HpkeOps: Send + Sync {
     fn validate_public_key(&self, public_key: &[u8]) -> Result<()>;
 }
 
+/// Marks the algorithm types without owning values of them (and keeps the
+/// struct `Send + Sync` whatever they are).
+type Algorithms<A, F, K> = PhantomData<fn() -> (A, F, K)>;
+
 /// HPKE with AEAD `A`, KDF `F` and KEM `K`.
 pub(crate) struct HpkeSuite<A, F, K> {
     kem: Kem,
-    _algorithms: PhantomData<fn() -> (A, F, K)>,
+    _algorithms: Algorithms<A, F, K>,
 }
 
 impl<A, F, K> HpkeSuite<A, F, K> {

@@ -235,3 +235,203 @@ impl CipherSuiteProvider for RustCryptoSuite {
         self.rng.fill(out)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use chacha20::ChaCha20Rng;
+    use mls_crypto::{CryptoError, labeled};
+    use rand_core::{SeedableRng, TryRng};
+
+    use super::*;
+
+    /// A generator that counts the bytes drawn from it (GUIDANCE G-38 test).
+    struct CountingRng {
+        inner: ChaCha20Rng,
+        drawn: Arc<AtomicUsize>,
+    }
+
+    impl TryRng for CountingRng {
+        type Error = Infallible;
+
+        fn try_next_u32(&mut self) -> std::result::Result<u32, Infallible> {
+            self.drawn.fetch_add(4, Ordering::SeqCst);
+            self.inner.try_next_u32()
+        }
+
+        fn try_next_u64(&mut self) -> std::result::Result<u64, Infallible> {
+            self.drawn.fetch_add(8, Ordering::SeqCst);
+            self.inner.try_next_u64()
+        }
+
+        fn try_fill_bytes(&mut self, dst: &mut [u8]) -> std::result::Result<(), Infallible> {
+            self.drawn.fetch_add(dst.len(), Ordering::SeqCst);
+            self.inner.try_fill_bytes(dst)
+        }
+    }
+
+    impl TryCryptoRng for CountingRng {}
+
+    #[test]
+    fn every_suite_is_provided() {
+        let provider = RustCryptoProvider::new();
+        assert_eq!(
+            provider.supported_cipher_suites(),
+            CipherSuite::ALL.to_vec()
+        );
+        for suite in CipherSuite::ALL {
+            let cs = provider.cipher_suite_provider(suite).expect("supported");
+            assert_eq!(cs.cipher_suite(), suite);
+            assert_eq!(cs.hash(b"").len(), suite.hash_len());
+        }
+    }
+
+    #[test]
+    fn every_random_operation_draws_from_the_injected_source() {
+        let drawn = Arc::new(AtomicUsize::new(0));
+        let provider = RustCryptoProvider::with_rng(CountingRng {
+            inner: ChaCha20Rng::from_seed([1; 32]),
+            drawn: Arc::clone(&drawn),
+        });
+        for suite in CipherSuite::ALL {
+            let cs = provider.cipher_suite_provider(suite).expect("supported");
+            let mut last = drawn.load(Ordering::SeqCst);
+            let mut draws = |what: &str| {
+                let now = drawn.load(Ordering::SeqCst);
+                assert!(now > last, "{suite}: {what} drew no randomness");
+                last = now;
+            };
+            let hpke = cs.hpke_generate_key_pair().expect("generate");
+            draws("hpke_generate_key_pair");
+            let sig = cs.signature_generate_key_pair().expect("generate");
+            draws("signature_generate_key_pair");
+            let a = cs
+                .hpke_seal(&hpke.public_key, b"", b"", b"m")
+                .expect("seal");
+            draws("hpke_seal");
+            let b = cs
+                .hpke_seal(&hpke.public_key, b"", b"", b"m")
+                .expect("seal");
+            draws("hpke_seal");
+            assert_ne!(a.kem_output, b.kem_output, "fresh encapsulation each time");
+            cs.hpke_export_sender(&hpke.public_key, b"", b"x", 32)
+                .expect("export");
+            draws("hpke_export_sender");
+            cs.random_bytes(16).expect("random");
+            draws("random_fill");
+            // Signing is deterministic (RFC 6979 / RFC 8032): no draw.
+            let before = drawn.load(Ordering::SeqCst);
+            cs.sign(&sig.private_key, b"m").expect("sign");
+            assert_eq!(drawn.load(Ordering::SeqCst), before);
+        }
+    }
+
+    #[test]
+    fn a_seeded_provider_is_deterministic() {
+        let run = |seed: [u8; 32]| {
+            let provider = RustCryptoProvider::with_seed(seed);
+            CipherSuite::ALL
+                .iter()
+                .map(|suite| {
+                    let cs = provider.cipher_suite_provider(*suite).expect("supported");
+                    let hpke = cs.hpke_generate_key_pair().expect("generate");
+                    let sig = cs.signature_generate_key_pair().expect("generate");
+                    let ct = cs
+                        .hpke_seal(&hpke.public_key, b"i", b"a", b"p")
+                        .expect("seal");
+                    let bytes = cs.random_bytes(8).expect("random");
+                    (hpke, sig, ct, bytes)
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(run([1; 32]), run([1; 32]));
+        assert_ne!(run([1; 32]), run([2; 32]));
+    }
+
+    #[test]
+    fn os_randomness_differs_between_draws() {
+        let cs = RustCryptoProvider::default().suite(CipherSuite::ALL[0]);
+        assert_ne!(
+            cs.random_bytes(32).expect("random"),
+            cs.random_bytes(32).expect("random")
+        );
+    }
+
+    /// V-5.1.2-02 and V-5.1.3-01 through the labeled operations, all suites.
+    #[test]
+    fn labels_separate_signatures_and_ciphertexts() {
+        let provider = RustCryptoProvider::with_seed([3; 32]);
+        for suite in CipherSuite::ALL {
+            let cs = provider.cipher_suite_provider(suite).expect("supported");
+            let cs = &*cs;
+            let sig_keys = cs.signature_generate_key_pair().expect("generate");
+            let sig = labeled::sign_with_label(cs, &sig_keys.private_key, b"LeafNodeTBS", b"c")
+                .expect("sign");
+            assert_eq!(
+                labeled::verify_with_label(
+                    cs,
+                    &sig_keys.public_key,
+                    b"FramedContentTBS",
+                    b"c",
+                    &sig
+                ),
+                Err(CryptoError::InvalidSignature)
+            );
+            let keys = cs.hpke_generate_key_pair().expect("generate");
+            let ct =
+                labeled::encrypt_with_label(cs, &keys.public_key, b"UpdatePathNode", b"ctx", b"m")
+                    .expect("seal");
+            let open = |label: &[u8], context: &[u8]| {
+                labeled::decrypt_with_label(
+                    cs,
+                    &keys.private_key,
+                    label,
+                    context,
+                    &ct.kem_output,
+                    &ct.ciphertext,
+                )
+            };
+            assert_eq!(
+                open(b"Welcome", b"ctx").err(),
+                Some(CryptoError::HpkeOpenFailed)
+            );
+            assert_eq!(
+                open(b"UpdatePathNode", b"ctx2").err(),
+                Some(CryptoError::HpkeOpenFailed)
+            );
+            assert_eq!(&open(b"UpdatePathNode", b"ctx").expect("open")[..], b"m");
+        }
+    }
+
+    #[test]
+    fn derived_and_stored_keys_agree() {
+        let provider = RustCryptoProvider::with_seed([4; 32]);
+        for suite in CipherSuite::ALL {
+            let cs = provider.suite(suite);
+            let kp = cs.hpke_derive_key_pair(&[7; 32]).expect("derive");
+            assert_eq!(kp, cs.hpke_derive_key_pair(&[7; 32]).expect("derive"));
+            assert_eq!(
+                cs.hpke_public_key(&kp.private_key).expect("pk"),
+                kp.public_key
+            );
+            assert_eq!(cs.hpke_validate_public_key(&kp.public_key), Ok(()));
+            let sig = cs.signature_generate_key_pair().expect("generate");
+            assert_eq!(
+                cs.signature_public_key(&sig.private_key).expect("pk"),
+                sig.public_key
+            );
+            assert_eq!(cs.signature_validate_public_key(&sig.public_key), Ok(()));
+        }
+    }
+
+    #[test]
+    fn debug_output_shows_no_key_material() {
+        let provider = RustCryptoProvider::with_seed([5; 32]);
+        let cs = provider.suite(CipherSuite::ALL[0]);
+        let kp = cs.hpke_generate_key_pair().expect("generate");
+        let shown = format!("{provider:?} {cs:?} {:?}", kp.private_key);
+        assert!(!shown.contains(&hex::encode(kp.private_key.as_bytes())));
+        assert!(shown.contains("injected"));
+    }
+}

@@ -158,4 +158,46 @@ mod tests {
         Randomness::seeded([3; 32]).fill(&mut direct).expect("fill");
         assert_eq!(via_view, direct);
     }
+
+    /// A generator that panics, used to poison the source's lock.
+    struct PanickingRng;
+
+    impl TryRng for PanickingRng {
+        type Error = Infallible;
+
+        fn try_next_u32(&mut self) -> std::result::Result<u32, Infallible> {
+            panic!("generator failure")
+        }
+
+        fn try_next_u64(&mut self) -> std::result::Result<u64, Infallible> {
+            panic!("generator failure")
+        }
+
+        fn try_fill_bytes(&mut self, _: &mut [u8]) -> std::result::Result<(), Infallible> {
+            panic!("generator failure")
+        }
+    }
+
+    impl TryCryptoRng for PanickingRng {}
+
+    #[test]
+    fn a_failed_source_is_an_error_and_discards_the_result() {
+        let r = Randomness::injected(Box::new(PanickingRng));
+        let poisoned = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let _ = r.fill(&mut [0u8; 4]);
+        }));
+        assert!(poisoned.is_err());
+        assert!(matches!(
+            r.fill(&mut [0u8; 4]),
+            Err(CryptoError::Randomness(_))
+        ));
+        let mut seen = [1u8; 8];
+        let result = r.with_rng(|rng| {
+            rng.try_fill_bytes(&mut seen).expect("infallible");
+            seen
+        });
+        assert!(matches!(result, Err(CryptoError::Randomness(_))));
+        // The bytes handed out on failure were zeros, never stale data.
+        assert_eq!(seen, [0u8; 8]);
+    }
 }
