@@ -12,8 +12,24 @@
 
 use mls_vectors::{Case, CaseResult};
 
+#[path = "../../crates/mls-crypto-rustcrypto/tests/conformance/crypto_basics.rs"]
+mod crypto_basics;
+#[path = "../../crates/mls-keyschedule/tests/conformance/key_schedule.rs"]
+mod key_schedule;
+#[path = "../../crates/mls-keyschedule/tests/conformance/psk_secret.rs"]
+mod psk_secret;
+#[path = "../../crates/mls-keyschedule/tests/conformance/secret_tree.rs"]
+mod secret_tree;
+#[path = "../../crates/mls-keyschedule/tests/conformance/transcript_hashes.rs"]
+mod transcript_hashes;
 #[path = "../../crates/mls-treemath/tests/conformance/tree_math.rs"]
 mod tree_math;
+#[path = "../../crates/mls-treekem/tests/conformance/tree_operations.rs"]
+mod tree_operations;
+#[path = "../../crates/mls-treekem/tests/conformance/tree_validation.rs"]
+mod tree_validation;
+#[path = "../../crates/mls-treekem/tests/conformance/treekem.rs"]
+mod treekem;
 
 /// A per-case check, as exposed by every `tests/conformance/<file>.rs`.
 pub type CheckFn = fn(&Case<'_>) -> CaseResult;
@@ -37,15 +53,43 @@ const fn file(name: &'static str, owner: &'static str, check: Option<CheckFn>) -
 /// order of the layers that pass them.
 pub const FILES: &[VectorFile] = &[
     file("tree-math.json", "mls-treemath", Some(tree_math::check)),
-    file("crypto-basics.json", "mls-crypto-rustcrypto", None),
+    file(
+        "crypto-basics.json",
+        "mls-crypto-rustcrypto",
+        Some(crypto_basics::check),
+    ),
     file("deserialization.json", "mls-codec", None),
-    file("secret-tree.json", "mls-keyschedule", None),
-    file("key-schedule.json", "mls-keyschedule", None),
-    file("psk_secret.json", "mls-keyschedule", None),
-    file("transcript-hashes.json", "mls-keyschedule", None),
-    file("tree-validation.json", "mls-treekem", None),
-    file("tree-operations.json", "mls-treekem", None),
-    file("treekem.json", "mls-treekem", None),
+    file(
+        "secret-tree.json",
+        "mls-keyschedule",
+        Some(secret_tree::check),
+    ),
+    file(
+        "key-schedule.json",
+        "mls-keyschedule",
+        Some(key_schedule::check),
+    ),
+    file(
+        "psk_secret.json",
+        "mls-keyschedule",
+        Some(psk_secret::check),
+    ),
+    file(
+        "transcript-hashes.json",
+        "mls-keyschedule",
+        Some(transcript_hashes::check),
+    ),
+    file(
+        "tree-validation.json",
+        "mls-treekem",
+        Some(tree_validation::check),
+    ),
+    file(
+        "tree-operations.json",
+        "mls-treekem",
+        Some(tree_operations::check),
+    ),
+    file("treekem.json", "mls-treekem", Some(treekem::check)),
     file("message-protection.json", "mls-group", None),
     file("messages.json", "mls-codec", None),
     file("welcome.json", "mls-group", None),
