@@ -26,9 +26,13 @@
 //! crate does not depend on how they are built.
 //!
 //! ```
-//! # fn run(cs: &dyn mls_crypto::CipherSuiteProvider) -> Result<(), mls_keyschedule::KeyScheduleError> {
+//! use mls_crypto::{CipherSuite, CryptoProvider};
+//! use mls_crypto_rustcrypto::RustCryptoProvider;
 //! use mls_keyschedule::*;
 //!
+//! let provider = RustCryptoProvider::new();
+//! let cs = provider.cipher_suite_provider(CipherSuite::ALL[0]).expect("suite 1");
+//! let cs = cs.as_ref();
 //! let group_context: &[u8] = b"serialized GroupContext";
 //! let keys = EpochKeys::derive(
 //!     cs,
@@ -46,7 +50,7 @@
 //! let me = mls_treemath::LeafIndex::new(0).expect("valid index");
 //! let (generation, _key) = tree.encryption_key(cs, me, RatchetKind::Application)?;
 //! assert_eq!(generation, 0);
-//! # Ok(()) }
+//! # Ok::<(), KeyScheduleError>(())
 //! ```
 
 #![forbid(unsafe_code)]

@@ -244,7 +244,10 @@ mod tests {
             },
             vec![1, 2, 3],
         );
-        assert_eq!(id.to_bytes().expect("encodes"), [1, 2, 0xaa, 0xbb, 3, 1, 2, 3]);
+        assert_eq!(
+            id.to_bytes().expect("encodes"),
+            [1, 2, 0xaa, 0xbb, 3, 1, 2, 3]
+        );
     }
 
     #[test]

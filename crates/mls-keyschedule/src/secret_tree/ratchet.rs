@@ -256,3 +256,88 @@ impl SenderRatchet {
         Ok((generation, key))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use mls_crypto::{CipherSuite, CryptoProvider};
+    use mls_crypto_rustcrypto::RustCryptoProvider;
+
+    use super::*;
+
+    /// A ratchet positioned just below the end of the generation space.
+    fn near_end(cs: &dyn CipherSuiteProvider) -> SenderRatchet {
+        SenderRatchet {
+            next_generation: u32::MAX - 1,
+            secret: Some(TreeSecret::from_slice(&vec![
+                1;
+                cs.cipher_suite().hash_len()
+            ])),
+            skipped: BTreeMap::new(),
+            retained_from: 0,
+        }
+    }
+
+    #[test]
+    fn generations_never_wrap() {
+        // V-9.1-06.
+        let provider = RustCryptoProvider::new();
+        let cs = provider
+            .cipher_suite_provider(CipherSuite::ALL[0])
+            .expect("suite 1");
+        let cs = cs.as_ref();
+        let config = SecretTreeConfig::default();
+
+        let mut sender = near_end(cs);
+        assert_eq!(
+            sender.next_for_sending(cs).map(|(g, _)| g),
+            Ok(u32::MAX - 1)
+        );
+        assert_eq!(sender.next_for_sending(cs).map(|(g, _)| g), Ok(u32::MAX));
+        assert!(sender.is_exhausted());
+        assert_eq!(
+            sender.next_for_sending(cs).map(|(g, _)| g),
+            Err(KeyScheduleError::RatchetExhausted)
+        );
+
+        let mut receiver = near_end(cs);
+        let (_, change) = receiver
+            .lookup(cs, u32::MAX, &config)
+            .expect("last generation");
+        receiver.apply(change, &config).expect("apply");
+        assert!(receiver.is_exhausted());
+        assert_eq!(
+            receiver.retained_generations().collect::<Vec<_>>(),
+            [u32::MAX - 1]
+        );
+        let before = receiver.clone();
+        assert_eq!(
+            receiver.lookup(cs, u32::MAX, &config).map(|_| ()),
+            Err(KeyScheduleError::GenerationAlreadyUsed(u32::MAX))
+        );
+        assert_eq!(receiver, before);
+        // The skipped key below the end is still usable once.
+        let (_, change) = receiver.lookup(cs, u32::MAX - 1, &config).expect("skipped");
+        receiver.apply(change, &config).expect("apply");
+        assert_eq!(receiver.retained_generations().count(), 0);
+    }
+
+    #[test]
+    fn keys_match_the_rfc_derivation() {
+        // RFC 9420 §9.1: key_[1] = DeriveTreeSecret(DeriveTreeSecret(s, "secret", 0), "key", 1).
+        let provider = RustCryptoProvider::new();
+        let cs = provider
+            .cipher_suite_provider(CipherSuite::ALL[0])
+            .expect("suite 1");
+        let cs = cs.as_ref();
+        let root = TreeSecret::from_slice(&[3; 32]);
+        let s1 = derive_tree_secret(cs, root.as_bytes(), b"secret", 0, 32).expect("derive");
+        let k1 = derive_tree_secret(cs, s1.as_bytes(), b"key", 1, 16).expect("derive");
+        let n1 = derive_tree_secret(cs, s1.as_bytes(), b"nonce", 1, 12).expect("derive");
+        let r = SenderRatchet::new(root);
+        let (key, _) = r
+            .lookup(cs, 1, &SecretTreeConfig::default())
+            .expect("lookup");
+        assert_eq!(key.key.as_bytes(), k1.as_bytes());
+        assert_eq!(key.nonce.as_bytes(), n1.as_bytes());
+    }
+}
