@@ -131,12 +131,12 @@ impl FileOutcome {
 
     /// The outcome of a file that could not be loaded.
     pub fn from_load_error(file: &str, err: &LoadError) -> Self {
-        let status = match err {
-            LoadError::Missing(_) => Status::Missing,
-            LoadError::Invalid(..) => Status::Failed,
+        let (status, note) = match err {
+            LoadError::Missing(path) => (Status::Missing, format!("{} not found", path.display())),
+            LoadError::Invalid(..) => (Status::Failed, err.to_string()),
         };
         FileOutcome {
-            note: Some(err.to_string()),
+            note: Some(note),
             ..FileOutcome::empty(file, status)
         }
     }
@@ -410,6 +410,7 @@ mod tests {
                 .iter()
                 .any(|l| l.starts_with("welcome.json") && l.ends_with("missing"))
         );
+        assert!(text.contains("\n    /v/welcome.json not found\n"));
         assert!(text.contains("not implemented yet (6 cases)"));
         assert_eq!(lines.last(), Some(&"9 passed, 1 failed, 1 skipped"));
     }
