@@ -234,25 +234,6 @@ impl RatchetTree {
         Self::from_wire(mls_codec::decode::<mls_codec::RatchetTree>(bytes)?)
     }
 
-    /// The wire form: every node in array order, without trailing blank
-    /// nodes (RFC 9420 §12.4.3.3, V-12.4.3.3-05).
-    pub fn to_wire(&self) -> mls_codec::RatchetTree {
-        let width = self.nodes.size.width().as_usize();
-        let mut out: Vec<Option<Node>> = Vec::with_capacity(width);
-        for i in 0..width {
-            let index = NodeIndex::new(i as u32);
-            out.push(match self.node(index) {
-                Some(crate::NodeRef::Leaf(l)) => Some(Node::Leaf(l.clone())),
-                Some(crate::NodeRef::Parent(p)) => Some(Node::Parent(p.clone())),
-                None => None,
-            });
-        }
-        while matches!(out.last(), Some(None)) {
-            out.pop();
-        }
-        mls_codec::RatchetTree(out)
-    }
-
     /// The serialized wire form.
     pub fn to_bytes(&self) -> Result<Vec<u8>> {
         Ok(mls_codec::encode(&self.to_wire())?)

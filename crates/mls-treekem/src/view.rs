@@ -5,7 +5,7 @@
 //! parent hashes, UpdatePath) is written once against [`TreeView`], so a
 //! commit can be staged on a diff and never needs a copy of the whole tree.
 
-use mls_codec::{LeafNode, ParentNode};
+use mls_codec::{LeafNode, Node, ParentNode};
 use mls_treemath::{LeafIndex, NodeIndex, TreeSize};
 
 /// A node of the tree, borrowed: a leaf or a parent (RFC 9420 §4.1.1).
@@ -56,6 +56,24 @@ pub trait TreeView {
     /// Whether `node` is blank (or outside the tree).
     fn is_blank(&self, node: NodeIndex) -> bool {
         self.node(node).is_none()
+    }
+
+    /// The wire form: every node in array order, without trailing blank
+    /// nodes (RFC 9420 §12.4.3.3, V-12.4.3.3-05).
+    fn to_wire(&self) -> mls_codec::RatchetTree {
+        let width = self.size().width().get();
+        let mut out: Vec<Option<Node>> = Vec::with_capacity(width as usize);
+        for i in 0..width {
+            out.push(match self.node(NodeIndex::new(i)) {
+                Some(NodeRef::Leaf(l)) => Some(Node::Leaf(l.clone())),
+                Some(NodeRef::Parent(p)) => Some(Node::Parent(p.clone())),
+                None => None,
+            });
+        }
+        while matches!(out.last(), Some(None)) {
+            out.pop();
+        }
+        mls_codec::RatchetTree(out)
     }
 
     /// The number of leaves of the padded tree.
