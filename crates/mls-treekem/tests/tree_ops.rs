@@ -1,6 +1,8 @@
 //! Tree operations, caching and UpdatePath round trips on groups built
 //! through the public API.
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use common::{GROUP_ID, Group, full_tree::build_full_tree, group_context, key_package_leaf};
