@@ -158,3 +158,207 @@ pub(crate) fn verify_tree_parent_hashes<V: TreeView + ?Sized, S: HashStore>(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use std::sync::Arc;
+
+    use mls_codec::{
+        Capabilities, Credential, LeafNode, LeafNodeSource, Node, ParentNode, RatchetTree as Wire,
+        VLBytes,
+    };
+    use mls_crypto::{
+        CipherSuite, CipherSuiteProvider, CryptoProvider, HpkeCiphertext, HpkeKeyPair,
+        HpkePrivateKey, Secret, SignatureKeyPair, SignaturePrivateKey,
+    };
+    use zeroize::Zeroizing;
+
+    use super::*;
+    use crate::RatchetTree;
+
+    /// Suite 1 with a constant hash: every parent hash matches, so only the
+    /// structural conditions of §7.9.2 decide (a double cover cannot be
+    /// built with a real hash without a collision).
+    struct ConstantHash(Arc<dyn CipherSuiteProvider>);
+
+    impl CipherSuiteProvider for ConstantHash {
+        fn cipher_suite(&self) -> CipherSuite {
+            self.0.cipher_suite()
+        }
+        fn hash(&self, _data: &[u8]) -> Vec<u8> {
+            vec![0; 32]
+        }
+        fn mac(&self, key: &[u8], data: &[u8]) -> Vec<u8> {
+            self.0.mac(key, data)
+        }
+        fn kdf_extract(&self, salt: &[u8], ikm: &[u8]) -> Secret {
+            self.0.kdf_extract(salt, ikm)
+        }
+        fn kdf_expand(&self, prk: &[u8], info: &[u8], len: usize) -> mls_crypto::Result<Secret> {
+            self.0.kdf_expand(prk, info, len)
+        }
+        fn aead_seal(&self, k: &[u8], n: &[u8], a: &[u8], p: &[u8]) -> mls_crypto::Result<Vec<u8>> {
+            self.0.aead_seal(k, n, a, p)
+        }
+        fn aead_open(
+            &self,
+            k: &[u8],
+            n: &[u8],
+            a: &[u8],
+            c: &[u8],
+        ) -> mls_crypto::Result<Zeroizing<Vec<u8>>> {
+            self.0.aead_open(k, n, a, c)
+        }
+        fn hpke_seal(
+            &self,
+            pk: &[u8],
+            info: &[u8],
+            aad: &[u8],
+            pt: &[u8],
+        ) -> mls_crypto::Result<HpkeCiphertext> {
+            self.0.hpke_seal(pk, info, aad, pt)
+        }
+        fn hpke_open(
+            &self,
+            sk: &HpkePrivateKey,
+            enc: &[u8],
+            info: &[u8],
+            aad: &[u8],
+            ct: &[u8],
+        ) -> mls_crypto::Result<Zeroizing<Vec<u8>>> {
+            self.0.hpke_open(sk, enc, info, aad, ct)
+        }
+        fn hpke_export_sender(
+            &self,
+            pk: &[u8],
+            info: &[u8],
+            ctx: &[u8],
+            len: usize,
+        ) -> mls_crypto::Result<(Vec<u8>, Secret)> {
+            self.0.hpke_export_sender(pk, info, ctx, len)
+        }
+        fn hpke_export_receiver(
+            &self,
+            sk: &HpkePrivateKey,
+            enc: &[u8],
+            info: &[u8],
+            ctx: &[u8],
+            len: usize,
+        ) -> mls_crypto::Result<Secret> {
+            self.0.hpke_export_receiver(sk, enc, info, ctx, len)
+        }
+        fn hpke_generate_key_pair(&self) -> mls_crypto::Result<HpkeKeyPair> {
+            self.0.hpke_generate_key_pair()
+        }
+        fn hpke_derive_key_pair(&self, ikm: &[u8]) -> mls_crypto::Result<HpkeKeyPair> {
+            self.0.hpke_derive_key_pair(ikm)
+        }
+        fn hpke_public_key(&self, sk: &HpkePrivateKey) -> mls_crypto::Result<Vec<u8>> {
+            self.0.hpke_public_key(sk)
+        }
+        fn hpke_validate_public_key(&self, pk: &[u8]) -> mls_crypto::Result<()> {
+            self.0.hpke_validate_public_key(pk)
+        }
+        fn signature_generate_key_pair(&self) -> mls_crypto::Result<SignatureKeyPair> {
+            self.0.signature_generate_key_pair()
+        }
+        fn signature_public_key(&self, sk: &SignaturePrivateKey) -> mls_crypto::Result<Vec<u8>> {
+            self.0.signature_public_key(sk)
+        }
+        fn signature_validate_public_key(&self, pk: &[u8]) -> mls_crypto::Result<()> {
+            self.0.signature_validate_public_key(pk)
+        }
+        fn sign(&self, sk: &SignaturePrivateKey, msg: &[u8]) -> mls_crypto::Result<Vec<u8>> {
+            self.0.sign(sk, msg)
+        }
+        fn verify(&self, pk: &[u8], msg: &[u8], sig: &[u8]) -> mls_crypto::Result<()> {
+            self.0.verify(pk, msg, sig)
+        }
+        fn random_fill(&self, out: &mut [u8]) -> mls_crypto::Result<()> {
+            self.0.random_fill(out)
+        }
+    }
+
+    fn leaf(key: u8) -> Node {
+        Node::Leaf(LeafNode {
+            encryption_key: vec![key; 32].into(),
+            signature_key: vec![key; 32].into(),
+            credential: Credential::basic(vec![key]),
+            capabilities: Capabilities::default(),
+            leaf_node_source: LeafNodeSource::Commit(VLBytes::new(vec![0; 32])),
+            extensions: vec![],
+            signature: VLBytes::new(vec![]),
+        })
+    }
+
+    fn update_leaf(key: u8) -> Node {
+        match leaf(key) {
+            Node::Leaf(mut l) => {
+                l.leaf_node_source = LeafNodeSource::Update;
+                Node::Leaf(l)
+            }
+            other => other,
+        }
+    }
+
+    fn parent(key: u8, unmerged: Vec<u32>) -> Node {
+        Node::Parent(ParentNode {
+            encryption_key: vec![key; 32].into(),
+            parent_hash: VLBytes::new(vec![0; 32]),
+            unmerged_leaves: unmerged,
+        })
+    }
+
+    fn check(nodes: Vec<Option<Node>>) -> Result<()> {
+        let inner = mls_crypto_rustcrypto::RustCryptoProvider::new()
+            .cipher_suite_provider(CipherSuite::Mls128DhKemX25519Aes128GcmSha256Ed25519)
+            .unwrap();
+        let cs = ConstantHash(inner);
+        let mut tree = RatchetTree::from_wire(Wire(nodes)).unwrap();
+        let RatchetTree { nodes, hashes } = &mut tree;
+        verify_tree_parent_hashes(&*nodes, hashes, &cs)
+    }
+
+    #[test]
+    fn parent_covered_by_two_chains_is_rejected() {
+        // Both leaves link to the root (V-7.9.2-02).
+        let err = check(vec![Some(leaf(1)), Some(parent(2, vec![])), Some(leaf(3))]).unwrap_err();
+        assert_eq!(
+            err,
+            TreeKemError::ParentHashMultipleChains { node: 1, chains: 2 }
+        );
+    }
+
+    #[test]
+    fn unmerged_leaf_condition_decides_the_link() {
+        // Leaf 1 unmerged at the root: only leaf 0 links (resolution of the
+        // right child minus D must equal the unmerged leaves below it).
+        check(vec![Some(leaf(1)), Some(parent(2, vec![1])), Some(leaf(3))]).unwrap();
+        // Blank intermediate nodes are skipped: leaves 0 links to the root
+        // through blank node 1 when leaf 1 is blank.
+        check(vec![
+            Some(leaf(1)),
+            None,
+            None,
+            Some(parent(4, vec![])),
+            Some(update_leaf(5)),
+        ])
+        .unwrap();
+        // D in resolution(C) fails when a non-blank node sits in between.
+        let err = check(vec![
+            Some(leaf(1)),
+            Some(parent(2, vec![])),
+            Some(leaf(3)),
+            Some(parent(4, vec![0, 1])),
+            Some(leaf(5)),
+        ])
+        .unwrap_err();
+        assert!(matches!(
+            err,
+            TreeKemError::ParentHashMultipleChains { .. }
+                | TreeKemError::ParentHashNotCovered { .. }
+        ));
+    }
+}
