@@ -30,12 +30,23 @@ pub const MAX_VECTOR_LEN: usize = (1 << 30) - 1;
 #[derive(Debug, Clone)]
 pub struct Reader<'a> {
     buf: &'a [u8],
+    max_vector_len: usize,
 }
 
 impl<'a> Reader<'a> {
-    /// A reader over `buf`.
+    /// A reader over `buf`; vectors may be as long as the varint allows.
     pub fn new(buf: &'a [u8]) -> Self {
-        Reader { buf }
+        Self::with_max_vector_len(buf, MAX_VECTOR_LEN)
+    }
+
+    /// A reader over `buf` that rejects any vector (at any depth) longer than
+    /// `max_vector_len` bytes with [`CodecError::VectorTooLarge`]
+    /// (V-2.1.2-06).
+    pub fn with_max_vector_len(buf: &'a [u8], max_vector_len: usize) -> Self {
+        Reader {
+            buf,
+            max_vector_len,
+        }
     }
 
     /// Bytes not yet consumed.
@@ -103,13 +114,20 @@ impl<'a> Reader<'a> {
     /// nothing is allocated).
     pub fn read_vector(&mut self) -> Result<Reader<'a>, CodecError> {
         let declared = self.read_varint()?;
+        if declared > self.max_vector_len {
+            return Err(CodecError::VectorTooLarge {
+                len: declared,
+                max: self.max_vector_len,
+            });
+        }
         if declared > self.buf.len() {
             return Err(CodecError::VectorLengthExceedsInput {
                 declared,
                 remaining: self.buf.len(),
             });
         }
-        Ok(Reader::new(self.read_bytes(declared)?))
+        let body = self.read_bytes(declared)?;
+        Ok(Reader::with_max_vector_len(body, self.max_vector_len))
     }
 
     /// Read an `optional<T>` presence octet (RFC 9420 §2.1.1, V-2.1.1-01).
@@ -202,6 +220,18 @@ pub fn encode<T: tls_codec::Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, Co
 /// [`CodecError::TrailingBytes`] (V-2.1-09).
 pub fn decode<T: Decode>(bytes: &[u8]) -> Result<T, CodecError> {
     let mut r = Reader::new(bytes);
+    let value = T::decode(&mut r)?;
+    r.finish()?;
+    Ok(value)
+}
+
+/// Like [`decode`], but any vector longer than `max_vector_len` bytes is
+/// rejected with [`CodecError::VectorTooLarge`] (V-2.1.2-06).
+pub fn decode_with_max_vector_len<T: Decode>(
+    bytes: &[u8],
+    max_vector_len: usize,
+) -> Result<T, CodecError> {
+    let mut r = Reader::with_max_vector_len(bytes, max_vector_len);
     let value = T::decode(&mut r)?;
     r.finish()?;
     Ok(value)
@@ -407,6 +437,27 @@ mod tests {
                 declared: 5,
                 remaining: 3
             })
+        );
+    }
+
+    #[test]
+    fn rejects_vector_above_configured_maximum() {
+        // V-2.1.2-06: distinct from "exceeds input" (checked first).
+        assert_eq!(
+            decode_with_max_vector_len::<VLBytes>(&[0x03, 1, 2, 3], 2),
+            Err(CodecError::VectorTooLarge { len: 3, max: 2 })
+        );
+        assert_eq!(
+            decode_with_max_vector_len::<Vec<VLBytes>>(&[0x04, 0x03, 1, 2, 3], 4),
+            Ok(vec![VLBytes::new(vec![1, 2, 3])])
+        );
+        assert_eq!(
+            decode_with_max_vector_len::<Vec<VLBytes>>(&[0x05, 0x04, 1, 2, 3, 4], 4),
+            Err(CodecError::VectorTooLarge { len: 5, max: 4 })
+        );
+        assert_eq!(
+            decode_with_max_vector_len::<Vec<VLBytes>>(&[0x04, 0x03, 1, 2, 3], 3),
+            Err(CodecError::VectorTooLarge { len: 4, max: 3 })
         );
     }
 

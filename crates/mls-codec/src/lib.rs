@@ -45,7 +45,7 @@ pub mod psk;
 pub mod tree;
 pub mod welcome;
 
-pub use codec::{Decode, Reader, decode, decode_prefix, encode};
+pub use codec::{Decode, Reader, decode, decode_prefix, decode_with_max_vector_len, encode};
 pub use commit::Commit;
 pub use credential::{Certificate, Credential};
 pub use error::CodecError;

@@ -70,6 +70,32 @@ proptest! {
         prop_assert_eq!(back, v);
     }
 
+    /// V-2.1-09 for the five top-level kinds.
+    #[test]
+    fn trailing_byte_rejected(
+        m in st::mls_message(),
+        k in st::key_package(),
+        w in st::welcome(),
+        g in st::group_info(),
+        t in st::ratchet_tree(),
+        extra in any::<u8>(),
+    ) {
+        fn check<T: Decode + Serialize + std::fmt::Debug>(v: &T, extra: u8) -> Result<(), TestCaseError> {
+            let mut bytes = encode(v).expect("encodes");
+            bytes.push(extra);
+            prop_assert_eq!(
+                decode::<T>(&bytes).err(),
+                Some(CodecError::TrailingBytes { remaining: 1 })
+            );
+            Ok(())
+        }
+        check(&m, extra)?;
+        check(&k, extra)?;
+        check(&w, extra)?;
+        check(&g, extra)?;
+        check(&t, extra)?;
+    }
+
     #[test]
     fn tbs_is_encoding_minus_signature(v in st::key_package()) {
         let full = encode(&v).expect("encodes");
