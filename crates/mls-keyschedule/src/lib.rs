@@ -12,8 +12,9 @@
 //! - §8.3 the external key pair and external init
 //!   ([`ExternalSecret::external_pub`], [`InitSecret::external_init`],
 //!   [`ExternalSecret::external_init_secret`]);
-//! - §8.4 pre-shared keys ([`PreSharedKeyId`], [`PskSecret::from_psks`],
-//!   [`PskSecret::resolve`]) and a [`PskStore`] with an in-memory
+//! - §8.4 pre-shared keys (the PSK secret chain [`PskSecret::from_psks`],
+//!   [`PskSecret::resolve`] over the codec's [`PreSharedKeyId`], nonce
+//!   checks) and a [`PskStore`] with an in-memory
 //!   implementation ([`InMemoryPskStore`], §8.6 bounded retention);
 //! - §8.5 the exporter ([`ExporterSecret::export`]);
 //! - §9, §9.1, §9.2 the secret tree ([`SecretTree`]) with lazily derived
@@ -69,7 +70,8 @@ mod transcript;
 
 pub use error::KeyScheduleError;
 pub use external::EXTERNAL_INIT_EXPORTER_CONTEXT;
-pub use psk::{PreSharedKeyId, Psk, PskType, ResumptionPskUsage};
+pub use mls_codec::{PreSharedKeyId, Psk, ResumptionPskUsage};
+pub use psk::{check_psk_nonce, psk_id_with_random_nonce};
 pub use psk_store::{DEFAULT_RESUMPTION_RETENTION, InMemoryPskStore, PskStore};
 pub use schedule::{EpochKeys, EpochSecrets};
 pub use secret_tree::{

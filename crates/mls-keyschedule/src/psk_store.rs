@@ -4,7 +4,9 @@ use std::collections::{BTreeMap, HashMap};
 
 use mls_crypto::Secret;
 
-use crate::{Psk, ResumptionPsk};
+use mls_codec::Psk;
+
+use crate::ResumptionPsk;
 
 /// A source of PSK values: external PSKs by id, and the `resumption_psk` of
 /// past epochs by group and epoch (§8.4, §8.6).
@@ -19,13 +21,13 @@ pub trait PskStore {
     /// resumption PSK does not change its value).
     fn get(&self, psk: &Psk) -> Option<Secret> {
         match psk {
-            Psk::External { psk_id } => self.external_psk(psk_id),
+            Psk::External { psk_id } => self.external_psk(psk_id.as_slice()),
             Psk::Resumption {
                 psk_group_id,
                 psk_epoch,
                 ..
             } => self
-                .resumption_psk(psk_group_id, *psk_epoch)
+                .resumption_psk(psk_group_id.as_slice(), *psk_epoch)
                 .map(ResumptionPsk::into_secret),
         }
     }
@@ -123,7 +125,7 @@ mod tests {
         let mut s = InMemoryPskStore::new();
         s.insert_external(b"id".to_vec(), Secret::from_slice(&[7; 32]));
         let psk = Psk::External {
-            psk_id: b"id".to_vec(),
+            psk_id: mls_codec::VLBytes::new(b"id".to_vec()),
         };
         assert_eq!(s.get(&psk), Some(Secret::from_slice(&[7; 32])));
         assert!(s.remove_external(b"id"));

@@ -4,12 +4,13 @@
 
 use std::sync::Arc;
 
+use mls_codec::VLBytes;
 use mls_crypto::{CipherSuite, CipherSuiteProvider, CryptoProvider, Secret};
 use mls_crypto_rustcrypto::RustCryptoProvider;
 use mls_keyschedule::{
     CommitSecret, ConfirmationKey, EpochKeys, ExternalSecret, InMemoryPskStore, InitSecret,
     KeyScheduleError, MembershipKey, PreSharedKeyId, Psk, PskSecret, ResumptionPsk,
-    ResumptionPskUsage,
+    ResumptionPskUsage, check_psk_nonce, psk_id_with_random_nonce,
 };
 
 fn suites() -> Vec<Arc<dyn CipherSuiteProvider>> {
@@ -25,12 +26,12 @@ fn suite1() -> Arc<dyn CipherSuiteProvider> {
 }
 
 fn external(id: &[u8], nonce_len: usize) -> PreSharedKeyId {
-    PreSharedKeyId::new(
-        Psk::External {
-            psk_id: id.to_vec(),
+    PreSharedKeyId {
+        psk: Psk::External {
+            psk_id: VLBytes::new(id.to_vec()),
         },
-        vec![0x11; nonce_len],
-    )
+        psk_nonce: VLBytes::new(vec![0x11; nonce_len]),
+    }
 }
 
 #[test]
@@ -104,14 +105,14 @@ fn missing_psk_is_reported() {
         }
         other => panic!("expected PskNotFound, got {other:?}"),
     }
-    let resumption = PreSharedKeyId::new(
-        Psk::Resumption {
+    let resumption = PreSharedKeyId {
+        psk: Psk::Resumption {
             usage: ResumptionPskUsage::Application,
-            psk_group_id: b"group".to_vec(),
+            psk_group_id: VLBytes::new(b"group".to_vec()),
             psk_epoch: 3,
         },
-        vec![0; 32],
-    );
+        psk_nonce: VLBytes::new(vec![0; 32]),
+    };
     assert!(matches!(
         PskSecret::resolve(cs.as_ref(), std::slice::from_ref(&resumption), &store),
         Err(KeyScheduleError::PskNotFound(_))
@@ -132,6 +133,20 @@ fn missing_psk_is_reported() {
     let swapped =
         PskSecret::resolve(cs.as_ref(), &[resumption, ids[0].clone()], &store).expect("swapped");
     assert_ne!(resolved, swapped);
+}
+
+#[test]
+fn random_psk_nonces_are_fresh_and_nh_long() {
+    // V-8.4-03: two injections of the same PSK get different ids.
+    for cs in suites() {
+        let psk = Psk::External {
+            psk_id: VLBytes::new(b"id".to_vec()),
+        };
+        let a = psk_id_with_random_nonce(cs.as_ref(), psk.clone()).expect("random");
+        let b = psk_id_with_random_nonce(cs.as_ref(), psk).expect("random");
+        check_psk_nonce(cs.as_ref(), &a).expect("Nh bytes");
+        assert_ne!(a, b);
+    }
 }
 
 #[test]

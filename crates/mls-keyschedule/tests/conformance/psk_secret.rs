@@ -1,6 +1,7 @@
 //! Check of the official `psk_secret.json` (RFC 9420 §8.4): the PSK secret
 //! chained over 0-10 external PSKs.
 
+use mls_codec::VLBytes;
 use mls_crypto::{CipherSuite, CryptoProvider, Secret};
 use mls_crypto_rustcrypto::RustCryptoProvider;
 use mls_keyschedule::{PreSharedKeyId, Psk, PskSecret};
@@ -20,12 +21,12 @@ pub fn check(case: &Case<'_>) -> CaseResult {
     let mut ids = Vec::new();
     let mut values = Vec::new();
     for p in case.array("psks")? {
-        ids.push(PreSharedKeyId::new(
-            Psk::External {
-                psk_id: p.bytes("psk_id")?,
+        ids.push(PreSharedKeyId {
+            psk: Psk::External {
+                psk_id: VLBytes::new(p.bytes("psk_id")?),
             },
-            p.bytes("psk_nonce")?,
-        ));
+            psk_nonce: VLBytes::new(p.bytes("psk_nonce")?),
+        });
         values.push(Secret::new(p.bytes("psk")?));
     }
     let pairs: Vec<(&PreSharedKeyId, &Secret)> = ids.iter().zip(values.iter()).collect();

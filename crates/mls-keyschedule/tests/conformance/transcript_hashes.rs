@@ -2,6 +2,7 @@
 //! confirmed and interim transcript hashes after a Commit, and its
 //! confirmation tag.
 
+use mls_codec::{AuthenticatedContent, ContentType};
 use mls_crypto::{CipherSuite, CryptoProvider};
 use mls_crypto_rustcrypto::RustCryptoProvider;
 use mls_keyschedule::{ConfirmationKey, InterimTranscriptHash, transcript_hashes_after_commit};
@@ -18,30 +19,24 @@ pub fn check(case: &Case<'_>) -> CaseResult {
         .ok_or(CaseError::UnsupportedSuite(u64::from(suite_id)))?;
     let cs = cs.as_ref();
 
-    // Split the AuthenticatedContent into ConfirmedTranscriptHashInput
-    // (wire_format || FramedContent || signature<V>) and the trailing
-    // confirmation_tag<V>. The tag of a Commit is a MAC of Nh bytes, so it
-    // ends the content with the varint header of Nh (RFC 9420 §2.1.2).
-    let content = case.bytes("authenticated_content")?;
-    let nh = suite.hash_len();
-    let header: Vec<u8> = if nh < 64 {
-        vec![nh as u8]
-    } else {
-        vec![0x40 | (nh >> 8) as u8, nh as u8]
-    };
-    let split = content
-        .len()
-        .checked_sub(nh + header.len())
-        .ok_or_else(|| CaseError::failed("authenticated_content too short"))?;
-    let (confirmed_input, tag_field) = content.split_at(split);
-    ensure(tag_field.starts_with(&header), || {
-        "confirmation_tag is not an Nh-byte vector".into()
-    })?;
-    let confirmation_tag = &tag_field[header.len()..];
+    // RFC 9420 §8.2: the AuthenticatedContent of a Commit splits into the
+    // ConfirmedTranscriptHashInput and the confirmation tag.
+    let content: AuthenticatedContent = mls_codec::decode(&case.bytes("authenticated_content")?)?;
+    ensure(
+        content.content.content_type() == ContentType::Commit,
+        || "authenticated_content is not a commit".into(),
+    )?;
+    let confirmed_input = content.confirmed_transcript_hash_input()?;
+    let confirmation_tag = content
+        .auth
+        .confirmation_tag
+        .as_ref()
+        .ok_or_else(|| CaseError::failed("commit without confirmation_tag"))?
+        .as_slice();
 
     let interim_before = InterimTranscriptHash::new(case.bytes("interim_transcript_hash_before")?);
     let (confirmed, interim) =
-        transcript_hashes_after_commit(cs, &interim_before, confirmed_input, confirmation_tag)?;
+        transcript_hashes_after_commit(cs, &interim_before, &confirmed_input, confirmation_tag)?;
     ensure_bytes_eq(
         "confirmed_transcript_hash_after",
         confirmed.as_bytes(),
