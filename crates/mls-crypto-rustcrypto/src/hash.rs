@@ -5,7 +5,7 @@ use hkdf::Hkdf;
 use hmac::{EagerHash, Hmac, KeyInit, Mac};
 use mls_crypto::{CryptoError, HashAlgorithm, Result, Secret};
 use sha2::{Digest, Sha256, Sha384, Sha512};
-use zeroize::Zeroizing;
+use zeroize::{Zeroize, Zeroizing};
 
 /// Dispatch a generic function over the suite's hash.
 macro_rules! with_hash {
@@ -56,8 +56,10 @@ fn hkdf_extract<H: EagerHash + Clone>(salt: &[u8], ikm: &[u8]) -> Secret
 where
     Hmac<H>: KeyInit + Mac + Clone,
 {
-    let (prk, _) = Hkdf::<H>::extract(Some(salt), ikm);
-    Secret::from(Zeroizing::new(prk.to_vec()))
+    let (mut prk, _) = Hkdf::<H>::extract(Some(salt), ikm);
+    let out = Secret::from_slice(&prk);
+    prk.zeroize();
+    out
 }
 
 /// `KDF.Expand(prk, info, len)`: HKDF-Expand, with the PRK length and the
