@@ -100,4 +100,8 @@ pub enum KeyScheduleError {
     /// no ratchets (a corrupted or hand-built state, §9).
     #[error("secret tree holds no secret on the path to the leaf (corrupted state, RFC 9420 §9)")]
     InconsistentState,
+    /// A stored secret-tree state ([`crate::SecretTree::from_bytes`]) is
+    /// malformed or violates the tree's invariants; the text says which.
+    #[error("stored secret-tree state is malformed: {0}")]
+    MalformedState(&'static str),
 }

@@ -19,6 +19,7 @@ use mls_crypto::CipherSuiteProvider;
 use mls_crypto::labeled::derive_tree_secret;
 
 use super::SecretTreeConfig;
+use super::persist::{Reader, Writer};
 use crate::secrets::{nh, nk, nn};
 use crate::{AeadKey, AeadNonce, KeyScheduleError, MessageKey, Result, TreeSecret};
 
@@ -129,6 +130,65 @@ impl SenderRatchet {
     /// Generations below this one can no longer be decrypted (deleted unused).
     pub fn retained_from(&self) -> u32 {
         self.retained_from
+    }
+
+    /// The smallest encoding of a ratchet (no secret, no skipped keys).
+    pub(super) const MIN_ENCODED_LEN: usize = 4 + 4 + 1 + 4;
+
+    /// Append this ratchet to a stored state (see `persist`).
+    pub(super) fn encode(&self, w: &mut Writer) {
+        w.u32(self.next_generation);
+        w.u32(self.retained_from);
+        match &self.secret {
+            Some(s) => {
+                w.u8(1);
+                w.secret(s.as_bytes());
+            }
+            None => w.u8(0),
+        }
+        w.count(self.skipped.len());
+        for (g, key) in &self.skipped {
+            w.u32(*g);
+            w.secret(key.key.as_bytes());
+            w.secret(key.nonce.as_bytes());
+        }
+    }
+
+    /// Read a ratchet from a stored state, checking its invariants.
+    pub(super) fn decode(r: &mut Reader<'_>) -> Result<Self> {
+        let malformed = KeyScheduleError::MalformedState;
+        let next_generation = r.u32()?;
+        let retained_from = r.u32()?;
+        let secret = match r.u8()? {
+            0 => None,
+            1 => Some(r.secret()?),
+            _ => return Err(malformed("invalid secret presence flag")),
+        };
+        if secret.is_none() && next_generation != u32::MAX {
+            return Err(malformed("exhausted ratchet below generation 2^32-1"));
+        }
+        let mut skipped = BTreeMap::new();
+        let mut last = None;
+        for _ in 0..r.count(6)? {
+            let g = r.u32()?;
+            if last.is_some_and(|l| l >= g) {
+                return Err(malformed("skipped generations not ascending"));
+            }
+            last = Some(g);
+            // A retained skipped key lies in [retained_from, next_generation).
+            if g < retained_from || g >= next_generation {
+                return Err(malformed("skipped generation outside the window"));
+            }
+            let key = AeadKey::new(r.secret()?.into_secret());
+            let nonce = AeadNonce::new(r.secret()?.into_secret());
+            skipped.insert(g, MessageKey { key, nonce });
+        }
+        Ok(SenderRatchet {
+            next_generation,
+            secret,
+            skipped,
+            retained_from,
+        })
     }
 
     pub(crate) fn marker(&self) -> RatchetMarker {
