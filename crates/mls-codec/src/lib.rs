@@ -65,8 +65,9 @@ pub use key_package::KeyPackage;
 pub use leaf_node::{Capabilities, LeafNode, LeafNodeSource, Lifetime};
 pub use message::{MlsMessage, MlsMessageBody};
 pub use primitives::{
-    CipherSuiteId, CredentialType, ExtensionType, GREASE_VALUES, HpkeCiphertext, HpkePublicKey,
-    ProposalType, ProtocolVersion, SignaturePublicKey, WireFormat, is_grease,
+    CipherSuiteId, CredentialType, ExtensionContainer, ExtensionType, GREASE_VALUES,
+    HpkeCiphertext, HpkePublicKey, MEDIA_TYPE, ProposalType, ProtocolVersion, SignaturePublicKey,
+    WireFormat, is_grease, is_private_use,
 };
 pub use proposals::{
     Add, ExternalInit, GroupContextExtensions, PreSharedKeyProposal, Proposal, ProposalOrRef,

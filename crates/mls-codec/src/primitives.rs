@@ -25,6 +25,15 @@ pub fn is_grease(value: u16) -> bool {
     hi == lo && lo & 0x0f == 0x0a && hi != 0xfa
 }
 
+/// Whether a `uint16` registry value is in the private-use range
+/// `0xF000..=0xFFFF` (RFC 9420 §17.1-§17.5).
+pub fn is_private_use(value: u16) -> bool {
+    value >= 0xF000
+}
+
+/// The media type of an MLSMessage (RFC 9420 §17.10).
+pub const MEDIA_TYPE: &str = "message/mls";
+
 macro_rules! registry_u16 {
     ($(#[$m:meta])* $name:ident { $($(#[$cm:meta])* $c:ident = $v:expr;)* }) => {
         $(#[$m])*
@@ -37,6 +46,11 @@ macro_rules! registry_u16 {
             /// Whether this is a GREASE value (RFC 9420 §13.5).
             pub fn is_grease(self) -> bool {
                 is_grease(self.0)
+            }
+
+            /// Whether this value is reserved for private use (RFC 9420 §17).
+            pub fn is_private_use(self) -> bool {
+                is_private_use(self.0)
             }
         }
 
@@ -153,6 +167,73 @@ registry_u16!(
     }
 );
 
+/// The objects an extension can appear in: the "Message(s)" column of the
+/// extension types registry (RFC 9420 §17.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ExtensionContainer {
+    /// `KP`: `KeyPackage.extensions`.
+    KeyPackage,
+    /// `LN`: `LeafNode.extensions`.
+    LeafNode,
+    /// `GC`: `GroupContext.extensions`.
+    GroupContext,
+    /// `GI`: `GroupInfo.extensions`.
+    GroupInfo,
+}
+
+impl ExtensionType {
+    /// The registry's "Message(s)" column (RFC 9420 §17.3): the containers
+    /// this type may appear in, or `None` for a type the RFC does not
+    /// register (GREASE values are registered for KP, GI and LN).
+    pub fn allowed_containers(self) -> Option<&'static [ExtensionContainer]> {
+        use ExtensionContainer::*;
+        match self {
+            ExtensionType::APPLICATION_ID => Some(&[LeafNode]),
+            ExtensionType::RATCHET_TREE | ExtensionType::EXTERNAL_PUB => Some(&[GroupInfo]),
+            ExtensionType::REQUIRED_CAPABILITIES | ExtensionType::EXTERNAL_SENDERS => {
+                Some(&[GroupContext])
+            }
+            t if t.is_grease() => Some(&[KeyPackage, GroupInfo, LeafNode]),
+            _ => None,
+        }
+    }
+
+    /// Whether this is one of the five extension types RFC 9420 defines
+    /// (the "default" extensions of §7.2 need not be listed in capabilities).
+    pub fn is_default(self) -> bool {
+        (1..=5).contains(&self.0)
+    }
+}
+
+impl ProposalType {
+    /// Whether this is one of the seven proposal types RFC 9420 defines
+    /// (the "default" proposals of §7.2 need not be listed in capabilities).
+    pub fn is_default(self) -> bool {
+        (1..=7).contains(&self.0)
+    }
+
+    /// The registry's "External" column (RFC 9420 §17.4): whether an
+    /// `external` sender may send this type; `None` for unregistered types.
+    pub fn external_sender_allowed(self) -> Option<bool> {
+        match self.0 {
+            1 | 3 | 4 | 5 | 7 => Some(true),
+            2 | 6 => Some(false),
+            _ => None,
+        }
+    }
+
+    /// The registry's "Path Required" column (RFC 9420 §17.4, §12.4): whether
+    /// a Commit covering this type must carry a path; `None` for
+    /// unregistered types.
+    pub fn path_required(self) -> Option<bool> {
+        match self.0 {
+            2 | 3 | 6 | 7 => Some(true),
+            1 | 4 | 5 => Some(false),
+            _ => None,
+        }
+    }
+}
+
 /// `HPKEPublicKey` (RFC 9420 §5.1.1): `opaque HPKEPublicKey<V>`, the raw
 /// serialized KEM public key.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, TlsSerialize, TlsSize)]
@@ -226,6 +307,32 @@ mod tests {
         assert_eq!(count, GREASE_VALUES.len());
         assert!(!is_grease(0x0001));
         assert!(ExtensionType(0x3a3a).is_grease());
+    }
+
+    #[test]
+    fn registry_columns() {
+        // RFC 9420 §17.4 table: (type, External, Path Required).
+        for (t, ext, path) in [
+            (ProposalType::ADD, true, false),
+            (ProposalType::UPDATE, false, true),
+            (ProposalType::REMOVE, true, true),
+            (ProposalType::PSK, true, false),
+            (ProposalType::REINIT, true, false),
+            (ProposalType::EXTERNAL_INIT, false, true),
+            (ProposalType::GROUP_CONTEXT_EXTENSIONS, true, true),
+        ] {
+            assert_eq!(t.external_sender_allowed(), Some(ext), "{t:?}");
+            assert_eq!(t.path_required(), Some(path), "{t:?}");
+            assert!(t.is_default());
+        }
+        assert_eq!(ProposalType(0x0a0a).path_required(), None);
+        assert_eq!(
+            ExtensionType::EXTERNAL_SENDERS.allowed_containers(),
+            Some(&[ExtensionContainer::GroupContext][..])
+        );
+        assert_eq!(ExtensionType(0x1234).allowed_containers(), None);
+        assert!(ExtensionType(0xf000).is_private_use());
+        assert!(!ExtensionType(0xeaea).is_private_use());
     }
 
     #[test]
