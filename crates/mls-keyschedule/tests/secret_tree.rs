@@ -401,3 +401,64 @@ fn largest_tree_derives_only_the_path() {
     // 31 levels: one sibling kept per level.
     assert_eq!(t.held_node_secrets().count(), 31);
 }
+
+mod properties {
+    use std::collections::HashSet;
+
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn kind(handshake: bool) -> RatchetKind {
+        if handshake {
+            RatchetKind::Handshake
+        } else {
+            RatchetKind::Application
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Random receive sequences: rejections change nothing, accepted keys
+        /// are the RFC's keys, no (leaf, ratchet, generation) decrypts twice,
+        /// and "already used" is reported only for consumed generations.
+        #[test]
+        fn random_receive_sequences(
+            tolerance in 0u32..8,
+            distance in 0u32..30,
+            ops in prop::collection::vec((0u32..4, any::<bool>(), 0u32..40, any::<bool>()), 1..60),
+        ) {
+            let cs = suite();
+            let cs = cs.as_ref();
+            let config = SecretTreeConfig { out_of_order_tolerance: tolerance, max_forward_distance: distance };
+            let reference = tree(4, SecretTreeConfig { out_of_order_tolerance: 0, max_forward_distance: u32::MAX });
+            let mut t = tree(4, config);
+            let mut consumed = HashSet::new();
+            for (l, hs, g, confirm) in ops {
+                let before = t.clone();
+                match t.decryption_key(cs, leaf(l), kind(hs), g) {
+                    Err(e) => {
+                        prop_assert_eq!(&t, &before);
+                        if e == KeyScheduleError::GenerationAlreadyUsed(g) {
+                            prop_assert!(consumed.contains(&(l, hs, g)));
+                        }
+                    }
+                    Ok((key, token)) => {
+                        prop_assert!(!consumed.contains(&(l, hs, g)));
+                        let (want, _) = reference
+                            .decryption_key(cs, leaf(l), kind(hs), g)
+                            .expect("reference");
+                        prop_assert_eq!(key, want);
+                        if confirm {
+                            t.confirm(token).expect("fresh token applies");
+                            consumed.insert((l, hs, g));
+                        } else {
+                            prop_assert_eq!(&t, &before);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
