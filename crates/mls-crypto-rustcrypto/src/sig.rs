@@ -124,6 +124,8 @@ impl Ed448 {
 
     fn verifying_key(public_key: &[u8]) -> Result<ed448_goldilocks::VerifyingKey> {
         let bytes = fixed::<57>(public_key, CryptoError::InvalidSignaturePublicKey)?;
+        // Decoding rejects non-points, points with a torsion component
+        // (including every point of small order) and the identity.
         ed448_goldilocks::VerifyingKey::from_bytes(&bytes)
             .map_err(|_| CryptoError::InvalidSignaturePublicKey)
     }

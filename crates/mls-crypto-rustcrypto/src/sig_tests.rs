@@ -270,3 +270,22 @@ fn ed448_rejects_off_curve_keys() {
     }
     assert!(found);
 }
+
+#[test]
+fn ed448_rejects_small_order_keys() {
+    let ops = for_scheme(SignatureScheme::Ed448);
+    // (0, -1) has order 2: y = p - 1, encoded little-endian with a zero sign
+    // bit; the identity (0, 1) is rejected too.
+    let mut order_two = [0xffu8; 57];
+    order_two[0] = 0xfe;
+    order_two[28] = 0xfe;
+    order_two[56] = 0x00;
+    let mut identity = [0u8; 57];
+    identity[0] = 1;
+    for key in [order_two, identity] {
+        assert_eq!(
+            ops.validate_public_key(&key).err(),
+            Some(CryptoError::InvalidSignaturePublicKey)
+        );
+    }
+}
