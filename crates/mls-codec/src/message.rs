@@ -81,6 +81,52 @@ impl MlsMessageBody {
     }
 }
 
+macro_rules! body_conversions {
+    ($($variant:ident => $into:ident, $as:ident;)*) => {
+        impl MlsMessage {
+            $(
+                #[doc = concat!("The body if it is a `", stringify!($variant), "`.")]
+                pub fn $as(&self) -> Option<&$variant> {
+                    match &self.body {
+                        MlsMessageBody::$variant(m) => Some(m),
+                        _ => None,
+                    }
+                }
+
+                #[doc = concat!("The body if it is a `", stringify!($variant), "`.")]
+                pub fn $into(self) -> Option<$variant> {
+                    match self.body {
+                        MlsMessageBody::$variant(m) => Some(m),
+                        _ => None,
+                    }
+                }
+            )*
+        }
+
+        $(
+            impl From<$variant> for MlsMessageBody {
+                fn from(m: $variant) -> Self {
+                    MlsMessageBody::$variant(m)
+                }
+            }
+
+            impl From<$variant> for MlsMessage {
+                fn from(m: $variant) -> Self {
+                    MlsMessage::new(MlsMessageBody::$variant(m))
+                }
+            }
+        )*
+    };
+}
+
+body_conversions! {
+    PublicMessage => into_public_message, as_public_message;
+    PrivateMessage => into_private_message, as_private_message;
+    Welcome => into_welcome, as_welcome;
+    GroupInfo => into_group_info, as_group_info;
+    KeyPackage => into_key_package, as_key_package;
+}
+
 impl Size for MlsMessage {
     fn tls_serialized_len(&self) -> usize {
         4 + match &self.body {
@@ -147,6 +193,10 @@ mod tests {
             let bytes = encode(&m).expect("encodes");
             assert_eq!(decode::<MlsMessage>(&bytes), Ok(m));
         }
+        let m = MlsMessage::from(sample_key_package());
+        assert!(m.as_key_package().is_some() && m.as_welcome().is_none());
+        assert_eq!(m.clone().into_group_info(), None);
+        assert_eq!(m.into_key_package(), Some(sample_key_package()));
     }
 
     #[test]
