@@ -246,6 +246,19 @@ fn content_types_map_to_ratchets() {
     );
     assert_eq!(RatchetKind::for_content_type(2), Ok(RatchetKind::Handshake));
     assert_eq!(RatchetKind::for_content_type(3), Ok(RatchetKind::Handshake));
+    use mls_codec::ContentType;
+    assert_eq!(
+        RatchetKind::from(ContentType::Application),
+        RatchetKind::Application
+    );
+    assert_eq!(
+        RatchetKind::from(ContentType::Proposal),
+        RatchetKind::Handshake
+    );
+    assert_eq!(
+        RatchetKind::from(ContentType::Commit),
+        RatchetKind::Handshake
+    );
     for bad in [0u8, 4, 255] {
         assert_eq!(
             RatchetKind::for_content_type(bad),

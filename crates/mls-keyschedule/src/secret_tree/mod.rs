@@ -81,6 +81,18 @@ impl RatchetKind {
     }
 }
 
+impl From<mls_codec::ContentType> for RatchetKind {
+    /// The ratchet for a decoded content type (§6, §9.1).
+    fn from(content_type: mls_codec::ContentType) -> Self {
+        match content_type {
+            mls_codec::ContentType::Application => RatchetKind::Application,
+            mls_codec::ContentType::Proposal | mls_codec::ContentType::Commit => {
+                RatchetKind::Handshake
+            }
+        }
+    }
+}
+
 /// The two ratchets of a leaf whose secret has been derived.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LeafRatchets {
