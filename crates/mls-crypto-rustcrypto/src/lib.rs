@@ -3,7 +3,7 @@
 //!
 //! RFC sections covered:
 //! - RFC 9420 §5.1: hash (SHA-2), MAC (HMAC), KDF (HKDF, RFC 5869) and AEAD
-//!   (AES-GCM, ChaCha20-Poly1305) of each suite ([`hash`], [`aead`] modules);
+//!   (AES-GCM, ChaCha20-Poly1305) of each suite (modules `hash`, `aead`);
 //! - RFC 9420 §5.1.1 and §5.1.3, RFC 9180: HPKE base mode, `DeriveKeyPair`
 //!   (RFC 9180 §7.1.3) and the exporter (§5.3) for DHKEM over X25519, P-256,
 //!   P-384, P-521 (from the `hpke` crate) and X448 (built here on `x448`,
