@@ -286,8 +286,13 @@ impl<T: Decode> Decode for Vec<T> {
         }
         while !body.is_empty() {
             let before = body.remaining();
+            // Running out of the vector's bytes, either reading a fixed-size
+            // field or a nested vector, is an element overrunning its vector
+            // (V-2.1-08); only the outermost level reports V-2.1.2-05.
             let element = T::decode(&mut body).map_err(|e| match e {
-                CodecError::EndOfInput => CodecError::ElementOverrunsVector,
+                CodecError::EndOfInput | CodecError::VectorLengthExceedsInput { .. } => {
+                    CodecError::ElementOverrunsVector
+                }
                 other => other,
             })?;
             if body.remaining() == before {
@@ -480,10 +485,7 @@ mod tests {
         // inside the outer vector (though 2 remain in the whole input).
         assert_eq!(
             decode_prefix::<Vec<VLBytes>>(&[0x04, 0x01, 0xaa, 0x02, 0xbb, 0xcc]).map(|x| x.0),
-            Err(CodecError::VectorLengthExceedsInput {
-                declared: 2,
-                remaining: 1
-            })
+            Err(CodecError::ElementOverrunsVector)
         );
         // An overrun of a fixed-size field inside a struct element.
         assert_eq!(

@@ -230,6 +230,21 @@ mod tests {
     }
 
     #[test]
+    fn rejects_extension_overrunning_its_list() {
+        // V-2.1-08: the list holds 4 bytes; the extension's data claims 2 of
+        // which only 1 is inside the list (the 6th input byte is outside).
+        assert_eq!(
+            crate::codec::decode_prefix::<Vec<Extension>>(&[4, 0x0a, 0x0a, 2, 1, 2]).map(|x| x.0),
+            Err(CodecError::ElementOverrunsVector)
+        );
+        // Cut inside the 2-byte extension type.
+        assert_eq!(
+            decode::<Vec<Extension>>(&[1, 0x0a]),
+            Err(CodecError::ElementOverrunsVector)
+        );
+    }
+
+    #[test]
     fn rejects_malformed_known_payloads() {
         // V-2.1-11: required_capabilities with a 3-byte extension_types list,
         // external_senders with a trailing byte, application_id with a short body.

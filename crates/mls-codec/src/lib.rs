@@ -7,11 +7,25 @@
 //! inputs, PSK ids), §10 (key packages), §11-§12 (extensions, proposals,
 //! commits, GroupInfo, Welcome) and §17 (registry values).
 //!
-//! Encoding uses `tls_codec` (`Serialize`); decoding uses this crate's strict
-//! [`Decode`] (see [`codec`] for why): minimal varints only, lengths checked
-//! against the input before anything is allocated, closed enums checked,
-//! optional presence octets checked, trailing bytes rejected. Nothing else is
-//! validated and no cryptography is done here.
+//! Encoding uses `tls_codec` (`Serialize`, so [`encode`] accepts any
+//! `tls_codec::Serialize` value, including structs other crates derive).
+//! Decoding uses this crate's strict [`Decode`] trait (see [`codec`] for
+//! why tls_codec's decoders are not used): minimal varints only, the `0b11`
+//! prefix rejected, lengths checked against the input before anything is
+//! allocated, elements confined to their vector, closed enums checked,
+//! optional presence octets checked, known extension payloads parsed, and
+//! trailing bytes rejected by [`decode`]. Every failure is a typed
+//! [`CodecError`] naming its rule. Nothing else is validated and no
+//! cryptography is done here. Every type also implements
+//! `tls_codec::DeserializeBytes` through the same strict decoder.
+//!
+//! Memory: a decoded value takes at most a constant factor of its input
+//! (the worst case is a ratchet tree of blank nodes, one `Option<Node>` per
+//! input byte); [`decode_with_max_vector_len`] caps every vector.
+//!
+//! Unregistered credential and proposal types: the RFC leaves their body
+//! layout open; like other implementations this crate reads the body as one
+//! `opaque<V>` and re-encodes it byte-exact.
 //!
 //! ```
 //! use mls_codec::{decode, encode, Credential, CodecError};
