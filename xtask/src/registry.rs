@@ -14,8 +14,12 @@ use mls_vectors::{Case, CaseResult};
 
 #[path = "../../crates/mls-crypto-rustcrypto/tests/conformance/crypto_basics.rs"]
 mod crypto_basics;
+#[path = "../../crates/mls-codec/tests/conformance/deserialization.rs"]
+mod deserialization;
 #[path = "../../crates/mls-keyschedule/tests/conformance/key_schedule.rs"]
 mod key_schedule;
+#[path = "../../crates/mls-codec/tests/conformance/messages.rs"]
+mod messages;
 #[path = "../../crates/mls-keyschedule/tests/conformance/psk_secret.rs"]
 mod psk_secret;
 #[path = "../../crates/mls-keyschedule/tests/conformance/secret_tree.rs"]
@@ -58,7 +62,11 @@ pub const FILES: &[VectorFile] = &[
         "mls-crypto-rustcrypto",
         Some(crypto_basics::check),
     ),
-    file("deserialization.json", "mls-codec", None),
+    file(
+        "deserialization.json",
+        "mls-codec",
+        Some(deserialization::check),
+    ),
     file(
         "secret-tree.json",
         "mls-keyschedule",
@@ -91,7 +99,7 @@ pub const FILES: &[VectorFile] = &[
     ),
     file("treekem.json", "mls-treekem", Some(treekem::check)),
     file("message-protection.json", "mls-group", None),
-    file("messages.json", "mls-codec", None),
+    file("messages.json", "mls-codec", Some(messages::check)),
     file("welcome.json", "mls-group", None),
     file("passive-client-welcome.json", "mls-group", None),
     file("passive-client-handling-commit.json", "mls-group", None),
