@@ -1,0 +1,1 @@
+//! Message framing and protection (RFC 9420 §6).

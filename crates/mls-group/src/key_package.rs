@@ -1,0 +1,1 @@
+//! KeyPackages (RFC 9420 §10).
