@@ -175,12 +175,26 @@ fn hex_value(v: &Value, name: &str) -> Result<Vec<u8>, CaseError> {
 }
 
 /// Where the official vectors are read from: `MLS_TEST_VECTORS`, else
-/// `../shared/mls-test-vectors` relative to the workspace root.
+/// `../shared/mls-test-vectors` beside the checkout. The checkout is found
+/// from the current directory upwards first (so a build shared between
+/// several checkouts still reads its own), then from where this crate was
+/// compiled.
 pub fn vectors_dir() -> PathBuf {
     if let Some(dir) = std::env::var_os(VECTORS_ENV) {
         return PathBuf::from(dir);
     }
-    workspace_root().join("../shared/mls-test-vectors")
+    let beside = |root: &Path| root.join("../shared/mls-test-vectors");
+    if let Ok(cwd) = std::env::current_dir() {
+        if let Some(found) = cwd
+            .ancestors()
+            .filter(|a| a.join("Cargo.toml").is_file())
+            .map(beside)
+            .find(|d| d.is_dir())
+        {
+            return found;
+        }
+    }
+    beside(&workspace_root())
 }
 
 /// The workspace root (two levels above this crate's manifest).
