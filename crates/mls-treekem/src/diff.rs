@@ -50,6 +50,8 @@ pub(crate) struct DiffNodes<'a> {
     parents: BTreeMap<u32, Option<ParentNode>>,
     /// Nodes whose tree hash may differ from the base's.
     dirty: BTreeSet<NodeIndex>,
+    /// Every node at this index or beyond is blank (an upper bound).
+    blank_from: u32,
 }
 
 impl DiffNodes<'_> {
@@ -92,6 +94,10 @@ impl TreeView for DiffNodes<'_> {
             None
         }
     }
+
+    fn blank_from(&self) -> u32 {
+        self.blank_from.min(self.size.width().get())
+    }
 }
 
 /// A staged change set over a [`RatchetTree`].
@@ -120,6 +126,55 @@ impl TreeView for TreeDiff<'_> {
             .cached_hash(node)
             .or_else(|| HashStore::get(&self.memo, node))
     }
+
+    fn blank_from(&self) -> u32 {
+        self.nodes.blank_from()
+    }
+
+    /// The base tree's index, filtered through the overlay, plus the changed nodes.
+    fn nodes_with_encryption_key(&self, key: &[u8]) -> Vec<NodeIndex> {
+        let holds = |n: NodeIndex| self.node(n).is_some_and(|x| x.encryption_key() == key);
+        let mut out: Vec<NodeIndex> = self
+            .nodes
+            .base
+            .nodes_with_encryption_key(key)
+            .into_iter()
+            .filter(|&n| holds(n))
+            .collect();
+        let changed = (self.nodes.leaves.keys().map(|&l| NodeIndex::new(l << 1)))
+            .chain(self.nodes.parents.keys().map(|&p| NodeIndex::new(p)));
+        for n in changed {
+            if holds(n) && !out.contains(&n) {
+                out.push(n);
+            }
+        }
+        out
+    }
+
+    fn leaves_with_signature_key(&self, key: &[u8]) -> Vec<LeafIndex> {
+        let holds = |l: LeafIndex| {
+            self.leaf(l)
+                .is_some_and(|x| x.signature_key.as_slice() == key)
+        };
+        let mut out: Vec<LeafIndex> = self
+            .nodes
+            .base
+            .leaves_with_signature_key(key)
+            .into_iter()
+            .filter(|&l| holds(l))
+            .collect();
+        for l in self
+            .nodes
+            .leaves
+            .keys()
+            .filter_map(|&l| LeafIndex::new(l).ok())
+        {
+            if holds(l) && !out.contains(&l) {
+                out.push(l);
+            }
+        }
+        out
+    }
 }
 
 impl<'a> TreeDiff<'a> {
@@ -134,6 +189,7 @@ impl<'a> TreeDiff<'a> {
                 leaves: BTreeMap::new(),
                 parents: BTreeMap::new(),
                 dirty: BTreeSet::new(),
+                blank_from: base.blank_from(),
             },
             memo: BTreeMap::new(),
         }
@@ -193,6 +249,9 @@ impl<'a> TreeDiff<'a> {
     /// Set or blank a leaf.
     pub fn set_leaf(&mut self, leaf: LeafIndex, node: Option<LeafNode>) -> Result<()> {
         self.nodes.size.check_leaf(leaf)?;
+        if node.is_some() {
+            self.nodes.blank_from = self.nodes.blank_from.max(leaf.node().get() + 1);
+        }
         self.nodes.leaves.insert(leaf.get(), node);
         self.touch(leaf.node());
         Ok(())
@@ -203,6 +262,9 @@ impl<'a> TreeDiff<'a> {
         self.nodes.size.check_node(node)?;
         if node.is_leaf() {
             return Err(TreeKemError::WrongNodeType { node: node.get() });
+        }
+        if value.is_some() {
+            self.nodes.blank_from = self.nodes.blank_from.max(node.get() + 1);
         }
         self.nodes.parents.insert(node.get(), value);
         self.touch(node);

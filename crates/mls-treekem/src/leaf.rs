@@ -285,32 +285,26 @@ pub fn check_leaf_keys_unique<V: TreeView + ?Sized>(
     ignore: &[NodeIndex],
 ) -> Result<()> {
     let own = position.node();
-    let enc = leaf.encryption_key.as_slice();
-    let sig = leaf.signature_key.as_slice();
-    let width = view.size().width().get();
-    for i in 0..width {
-        let node = NodeIndex::new(i);
-        if node == own || ignore.contains(&node) {
-            continue;
-        }
-        let Some(other) = view.node(node) else {
-            continue;
-        };
-        if other.encryption_key() == enc {
-            return Err(TreeKemError::DuplicateEncryptionKey {
-                first: node.get().min(own.get()),
-                second: node.get().max(own.get()),
-            });
-        }
-        if let crate::NodeRef::Leaf(l) = other
-            && l.signature_key.as_slice() == sig
-        {
-            let other_leaf = i >> 1;
-            return Err(TreeKemError::DuplicateSignatureKey {
-                first: other_leaf.min(position.get()),
-                second: other_leaf.max(position.get()),
-            });
-        }
+    let skip = |n: &NodeIndex| *n != own && !ignore.contains(n);
+    if let Some(other) = view
+        .nodes_with_encryption_key(leaf.encryption_key.as_slice())
+        .into_iter()
+        .find(skip)
+    {
+        return Err(TreeKemError::DuplicateEncryptionKey {
+            first: other.get().min(own.get()),
+            second: other.get().max(own.get()),
+        });
+    }
+    if let Some(other) = view
+        .leaves_with_signature_key(leaf.signature_key.as_slice())
+        .into_iter()
+        .find(|l| skip(&l.node()))
+    {
+        return Err(TreeKemError::DuplicateSignatureKey {
+            first: other.get().min(position.get()),
+            second: other.get().max(position.get()),
+        });
     }
     Ok(())
 }

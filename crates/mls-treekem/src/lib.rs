@@ -37,6 +37,7 @@
 mod diff;
 mod error;
 mod hash;
+mod key_index;
 mod leaf;
 mod parent_hash;
 mod private;
@@ -58,7 +59,7 @@ pub use private::{PrivateKeyChanges, TreePrivateKeys, derive_node_key_pair, next
 pub use resolution::{
     PathStep, filtered_direct_path, resolution, resolution_into, resolution_is_empty,
 };
-pub use tree::{DEFAULT_MAX_NODES, RatchetTree};
+pub use tree::{ALLOC_OVERHEAD, DEFAULT_MAX_NODES, RatchetTree};
 pub use update_path::{
     AppliedUpdatePath, CreatedUpdatePath, PreparedUpdatePath, ReceivedUpdatePath,
     UPDATE_PATH_NODE_LABEL, UpdatePathInput, apply_update_path, prepare_update_path,

@@ -317,7 +317,7 @@ mod tests {
             .unwrap();
         let cs = ConstantHash(inner);
         let mut tree = RatchetTree::from_wire(Wire(nodes)).unwrap();
-        let RatchetTree { nodes, hashes } = &mut tree;
+        let RatchetTree { nodes, hashes, .. } = &mut tree;
         verify_tree_parent_hashes(&*nodes, hashes, &cs)
     }
 

@@ -27,6 +27,9 @@ pub fn resolution_into<V: TreeView + ?Sized>(
     excluded: &[u32],
     out: &mut Vec<NodeIndex>,
 ) {
+    if view.subtree_blank(node) {
+        return;
+    }
     let is_excluded = |leaf: u32| excluded.binary_search(&leaf).is_ok();
     match view.node(node) {
         Some(NodeRef::Leaf(_)) => {
@@ -60,6 +63,9 @@ pub fn resolution_into<V: TreeView + ?Sized>(
 /// Whether the resolution of `node` is empty, i.e. its subtree holds no
 /// non-blank node. Stops at the first non-blank node found.
 pub fn resolution_is_empty<V: TreeView + ?Sized>(view: &V, node: NodeIndex) -> bool {
+    if view.subtree_blank(node) {
+        return true;
+    }
     if view.node(node).is_some() {
         return false;
     }

@@ -18,6 +18,7 @@ use mls_treemath::{LeafIndex, NodeIndex, TreeSize};
 
 use crate::diff::{TreeChanges, TreeDiff};
 use crate::hash::{HashStore, compute_tree_hash};
+use crate::key_index::KeyIndex;
 use crate::view::TreeView;
 use crate::{Result, TreeKemError};
 
@@ -37,9 +38,12 @@ const ONE_LEAF: TreeSize = match TreeSize::for_leaves(1) {
 pub(crate) struct TreeNodes {
     pub(crate) size: TreeSize,
     /// One slot per leaf of the padded tree.
-    pub(crate) leaves: Vec<Option<LeafNode>>,
+    /// Boxed, so that blank slots of the padded tree cost a pointer.
+    pub(crate) leaves: Vec<Option<Box<LeafNode>>>,
     /// One slot per parent position: node `2k+1` is slot `k`.
     pub(crate) parents: Vec<Option<ParentNode>>,
+    /// Every node at this index or beyond is blank.
+    pub(crate) blank_from: u32,
 }
 
 /// The parent-array slot of an odd node index.
@@ -54,6 +58,7 @@ impl TreeNodes {
             size,
             leaves: vec![None; n],
             parents: vec![None; n - 1],
+            blank_from: 0,
         }
     }
 
@@ -63,6 +68,17 @@ impl TreeNodes {
         self.leaves.resize(n, None);
         self.parents.resize(n - 1, None);
         self.size = size;
+        self.blank_from = self.blank_from.min(size.width().get());
+    }
+
+    /// Lower `blank_from` to just after the last non-blank node, scanning
+    /// back from a known bound.
+    pub(crate) fn tighten_blank_from(&mut self, bound: u32) {
+        let mut b = bound.min(self.size.width().get());
+        while b > 0 && self.node(NodeIndex::new(b - 1)).is_none() {
+            b -= 1;
+        }
+        self.blank_from = b;
     }
 }
 
@@ -72,7 +88,7 @@ impl TreeView for TreeNodes {
     }
 
     fn leaf(&self, leaf: LeafIndex) -> Option<&LeafNode> {
-        self.leaves.get(leaf.as_usize()).and_then(Option::as_ref)
+        self.leaves.get(leaf.as_usize()).and_then(Option::as_deref)
     }
 
     fn parent(&self, node: NodeIndex) -> Option<&ParentNode> {
@@ -84,6 +100,10 @@ impl TreeView for TreeNodes {
 
     fn cached_hash(&self, _node: NodeIndex) -> Option<&[u8]> {
         None
+    }
+
+    fn blank_from(&self) -> u32 {
+        self.blank_from
     }
 }
 
@@ -150,10 +170,34 @@ impl HashStore for HashCache {
 }
 
 /// The public ratchet tree of a group.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// Besides the nodes it keeps a tree-hash cache and an index of public keys
+/// (both derived data; equality compares the nodes only).
+#[derive(Debug, Clone)]
 pub struct RatchetTree {
     pub(crate) nodes: TreeNodes,
     pub(crate) hashes: HashCache,
+    pub(crate) keys: KeyIndex,
+}
+
+impl PartialEq for RatchetTree {
+    fn eq(&self, other: &Self) -> bool {
+        self.nodes == other.nodes
+    }
+}
+
+impl Eq for RatchetTree {}
+
+/// The keys a node contributes to the index: encryption key, and for a leaf
+/// the signature key.
+fn node_keys(node: crate::NodeRef<'_>) -> (&[u8], Option<&[u8]>) {
+    match node {
+        crate::NodeRef::Leaf(l) => (
+            l.encryption_key.as_slice(),
+            Some(l.signature_key.as_slice()),
+        ),
+        crate::NodeRef::Parent(p) => (p.encryption_key.as_slice(), None),
+    }
 }
 
 impl TreeView for RatchetTree {
@@ -172,17 +216,77 @@ impl TreeView for RatchetTree {
     fn cached_hash(&self, node: NodeIndex) -> Option<&[u8]> {
         self.hashes.get(node)
     }
+
+    fn blank_from(&self) -> u32 {
+        self.nodes.blank_from
+    }
+
+    fn nodes_with_encryption_key(&self, key: &[u8]) -> Vec<NodeIndex> {
+        self.keys
+            .encryption_candidates(key)
+            .into_iter()
+            .map(NodeIndex::new)
+            .filter(|&n| self.node(n).is_some_and(|x| x.encryption_key() == key))
+            .collect()
+    }
+
+    fn leaves_with_signature_key(&self, key: &[u8]) -> Vec<LeafIndex> {
+        self.keys
+            .signature_candidates(key)
+            .into_iter()
+            .filter_map(|n| NodeIndex::new(n).leaf())
+            .filter(|&l| {
+                self.leaf(l)
+                    .is_some_and(|x| x.signature_key.as_slice() == key)
+            })
+            .collect()
+    }
 }
 
 impl RatchetTree {
+    /// Build the key index over `nodes`.
+    fn with_index(mut nodes: TreeNodes, hashes: HashCache) -> Self {
+        nodes.tighten_blank_from(u32::MAX);
+        let mut keys = KeyIndex::default();
+        for i in 0..nodes.size.width().get() {
+            if let Some(n) = nodes.node(NodeIndex::new(i)) {
+                let (enc, sig) = node_keys(n);
+                keys.insert(i, enc, sig);
+            }
+        }
+        RatchetTree {
+            nodes,
+            hashes,
+            keys,
+        }
+    }
+
+    /// Drop the keys of the node at `i` from the index.
+    fn unindex(&mut self, i: u32) {
+        if let Some(n) = self.nodes.node(NodeIndex::new(i)) {
+            let (enc, sig) = node_keys(n);
+            self.keys.remove(i, enc, sig);
+        }
+    }
+
+    /// Drop every node beyond `size` from the index, then shrink or grow.
+    fn resize_to(&mut self, size: TreeSize) {
+        let new_width = size.width().get();
+        for i in new_width..self.nodes.size.width().get() {
+            self.unindex(i);
+        }
+        self.nodes.resize(size);
+        self.hashes.resize(size);
+    }
+
     /// A one-member tree holding `leaf` at leaf 0 (group creation, RFC 9420 §11).
     pub fn new(leaf: LeafNode) -> Self {
         let size = ONE_LEAF;
         let mut nodes = TreeNodes::with_size(size);
-        nodes.leaves[0] = Some(leaf);
+        nodes.leaves[0] = Some(Box::new(leaf));
         let mut hashes = HashCache::default();
         hashes.resize(size);
-        RatchetTree { nodes, hashes }
+        RatchetTree::with_index(nodes, hashes)
     }
 
     /// Import a tree received from the wire (RFC 9420 §12.4.3.3), checking
@@ -219,14 +323,16 @@ impl RatchetTree {
             let index = NodeIndex::new(i as u32);
             match (node, index.leaf()) {
                 (None, _) => {}
-                (Some(Node::Leaf(l)), Some(leaf)) => nodes.leaves[leaf.as_usize()] = Some(l),
+                (Some(Node::Leaf(l)), Some(leaf)) => {
+                    nodes.leaves[leaf.as_usize()] = Some(Box::new(l))
+                }
                 (Some(Node::Parent(p)), None) => nodes.parents[parent_slot(index)] = Some(p),
                 _ => return Err(TreeKemError::WrongNodeType { node: index.get() }),
             }
         }
         let mut hashes = HashCache::default();
         hashes.resize(size);
-        Ok(RatchetTree { nodes, hashes })
+        Ok(RatchetTree::with_index(nodes, hashes))
     }
 
     /// Decode and import a serialized `optional<Node> ratchet_tree<V>`.
@@ -283,18 +389,36 @@ impl RatchetTree {
             // The change set truncated below the current size: nodes beyond
             // are gone even if it later grew again.
             if let Ok(s) = TreeSize::for_leaves(base_leaves) {
-                self.nodes.resize(s);
-                self.hashes.resize(s);
+                self.resize_to(s);
             }
         }
-        self.nodes.resize(size);
-        self.hashes.resize(size);
+        self.resize_to(size);
+        let mut bound = self.nodes.blank_from;
+        for &leaf in leaves.keys() {
+            bound = bound.max((leaf << 1).saturating_add(1));
+        }
+        for &node in parents.keys() {
+            bound = bound.max(node.saturating_add(1));
+        }
         for (leaf, node) in leaves {
+            let index = leaf << 1;
+            self.unindex(index);
+            if let Some(n) = &node {
+                self.keys.insert(
+                    index,
+                    n.encryption_key.as_slice(),
+                    Some(n.signature_key.as_slice()),
+                );
+            }
             if let Some(slot) = self.nodes.leaves.get_mut(leaf as usize) {
-                *slot = node;
+                *slot = node.map(Box::new);
             }
         }
         for (node, value) in parents {
+            self.unindex(node);
+            if let Some(p) = &value {
+                self.keys.insert(node, p.encryption_key.as_slice(), None);
+            }
             if let Some(slot) = self
                 .nodes
                 .parents
@@ -303,6 +427,7 @@ impl RatchetTree {
                 *slot = value;
             }
         }
+        self.nodes.tighten_blank_from(bound);
         for node in dirty {
             self.hashes.invalidate(node);
         }
@@ -319,7 +444,7 @@ impl RatchetTree {
             .leaves
             .iter()
             .enumerate()
-            .filter_map(|(i, l)| Some((LeafIndex::new(i as u32).ok()?, l.as_ref()?)))
+            .filter_map(|(i, l)| Some((LeafIndex::new(i as u32).ok()?, l.as_deref()?)))
     }
 
     /// The leaf whose LeafNode equals `leaf` (e.g. a joiner finding its own
@@ -328,11 +453,13 @@ impl RatchetTree {
         self.members().find(|(_, l)| *l == leaf).map(|(i, _)| i)
     }
 
-    /// An estimate of the heap and inline bytes this tree occupies (nodes,
-    /// their variable-length fields and the hash cache).
+    /// An estimate of the bytes this tree occupies: the node arrays, each
+    /// node's own struct and variable-length fields (counted as their encoded
+    /// size plus [`ALLOC_OVERHEAD`] per heap allocation), the hash cache and
+    /// the key index.
     pub fn memory_bytes(&self) -> usize {
         let mut total = std::mem::size_of::<Self>();
-        total += self.nodes.leaves.capacity() * std::mem::size_of::<Option<LeafNode>>();
+        total += self.nodes.leaves.capacity() * std::mem::size_of::<Option<Box<LeafNode>>>();
         total += self.nodes.parents.capacity() * std::mem::size_of::<Option<ParentNode>>();
         for leaf in self.nodes.leaves.iter().flatten() {
             total += leaf_heap_bytes(leaf);
@@ -340,14 +467,23 @@ impl RatchetTree {
         for p in self.nodes.parents.iter().flatten() {
             total += p.encryption_key.0.as_slice().len()
                 + p.parent_hash.as_slice().len()
-                + p.unmerged_leaves.capacity() * 4;
+                + p.unmerged_leaves.capacity() * 4
+                + 3 * ALLOC_OVERHEAD;
         }
-        total + self.hashes.heap_bytes()
+        total + self.hashes.heap_bytes() + self.keys.heap_bytes()
     }
 }
 
-/// Approximate heap bytes of a LeafNode (its encoded size is a close bound
-/// on the variable-length data it owns).
+/// Bytes a heap allocation costs beyond its payload (allocator header and
+/// rounding), as assumed by [`RatchetTree::memory_bytes`].
+pub const ALLOC_OVERHEAD: usize = 16;
+
+/// Approximate bytes of a boxed LeafNode: the struct, its variable-length
+/// data (its encoded size is a close bound) and one allocation overhead per
+/// vector it owns.
 fn leaf_heap_bytes(leaf: &LeafNode) -> usize {
-    mls_codec::encode(leaf).map(|b| b.len()).unwrap_or(0)
+    let allocations = 10 + leaf.extensions.len();
+    std::mem::size_of::<LeafNode>()
+        + mls_codec::encode(leaf).map(|b| b.len()).unwrap_or(0)
+        + allocations * ALLOC_OVERHEAD
 }

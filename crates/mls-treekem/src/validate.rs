@@ -140,7 +140,7 @@ pub fn validate_tree(
     for (leaf, node) in tree.members() {
         validate_leaf_node(cs, node, LeafContext::Tree { group_id, leaf }, policy)?;
     }
-    let RatchetTree { nodes, hashes } = tree;
+    let RatchetTree { nodes, hashes, .. } = tree;
     verify_tree_parent_hashes(&*nodes, hashes, cs)
 }
 

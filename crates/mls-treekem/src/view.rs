@@ -45,6 +45,21 @@ pub trait TreeView {
     /// A cached tree hash of `node`, if one is known without computing.
     fn cached_hash(&self, node: NodeIndex) -> Option<&[u8]>;
 
+    /// A node index from which on every node is blank (an upper bound; the
+    /// default is the width). Lets resolutions skip the blank right edge of
+    /// a padded tree without walking it.
+    fn blank_from(&self) -> u32 {
+        self.size().width().get()
+    }
+
+    /// Whether the whole subtree of `node` is known to be blank.
+    fn subtree_blank(&self, node: NodeIndex) -> bool {
+        match node.leaf_span() {
+            Some((lo, _)) => lo.node().get() >= self.blank_from(),
+            None => true,
+        }
+    }
+
     /// The node at `node`, `None` when blank or outside the tree.
     fn node(&self, node: NodeIndex) -> Option<NodeRef<'_>> {
         match node.leaf() {
@@ -74,6 +89,26 @@ pub trait TreeView {
             out.pop();
         }
         mls_codec::RatchetTree(out)
+    }
+
+    /// The nodes whose encryption key is `key` (RFC 9420 §7.3 uniqueness).
+    /// The default scans the tree; the stored tree and diffs use an index.
+    fn nodes_with_encryption_key(&self, key: &[u8]) -> Vec<NodeIndex> {
+        (0..self.size().width().get())
+            .map(NodeIndex::new)
+            .filter(|&n| self.node(n).is_some_and(|x| x.encryption_key() == key))
+            .collect()
+    }
+
+    /// The leaves whose signature key is `key` (RFC 9420 §7.3 uniqueness).
+    fn leaves_with_signature_key(&self, key: &[u8]) -> Vec<LeafIndex> {
+        (0..self.leaf_count())
+            .filter_map(|l| LeafIndex::new(l).ok())
+            .filter(|&l| {
+                self.leaf(l)
+                    .is_some_and(|x| x.signature_key.as_slice() == key)
+            })
+            .collect()
     }
 
     /// The number of leaves of the padded tree.
