@@ -184,15 +184,14 @@ pub fn vectors_dir() -> PathBuf {
         return PathBuf::from(dir);
     }
     let beside = |root: &Path| root.join("../shared/mls-test-vectors");
-    if let Ok(cwd) = std::env::current_dir() {
-        if let Some(found) = cwd
-            .ancestors()
+    let from_cwd = std::env::current_dir().ok().and_then(|cwd| {
+        cwd.ancestors()
             .filter(|a| a.join("Cargo.toml").is_file())
             .map(beside)
             .find(|d| d.is_dir())
-        {
-            return found;
-        }
+    });
+    if let Some(found) = from_cwd {
+        return found;
     }
     beside(&workspace_root())
 }
