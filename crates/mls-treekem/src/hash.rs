@@ -204,3 +204,27 @@ pub(crate) fn original_tree_hash<V: TreeView + ?Sized, S: HashStore>(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn leaves_below_selects_the_subtree_span() {
+        let list = [0, 2, 3, 5, 7];
+        // Node 5 spans leaves 2..=3; node 11 spans leaves 4..=7; leaf 0 only itself.
+        assert_eq!(leaves_below(&list, NodeIndex::new(5)), [2, 3]);
+        assert_eq!(leaves_below(&list, NodeIndex::new(11)), [5, 7]);
+        assert_eq!(leaves_below(&list, NodeIndex::new(0)), [0]);
+        assert!(leaves_below(&list, NodeIndex::new(2)).is_empty());
+    }
+
+    #[test]
+    fn opaque_fields_have_varint_length() {
+        // The fields of ParentHashInput and ParentNodeHashInput are opaque<V>.
+        let mut input = Vec::new();
+        push_opaque(&mut input, &[1, 2]).unwrap_or_default();
+        push_opaque(&mut input, &[]).unwrap_or_default();
+        assert_eq!(input, [2, 1, 2, 0]);
+    }
+}

@@ -105,3 +105,107 @@ pub fn filtered_direct_path<V: TreeView + ?Sized>(
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use mls_codec::{
+        Capabilities, Credential, LeafNode, LeafNodeSource, Node, ParentNode, RatchetTree as Wire,
+        VLBytes,
+    };
+
+    use super::*;
+    use crate::RatchetTree;
+
+    fn leaf(k: u8) -> Option<Node> {
+        Some(Node::Leaf(LeafNode {
+            encryption_key: vec![k; 32].into(),
+            signature_key: vec![k; 32].into(),
+            credential: Credential::basic(vec![k]),
+            capabilities: Capabilities::default(),
+            leaf_node_source: LeafNodeSource::Update,
+            extensions: vec![],
+            signature: VLBytes::new(vec![]),
+        }))
+    }
+
+    fn parent(k: u8, unmerged: Vec<u32>) -> Option<Node> {
+        Some(Node::Parent(ParentNode {
+            encryption_key: vec![k; 32].into(),
+            parent_hash: VLBytes::new(vec![]),
+            unmerged_leaves: unmerged,
+        }))
+    }
+
+    fn nodes(v: &[NodeIndex]) -> Vec<u32> {
+        v.iter().map(|n| n.get()).collect()
+    }
+
+    #[test]
+    fn rfc_resolution_example() {
+        // RFC 9420 §4.1.2, "A Tree with Blanks and Unmerged Leaves": X = node 3
+        // with unmerged B (leaf 1), Y = node 9, leaves 2 and 6 blank.
+        let tree = RatchetTree::from_wire(Wire(vec![
+            leaf(0xA),
+            None,
+            leaf(0xB),
+            parent(0x10, vec![1]),
+            None,
+            None,
+            leaf(0xD),
+            None,
+            leaf(0xE),
+            parent(0x11, vec![]),
+            leaf(0xF),
+            None,
+            None,
+            None,
+            leaf(0x8),
+        ]))
+        .unwrap();
+        assert_eq!(nodes(&resolution(&tree, NodeIndex::new(3))), [3, 2]);
+        assert!(resolution(&tree, NodeIndex::new(4)).is_empty());
+        assert!(resolution(&tree, NodeIndex::new(12)).is_empty());
+        assert_eq!(nodes(&resolution(&tree, NodeIndex::new(7))), [3, 2, 9, 14]);
+        // Excluding leaf 1 (a new member) drops it from X's resolution.
+        let mut out = Vec::new();
+        resolution_into(&tree, NodeIndex::new(7), &[1, 7], &mut out);
+        assert_eq!(nodes(&out), [3, 9]);
+    }
+
+    #[test]
+    fn rfc_filtered_direct_path_example() {
+        // RFC 9420 §4.1.2, "A Complete Tree with Five Members": T = 1,
+        // W = 7, X = 9, Y = 11 non-blank; U = 3, V = 5, Z = 13 blank;
+        // leaves 2, 3 and 7 blank.
+        let tree = RatchetTree::from_wire(Wire(vec![
+            leaf(0xA),
+            parent(0x20, vec![]),
+            leaf(0xB),
+            None,
+            None,
+            None,
+            None,
+            parent(0x21, vec![]),
+            leaf(0xE),
+            parent(0x22, vec![]),
+            leaf(0xF),
+            parent(0x23, vec![]),
+            leaf(0x6),
+        ]))
+        .unwrap();
+        let fdp = |l: u32| -> Vec<u32> {
+            filtered_direct_path(&tree, LeafIndex::new(l).unwrap())
+                .unwrap()
+                .iter()
+                .map(|s| s.node.get())
+                .collect()
+        };
+        assert_eq!(fdp(0), [1, 7]); // A: T, W
+        assert_eq!(fdp(1), [1, 7]); // B: T, W
+        assert_eq!(fdp(4), [9, 11, 7]); // E: X, Y, W
+        assert_eq!(fdp(5), [9, 11, 7]); // F: X, Y, W
+        assert_eq!(fdp(6), [11, 7]); // G: Y, W
+    }
+}

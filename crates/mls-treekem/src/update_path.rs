@@ -399,6 +399,24 @@ fn apply_inner<'p>(
         }
     }
     check_leaf_keys_unique(&*diff, sender, leaf, &[])?;
+    // §7.3, §12.4.3.1 (V-12.4.3.1-18): the new path keys appear in no other
+    // node (the direct path is blank now) nor twice in the path.
+    let mut seen: Vec<(&[u8], NodeIndex)> = vec![(leaf.encryption_key.as_slice(), sender.node())];
+    for (step, node) in steps.iter().zip(&path.nodes) {
+        let key = node.encryption_key.as_slice();
+        let clash = diff
+            .nodes_with_encryption_key(key)
+            .into_iter()
+            .chain(seen.iter().filter(|(k, _)| *k == key).map(|(_, n)| *n))
+            .next();
+        if let Some(other) = clash {
+            return Err(TreeKemError::DuplicateEncryptionKey {
+                first: other.get().min(step.node.get()),
+                second: other.get().max(step.node.get()),
+            });
+        }
+        seen.push((key, step.node));
+    }
 
     let keys: Vec<Vec<u8>> = path
         .nodes

@@ -433,6 +433,45 @@ fn update_path_with_wrong_parent_hash_or_leaf() {
 }
 
 #[test]
+fn update_path_reusing_a_key_in_the_tree() {
+    // V-12.4.3.1-18 / V-7.3-17: a path node key equal to leaf 0's key.
+    let g = Group::mixed();
+    let (mut path, _) = path_from_2(&g);
+    path.nodes[1].encryption_key = g
+        .tree
+        .leaf(LeafIndex::new(0).unwrap())
+        .unwrap()
+        .encryption_key
+        .clone();
+    assert!(matches!(
+        apply_bad(&g, &path),
+        TreeKemError::DuplicateEncryptionKey { first: 0, .. }
+    ));
+    // A new leaf whose signature key belongs to another member (signed
+    // with that member's key, so only the uniqueness rule catches it).
+    let (mut path, _) = path_from_2(&g);
+    path.leaf_node.signature_key = g
+        .tree
+        .leaf(LeafIndex::new(1).unwrap())
+        .unwrap()
+        .signature_key
+        .clone();
+    sign_leaf(
+        g.cs.as_ref(),
+        &mut path.leaf_node,
+        &g.members[1].as_ref().unwrap().signer,
+        2,
+    );
+    assert_eq!(
+        apply_bad(&g, &path),
+        TreeKemError::DuplicateSignatureKey {
+            first: 1,
+            second: 2
+        }
+    );
+}
+
+#[test]
 fn ciphertext_that_does_not_decrypt() {
     let g = Group::mixed();
     let cs = g.cs.as_ref();
