@@ -147,6 +147,35 @@ impl Group {
         }
     }
 
+    /// An Update proposal from `leaf` applied (no commit): fresh encryption
+    /// key, source `update`, re-signed; its direct path is blanked.
+    pub fn update(&mut self, leaf: u32) {
+        let cs = self.cs.clone();
+        let cs = cs.as_ref();
+        let index = LeafIndex::new(leaf).expect("leaf");
+        let pair = cs.hpke_generate_key_pair().expect("hpke");
+        let mut node = self.tree.leaf(index).expect("occupied").clone();
+        node.encryption_key = pair.public_key.into();
+        node.leaf_node_source = LeafNodeSource::Update;
+        let m = self.members[leaf as usize].as_mut().expect("member");
+        sign_leaf(cs, &mut node, &m.signer, leaf);
+        self.tree.update_leaf(index, node).expect("update");
+        m.keys = TreePrivateKeys::new(index, pair.private_key);
+        for m in self.members.iter_mut().flatten() {
+            m.keys.prune(&self.tree);
+        }
+    }
+
+    /// The occupied leaves.
+    pub fn occupied(&self) -> Vec<u32> {
+        self.members
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| m.is_some())
+            .map(|(i, _)| i as u32)
+            .collect()
+    }
+
     /// A commit with an UpdatePath from `sender`, processed by every other
     /// member and merged. Returns the commit secret.
     pub fn commit(&mut self, sender: u32) -> Secret {
