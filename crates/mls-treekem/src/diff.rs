@@ -399,3 +399,109 @@ impl RatchetTree {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use mls_codec::{Capabilities, Credential, LeafNodeSource, Node, RatchetTree as Wire, VLBytes};
+
+    use super::*;
+
+    fn leaf_node(k: u8) -> LeafNode {
+        LeafNode {
+            encryption_key: vec![k; 32].into(),
+            signature_key: vec![k; 32].into(),
+            credential: Credential::basic(vec![k]),
+            capabilities: Capabilities::default(),
+            leaf_node_source: LeafNodeSource::Update,
+            extensions: vec![],
+            signature: VLBytes::new(vec![]),
+        }
+    }
+
+    fn leaf(k: u8) -> Option<Node> {
+        Some(Node::Leaf(leaf_node(k)))
+    }
+
+    fn parent(k: u8, unmerged: Vec<u32>) -> Option<Node> {
+        Some(Node::Parent(ParentNode {
+            encryption_key: vec![k; 32].into(),
+            parent_hash: VLBytes::new(vec![]),
+            unmerged_leaves: unmerged,
+        }))
+    }
+
+    #[test]
+    fn add_keeps_unmerged_leaves_sorted() {
+        // V-7.1-02: leaf 6 is already unmerged at nodes 11 and 7; the new
+        // member lands in blank leaf 4 and must go before it.
+        let tree = RatchetTree::from_wire(Wire(vec![
+            leaf(1),
+            parent(2, vec![]),
+            leaf(3),
+            parent(4, vec![]),
+            leaf(5),
+            parent(6, vec![]),
+            leaf(7),
+            parent(8, vec![6]),
+            None,
+            None,
+            leaf(10),
+            parent(11, vec![6]),
+            leaf(12),
+            None,
+            leaf(14),
+        ]))
+        .unwrap();
+        let mut diff = tree.diff();
+        assert_eq!(
+            diff.add_leaf(leaf_node(99)).unwrap(),
+            LeafIndex::new(4).unwrap()
+        );
+        assert_eq!(
+            diff.parent(NodeIndex::new(11)).unwrap().unmerged_leaves,
+            [4, 6]
+        );
+        assert_eq!(
+            diff.parent(NodeIndex::new(7)).unwrap().unmerged_leaves,
+            [4, 6]
+        );
+        // Blank node 9 stays blank; the base tree is untouched.
+        assert!(diff.parent(NodeIndex::new(9)).is_none());
+        assert_eq!(
+            tree.parent(NodeIndex::new(11)).unwrap().unmerged_leaves,
+            [6]
+        );
+    }
+
+    #[test]
+    fn remove_truncates_and_dropping_a_diff_changes_nothing() {
+        let tree = RatchetTree::from_wire(Wire(vec![
+            leaf(1),
+            parent(2, vec![]),
+            leaf(3),
+            None,
+            leaf(5),
+        ]))
+        .unwrap();
+        assert_eq!(tree.leaf_count(), 4);
+        let before = tree.to_wire();
+        {
+            let mut diff = tree.diff();
+            diff.remove_leaf(LeafIndex::new(2).unwrap()).unwrap();
+            assert_eq!(diff.leaf_count(), 2);
+            diff.remove_leaf(LeafIndex::new(1).unwrap()).unwrap();
+            assert_eq!(diff.leaf_count(), 1);
+            assert_eq!(diff.to_wire().0.len(), 1);
+            assert_eq!(
+                diff.remove_leaf(LeafIndex::new(1).unwrap()).unwrap_err(),
+                TreeKemError::TreeMath(mls_treemath::TreeMathError::LeafOutsideTree {
+                    leaf: 1,
+                    leaves: 1
+                })
+            );
+        }
+        assert_eq!(tree.to_wire(), before);
+    }
+}
