@@ -496,10 +496,7 @@ mod tests {
             assert_eq!(diff.to_wire().0.len(), 1);
             assert_eq!(
                 diff.remove_leaf(LeafIndex::new(1).unwrap()).unwrap_err(),
-                TreeKemError::TreeMath(mls_treemath::TreeMathError::LeafOutsideTree {
-                    leaf: 1,
-                    leaves: 1
-                })
+                TreeKemError::BlankLeaf { leaf: 1 }
             );
         }
         assert_eq!(tree.to_wire(), before);
