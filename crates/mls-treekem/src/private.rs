@@ -54,6 +54,15 @@ impl TreePrivateKeys {
         TreePrivateKeys { leaf, keys }
     }
 
+    /// A member at `leaf` that holds no key yet (an external joiner, whose
+    /// keys come from [`crate::CreatedUpdatePath::private_keys`]).
+    pub fn without_keys(leaf: LeafIndex) -> Self {
+        TreePrivateKeys {
+            leaf,
+            keys: BTreeMap::new(),
+        }
+    }
+
     /// The member's leaf.
     pub fn leaf(&self) -> LeafIndex {
         self.leaf

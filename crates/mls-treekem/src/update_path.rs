@@ -343,26 +343,60 @@ pub fn apply_update_path<'p>(
     policy: &LeafValidationPolicy,
 ) -> Result<AppliedUpdatePath<'p>> {
     let saved = diff.clone();
-    let result = apply_inner(diff, cs, sender, path, group_id, new_leaves, policy);
+    let result = apply_inner(diff, cs, Some(sender), path, group_id, new_leaves, policy);
     if result.is_err() {
         *diff = saved;
     }
     result
 }
 
+/// Phase one of processing the UpdatePath of an external Commit (RFC 9420
+/// §12.4.3.2): the joiner's LeafNode from the path takes the leftmost blank
+/// leaf (else the tree is extended), then the path is checked and merged as
+/// in [`apply_update_path`] (without the "encryption key changed" rule, as
+/// there is no previous leaf). Returns the joiner's leaf index. On error the
+/// diff is unchanged.
+pub fn apply_external_update_path<'p>(
+    diff: &mut TreeDiff<'_>,
+    cs: &dyn CipherSuiteProvider,
+    path: &'p UpdatePath,
+    group_id: &[u8],
+    new_leaves: &[LeafIndex],
+    policy: &LeafValidationPolicy,
+) -> Result<(LeafIndex, AppliedUpdatePath<'p>)> {
+    let saved = diff.clone();
+    let result = apply_inner(diff, cs, None, path, group_id, new_leaves, policy)
+        .map(|applied| (applied.sender, applied));
+    if result.is_err() {
+        *diff = saved;
+    }
+    result
+}
+
+/// `sender` is `None` for an external joiner, whose leaf is added first.
 fn apply_inner<'p>(
     diff: &mut TreeDiff<'_>,
     cs: &dyn CipherSuiteProvider,
-    sender: LeafIndex,
+    sender: Option<LeafIndex>,
     path: &'p UpdatePath,
     group_id: &[u8],
     new_leaves: &[LeafIndex],
     policy: &LeafValidationPolicy,
 ) -> Result<AppliedUpdatePath<'p>> {
-    let old = diff
-        .leaf(sender)
-        .ok_or(TreeKemError::BlankLeaf { leaf: sender.get() })?;
     let leaf = &path.leaf_node;
+    let sender = match sender {
+        Some(sender) => {
+            let old = diff
+                .leaf(sender)
+                .ok_or(TreeKemError::BlankLeaf { leaf: sender.get() })?;
+            // §12.4.2, §7.3: the commit leaf follows the Update rules (V-7.5-05).
+            if old.encryption_key == leaf.encryption_key {
+                return Err(TreeKemError::EncryptionKeyNotChanged { leaf: sender.get() });
+            }
+            sender
+        }
+        None => diff.add_leaf(leaf.clone())?,
+    };
     validate_leaf_node(
         cs,
         leaf,
@@ -372,10 +406,6 @@ fn apply_inner<'p>(
         },
         policy,
     )?;
-    // §12.4.2, §7.3: the commit leaf follows the Update rules (V-7.5-05).
-    if old.encryption_key == leaf.encryption_key {
-        return Err(TreeKemError::EncryptionKeyNotChanged { leaf: sender.get() });
-    }
 
     diff.blank_direct_path(sender)?;
     let steps = filtered_direct_path(diff, sender)?;

@@ -157,3 +157,14 @@ pub fn validate_wire_tree(
     validate_tree(&mut tree, cs, group_id, Some(expected_tree_hash), policy)?;
     Ok(tree)
 }
+
+impl RatchetTree {
+    /// Only the parent-hash part of [`validate_tree`]: every non-blank
+    /// parent is covered by exactly one valid chain (RFC 9420 §7.9.2).
+    pub fn verify_parent_hashes(&mut self, cs: &dyn CipherSuiteProvider) -> Result<()> {
+        check_unmerged_leaves(&*self)?;
+        self.tree_hash(cs)?;
+        let RatchetTree { nodes, hashes, .. } = self;
+        verify_tree_parent_hashes(&*nodes, hashes, cs)
+    }
+}

@@ -302,3 +302,58 @@ fn full_tree_builder_gives_a_valid_tree_and_paths_work() {
         validate_tree(&mut tree, cs, GROUP_ID, Some(&h3), &policy()).unwrap();
     }
 }
+
+#[test]
+fn external_commit_round_trip() {
+    // RFC 9420 §12.4.3.2: a joiner places its own leaf (leftmost blank) and
+    // sends a path; members process it with apply_external_update_path.
+    let mut g = Group::mixed();
+    g.remove(4);
+    let cs = g.cs.clone();
+    let cs = cs.as_ref();
+    let (template, _, signer) = key_package_leaf(cs, "joiner");
+    let mut diff = g.tree.diff();
+    let joiner = diff.add_leaf(template.clone()).unwrap();
+    assert_eq!(joiner, LeafIndex::new(4).unwrap());
+    let secret = Secret::new(vec![8; 32]);
+    let prepared = prepare_update_path(
+        &mut diff,
+        cs,
+        UpdatePathInput {
+            sender: joiner,
+            group_id: GROUP_ID,
+            leaf_secret: &secret,
+            leaf_template: &template,
+            signer: &signer,
+        },
+    )
+    .unwrap();
+    let h = diff.tree_hash(cs).unwrap();
+    let gc = group_context(7, &h);
+    let created = prepared.encrypt(&diff, cs, &gc, &[]).unwrap();
+    let mut joiner_keys = mls_treekem::TreePrivateKeys::without_keys(joiner);
+    joiner_keys.apply(created.private_keys);
+    assert!(joiner_keys.get(joiner.node()).is_some());
+    for (i, m) in g.members.iter().enumerate() {
+        let Some(m) = m else { continue };
+        let mut d = g.tree.diff();
+        let (at, applied) = mls_treekem::apply_external_update_path(
+            &mut d,
+            cs,
+            &created.update_path,
+            GROUP_ID,
+            &[],
+            &policy(),
+        )
+        .unwrap();
+        assert_eq!(at, joiner);
+        assert_eq!(d.tree_hash(cs).unwrap(), h, "member {i}");
+        let got = applied.decrypt(&d, cs, &m.keys, &gc).unwrap();
+        assert_eq!(got.commit_secret, created.commit_secret);
+    }
+    let changes = diff.into_changes();
+    g.tree.merge(changes);
+    let h2 = g.tree.tree_hash(cs).unwrap();
+    validate_tree(&mut g.tree, cs, GROUP_ID, Some(&h2), &policy()).unwrap();
+    g.tree.verify_parent_hashes(cs).unwrap();
+}
