@@ -13,6 +13,7 @@
 mod error;
 pub mod framing;
 pub mod key_package;
+pub mod welcome;
 
 pub use error::GroupError;
 

@@ -1,0 +1,120 @@
+//! The private half of one of our KeyPackages (RFC 9420 §10, §16.8).
+
+use mls_codec::KeyPackage;
+use mls_crypto::{CipherSuiteProvider, HpkePrivateKey, SignaturePrivateKey};
+
+use super::KeyPackageRef;
+use crate::{GroupError, Result};
+
+/// One of our KeyPackages with its private keys: the init private key
+/// (opens the Welcome's GroupSecrets), the leaf encryption private key
+/// (the joiner's leaf in the tree) and the signature private key of the
+/// leaf. All three zeroize on drop and print redacted.
+///
+/// Keep bundles by [`KeyPackageBundle::reference`] and delete a bundle
+/// once a Welcome to it was processed, unless it is a last-resort
+/// KeyPackage (RFC 9420 §10, §16.8; GUIDANCE G-22).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeyPackageBundle {
+    key_package: KeyPackage,
+    reference: KeyPackageRef,
+    init_private_key: HpkePrivateKey,
+    encryption_private_key: HpkePrivateKey,
+    signature_private_key: SignaturePrivateKey,
+    last_resort: bool,
+}
+
+impl KeyPackageBundle {
+    /// Assemble a bundle from a KeyPackage and its private keys (e.g. when
+    /// restoring from storage). Each private key must match its public key
+    /// in `key_package` for the suite of `cs` (the KeyPackage's suite);
+    /// otherwise [`GroupError::KeyPackageCreation`].
+    pub fn from_parts(
+        cs: &dyn CipherSuiteProvider,
+        key_package: KeyPackage,
+        init_private_key: HpkePrivateKey,
+        encryption_private_key: HpkePrivateKey,
+        signature_private_key: SignaturePrivateKey,
+        last_resort: bool,
+    ) -> Result<Self> {
+        if key_package.cipher_suite.0 != cs.cipher_suite().id() {
+            return Err(GroupError::KeyPackageCreation(
+                "the provider's suite is not the KeyPackage's",
+            ));
+        }
+        if cs.hpke_public_key(&init_private_key)? != key_package.init_key.as_slice() {
+            return Err(GroupError::KeyPackageCreation(
+                "init private key does not match init_key",
+            ));
+        }
+        let leaf = &key_package.leaf_node;
+        if cs.hpke_public_key(&encryption_private_key)? != leaf.encryption_key.as_slice() {
+            return Err(GroupError::KeyPackageCreation(
+                "encryption private key does not match the leaf encryption_key",
+            ));
+        }
+        if cs.signature_public_key(&signature_private_key)? != leaf.signature_key.as_slice() {
+            return Err(GroupError::KeyPackageCreation(
+                "signature private key does not match the leaf signature_key",
+            ));
+        }
+        let reference = KeyPackageRef::compute(cs, &key_package)?;
+        Ok(KeyPackageBundle {
+            key_package,
+            reference,
+            init_private_key,
+            encryption_private_key,
+            signature_private_key,
+            last_resort,
+        })
+    }
+
+    /// Assemble without checks (the builder, which just made the keys).
+    pub(crate) fn new_unchecked(
+        key_package: KeyPackage,
+        reference: KeyPackageRef,
+        init_private_key: HpkePrivateKey,
+        encryption_private_key: HpkePrivateKey,
+        signature_private_key: SignaturePrivateKey,
+        last_resort: bool,
+    ) -> Self {
+        KeyPackageBundle {
+            key_package,
+            reference,
+            init_private_key,
+            encryption_private_key,
+            signature_private_key,
+            last_resort,
+        }
+    }
+
+    /// The public KeyPackage (to publish, e.g. wrapped in an MLSMessage).
+    pub fn key_package(&self) -> &KeyPackage {
+        &self.key_package
+    }
+
+    /// Its `KeyPackageRef` (RFC 9420 §5.2).
+    pub fn reference(&self) -> &KeyPackageRef {
+        &self.reference
+    }
+
+    /// The HPKE private key of `init_key`.
+    pub fn init_private_key(&self) -> &HpkePrivateKey {
+        &self.init_private_key
+    }
+
+    /// The HPKE private key of `leaf_node.encryption_key`.
+    pub fn encryption_private_key(&self) -> &HpkePrivateKey {
+        &self.encryption_private_key
+    }
+
+    /// The signature private key of `leaf_node.signature_key`.
+    pub fn signature_private_key(&self) -> &SignaturePrivateKey {
+        &self.signature_private_key
+    }
+
+    /// Whether this is a last-resort KeyPackage (may be used more than once).
+    pub fn is_last_resort(&self) -> bool {
+        self.last_resort
+    }
+}
