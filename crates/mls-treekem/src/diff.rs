@@ -285,11 +285,31 @@ impl<'a> TreeDiff<'a> {
 
     // ---- Proposals ----------------------------------------------------------
 
-    /// The leftmost blank leaf, if any.
+    /// The leftmost blank leaf, if any (RFC 9420 §12.1.1). Uses the base
+    /// tree's occupancy bitmap plus the leaves this diff changed.
     pub fn leftmost_blank_leaf(&self) -> Option<LeafIndex> {
-        (0..self.leaf_count())
-            .filter_map(|i| LeafIndex::new(i).ok())
-            .find(|&l| self.leaf(l).is_none())
+        let n = &self.nodes;
+        let leaves = n.size.leaf_count().get();
+        let visible = n.base_leaves.min(leaves);
+        // Blank in the base and not filled by this diff.
+        let from_base = n
+            .base
+            .blank_leaves_from(0)
+            .take_while(|&l| l < visible)
+            .find(|l| !matches!(n.leaves.get(l), Some(Some(_))));
+        // Blanked by this diff.
+        let from_diff = n
+            .leaves
+            .iter()
+            .find(|(l, v)| v.is_none() && **l < leaves)
+            .map(|(l, _)| *l);
+        // Beyond the visible base, blank unless set by this diff.
+        let beyond = (visible..leaves).find(|l| !matches!(n.leaves.get(l), Some(Some(_))));
+        [from_base, from_diff, beyond]
+            .into_iter()
+            .flatten()
+            .min()
+            .and_then(|l| LeafIndex::new(l).ok())
     }
 
     /// Add a member (RFC 9420 §12.1.1, §7.7): the leftmost blank leaf, else a
@@ -347,6 +367,9 @@ impl<'a> TreeDiff<'a> {
     fn right_half_blank(&self) -> bool {
         let width = self.nodes.size.width().get();
         let root = self.nodes.size.root().get();
+        if self.blank_from() <= root + 1 {
+            return true;
+        }
         // Scan from the right end: in a populated tree the first check fails fast.
         ((root + 1)..width)
             .rev()
@@ -473,6 +496,26 @@ mod tests {
             tree.parent(NodeIndex::new(11)).unwrap().unmerged_leaves,
             [6]
         );
+    }
+
+    #[test]
+    fn leftmost_blank_leaf_sees_the_diff() {
+        // Leaf 1 blank in the base; 130 leaves so the bitmap spans words.
+        let mut wire: Vec<Option<Node>> = vec![None; 2 * 130 - 1];
+        for i in (0..130u32).filter(|&i| i != 1) {
+            let mut l = leaf_node(0);
+            l.encryption_key = i.to_be_bytes().to_vec().into();
+            wire[2 * i as usize] = Some(Node::Leaf(l));
+        }
+        let tree = RatchetTree::from_wire(Wire(wire)).unwrap();
+        assert_eq!(tree.leaf_count(), 256);
+        let mut diff = tree.diff();
+        assert_eq!(diff.leftmost_blank_leaf(), LeafIndex::new(1).ok());
+        diff.set_leaf(LeafIndex::new(1).unwrap(), Some(leaf_node(200)))
+            .unwrap();
+        assert_eq!(diff.leftmost_blank_leaf(), LeafIndex::new(130).ok());
+        diff.set_leaf(LeafIndex::new(70).unwrap(), None).unwrap();
+        assert_eq!(diff.leftmost_blank_leaf(), LeafIndex::new(70).ok());
     }
 
     #[test]

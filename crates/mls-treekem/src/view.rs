@@ -52,6 +52,15 @@ pub trait TreeView {
         self.size().width().get()
     }
 
+    /// The blank leaves from `start` on, ascending (the default checks each
+    /// leaf; the stored tree uses an occupancy bitmap).
+    fn blank_leaves_from(&self, start: u32) -> Box<dyn Iterator<Item = u32> + '_> {
+        Box::new(
+            (start..self.leaf_count())
+                .filter(move |&l| LeafIndex::new(l).is_ok_and(|l| self.leaf(l).is_none())),
+        )
+    }
+
     /// Whether the whole subtree of `node` is known to be blank.
     fn subtree_blank(&self, node: NodeIndex) -> bool {
         match node.leaf_span() {

@@ -9,7 +9,7 @@
 mod common;
 
 use common::{GROUP_ID, Group};
-use mls_treekem::{LeafValidationPolicy, RatchetTree, validate_tree};
+use mls_treekem::{LeafIndex, LeafValidationPolicy, RatchetTree, TreeView, validate_tree};
 use proptest::prelude::*;
 
 #[derive(Debug, Clone)]
@@ -48,7 +48,12 @@ proptest! {
             match op {
                 Op::Add => {
                     names += 1;
-                    g.add(&format!("p{names}"));
+                    // RFC 9420 §12.1.1: the leftmost blank leaf, else a new one.
+                    let expected = (0..g.tree.leaf_count())
+                        .find(|&l| g.tree.leaf(LeafIndex::new(l).unwrap()).is_none())
+                        .unwrap_or(g.tree.leaf_count());
+                    let got = g.add(&format!("p{names}"));
+                    prop_assert_eq!(got.get(), expected);
                 }
                 Op::Update(i) => g.update(members[i % members.len()]),
                 Op::Remove(i) if members.len() > 1 => {
