@@ -597,3 +597,83 @@ fn derived_public_key_does_not_match() {
         }
     );
 }
+
+#[test]
+fn every_node_mutation_is_rejected() {
+    // G-26: change one byte of any node's key; validation (against the
+    // mutated tree's own hash, so the deeper rule fires) must fail.
+    let g = Group::mixed();
+    let width = g.tree.to_wire().0.len();
+    for i in 0..width {
+        if g.tree.to_wire().0[i].is_none() {
+            continue;
+        }
+        let wire = mutated(&g, |n| match n[i].as_mut() {
+            Some(Node::Leaf(l)) => {
+                let mut k = l.encryption_key.as_slice().to_vec();
+                k[0] ^= 1;
+                l.encryption_key = k.into();
+            }
+            Some(Node::Parent(p)) => {
+                let mut k = p.encryption_key.as_slice().to_vec();
+                k[0] ^= 1;
+                p.encryption_key = k.into();
+            }
+            None => {}
+        });
+        let err = validate_mutated(&g, wire);
+        assert!(
+            matches!(
+                err,
+                TreeKemError::LeafSignatureInvalid { .. }
+                    | TreeKemError::ParentHashNotCovered { .. }
+            ),
+            "node {i}: {err:?}"
+        );
+    }
+}
+
+#[test]
+fn swapped_leaves_are_rejected() {
+    let g = Group::mixed();
+    let wire = mutated(&g, |n| n.swap(0, 2));
+    assert!(matches!(
+        validate_mutated(&g, wire),
+        TreeKemError::LeafSignatureInvalid { .. } | TreeKemError::ParentHashNotCovered { .. }
+    ));
+}
+
+#[test]
+fn garbled_update_paths_never_panic() {
+    // X-02 for processing: arbitrary byte flips in an encoded UpdatePath
+    // either fail to decode or are rejected (or, if harmless, accepted),
+    // never panic, and never change the diff on error.
+    let g = Group::mixed();
+    let cs = g.cs.as_ref();
+    let (path, gc) = path_from_2(&g);
+    let bytes = mls_codec::encode(&path).unwrap();
+    let keys = &g.members[0].as_ref().unwrap().keys;
+    for i in (0..bytes.len()).step_by(7) {
+        let mut b = bytes.clone();
+        b[i] ^= 0x5a;
+        let Ok(p) = mls_codec::decode::<UpdatePath>(&b) else {
+            continue;
+        };
+        let mut diff = g.tree.diff();
+        let before = diff.to_wire();
+        match apply_update_path(
+            &mut diff,
+            cs,
+            LeafIndex::new(2).unwrap(),
+            &p,
+            GROUP_ID,
+            &[],
+            &policy(),
+        ) {
+            Ok(applied) => {
+                let _ = applied.decrypt(&diff, cs, keys, &gc);
+            }
+            Err(_) => assert_eq!(diff.to_wire(), before),
+        }
+    }
+}
