@@ -71,6 +71,8 @@ pub struct FileOutcome {
     pub note: Option<String>,
     /// Every case that did not pass, in file order.
     pub problems: Vec<Problem>,
+    /// No check is wired in, but its source file exists in the owning crate.
+    pub unwired: bool,
 }
 
 impl FileOutcome {
@@ -84,6 +86,7 @@ impl FileOutcome {
             cases: None,
             note: None,
             problems: Vec::new(),
+            unwired: false,
         }
     }
 
@@ -126,6 +129,7 @@ impl FileOutcome {
                 .is_empty()
                 .then(|| "the file holds no cases".to_string()),
             problems,
+            unwired: false,
         }
     }
 
@@ -178,29 +182,44 @@ impl FileOutcome {
     }
 }
 
-/// Run one file from `dir`: its check if it has one, else only count its cases.
-pub fn run_one(dir: &Path, entry: &VectorFile) -> FileOutcome {
-    match entry.check {
-        Some(check) => match mls_vectors::run_file_in(dir, entry.name, check) {
-            Ok(report) => FileOutcome::from_report(&report),
-            Err(e) => FileOutcome::from_load_error(entry.name, &e),
+/// Run one file from `dir`: its check if it has one, else only count its
+/// cases. `workspace` is the checkout root, used to notice a check source
+/// that exists but is not wired into the registry yet.
+pub fn run_one(dir: &Path, entry: &VectorFile, workspace: &Path) -> FileOutcome {
+    let Some(check) = entry.check else {
+        return not_implemented(dir, entry, workspace);
+    };
+    match mls_vectors::run_file_in(dir, entry.name, check) {
+        Ok(report) => FileOutcome::from_report(&report),
+        Err(e) => FileOutcome::from_load_error(entry.name, &e),
+    }
+}
+
+fn not_implemented(dir: &Path, entry: &VectorFile, workspace: &Path) -> FileOutcome {
+    let source = format!(
+        "crates/{}/tests/conformance/{}",
+        entry.owner,
+        check_file_name(entry.name)
+    );
+    let unwired = workspace.join(&source).is_file();
+    let note = if unwired {
+        format!("{source} exists but is not wired into xtask/src/registry.rs yet")
+    } else {
+        format!("no check yet: expected in {source}")
+    };
+    match mls_vectors::load(dir, entry.name) {
+        Ok(cases) => FileOutcome {
+            cases: Some(cases.len()),
+            note: Some(note),
+            unwired,
+            ..FileOutcome::empty(entry.name, Status::NotImplemented)
         },
-        None => match mls_vectors::load(dir, entry.name) {
-            Ok(cases) => FileOutcome {
-                cases: Some(cases.len()),
-                note: Some(format!(
-                    "no check yet: expected in crates/{}/tests/conformance/{}",
-                    entry.owner,
-                    check_file_name(entry.name)
-                )),
-                ..FileOutcome::empty(entry.name, Status::NotImplemented)
-            },
-            Err(e @ LoadError::Missing(_)) => FileOutcome::from_load_error(entry.name, &e),
-            // Unreadable but unchecked: still not implemented; say why.
-            Err(e) => FileOutcome {
-                note: Some(e.to_string()),
-                ..FileOutcome::empty(entry.name, Status::NotImplemented)
-            },
+        Err(e @ LoadError::Missing(_)) => FileOutcome::from_load_error(entry.name, &e),
+        // Unreadable but unchecked: still not implemented; say why.
+        Err(e) => FileOutcome {
+            note: Some(e.to_string()),
+            unwired,
+            ..FileOutcome::empty(entry.name, Status::NotImplemented)
         },
     }
 }
@@ -252,7 +271,7 @@ pub fn render_text(dir: &Path, outcomes: &[FileOutcome]) -> String {
             num(o.skipped),
             o.status_text()
         );
-        if matches!(o.status, Status::Failed | Status::Missing)
+        if (matches!(o.status, Status::Failed | Status::Missing) || o.unwired)
             && let Some(note) = &o.note
         {
             let _ = writeln!(out, "    {note}");
@@ -450,6 +469,38 @@ mod tests {
             ),
             (9.into(), 1.into(), 1.into())
         );
+    }
+
+    #[test]
+    fn unwired_check_source_is_pointed_out() {
+        let ws = std::env::temp_dir().join(format!("xtask-unwired-{}", std::process::id()));
+        let vectors = ws.join("vectors");
+        let conformance = ws.join("crates/mls-group/tests/conformance");
+        std::fs::create_dir_all(&vectors).expect("temp dir");
+        std::fs::create_dir_all(&conformance).expect("temp dir");
+        std::fs::write(vectors.join("welcome.json"), "[{}, {}]").expect("write");
+        let entry = VectorFile {
+            name: "welcome.json",
+            owner: "mls-group",
+            check: None,
+        };
+        let before = run_one(&vectors, &entry, &ws);
+        assert_eq!(
+            (before.status, before.cases, before.unwired),
+            (Status::NotImplemented, Some(2), false)
+        );
+        std::fs::write(conformance.join("welcome.rs"), "").expect("write");
+        let after = run_one(&vectors, &entry, &ws);
+        assert!(after.unwired);
+        let text = render_text(&vectors, &[after]);
+        assert!(
+            text.contains("welcome.rs exists but is not wired into xtask/src/registry.rs"),
+            "{text}"
+        );
+        assert!(text.ends_with("0 passed, 0 failed, 0 skipped\n"));
+        let missing = run_one(&ws.join("nowhere"), &entry, &ws);
+        assert_eq!(missing.status, Status::Missing);
+        let _ = std::fs::remove_dir_all(&ws);
     }
 
     #[test]

@@ -63,9 +63,10 @@ fn run_conformance(args: &ConformanceArgs) -> ExitCode {
         }
         chosen
     };
+    let root = workspace_root();
     let outcomes: Vec<conformance::FileOutcome> = entries
         .into_iter()
-        .map(|entry| conformance::run_one(&dir, entry))
+        .map(|entry| conformance::run_one(&dir, entry, &root))
         .collect();
     if args.json {
         println!("{}", conformance::render_json(&outcomes).render());

@@ -25,6 +25,92 @@ pub enum GroupError {
     TreeKem(#[from] mls_treekem::TreeKemError),
 
     // ----- framing (§6), module `framing` -----
+    /// RFC 9420 §6 (V-6-01): a PublicMessage carries application data, which
+    /// is only ever sent in a PrivateMessage (refused when protecting too).
+    #[error("RFC 9420 §6 (V-6-01): application data in a PublicMessage")]
+    PublicMessageApplicationData,
+    /// RFC 9420 §6 (V-6-04): the message's `group_id` is not the group's.
+    #[error("RFC 9420 §6 (V-6-04): message group_id is not the group's")]
+    MessageGroupIdMismatch,
+    /// RFC 9420 §6, §12.1 (V-6-05): the message's `epoch` is not the epoch
+    /// whose keys were used to process it.
+    #[error("RFC 9420 §6 (V-6-05): message epoch {actual}, expected {expected}")]
+    MessageEpochMismatch {
+        /// The epoch of the keys and GroupContext used.
+        expected: u64,
+        /// The epoch written in the message.
+        actual: u64,
+    },
+    /// RFC 9420 §6.1, §6.3.2 (V-6.1-01, V-6.3.2-01, V-6.3.2-02): the member
+    /// sender's leaf index is outside the tree or a blank leaf.
+    #[error("RFC 9420 §6.1, §6.3.2 (V-6.1-01, V-6.3.2-01/02): sender leaf {0} is blank or outside the tree")]
+    MessageSenderNotMember(u32),
+    /// RFC 9420 §6.1, §12.1.8.1 (V-6.1-04, V-6.1-05): an `external` sender
+    /// whose index names no entry of the group's `external_senders`
+    /// extension (or the group has no such extension).
+    #[error("RFC 9420 §6.1 (V-6.1-04/05): external sender {0} not in the group's external_senders")]
+    MessageExternalSenderUnknown(u32),
+    /// RFC 9420 §6.1 (V-6.1-06, V-6.1-09, V-6.1-11): the sender type may not
+    /// send this content type (external and new_member_proposal: proposals
+    /// only; new_member_commit: commits only).
+    #[error("RFC 9420 §6.1 (V-6.1-06/09/11): a {sender} sender cannot send content type {content_type}")]
+    MessageSenderContentTypeNotAllowed {
+        /// `"external"`, `"new_member_proposal"` or `"new_member_commit"`.
+        sender: &'static str,
+        /// The content type (1 application, 2 proposal, 3 commit).
+        content_type: u8,
+    },
+    /// RFC 9420 §6.1, §12.1.8 (V-6.1-07, V-6.1-11): the sender type may not
+    /// send this proposal type (external: only types the registry marks
+    /// external-capable; new_member_proposal: add only).
+    #[error("RFC 9420 §6.1 (V-6.1-07/11): a {sender} sender cannot propose type 0x{proposal_type:04x}")]
+    MessageSenderProposalTypeNotAllowed {
+        /// `"external"` or `"new_member_proposal"`.
+        sender: &'static str,
+        /// The proposal type.
+        proposal_type: u16,
+    },
+    /// RFC 9420 §6.1, §12.4.3.2 (V-6.1-10): a `new_member_commit` without an
+    /// UpdatePath, so there is no key to verify its signature with.
+    #[error("RFC 9420 §6.1 (V-6.1-10): new_member_commit without a path")]
+    MessageNewMemberCommitWithoutPath,
+    /// RFC 9420 §6.2 (V-6.2-01, V-6.2-02): the membership tag does not match
+    /// `MAC(membership_key, AuthenticatedContentTBM)` (wrong, empty or
+    /// truncated; constant-time comparison after a length check).
+    #[error("RFC 9420 §6.2 (V-6.2-01/02): membership tag invalid")]
+    PublicMessageMembershipTagInvalid,
+    /// RFC 9420 §6.1 (V-6.1-02, V-6.1-03, V-6.1-08, V-6.1-10, V-6.1-12,
+    /// V-6.3.1-04): the FramedContentTBS signature does not verify under the
+    /// sender's signature key (or the key or signature is malformed).
+    #[error("RFC 9420 §6.1 (V-6.1-02/03, V-6.3.1-04): message signature invalid")]
+    MessageSignatureInvalid,
+    /// RFC 9420 §6.3.2 (V-6.3.2-03): `encrypted_sender_data` does not open
+    /// (tampered, or keyed from another epoch or another ciphertext).
+    #[error("RFC 9420 §6.3.2 (V-6.3.2-03): sender data does not decrypt")]
+    SenderDataDecryptionFailed,
+    /// RFC 9420 §6.3.2 (V-6.3.2-04): the decrypted SenderData is not exactly
+    /// 12 bytes.
+    #[error("RFC 9420 §6.3.2 (V-6.3.2-04): malformed SenderData: {0}")]
+    SenderDataMalformed(#[source] mls_codec::CodecError),
+    /// RFC 9420 §6.3.1 (V-6.3.1-03, V-6.3.1-05): the ciphertext does not open
+    /// with the sender's ratchet key (tampered ciphertext or AAD, wrong
+    /// ratchet for the content type, wrong reuse guard).
+    #[error("RFC 9420 §6.3.1 (V-6.3.1-03/05): content does not decrypt")]
+    ContentDecryptionFailed,
+    /// RFC 9420 §6.3.1 (V-6.3.1-01): the PrivateMessageContent padding holds
+    /// a non-zero byte.
+    #[error("RFC 9420 §6.3.1 (V-6.3.1-01): non-zero padding")]
+    PaddingNotZero,
+    /// RFC 9420 §6.3.1 (V-6.3.1-06): the decrypted content does not parse as
+    /// the content type written in the PrivateMessage header.
+    #[error("RFC 9420 §6.3.1 (V-6.3.1-06): decrypted content malformed: {0}")]
+    PrivateContentMalformed(#[source] mls_codec::CodecError),
+    /// RFC 9420 §6 {sender}: the content cannot be protected as asked; the
+    /// text names the rule (e.g. §6.3.2 V-6.3.2-06: only members send
+    /// PrivateMessages; §6.1: a commit needs its confirmation tag; the
+    /// content's wire format must be the one it is sent in).
+    #[error("RFC 9420 §6: cannot protect message: {0}")]
+    FramingMisuse(&'static str),
 
     // ----- key packages (§10), module `key_package` -----
     /// RFC 9420 §5.1 (V-5.1-01): a KeyPackage, Welcome or GroupInfo names a
