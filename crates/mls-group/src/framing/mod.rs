@@ -1,1 +1,268 @@
 //! Message framing and protection (RFC 9420 §6).
+//!
+//! - §6.1 content authentication: [`sign_content`] signs a FramedContent
+//!   (label `"FramedContentTBS"`, the GroupContext included for member and
+//!   new_member_commit senders); [`sender_signature_key`] applies the sender
+//!   rules and finds the key to verify with.
+//! - §6.2 PublicMessage: [`protect_public`] adds the membership tag of member
+//!   senders; [`FramingContext::unprotect_public`] checks tag and signature.
+//! - §6.3 PrivateMessage: [`FramingContext::protect_private`] encrypts with
+//!   the sender's ratchet key, a random reuse guard, [`PaddingMode`] padding
+//!   and encrypted sender data; [`FramingContext::unprotect_private`] undoes
+//!   it and checks everything §6.3 asks.
+//!
+//! # Sending
+//!
+//! ```text
+//! let content = framed_content(group_context, Sender::Member(me), aad, body);
+//! let mut signed = ctx.sign(my_signature_key, WireFormat::PRIVATE_MESSAGE, content)?;
+//! // commits only: signed.auth.confirmation_tag = Some(tag) (RFC 9420 §8.2)
+//! let message = ctx.protect_private(&mut secret_tree, &signed, PaddingMode::Padme)?;
+//! //        or  ctx.protect_public(signed)?          (signed for PUBLIC_MESSAGE)
+//! ```
+//!
+//! # Receiving, and who checks what
+//!
+//! The engine picks the epoch (current, or a retained past one for
+//! application messages: the retention policy is the engine's) and passes
+//! that epoch's [`FramingContext`], secret tree and membership view
+//! ([`MemberView`], implemented by `RatchetTree` and `TreeDiff`). This module
+//! then checks, in order:
+//!
+//! 1. application content is never accepted in a PublicMessage (V-6-01);
+//! 2. `group_id` and `epoch` equal the GroupContext's (V-6-04, V-6-05);
+//! 3. PrivateMessage: sender data decrypts and parses (V-6.3.2-03/04);
+//! 4. the sender may send this content and has a key: a member leaf inside
+//!    the tree and non-blank (V-6.1-01, V-6.3.2-01/02), the external-sender,
+//!    new-member-proposal and new-member-commit rules (V-6.1-04 .. 12);
+//! 5. PublicMessage: the membership tag of members (V-6.2-01/02);
+//!    PrivateMessage: the key of the header's ratchet at the sender data's
+//!    generation (replay, too old, too far ahead: the secret tree's errors),
+//!    AEAD with the reuse guard (V-6.3.1-03), content parses as the header
+//!    type (V-6.3.1-06) and padding is zero (V-6.3.1-01);
+//! 6. the signature over FramedContentTBS with the sender's key (V-6.1-02/03).
+//!
+//! The result is a [`VerifiedMessage`]. The caller still checks what needs
+//! more state: the confirmation tag of commits (it needs the next epoch's
+//! confirmation key, RFC 9420 §6.1, §12.4.2), whether a handshake message is
+//! for the *current* epoch, wire-format policy (V-6-07), and the proposal
+//! and commit rules.
+//!
+//! # Atomicity of the secret tree
+//!
+//! Receiving never changes the secret tree: [`FramingContext::unprotect_private`]
+//! takes it by shared reference and returns, inside the [`VerifiedMessage`],
+//! the pending [`ConsumeToken`] of the key it used. A message that fails any
+//! check here consumes nothing. The engine applies the token with
+//! [`VerifiedMessage::confirm`] (or `SecretTree::confirm`) once it has
+//! accepted the message; if it rejects the message it drops the token and
+//! the tree is unchanged (VALIDATION X-01). Sending advances the sender's
+//! ratchet at once (a key is never used twice, even if encryption fails).
+//!
+//! Secrets never appear in tracing spans or events (only epoch, content
+//! type, sender index, generation and lengths).
+
+mod auth;
+mod padding;
+mod private;
+mod public;
+mod sender;
+
+use mls_codec::{
+    AuthenticatedContent, ContentType, FramedContent, GroupContext, MlsMessage, MlsMessageBody,
+    PrivateMessage, PublicMessage, Sender, VLBytes, WireFormat,
+};
+use mls_crypto::{CipherSuiteProvider, SignaturePrivateKey};
+use mls_keyschedule::{ConsumeToken, MembershipKey, SecretTree, SenderDataSecret};
+
+pub use auth::{FRAMED_CONTENT_TBS_LABEL, framed_content, sign_content, verify_content_signature};
+pub use padding::{PaddingMode, padme};
+pub use public::protect_public;
+pub use sender::{MemberView, sender_signature_key};
+
+use crate::{GroupError, Result};
+
+/// The keys and GroupContext of one epoch, borrowed from the engine's
+/// state, that protect and unprotect messages of that epoch.
+#[derive(Clone, Copy)]
+pub struct FramingContext<'a> {
+    /// The group's cipher suite.
+    pub cs: &'a dyn CipherSuiteProvider,
+    /// The epoch's GroupContext (signed over by members, RFC 9420 §6.1).
+    pub group_context: &'a GroupContext,
+    /// The epoch's `membership_key` (RFC 9420 §6.2).
+    pub membership_key: &'a MembershipKey,
+    /// The epoch's `sender_data_secret` (RFC 9420 §6.3.2).
+    pub sender_data_secret: &'a SenderDataSecret,
+}
+
+impl std::fmt::Debug for FramingContext<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FramingContext")
+            .field("cipher_suite", &self.cs.cipher_suite())
+            .field("epoch", &self.group_context.epoch)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a> FramingContext<'a> {
+    /// Sign `content` (of this context's group and epoch) for sending as
+    /// `wire_format`; see [`sign_content`].
+    pub fn sign(
+        &self,
+        signer: &SignaturePrivateKey,
+        wire_format: WireFormat,
+        content: FramedContent,
+    ) -> Result<AuthenticatedContent> {
+        sign_content(
+            self.cs,
+            signer,
+            wire_format,
+            content,
+            Some(self.group_context),
+        )
+    }
+
+    /// Protect signed content as a PublicMessage with this epoch's
+    /// membership key; see [`protect_public`].
+    pub fn protect_public(&self, content: AuthenticatedContent) -> Result<PublicMessage> {
+        protect_public(
+            self.cs,
+            content,
+            Some(self.group_context),
+            Some(self.membership_key),
+        )
+    }
+
+    /// Encrypt signed content as a PrivateMessage (RFC 9420 §6.3).
+    ///
+    /// The sender must be a member (V-6.3.2-06), the content signed for
+    /// `mls_private_message` in this context's group and epoch, and a
+    /// commit must carry its confirmation tag. The next generation of the
+    /// sender's handshake (proposal, commit) or application ratchet is
+    /// taken from `secret_tree`, which advances at once; a random
+    /// reuse guard is drawn from the cipher suite's randomness (§6.3.1) and
+    /// `padding` zero bytes appended.
+    pub fn protect_private(
+        &self,
+        secret_tree: &mut SecretTree,
+        content: &AuthenticatedContent,
+        padding: PaddingMode,
+    ) -> Result<PrivateMessage> {
+        private::protect_private(self, secret_tree, content, padding)
+    }
+
+    /// Verify a received PublicMessage of this epoch (RFC 9420 §6.2): not
+    /// application data, group and epoch, sender rules and key (from
+    /// `members` or the GroupContext), membership tag for members,
+    /// signature. Checks in the order listed in the [module docs](self).
+    pub fn unprotect_public(
+        &self,
+        message: &PublicMessage,
+        members: &dyn MemberView,
+    ) -> Result<VerifiedMessage> {
+        public::unprotect_public(self, message, members)
+    }
+
+    /// Decrypt and verify a received PrivateMessage of this epoch
+    /// (RFC 9420 §6.3). `secret_tree` is not changed: the returned
+    /// [`VerifiedMessage`] holds the pending [`ConsumeToken`], to be applied
+    /// with [`VerifiedMessage::confirm`] once the caller accepts the message.
+    ///
+    /// Secret-tree errors (as [`GroupError::KeySchedule`]) tell replays
+    /// (`GenerationAlreadyUsed`), keys older than the out-of-order window
+    /// (`GenerationTooOld`) and jumps too far ahead (`GenerationTooFarAhead`).
+    pub fn unprotect_private(
+        &self,
+        secret_tree: &SecretTree,
+        message: &PrivateMessage,
+        members: &dyn MemberView,
+    ) -> Result<VerifiedMessage> {
+        private::unprotect_private(self, secret_tree, message, members)
+    }
+
+    /// [`FramingContext::unprotect_public`] or
+    /// [`FramingContext::unprotect_private`] by the message's wire format;
+    /// any other body (Welcome, GroupInfo, KeyPackage) is refused
+    /// (V-6-08) with [`GroupError::FramingMisuse`].
+    pub fn unprotect(
+        &self,
+        secret_tree: &SecretTree,
+        message: &MlsMessage,
+        members: &dyn MemberView,
+    ) -> Result<VerifiedMessage> {
+        match &message.body {
+            MlsMessageBody::PublicMessage(m) => self.unprotect_public(m, members),
+            MlsMessageBody::PrivateMessage(m) => self.unprotect_private(secret_tree, m, members),
+            MlsMessageBody::Welcome(_)
+            | MlsMessageBody::GroupInfo(_)
+            | MlsMessageBody::KeyPackage(_) => Err(GroupError::FramingMisuse(
+                "RFC 9420 §6 (V-6-08): only PublicMessage and PrivateMessage carry group content",
+            )),
+        }
+    }
+}
+
+/// A received message whose protection has been removed and checked
+/// (RFC 9420 §6): its content is authentic for the sender it names.
+#[derive(Debug)]
+pub struct VerifiedMessage {
+    /// The verified content with its wire format and auth data. For a
+    /// commit, the confirmation tag is *not* verified yet (that needs the
+    /// next epoch's confirmation key).
+    pub content: AuthenticatedContent,
+    /// The generation of the sender's ratchet (PrivateMessage only), for
+    /// gap detection (GUIDANCE G-17).
+    pub generation: Option<u32>,
+    /// PrivateMessage only: the pending consumption of the ratchet key that
+    /// decrypted it. `None` once confirmed, and for PublicMessages.
+    pub consume_token: Option<ConsumeToken>,
+}
+
+impl VerifiedMessage {
+    /// The sender.
+    pub fn sender(&self) -> Sender {
+        self.content.content.sender
+    }
+
+    /// The wire format it arrived in.
+    pub fn wire_format(&self) -> WireFormat {
+        self.content.wire_format
+    }
+
+    /// The content type.
+    pub fn content_type(&self) -> ContentType {
+        self.content.content.content_type()
+    }
+
+    /// Consume the decryption key in `secret_tree` (the tree the message was
+    /// decrypted with): call it once the message is accepted (RFC 9420
+    /// §9.2). Does nothing for a PublicMessage or a second time. Fails with
+    /// the secret tree's `StaleToken` error, changing nothing, if the tree
+    /// has consumed the same key meanwhile.
+    pub fn confirm(&mut self, secret_tree: &mut SecretTree) -> Result<()> {
+        if let Some(token) = self.consume_token.take() {
+            secret_tree.confirm(token)?;
+        }
+        Ok(())
+    }
+}
+
+/// RFC 9420 §6 (V-6-04, V-6-05): the message belongs to the group and the
+/// epoch of `group_context`.
+fn check_group_and_epoch(
+    group_context: &GroupContext,
+    group_id: &VLBytes,
+    epoch: u64,
+) -> Result<()> {
+    if group_id.as_slice() != group_context.group_id.as_slice() {
+        return Err(GroupError::MessageGroupIdMismatch);
+    }
+    if epoch != group_context.epoch {
+        return Err(GroupError::MessageEpochMismatch {
+            expected: group_context.epoch,
+            actual: epoch,
+        });
+    }
+    Ok(())
+}

@@ -1,0 +1,113 @@
+//! PublicMessage protection (RFC 9420 §6.2): signature plus, for member
+//! senders, the membership tag.
+//!
+//! ```text
+//! membership_tag = MAC(membership_key, AuthenticatedContentTBM)
+//! AuthenticatedContentTBM = FramedContentTBS || FramedContentAuthData
+//! ```
+
+use mls_codec::{
+    AuthenticatedContent, CodecError, ContentType, GroupContext, PublicMessage, Sender, VLBytes,
+    WireFormat, authenticated_content_tbm_bytes,
+};
+use mls_crypto::CipherSuiteProvider;
+use mls_keyschedule::MembershipKey;
+
+use super::auth::{check_auth_shape, tbs_bytes, verify_tbs};
+use super::sender::{MemberView, sender_signature_key};
+use super::{FramingContext, VerifiedMessage, check_group_and_epoch};
+use crate::{GroupError, Result};
+
+/// Protect signed content as a PublicMessage (RFC 9420 §6.2).
+///
+/// `content` must have been signed for `mls_public_message` and, for a
+/// commit, carry its confirmation tag. Application data is refused
+/// ([`GroupError::PublicMessageApplicationData`], V-6-01). A member sender
+/// needs `group_context` and `membership_key` for the membership tag; other
+/// senders need neither (and get no tag).
+pub fn protect_public(
+    cs: &dyn CipherSuiteProvider,
+    content: AuthenticatedContent,
+    group_context: Option<&GroupContext>,
+    membership_key: Option<&MembershipKey>,
+) -> Result<PublicMessage> {
+    if content.content.content_type() == ContentType::Application {
+        return Err(GroupError::PublicMessageApplicationData);
+    }
+    if content.wire_format != WireFormat::PUBLIC_MESSAGE {
+        return Err(GroupError::FramingMisuse(
+            "RFC 9420 §6.1: content signed for another wire format cannot be sent as a PublicMessage",
+        ));
+    }
+    check_auth_shape(&content)?;
+    let membership_tag = match content.content.sender {
+        Sender::Member(_) => {
+            let key = membership_key.ok_or(GroupError::FramingMisuse(
+                "RFC 9420 §6.2: a member's PublicMessage needs the membership key",
+            ))?;
+            let tbs = tbs_bytes(content.wire_format, &content.content, group_context)?;
+            let tbm = authenticated_content_tbm_bytes(&tbs, &content.auth)?;
+            Some(VLBytes::new(key.tag(cs, &tbm)))
+        }
+        Sender::External(_) | Sender::NewMemberProposal | Sender::NewMemberCommit => None,
+    };
+    Ok(PublicMessage::from_authenticated_content(
+        content,
+        membership_tag,
+    ))
+}
+
+/// Verify a received PublicMessage (RFC 9420 §6.2); see
+/// [`FramingContext::unprotect_public`].
+pub(super) fn unprotect_public(
+    ctx: &FramingContext<'_>,
+    message: &PublicMessage,
+    members: &dyn MemberView,
+) -> Result<VerifiedMessage> {
+    let content = &message.content;
+    let _span = tracing::debug_span!(
+        "unprotect_public",
+        epoch = content.epoch,
+        content_type = content.content_type() as u8,
+        sender_type = content.sender.sender_type(),
+    )
+    .entered();
+    // V-6-01: application data only ever travels encrypted.
+    if content.content_type() == ContentType::Application {
+        return Err(GroupError::PublicMessageApplicationData);
+    }
+    // V-6-04, V-6-05.
+    check_group_and_epoch(ctx.group_context, &content.group_id, content.epoch)?;
+    // §6.1: the confirmation tag is present exactly for commits (the decoder
+    // guarantees it; a hand-built message is checked here).
+    message.auth.check_for(content.content_type())?;
+    // §6.1: the sender may send this, and its key (V-6.1-01, V-6.1-04..12).
+    let signature_key = sender_signature_key(content, ctx.group_context, members)?;
+    let tbs = tbs_bytes(WireFormat::PUBLIC_MESSAGE, content, Some(ctx.group_context))?;
+    // §6.2 (V-6.2-01, V-6.2-02): the membership tag of member senders,
+    // compared in constant time after a length check. The cheap MAC goes
+    // before the signature.
+    match (&content.sender, &message.membership_tag) {
+        (Sender::Member(_), Some(tag)) => {
+            let tbm = authenticated_content_tbm_bytes(&tbs, &message.auth)?;
+            ctx.membership_key
+                .verify(ctx.cs, &tbm, tag.as_slice())
+                .map_err(|_| GroupError::PublicMessageMembershipTagInvalid)?;
+        }
+        (Sender::Member(_), None) => return Err(GroupError::PublicMessageMembershipTagInvalid),
+        (_, None) => {}
+        (_, Some(_)) => {
+            return Err(GroupError::Codec(CodecError::InconsistentFields {
+                what: "RFC 9420 §6.2: only member senders carry a membership tag",
+            }));
+        }
+    }
+    // §6.1 (V-6.1-02, V-6.1-03, V-6.1-08, V-6.1-10, V-6.1-12).
+    verify_tbs(ctx.cs, &signature_key, &tbs, &message.auth)?;
+    tracing::debug!("PublicMessage verified");
+    Ok(VerifiedMessage {
+        content: message.authenticated_content(),
+        generation: None,
+        consume_token: None,
+    })
+}
