@@ -1,0 +1,788 @@
+//! KeyPackage creation and validation (RFC 9420 §7.2, §10, §10.1): a round
+//! trip per suite, and every rejection with its exact error.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use mls_codec::{
+    Capabilities, CipherSuiteId, Credential, CredentialType, Extension, ExtensionType,
+    HpkePublicKey, KeyPackage, LeafNodeSource, Lifetime, MlsMessage, ProposalType, ProtocolVersion,
+    VLBytes,
+};
+use mls_crypto::{CipherSuite, CipherSuiteProvider, CryptoProvider, SignatureKeyPair};
+use mls_crypto_rustcrypto::RustCryptoProvider;
+use mls_group::GroupError;
+use mls_group::key_package::{
+    KeyPackageBuilder, KeyPackageBundle, KeyPackageRef, KeyPackageValidation,
+    LAST_RESORT_DRAFT_EXTENSION_TYPE, sign_key_package, sign_leaf_node, validate_key_package,
+    validate_key_package_message,
+};
+use mls_treekem::{FixedClock, TreeKemError};
+
+fn provider() -> RustCryptoProvider {
+    RustCryptoProvider::with_seed([7; 32])
+}
+
+fn suite_provider(p: &RustCryptoProvider, suite: CipherSuite) -> Arc<dyn CipherSuiteProvider> {
+    p.cipher_suite_provider(suite)
+        .expect("every suite is supported")
+}
+
+fn suite1() -> (RustCryptoProvider, Arc<dyn CipherSuiteProvider>) {
+    let p = provider();
+    let cs = suite_provider(&p, CipherSuite::ALL[0]);
+    (p, cs)
+}
+
+fn signer(cs: &dyn CipherSuiteProvider) -> SignatureKeyPair {
+    cs.signature_generate_key_pair().expect("key pair")
+}
+
+fn build(cs: &dyn CipherSuiteProvider, builder: &KeyPackageBuilder) -> KeyPackageBundle {
+    builder
+        .build(cs, Credential::basic(b"alice".to_vec()), &signer(cs))
+        .expect("builds")
+}
+
+/// Re-sign the leaf (if asked) and the KeyPackage after a change, so that
+/// only the rule under test fails.
+fn resign(
+    cs: &dyn CipherSuiteProvider,
+    bundle: &KeyPackageBundle,
+    kp: &mut KeyPackage,
+    leaf: bool,
+) {
+    if leaf {
+        sign_leaf_node(
+            cs,
+            bundle.signature_private_key(),
+            &mut kp.leaf_node,
+            &[],
+            0,
+        )
+        .expect("signs leaf");
+    }
+    sign_key_package(cs, bundle.signature_private_key(), kp).expect("signs");
+}
+
+fn strict() -> KeyPackageValidation {
+    KeyPackageValidation::default()
+}
+
+#[test]
+fn create_then_validate_every_suite() {
+    let p = provider();
+    for suite in CipherSuite::ALL {
+        let cs = suite_provider(&p, suite);
+        let bundle = build(&*cs, &KeyPackageBuilder::new());
+        let kp = bundle.key_package();
+        assert_eq!(kp.version, ProtocolVersion::MLS10);
+        assert_eq!(kp.cipher_suite, CipherSuiteId(suite.id()));
+        assert!(matches!(
+            kp.leaf_node.leaf_node_source,
+            LeafNodeSource::KeyPackage(_)
+        ));
+        assert_ne!(kp.init_key, kp.leaf_node.encryption_key);
+        let caps = &kp.leaf_node.capabilities;
+        assert_eq!(caps.versions, [ProtocolVersion::MLS10]);
+        assert_eq!(caps.cipher_suites, [CipherSuiteId(suite.id())]);
+        assert_eq!(caps.credentials, [CredentialType::BASIC]);
+        assert!(caps.extensions.is_empty() && caps.proposals.is_empty());
+
+        let reference = validate_key_package(&*cs, kp, &strict()).expect("valid");
+        assert_eq!(&reference, bundle.reference());
+        assert_eq!(
+            reference,
+            KeyPackageRef::compute(&*cs, kp).expect("reference")
+        );
+        assert_eq!(reference.as_bytes().len(), suite.hash_len());
+
+        let message = MlsMessage::from(kp.clone());
+        let (got, r) = validate_key_package_message(&p, &message, &strict()).expect("valid");
+        assert_eq!((got, &r), (kp, bundle.reference()));
+
+        // The private half matches, and can be reassembled (storage).
+        let again = KeyPackageBundle::from_parts(
+            &*cs,
+            kp.clone(),
+            bundle.init_private_key().clone(),
+            bundle.encryption_private_key().clone(),
+            bundle.signature_private_key().clone(),
+            false,
+        )
+        .expect("keys match");
+        assert_eq!(again, bundle);
+    }
+}
+
+#[test]
+fn from_parts_rejects_mismatched_keys() {
+    let (_, cs) = suite1();
+    let bundle = build(&*cs, &KeyPackageBuilder::new());
+    let err = KeyPackageBundle::from_parts(
+        &*cs,
+        bundle.key_package().clone(),
+        bundle.encryption_private_key().clone(), // swapped
+        bundle.init_private_key().clone(),
+        bundle.signature_private_key().clone(),
+        false,
+    )
+    .unwrap_err();
+    assert!(matches!(err, GroupError::KeyPackageCreation(_)), "{err:?}");
+}
+
+#[test]
+fn bundle_debug_redacts_private_keys() {
+    let (_, cs) = suite1();
+    let bundle = build(&*cs, &KeyPackageBuilder::new());
+    let dbg = format!("{bundle:?}");
+    for key in [
+        bundle.init_private_key().as_bytes(),
+        bundle.encryption_private_key().as_bytes(),
+        bundle.signature_private_key().as_bytes(),
+    ] {
+        assert!(!dbg.contains(&hex::encode(key)), "{dbg}");
+        let decimal = format!("{:?}", key);
+        assert!(!dbg.contains(&decimal[1..decimal.len() - 1]), "{dbg}");
+    }
+}
+
+#[test]
+fn init_keys_are_distinct() {
+    // RFC 9420 §10 (V-10-07, G-24): init keys unique among our KeyPackages.
+    let (_, cs) = suite1();
+    let builder = KeyPackageBuilder::new();
+    let s = signer(&*cs);
+    let mut seen = HashSet::new();
+    for _ in 0..200 {
+        let b = builder
+            .build(&*cs, Credential::basic(b"alice".to_vec()), &s)
+            .expect("builds");
+        assert!(seen.insert(b.key_package().init_key.clone()));
+        assert!(seen.insert(b.key_package().leaf_node.encryption_key.clone()));
+    }
+}
+
+#[test]
+fn builder_normalises_capabilities_and_extensions() {
+    let (_, cs) = suite1();
+    let builder = KeyPackageBuilder::new()
+        .capabilities(Capabilities {
+            versions: vec![ProtocolVersion::MLS10],
+            cipher_suites: vec![CipherSuiteId(3), CipherSuiteId(1)],
+            // Default extension and proposal types must not be listed (§7.2).
+            extensions: (1..=5)
+                .map(ExtensionType)
+                .chain([ExtensionType(0xff10)])
+                .collect(),
+            proposals: (1..=7)
+                .map(ProposalType)
+                .chain([ProposalType(0xff20)])
+                .collect(),
+            credentials: vec![CredentialType::X509],
+        })
+        .leaf_extension(Extension {
+            extension_type: ExtensionType::APPLICATION_ID,
+            extension_data: VLBytes::new(vec![3, b'a', b'p', b'p']),
+        })
+        .leaf_extension(Extension {
+            extension_type: ExtensionType(0xff11),
+            extension_data: VLBytes::new(vec![]),
+        })
+        .key_package_extension(Extension {
+            extension_type: ExtensionType(0xff12),
+            extension_data: VLBytes::new(vec![1]),
+        })
+        .last_resort();
+    let bundle = build(&*cs, &builder);
+    let kp = bundle.key_package();
+    let caps = &kp.leaf_node.capabilities;
+    assert_eq!(caps.versions, [ProtocolVersion::MLS10]);
+    assert_eq!(caps.cipher_suites, [CipherSuiteId(1), CipherSuiteId(3)]);
+    assert_eq!(
+        caps.extensions,
+        [
+            ExtensionType(0xff10),
+            ExtensionType(0xff11),
+            ExtensionType(0xff12),
+            LAST_RESORT_DRAFT_EXTENSION_TYPE
+        ]
+    );
+    assert_eq!(caps.proposals, [ProposalType(0xff20)]);
+    assert_eq!(
+        caps.credentials,
+        [CredentialType::BASIC, CredentialType::X509]
+    );
+    assert!(bundle.is_last_resort());
+    assert!(
+        kp.extensions
+            .iter()
+            .any(|e| e.extension_type == ExtensionType(0x000a))
+    );
+    validate_key_package(&*cs, kp, &strict()).expect("valid");
+
+    // Without configuration there is no GREASE and no last-resort marker.
+    let plain = build(&*cs, &KeyPackageBuilder::new());
+    assert!(!plain.is_last_resort());
+    assert!(plain.key_package().extensions.is_empty());
+}
+
+#[test]
+fn last_resort_type_is_application_chosen() {
+    let (_, cs) = suite1();
+    let bundle = build(
+        &*cs,
+        &KeyPackageBuilder::new().last_resort_with_type(ExtensionType(0xf0aa)),
+    );
+    let kp = bundle.key_package();
+    assert!(bundle.is_last_resort());
+    assert_eq!(kp.extensions[0].extension_type, ExtensionType(0xf0aa));
+    assert!(kp.extensions[0].extension_data.as_slice().is_empty());
+    assert_eq!(
+        kp.leaf_node.capabilities.extensions,
+        [ExtensionType(0xf0aa)]
+    );
+}
+
+#[test]
+fn grease_only_when_configured_and_accepted() {
+    // RFC 9420 §13.5 (V-13.5-01): GREASE in every capability list and a
+    // GREASE KeyPackage extension (listed) is accepted.
+    let (_, cs) = suite1();
+    let bundle = build(&*cs, &KeyPackageBuilder::new().grease(true));
+    let kp = bundle.key_package();
+    let caps = &kp.leaf_node.capabilities;
+    assert!(caps.cipher_suites.iter().any(|s| s.is_grease()));
+    assert!(caps.extensions.iter().any(|t| t.is_grease()));
+    assert!(caps.proposals.iter().any(|t| t.is_grease()));
+    assert!(caps.credentials.iter().any(|t| t.is_grease()));
+    assert!(kp.extensions.iter().any(|e| e.extension_type.is_grease()));
+    validate_key_package(&*cs, kp, &strict()).expect("GREASE is ignored");
+}
+
+#[test]
+fn builder_rejects_misplaced_or_duplicate_extensions() {
+    let (_, cs) = suite1();
+    let s = signer(&*cs);
+    let ext = |t: u16| Extension {
+        extension_type: ExtensionType(t),
+        extension_data: VLBytes::new(vec![]),
+    };
+    for builder in [
+        // ratchet_tree belongs in a GroupInfo (§17.3).
+        KeyPackageBuilder::new().key_package_extension(
+            Extension::from_payload(&mls_codec::ExternalPub {
+                external_pub: HpkePublicKey::from(vec![1; 32]),
+            })
+            .expect("encodes"),
+        ),
+        KeyPackageBuilder::new()
+            .leaf_extension(ext(0xff00))
+            .leaf_extension(ext(0xff00)),
+    ] {
+        let err = builder
+            .build(&*cs, Credential::basic(b"a".to_vec()), &s)
+            .unwrap_err();
+        assert!(matches!(err, GroupError::KeyPackageCreation(_)), "{err:?}");
+    }
+    // A signer whose halves do not match.
+    let mut bad = signer(&*cs);
+    bad.public_key = signer(&*cs).public_key;
+    let err = KeyPackageBuilder::new()
+        .build(&*cs, Credential::basic(b"a".to_vec()), &bad)
+        .unwrap_err();
+    assert!(matches!(err, GroupError::KeyPackageCreation(_)), "{err:?}");
+}
+
+#[test]
+fn rejects_wrong_version() {
+    // V-10.1-02 against the group; V-10-03 against the MLSMessage.
+    let (p, cs) = suite1();
+    let bundle = build(&*cs, &KeyPackageBuilder::new());
+    let mut kp = bundle.key_package().clone();
+    kp.version = ProtocolVersion(2);
+    resign(&*cs, &bundle, &mut kp, false);
+    let err = validate_key_package(&*cs, &kp, &strict()).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            GroupError::KeyPackageVersionMismatch {
+                expected: 1,
+                actual: 2
+            }
+        ),
+        "{err:?}"
+    );
+    let err = validate_key_package_message(&p, &MlsMessage::from(kp), &strict()).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            GroupError::KeyPackageVersionMismatch {
+                expected: 1,
+                actual: 2
+            }
+        ),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn rejects_unsupported_grease_or_other_suite() {
+    // V-5.1-01: 0, GREASE and unassigned suites; V-10.1-01: another suite
+    // than the group's.
+    let (p, cs) = suite1();
+    let bundle = build(&*cs, &KeyPackageBuilder::new());
+    for id in [0x0000u16, 0x0a0a, 0x2a2a, 0x0008] {
+        let mut kp = bundle.key_package().clone();
+        kp.cipher_suite = CipherSuiteId(id);
+        kp.leaf_node
+            .capabilities
+            .cipher_suites
+            .push(CipherSuiteId(id));
+        resign(&*cs, &bundle, &mut kp, true);
+        let err =
+            validate_key_package_message(&p, &MlsMessage::from(kp.clone()), &strict()).unwrap_err();
+        assert!(
+            matches!(err, GroupError::KeyPackageUnsupportedCipherSuite(x) if x == id),
+            "{err:?}"
+        );
+        let err = validate_key_package(&*cs, &kp, &strict()).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                GroupError::KeyPackageCipherSuiteMismatch { expected: 1, actual } if actual == id
+            ),
+            "{err:?}"
+        );
+    }
+    let cs2 = suite_provider(&p, CipherSuite::ALL[1]);
+    let err = validate_key_package(&*cs2, bundle.key_package(), &strict()).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            GroupError::KeyPackageCipherSuiteMismatch {
+                expected: 2,
+                actual: 1
+            }
+        ),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn rejects_message_that_is_not_a_key_package() {
+    let (p, _) = suite1();
+    let message = MlsMessage::from(mls_codec::Welcome {
+        cipher_suite: CipherSuiteId(1),
+        secrets: vec![],
+        encrypted_group_info: VLBytes::new(vec![]),
+    });
+    let err = validate_key_package_message(&p, &message, &strict()).unwrap_err();
+    assert!(matches!(err, GroupError::NotAKeyPackage(3)), "{err:?}");
+}
+
+#[test]
+fn rejects_bad_key_package_signature() {
+    // V-10-01, V-10.1-04.
+    let p = provider();
+    for suite in CipherSuite::ALL {
+        let cs = suite_provider(&p, suite);
+        let bundle = build(&*cs, &KeyPackageBuilder::new());
+        let mut kp = bundle.key_package().clone();
+        let mut sig = kp.signature.as_slice().to_vec();
+        let last = sig.len() - 1;
+        sig[last] ^= 1;
+        kp.signature = VLBytes::new(sig);
+        let err = validate_key_package(&*cs, &kp, &strict()).unwrap_err();
+        assert!(
+            matches!(err, GroupError::KeyPackageSignatureInvalid),
+            "{suite}: {err:?}"
+        );
+
+        // A field changed after signing (V-7.2-05 for the KeyPackage).
+        let mut kp = bundle.key_package().clone();
+        kp.extensions.push(Extension {
+            extension_type: ExtensionType(0x0a0a),
+            extension_data: VLBytes::new(vec![]),
+        });
+        kp.leaf_node
+            .capabilities
+            .extensions
+            .push(ExtensionType(0x0a0a));
+        resign(&*cs, &bundle, &mut kp, true);
+        kp.extensions[0].extension_data = VLBytes::new(vec![1]);
+        let err = validate_key_package(&*cs, &kp, &strict()).unwrap_err();
+        assert!(
+            matches!(err, GroupError::KeyPackageSignatureInvalid),
+            "{suite}: {err:?}"
+        );
+    }
+}
+
+#[test]
+fn rejects_signature_by_another_key() {
+    let (_, cs) = suite1();
+    let bundle = build(&*cs, &KeyPackageBuilder::new());
+    let mut kp = bundle.key_package().clone();
+    let other = signer(&*cs);
+    sign_key_package(&*cs, &other.private_key, &mut kp).expect("signs");
+    let err = validate_key_package(&*cs, &kp, &strict()).unwrap_err();
+    assert!(
+        matches!(err, GroupError::KeyPackageSignatureInvalid),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn rejects_bad_leaf_signature() {
+    // V-10.1-03 with V-7.3-02.
+    let (_, cs) = suite1();
+    let bundle = build(&*cs, &KeyPackageBuilder::new());
+    let mut kp = bundle.key_package().clone();
+    let mut sig = kp.leaf_node.signature.as_slice().to_vec();
+    sig[0] ^= 0x80;
+    kp.leaf_node.signature = VLBytes::new(sig);
+    resign(&*cs, &bundle, &mut kp, false);
+    let err = validate_key_package(&*cs, &kp, &strict()).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            GroupError::KeyPackageLeafInvalid(TreeKemError::LeafSignatureInvalid { leaf: None })
+        ),
+        "{err:?}"
+    );
+    // A leaf signed as an update leaf (with group context) is not a
+    // KeyPackage leaf (V-7.3-12).
+    let mut kp = bundle.key_package().clone();
+    kp.leaf_node.leaf_node_source = LeafNodeSource::Update;
+    sign_leaf_node(
+        &*cs,
+        bundle.signature_private_key(),
+        &mut kp.leaf_node,
+        b"g",
+        0,
+    )
+    .expect("signs");
+    resign(&*cs, &bundle, &mut kp, false);
+    let err = validate_key_package(&*cs, &kp, &strict()).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            GroupError::KeyPackageLeafInvalid(TreeKemError::WrongLeafNodeSource {
+                expected: "key_package",
+                actual: "update"
+            })
+        ),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn rejects_init_key_equal_to_encryption_key() {
+    // V-10.1-05.
+    let (_, cs) = suite1();
+    let bundle = build(&*cs, &KeyPackageBuilder::new());
+    let mut kp = bundle.key_package().clone();
+    kp.init_key = kp.leaf_node.encryption_key.clone();
+    resign(&*cs, &bundle, &mut kp, false);
+    let err = validate_key_package(&*cs, &kp, &strict()).unwrap_err();
+    assert!(
+        matches!(err, GroupError::KeyPackageInitKeyEqualsEncryptionKey),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn rejects_keys_invalid_for_the_suite() {
+    // V-10-02 (init key), V-10-06 (leaf keys).
+    let p = provider();
+    let cs = suite_provider(&p, CipherSuite::ALL[1]); // P-256
+    let bundle = build(&*cs, &KeyPackageBuilder::new());
+
+    let mut kp = bundle.key_package().clone();
+    kp.init_key = HpkePublicKey::from(vec![4; 65]); // not on the curve
+    resign(&*cs, &bundle, &mut kp, false);
+    let err = validate_key_package(&*cs, &kp, &strict()).unwrap_err();
+    assert!(
+        matches!(err, GroupError::KeyPackageInvalidInitKey),
+        "{err:?}"
+    );
+
+    let mut kp = bundle.key_package().clone();
+    kp.leaf_node.encryption_key = HpkePublicKey::from(vec![4; 10]);
+    resign(&*cs, &bundle, &mut kp, true);
+    let err = validate_key_package(&*cs, &kp, &strict()).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            GroupError::KeyPackageInvalidLeafKey {
+                which: "encryption_key"
+            }
+        ),
+        "{err:?}"
+    );
+
+    let mut kp = bundle.key_package().clone();
+    kp.leaf_node.signature_key = mls_codec::SignaturePublicKey::from(vec![2; 33]); // compressed
+    let err = validate_key_package(&*cs, &kp, &strict()).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            GroupError::KeyPackageInvalidLeafKey {
+                which: "signature_key"
+            }
+        ),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn lifetime_checked_against_the_injected_clock_unless_switched_off() {
+    // V-7.3-10 (RECOMMENDED, switchable), V-7.2-04.
+    let (_, cs) = suite1();
+    let lifetime = Lifetime {
+        not_before: 1_000_000,
+        not_after: 2_000_000,
+    };
+    let bundle = build(&*cs, &KeyPackageBuilder::new().lifetime(lifetime));
+    let kp = bundle.key_package();
+    let at = |now: u64| {
+        let mut policy = strict();
+        policy.leaf_policy.clock = Some(Arc::new(FixedClock(now)));
+        validate_key_package(&*cs, kp, &policy)
+    };
+    for now in [999_999u64, 2_000_001, 0, u64::MAX] {
+        let err = at(now).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                GroupError::KeyPackageLeafInvalid(TreeKemError::LifetimeExpired { leaf: None, now: n })
+                    if n == now
+            ),
+            "{now}: {err:?}"
+        );
+    }
+    for now in [1_000_000u64, 1_500_000, 2_000_000] {
+        at(now).expect("inside the lifetime");
+    }
+    // Clock checks off: an expired KeyPackage is accepted.
+    validate_key_package(&*cs, kp, &KeyPackageValidation::without_time_checks())
+        .expect("time checks off");
+
+    // The application maximum (V-7.2-03) and an inverted lifetime (V-7.2-04)
+    // still apply without the clock.
+    let mut policy = KeyPackageValidation::without_time_checks();
+    policy.leaf_policy.max_lifetime = Some(999_999);
+    let err = validate_key_package(&*cs, kp, &policy).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            GroupError::KeyPackageLeafInvalid(TreeKemError::LifetimeTooLong { .. })
+        ),
+        "{err:?}"
+    );
+    let inverted = build(
+        &*cs,
+        &KeyPackageBuilder::new().lifetime(Lifetime {
+            not_before: 5,
+            not_after: 4,
+        }),
+    );
+    let err = validate_key_package(
+        &*cs,
+        inverted.key_package(),
+        &KeyPackageValidation::without_time_checks(),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            GroupError::KeyPackageLeafInvalid(TreeKemError::LifetimeInverted { .. })
+        ),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn computed_lifetime_reads_the_injected_clock() {
+    let (_, cs) = suite1();
+    let bundle = build(
+        &*cs,
+        &KeyPackageBuilder::new()
+            .clock(Arc::new(FixedClock(10_000)))
+            .validity_seconds(500),
+    );
+    assert_eq!(
+        bundle.key_package().leaf_node.leaf_node_source,
+        LeafNodeSource::KeyPackage(Lifetime {
+            not_before: 10_000 - 3600,
+            not_after: 10_500
+        })
+    );
+}
+
+#[test]
+fn rejects_default_types_in_capabilities_unless_tolerated() {
+    // RFC 9420 §7.2: default types MUST NOT be listed (V-7.2-08).
+    let (_, cs) = suite1();
+    let bundle = build(&*cs, &KeyPackageBuilder::new());
+    for (ext, prop, kind, value) in [
+        (Some(ExtensionType::APPLICATION_ID), None, "extension", 1u16),
+        (Some(ExtensionType::EXTERNAL_SENDERS), None, "extension", 5),
+        (None, Some(ProposalType::ADD), "proposal", 1),
+        (
+            None,
+            Some(ProposalType::GROUP_CONTEXT_EXTENSIONS),
+            "proposal",
+            7,
+        ),
+    ] {
+        let mut kp = bundle.key_package().clone();
+        let caps = &mut kp.leaf_node.capabilities;
+        caps.extensions.extend(ext);
+        caps.proposals.extend(prop);
+        resign(&*cs, &bundle, &mut kp, true);
+        let err = validate_key_package(&*cs, &kp, &strict()).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                GroupError::KeyPackageListsDefaultType { kind: k, value: v } if k == kind && v == value
+            ),
+            "{err:?}"
+        );
+        let mut tolerant = strict();
+        tolerant.tolerate_default_types_in_capabilities = true;
+        validate_key_package(&*cs, &kp, &tolerant).expect("tolerated");
+    }
+}
+
+#[test]
+fn rejects_capabilities_without_own_version_or_suite() {
+    // V-7.3-08 {implied}.
+    let (_, cs) = suite1();
+    let bundle = build(&*cs, &KeyPackageBuilder::new());
+    let mut kp = bundle.key_package().clone();
+    kp.leaf_node.capabilities.cipher_suites = vec![CipherSuiteId(2)];
+    resign(&*cs, &bundle, &mut kp, true);
+    let err = validate_key_package(&*cs, &kp, &strict()).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            GroupError::KeyPackageCapabilitiesIncomplete {
+                what: "cipher suite",
+                value: 1
+            }
+        ),
+        "{err:?}"
+    );
+    let mut kp = bundle.key_package().clone();
+    kp.leaf_node.capabilities.versions = vec![ProtocolVersion(0x0a0a)];
+    resign(&*cs, &bundle, &mut kp, true);
+    let err = validate_key_package(&*cs, &kp, &strict()).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            GroupError::KeyPackageCapabilitiesIncomplete {
+                what: "version",
+                value: 1
+            }
+        ),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn rejects_unlisted_or_duplicate_extensions() {
+    let (_, cs) = suite1();
+    let bundle = build(&*cs, &KeyPackageBuilder::new());
+    let ext = |t: u16| Extension {
+        extension_type: ExtensionType(t),
+        extension_data: VLBytes::new(vec![]),
+    };
+
+    // V-10-04: a KeyPackage extension not in the capabilities.
+    let mut kp = bundle.key_package().clone();
+    kp.extensions.push(ext(0xff01));
+    resign(&*cs, &bundle, &mut kp, false);
+    let err = validate_key_package(&*cs, &kp, &strict()).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            GroupError::KeyPackageExtensionNotInCapabilities(0xff01)
+        ),
+        "{err:?}"
+    );
+
+    // V-7.2-01: a leaf extension not in the capabilities.
+    let mut kp = bundle.key_package().clone();
+    kp.leaf_node.extensions.push(ext(0xff02));
+    resign(&*cs, &bundle, &mut kp, true);
+    let err = validate_key_package(&*cs, &kp, &strict()).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            GroupError::KeyPackageLeafInvalid(TreeKemError::ExtensionNotSupported {
+                extension_type: 0xff02,
+                ..
+            })
+        ),
+        "{err:?}"
+    );
+
+    // V-13.4-01: duplicates in either list.
+    for in_leaf in [false, true] {
+        let mut kp = bundle.key_package().clone();
+        kp.leaf_node
+            .capabilities
+            .extensions
+            .push(ExtensionType(0xff03));
+        let list = if in_leaf {
+            &mut kp.leaf_node.extensions
+        } else {
+            &mut kp.extensions
+        };
+        list.push(ext(0xff03));
+        list.push(ext(0xff03));
+        resign(&*cs, &bundle, &mut kp, true);
+        let err = validate_key_package(&*cs, &kp, &strict()).unwrap_err();
+        assert!(
+            matches!(err, GroupError::KeyPackageDuplicateExtension(0xff03)),
+            "{err:?}"
+        );
+    }
+
+    // V-10-05: unknown listed extensions are ignored.
+    let mut kp = bundle.key_package().clone();
+    kp.leaf_node
+        .capabilities
+        .extensions
+        .push(ExtensionType(0xff04));
+    kp.extensions.push(ext(0xff04));
+    resign(&*cs, &bundle, &mut kp, true);
+    validate_key_package(&*cs, &kp, &strict()).expect("unknown extension ignored");
+}
+
+#[test]
+fn rejects_credential_the_validator_refuses() {
+    // V-7.3-01 via the leaf policy: x509 is refused by the default validator.
+    let (_, cs) = suite1();
+    let bundle = KeyPackageBuilder::new()
+        .build(
+            &*cs,
+            Credential::X509 {
+                certificates: vec![mls_codec::Certificate {
+                    cert_data: VLBytes::new(vec![1, 2, 3]),
+                }],
+            },
+            &signer(&*cs),
+        )
+        .expect("builds");
+    let err = validate_key_package(&*cs, bundle.key_package(), &strict()).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            GroupError::KeyPackageLeafInvalid(TreeKemError::CredentialRejected { leaf: None })
+        ),
+        "{err:?}"
+    );
+}
