@@ -159,6 +159,48 @@ pub(crate) fn verify_tree_parent_hashes<V: TreeView + ?Sized, S: HashStore>(
     Ok(())
 }
 
+/// Verify the parent-hash chain of one leaf up its filtered direct path
+/// (RFC 9420 §7.9.2, V-7.9.2-05): the leaf (source `commit`) carries the
+/// parent hash of the first node of its filtered direct path, each node the
+/// parent hash of the next, and the last node an empty one. This is the
+/// state right after the leaf's UpdatePath was merged; it reads cached tree
+/// hashes and computes O(log N) others.
+pub fn verify_path_parent_hashes<V: TreeView + ?Sized>(
+    view: &V,
+    cs: &dyn CipherSuiteProvider,
+    leaf: mls_treemath::LeafIndex,
+) -> Result<()> {
+    let node = view
+        .leaf(leaf)
+        .ok_or(TreeKemError::BlankLeaf { leaf: leaf.get() })?;
+    let mut carried: &[u8] = match &node.leaf_node_source {
+        mls_codec::LeafNodeSource::Commit(ph) => ph.as_slice(),
+        _ => return Err(TreeKemError::PathParentHashMismatch),
+    };
+    let mut memo = std::collections::BTreeMap::new();
+    for step in crate::resolution::filtered_direct_path(view, leaf)? {
+        let p = view
+            .parent(step.node)
+            .ok_or(TreeKemError::PathParentHashMismatch)?;
+        let osth = original_tree_hash(view, &mut memo, cs, step.copath_child, &p.unmerged_leaves)?;
+        let expected = parent_hash(
+            cs,
+            p.encryption_key.as_slice(),
+            p.parent_hash.as_slice(),
+            &osth,
+        )?;
+        if expected.as_slice() != carried {
+            return Err(TreeKemError::PathParentHashMismatch);
+        }
+        carried = p.parent_hash.as_slice();
+    }
+    if carried.is_empty() {
+        Ok(())
+    } else {
+        Err(TreeKemError::PathParentHashMismatch)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]

@@ -294,6 +294,7 @@ fn full_tree_builder_gives_a_valid_tree_and_paths_work() {
         assert_eq!(d.tree_hash(cs).unwrap(), h2);
         let got = applied.decrypt(&d, cs, &ft.receiver_keys, &gc).unwrap();
         assert_eq!(got.commit_secret, created.commit_secret);
+        mls_treekem::verify_path_parent_hashes(&d, cs, ft.sender).unwrap();
         // After merging, the tree is still valid.
         let changes = d.into_changes();
         tree.merge(changes);

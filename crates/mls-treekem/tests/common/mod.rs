@@ -226,6 +226,8 @@ impl Group {
         }
         let changes = diff.into_changes();
         self.tree.merge(changes);
+        // RFC 9420 §7.9.2: after the merge the path is one parent-hash chain.
+        mls_treekem::verify_path_parent_hashes(&self.tree, cs, sender).expect("path chain");
         self.members[sender.as_usize()]
             .as_mut()
             .expect("sender")
