@@ -43,7 +43,9 @@ pub enum GroupError {
     },
     /// RFC 9420 §6.1, §6.3.2 (V-6.1-01, V-6.3.2-01, V-6.3.2-02): the member
     /// sender's leaf index is outside the tree or a blank leaf.
-    #[error("RFC 9420 §6.1, §6.3.2 (V-6.1-01, V-6.3.2-01/02): sender leaf {0} is blank or outside the tree")]
+    #[error(
+        "RFC 9420 §6.1, §6.3.2 (V-6.1-01, V-6.3.2-01/02): sender leaf {0} is blank or outside the tree"
+    )]
     MessageSenderNotMember(u32),
     /// RFC 9420 §6.1, §12.1.8.1 (V-6.1-04, V-6.1-05): an `external` sender
     /// whose index names no entry of the group's `external_senders`
@@ -53,7 +55,9 @@ pub enum GroupError {
     /// RFC 9420 §6.1 (V-6.1-06, V-6.1-09, V-6.1-11): the sender type may not
     /// send this content type (external and new_member_proposal: proposals
     /// only; new_member_commit: commits only).
-    #[error("RFC 9420 §6.1 (V-6.1-06/09/11): a {sender} sender cannot send content type {content_type}")]
+    #[error(
+        "RFC 9420 §6.1 (V-6.1-06/09/11): a {sender} sender cannot send content type {content_type}"
+    )]
     MessageSenderContentTypeNotAllowed {
         /// `"external"`, `"new_member_proposal"` or `"new_member_commit"`.
         sender: &'static str,
@@ -63,7 +67,9 @@ pub enum GroupError {
     /// RFC 9420 §6.1, §12.1.8 (V-6.1-07, V-6.1-11): the sender type may not
     /// send this proposal type (external: only types the registry marks
     /// external-capable; new_member_proposal: add only).
-    #[error("RFC 9420 §6.1 (V-6.1-07/11): a {sender} sender cannot propose type 0x{proposal_type:04x}")]
+    #[error(
+        "RFC 9420 §6.1 (V-6.1-07/11): a {sender} sender cannot propose type 0x{proposal_type:04x}"
+    )]
     MessageSenderProposalTypeNotAllowed {
         /// `"external"` or `"new_member_proposal"`.
         sender: &'static str,
@@ -293,4 +299,163 @@ pub enum GroupError {
     #[error("RFC 9420 §12.4.3.1: cannot create Welcome: {0}")]
     WelcomeCreation(&'static str),
     // ----- group lifecycle (§11-§14) -----
+    /// RFC 9420 §6 (V-6-01): the message names another group.
+    #[error("RFC 9420 §6 (V-6-01): message for another group")]
+    WrongGroupId,
+    /// RFC 9420 §6, §12.4.2 (V-6-02, V-12.4.2-01): the message epoch is not
+    /// the current one (a handshake message from another epoch, or any
+    /// message from a future epoch).
+    #[error(
+        "RFC 9420 §6, §12.4.2 (V-6-02, V-12.4.2-01): message epoch {actual}, group is at epoch {current}"
+    )]
+    WrongEpoch {
+        /// The group's epoch.
+        current: u64,
+        /// The message's epoch.
+        actual: u64,
+    },
+    /// RFC 9420 §14, §15.3 (GUIDANCE G-12): an application message from a
+    /// past epoch whose secrets are no longer kept (beyond the configured
+    /// `max_past_epochs`).
+    #[error(
+        "RFC 9420 §14 (G-12): message from epoch {epoch}, secrets kept only from epoch {oldest_kept}"
+    )]
+    EpochTooOld {
+        /// The message's epoch.
+        epoch: u64,
+        /// The oldest epoch still kept.
+        oldest_kept: u64,
+    },
+    /// RFC 9420 §6 (V-6-05): the sender's leaf index is outside the tree.
+    #[error("RFC 9420 §6 (V-6-05): sender leaf {0} is outside the tree")]
+    SenderOutsideTree(u32),
+    /// RFC 9420 §6 {implied}: a sender type this operation does not accept
+    /// (external senders, new members).
+    #[error("RFC 9420 §6: unsupported sender type {0}")]
+    UnsupportedSender(&'static str),
+    /// RFC 9420 §6 {implied}: a message of a kind this call does not take
+    /// (e.g. a Welcome given to `process_message`, or an application message
+    /// sent as a PublicMessage, V-6-07).
+    #[error("RFC 9420 §6: unexpected message: {0}")]
+    UnexpectedMessage(&'static str),
+    /// RFC 9420 §9.2 (V-9.2-01): the message was already received (its key
+    /// was consumed), or it is our own message.
+    #[error("RFC 9420 §9.2 (V-9.2-01): replayed message (generation {0} already used)")]
+    ReplayedMessage(u32),
+    /// RFC 9420 §12.4.2 (V-12.4.2-11): the Commit's confirmation tag does not
+    /// match the new epoch's.
+    #[error("RFC 9420 §12.4.2 (V-12.4.2-11): Commit confirmation tag invalid")]
+    ConfirmationTagInvalid,
+    /// RFC 9420 §12.2 (V-12.2-04): the Commit removes its committer.
+    #[error("RFC 9420 §12.2 (V-12.2-04): Commit removes the committer (leaf {0})")]
+    CommitterRemoved(u32),
+    /// RFC 9420 §12.2 (V-12.2-02, V-12.2-03): an Update from the committer
+    /// (by value, or a referenced Update the committer sent).
+    #[error("RFC 9420 §12.2 (V-12.2-02/03): Commit holds an Update of the committer (leaf {0})")]
+    UpdateFromCommitter(u32),
+    /// RFC 9420 §12.2 (V-12.2-05, V-12.2-06, V-12.2-07): more than one Update
+    /// or Remove for the same leaf.
+    #[error("RFC 9420 §12.2 (V-12.2-05/06/07): several Update/Remove proposals for leaf {0}")]
+    DuplicateLeafChange(u32),
+    /// RFC 9420 §12.1.3 (V-12.1.3-01, V-12.1.3-02): a Remove names a blank
+    /// leaf or a leaf outside the tree.
+    #[error(
+        "RFC 9420 §12.1.3 (V-12.1.3-01/02): Remove of leaf {0}, which is blank or outside the tree"
+    )]
+    RemoveOfNonMember(u32),
+    /// RFC 9420 §12.2 (V-12.2-08, V-12.2-10): an Add of a client that is
+    /// already a member (same signature key) and not removed by the Commit,
+    /// or two Adds of one client.
+    #[error("RFC 9420 §12.2 (V-12.2-08/10): Add of a client already in the group")]
+    AddOfExistingMember,
+    /// RFC 9420 §12.2 (V-12.2-12): two PreSharedKey proposals with the same id.
+    #[error("RFC 9420 §12.2 (V-12.2-12): duplicate PreSharedKey proposal")]
+    DuplicatePskProposal,
+    /// RFC 9420 §12.1.4, §11.2, §11.3 (V-12.1.4-01/02): a resumption PSK with
+    /// usage reinit or branch outside those flows.
+    #[error("RFC 9420 §12.1.4 (V-12.1.4-01/02): resumption PSK with usage {0} outside its flow")]
+    PskUsageNotAllowed(&'static str),
+    /// RFC 9420 §12.2 (V-12.2-13): more than one GroupContextExtensions proposal.
+    #[error("RFC 9420 §12.2 (V-12.2-13): more than one GroupContextExtensions proposal")]
+    DuplicateGroupContextExtensions,
+    /// RFC 9420 §12.1.7, §13.4 (V-12.1.7-01/02/03/05): the new GroupContext
+    /// extensions are invalid or not supported by every member.
+    #[error("RFC 9420 §12.1.7 (V-12.1.7-01/02/03/05): GroupContextExtensions invalid: {0}")]
+    InvalidGroupContextExtensions(&'static str),
+    /// RFC 9420 §12.1.1, §11.1, §13.4 (V-11.1-01, V-13.4-04): a new member
+    /// does not support the group's required capabilities or extensions.
+    #[error(
+        "RFC 9420 §11.1, §13.4 (V-11.1-01, V-13.4-04): new member lacks a required capability: {0}"
+    )]
+    MissingCapability(&'static str),
+    /// RFC 9420 §12.2 (V-12.2-14, V-12.2-15): a proposal this Commit may not
+    /// hold (ExternalInit in a member Commit, ReInit, or an unsupported type).
+    #[error("RFC 9420 §12.2 (V-12.2-14/15, V-12.2-16): proposal type {0} not allowed here")]
+    ProposalNotAllowed(u16),
+    /// RFC 9420 §12.4 (V-12.4-01..05): the Commit has no path although its
+    /// proposals require one.
+    #[error("RFC 9420 §12.4 (V-12.4-01..05): Commit without the path its proposals require")]
+    PathRequired,
+    /// RFC 9420 §12.4 (V-12.4-08): a ProposalRef not in this epoch's cache.
+    #[error("RFC 9420 §12.4 (V-12.4-08): unknown proposal reference")]
+    UnknownProposalRef,
+    /// RFC 9420 §12.4 (V-12.4-09): the same ProposalRef listed twice.
+    #[error("RFC 9420 §12.4 (V-12.4-09): proposal reference listed twice")]
+    DuplicateProposalRef,
+    /// RFC 9420 §12.1.2 (V-12.1.2-01): an Update proposal whose sender is not
+    /// the leaf it would replace, or is not a member.
+    #[error("RFC 9420 §12.1.2 (V-12.1.2-01): invalid Update proposal: {0}")]
+    InvalidUpdate(&'static str),
+    /// RFC 9420 §12.4.2 (V-12.4.2-07..10): the Commit's path or the new tree
+    /// is invalid; the inner error names the tree rule.
+    #[error("RFC 9420 §12.4.2 (V-12.4.2-07..10): invalid Commit path or tree: {0}")]
+    InvalidCommitTree(#[source] mls_treekem::TreeKemError),
+    /// RFC 9420 §12.4.2 (V-12.4.2-06, V-12.1.4-04): a PSK of the Commit is
+    /// unavailable or invalid.
+    #[error("RFC 9420 §12.4.2 (V-12.4.2-06): PSK unavailable: {0}")]
+    PskUnavailable(#[source] mls_keyschedule::KeyScheduleError),
+    /// RFC 9420 §12.4.3.1 (V-12.4.3.1-10): no ratchet tree: neither in the
+    /// GroupInfo nor given out of band.
+    #[error("RFC 9420 §12.4.3.1 (V-12.4.3.1-10): no ratchet tree for the join")]
+    MissingRatchetTree,
+    /// RFC 9420 §12.4.3.1 (V-12.4.3.1-11..18): the joined tree is invalid;
+    /// the inner error names the rule.
+    #[error("RFC 9420 §12.4.3.1 (V-12.4.3.1-11..18): invalid ratchet tree: {0}")]
+    InvalidJoinTree(#[source] mls_treekem::TreeKemError),
+    /// RFC 9420 §12.4.3.1 (V-12.4.3.1-19): no leaf of the tree equals our
+    /// KeyPackage's leaf node.
+    #[error("RFC 9420 §12.4.3.1 (V-12.4.3.1-19): our leaf is not in the tree")]
+    OwnLeafNotInTree,
+    /// RFC 9420 §12.4.3.1 (V-12.4.3.1-20): the Welcome's path secret does not
+    /// derive the tree's public keys.
+    #[error("RFC 9420 §12.4.3.1 (V-12.4.3.1-20): Welcome path secret does not match the tree: {0}")]
+    WelcomePathSecretInvalid(#[source] mls_treekem::TreeKemError),
+    /// RFC 9420 §12.4.3 (V-12.4.3-03): already a member of this group.
+    #[error("RFC 9420 §12.4.3 (V-12.4.3-03): already a member of this group")]
+    AlreadyMember,
+    /// RFC 9420 §12.4.2, §14: this member was removed, or the group ended
+    /// for it; it can no longer send.
+    #[error("RFC 9420 §12.4.2 (V-12.4.2-12): no longer a member of the group")]
+    NotAMember,
+    /// RFC 9420 §14 (V-14-01/02): a staged or pending Commit that no longer
+    /// fits the group (its epoch passed), or no pending Commit to merge.
+    #[error("RFC 9420 §14 (V-14-02): {0}")]
+    StaleCommit(&'static str),
+    /// RFC 9420 §14 {sender}: a pending own Commit exists; merge or clear it first.
+    #[error("RFC 9420 §14: a pending Commit exists; merge or clear it first")]
+    PendingCommitExists,
+    /// RFC 9420 §12.4 (V-12.4-11) {sender}: refusing to send application data
+    /// while own proposals wait for a Commit.
+    #[error("RFC 9420 §12.4 (V-12.4-11): proposals are pending; commit them first")]
+    ProposalsPending,
+    /// RFC 9420 §5.1: the cipher suite is not supported by the provider.
+    #[error("RFC 9420 §5.1: cipher suite 0x{0:04x} not supported by the provider")]
+    UnsupportedCipherSuite(u16),
+    /// Stored group state is corrupt or of an unknown version; the text says
+    /// which part.
+    #[error("stored group state invalid: {0}")]
+    CorruptState(&'static str),
+    /// The group store failed.
+    #[error("group store: {0}")]
+    Storage(String),
 }

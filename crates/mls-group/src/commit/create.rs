@@ -1,0 +1,421 @@
+//! Creating a Commit (RFC 9420 §12.4.1) with its Welcome and GroupInfo.
+//!
+//! The new epoch is computed in full but kept as the group's pending Commit;
+//! the group itself does not change until [`Group::merge_pending_commit`]
+//! (§14, V-14-01). (With encrypted handshake messages, the sender's
+//! handshake ratchet does advance: a nonce is never used twice, G-04.)
+
+use mls_codec::{
+    Commit, Extension, FramedContent, FramedContentBody, MlsMessage, MlsMessageBody, Proposal,
+    ProposalOrRef, RatchetTreeExtension, Sender, VLBytes, WireFormat,
+};
+use mls_crypto::Secret;
+use mls_keyschedule::{
+    CommitSecret, ConfirmedTranscriptHash, EpochKeys, InMemoryPskStore, InterimTranscriptHash,
+    PskSecret, PskStore,
+};
+use mls_treekem::{
+    LeafIndex, NodeIndex, PrivateKeyChanges, TreeView, UpdatePathInput, prepare_update_path,
+};
+use tracing::info_span;
+
+use super::{CommitInfo, MemberChange, PendingCommit, StagedCommit, TreeUpdate};
+use crate::framing::{FramingContext, sign_content};
+use crate::group::Group;
+use crate::proposals::{ApplyContext, ProposalSource, apply_proposals};
+use crate::welcome::{WelcomeRecipient, create_welcome, sign_group_info};
+use crate::{GroupError, Result};
+
+/// What to commit.
+#[derive(Clone, Debug)]
+pub struct CommitOptions {
+    /// Proposals to include by value (Add, Remove, PreSharedKey,
+    /// GroupContextExtensions).
+    pub proposals: Vec<Proposal>,
+    /// Also commit the proposals received in this epoch, by reference
+    /// (default true). Our own Updates and Removes of us are left out, and
+    /// of competing Update/Remove proposals for one leaf the Remove wins
+    /// (V-12.2-19).
+    pub include_pending: bool,
+    /// Include an UpdatePath even when not required (the group
+    /// configuration's `force_path` also forces it).
+    pub force_path: bool,
+    /// The `authenticated_data` of the Commit message.
+    pub authenticated_data: Vec<u8>,
+}
+
+impl Default for CommitOptions {
+    fn default() -> Self {
+        CommitOptions {
+            proposals: Vec::new(),
+            include_pending: true,
+            force_path: false,
+            authenticated_data: Vec::new(),
+        }
+    }
+}
+
+/// The messages of a new Commit. Send `commit` to the group through the
+/// delivery service; only once it is accepted, merge the pending Commit and
+/// hand `welcome` (and, when the ratchet tree is sent out of band,
+/// `ratchet_tree`) to the new members (RFC 9420 §14, G-19).
+#[derive(Clone, Debug)]
+pub struct CommitOutput {
+    /// The Commit (PublicMessage or PrivateMessage per configuration).
+    pub commit: MlsMessage,
+    /// The Welcome for the added members, if any.
+    pub welcome: Option<MlsMessage>,
+    /// The signed GroupInfo of the new epoch.
+    pub group_info: MlsMessage,
+    /// The new ratchet tree, when members were added and the tree is not in
+    /// the Welcome's GroupInfo (`ratchet_tree_extension = false`).
+    pub ratchet_tree: Option<mls_codec::RatchetTree>,
+    /// What the Commit does.
+    pub info: CommitInfo,
+}
+
+/// The lowest common ancestor of two leaves on `a`'s direct path.
+fn common_ancestor(size: mls_treekem::TreeSize, a: LeafIndex, b: LeafIndex) -> Option<NodeIndex> {
+    size.direct_path_iter(a.node())
+        .ok()?
+        .find(|n| n.leaf_span().is_some_and(|(lo, hi)| lo <= b && b <= hi))
+}
+
+impl Group {
+    /// Create a Commit (RFC 9420 §12.4.1) without PSKs from a store.
+    pub fn commit(&mut self, options: CommitOptions) -> Result<CommitOutput> {
+        self.commit_with_psks(options, &InMemoryPskStore::new())
+    }
+
+    /// Create a Commit (RFC 9420 §12.4.1); PreSharedKey proposals are
+    /// resolved in `psk_store`. The new epoch becomes the pending Commit.
+    pub fn commit_with_psks(
+        &mut self,
+        options: CommitOptions,
+        psk_store: &dyn PskStore,
+    ) -> Result<CommitOutput> {
+        let span = info_span!(
+            "mls.commit",
+            epoch = self.context.epoch,
+            members = self.member_count(),
+            proposals = tracing::field::Empty,
+            commit_bytes = tracing::field::Empty,
+            welcome_bytes = tracing::field::Empty,
+        );
+        let _guard = span.enter();
+        self.ensure_active()?;
+        if self.pending.is_some() {
+            return Err(GroupError::PendingCommitExists);
+        }
+        let cs_arc = self.cs.clone();
+        let cs = cs_arc.as_ref();
+        let me = self.own_leaf();
+
+        // The proposal list: cached proposals by reference, then ours by value.
+        let mut list: Vec<ProposalOrRef> = Vec::new();
+        let mut sources: Vec<ProposalSource<'_>> = Vec::new();
+        if options.include_pending {
+            let removed: Vec<u32> = self
+                .proposals
+                .entries
+                .iter()
+                .filter_map(|e| match &e.proposal {
+                    Proposal::Remove(r) => Some(r.removed),
+                    _ => None,
+                })
+                .collect();
+            let mut seen_leaves = std::collections::BTreeSet::new();
+            for e in &self.proposals.entries {
+                let keep = match &e.proposal {
+                    Proposal::Update(_) => {
+                        e.sender != me.get()
+                            && !removed.contains(&e.sender)
+                            && seen_leaves.insert(e.sender)
+                    }
+                    Proposal::Remove(r) => r.removed != me.get() && seen_leaves.insert(r.removed),
+                    _ => true,
+                };
+                if keep {
+                    list.push(ProposalOrRef::Reference(VLBytes::new(
+                        e.reference.as_bytes().to_vec(),
+                    )));
+                    sources.push(ProposalSource {
+                        proposal: &e.proposal,
+                        sender: e.sender,
+                        by_reference: true,
+                    });
+                }
+            }
+        }
+        for p in &options.proposals {
+            list.push(ProposalOrRef::Proposal(p.clone()));
+            sources.push(ProposalSource {
+                proposal: p,
+                sender: me.get(),
+                by_reference: false,
+            });
+        }
+        span.record("proposals", sources.len());
+        let proposals: Vec<Proposal> = sources.iter().map(|s| s.proposal.clone()).collect();
+
+        let policy = self.config.leaf_policy();
+        let mut diff = self.tree.diff();
+        let applied = apply_proposals(
+            &ApplyContext {
+                cs,
+                context: &self.context,
+                committer: me.get(),
+                leaf_policy: &policy,
+            },
+            &mut diff,
+            &sources,
+        )?;
+        drop(sources);
+        let with_path = applied.path_required || options.force_path || self.config.force_path;
+
+        // §12.4.1: the provisional GroupContext.
+        let mut context = self.context.clone();
+        context.epoch = context
+            .epoch
+            .checked_add(1)
+            .ok_or(GroupError::CorruptState("epoch overflow"))?;
+        if let Some(ext) = &applied.extensions {
+            context.extensions = ext.clone();
+        }
+        let new_leaves: Vec<LeafIndex> = applied.added.iter().map(|(l, _)| *l).collect();
+        let group_id = self.context.group_id.as_slice().to_vec();
+        let (commit_secret, path, private_changes, path_secrets) = if with_path {
+            let leaf_secret = Secret::new(cs.random_bytes(cs.cipher_suite().hash_len())?);
+            let template = self.own_leaf_node()?.clone();
+            let prepared = prepare_update_path(
+                &mut diff,
+                cs,
+                UpdatePathInput {
+                    sender: me,
+                    group_id: &group_id,
+                    leaf_secret: &leaf_secret,
+                    leaf_template: &template,
+                    signer: &self.signer,
+                },
+            )
+            .map_err(GroupError::InvalidCommitTree)?;
+            context.tree_hash = VLBytes::new(diff.tree_hash(cs)?);
+            let provisional = mls_codec::encode(&context)?;
+            let created = prepared
+                .encrypt(&diff, cs, &provisional, &new_leaves)
+                .map_err(GroupError::InvalidCommitTree)?;
+            (
+                CommitSecret::new(created.commit_secret),
+                Some(created.update_path),
+                created.private_keys,
+                created.path_secrets,
+            )
+        } else {
+            context.tree_hash = VLBytes::new(diff.tree_hash(cs)?);
+            (
+                CommitSecret::zero(cs),
+                None,
+                PrivateKeyChanges::default(),
+                Vec::new(),
+            )
+        };
+        let psk_secret =
+            PskSecret::resolve(cs, &applied.psks, psk_store).map_err(GroupError::PskUnavailable)?;
+
+        // §12.4.1: sign under the old GroupContext, then the transcript and
+        // key schedule of the new epoch, then the confirmation tag.
+        let wire_format = if self.config.encrypt_handshake {
+            WireFormat::PRIVATE_MESSAGE
+        } else {
+            WireFormat::PUBLIC_MESSAGE
+        };
+        let content = FramedContent {
+            group_id: self.context.group_id.clone(),
+            epoch: self.context.epoch,
+            sender: Sender::Member(me.get()),
+            authenticated_data: VLBytes::new(options.authenticated_data),
+            content: FramedContentBody::Commit(Commit {
+                proposals: list,
+                path,
+            }),
+        };
+        let mut auth = sign_content(cs, &self.signer, wire_format, content, Some(&self.context))?;
+        let confirmed = ConfirmedTranscriptHash::next(
+            cs,
+            &self.interim,
+            &auth.confirmed_transcript_hash_input()?,
+        );
+        context.confirmed_transcript_hash = VLBytes::new(confirmed.as_bytes().to_vec());
+        let keys = EpochKeys::derive(
+            cs,
+            self.epoch.init_secret.clone(),
+            commit_secret,
+            psk_secret,
+            &mls_codec::encode(&context)?,
+        )?;
+        let confirmation_tag = keys.secrets.confirmation_key.tag(cs, confirmed.as_bytes());
+        auth.auth.confirmation_tag = Some(VLBytes::new(confirmation_tag.clone()));
+        let interim = InterimTranscriptHash::next(cs, &confirmed, &confirmation_tag)?;
+
+        // §12.4.1: protect with the old epoch's keys.
+        let commit_message = protect_handshake(
+            cs,
+            &self.context,
+            &mut self.epoch,
+            self.config.padding,
+            auth,
+        )?;
+
+        // §12.4.1: the GroupInfo of the new epoch, signed with our key.
+        let tree_wire = diff.to_wire();
+        let mut gi_extensions: Vec<Extension> = Vec::new();
+        if self.config.ratchet_tree_extension {
+            gi_extensions.push(Extension::from_payload(&RatchetTreeExtension {
+                ratchet_tree: tree_wire.clone(),
+            })?);
+        }
+        let group_info = sign_group_info(
+            cs,
+            &self.signer,
+            context.clone(),
+            gi_extensions,
+            confirmation_tag.clone(),
+            me.get(),
+        )?;
+        let welcome = if applied.added.is_empty() {
+            None
+        } else {
+            let size = diff.size();
+            let secrets_for: Vec<Option<&Secret>> = applied
+                .added
+                .iter()
+                .map(|(leaf, _)| {
+                    common_ancestor(size, me, *leaf).and_then(|lca| {
+                        path_secrets.iter().find(|(n, _)| *n == lca).map(|(_, s)| s)
+                    })
+                })
+                .collect();
+            if with_path && secrets_for.iter().any(Option::is_none) {
+                return Err(GroupError::WelcomeCreation(
+                    "no path secret for a new member's common ancestor",
+                ));
+            }
+            let recipients: Vec<WelcomeRecipient<'_>> = applied
+                .added
+                .iter()
+                .zip(&secrets_for)
+                .map(|((_, kp), secret)| WelcomeRecipient {
+                    key_package: kp,
+                    path_secret: *secret,
+                })
+                .collect();
+            let welcome = create_welcome(
+                cs,
+                &group_info,
+                &keys.joiner_secret,
+                &keys.welcome_secret,
+                &applied.psks,
+                &recipients,
+            )?;
+            Some(MlsMessage::new(MlsMessageBody::Welcome(welcome)))
+        };
+        let ratchet_tree =
+            (!applied.added.is_empty() && !self.config.ratchet_tree_extension).then_some(tree_wire);
+
+        let info = CommitInfo {
+            committer: me.get(),
+            new_epoch: context.epoch,
+            proposals,
+            added: applied
+                .added
+                .iter()
+                .map(|(l, kp)| MemberChange {
+                    leaf_index: l.get(),
+                    credential: kp.leaf_node.credential.clone(),
+                })
+                .collect(),
+            removed: applied
+                .removed
+                .iter()
+                .map(|(l, n)| MemberChange {
+                    leaf_index: l.get(),
+                    credential: n.credential.clone(),
+                })
+                .collect(),
+            updated: applied.updated.iter().map(|l| l.get()).collect(),
+            psks: applied.psks.clone(),
+            new_extensions: applied.extensions.clone(),
+            has_path: with_path,
+            removes_us: false,
+            own_commit: true,
+        };
+        let staged = StagedCommit {
+            from_epoch: self.context.epoch,
+            context,
+            tree: TreeUpdate::Changes(diff.into_changes()),
+            private_changes,
+            own_leaf_key: None,
+            secrets: keys.secrets,
+            interim,
+            confirmation_tag,
+            info: info.clone(),
+        };
+        let message_bytes = mls_codec::encode(&commit_message)?;
+        span.record("commit_bytes", message_bytes.len());
+        if let Some(w) = &welcome {
+            span.record("welcome_bytes", mls_codec::encode(w).map_or(0, |b| b.len()));
+        }
+        self.pending = Some(PendingCommit {
+            message: message_bytes,
+            staged,
+        });
+        Ok(CommitOutput {
+            commit: commit_message,
+            welcome,
+            group_info: MlsMessage::new(MlsMessageBody::GroupInfo(group_info)),
+            ratchet_tree,
+            info,
+        })
+    }
+
+    /// Protect handshake content of the current epoch for sending (RFC 9420
+    /// §6.2, §6.3).
+    pub(crate) fn protect_handshake(
+        &mut self,
+        auth: mls_codec::AuthenticatedContent,
+    ) -> Result<MlsMessage> {
+        protect_handshake(
+            self.cs.as_ref(),
+            &self.context,
+            &mut self.epoch,
+            self.config.padding,
+            auth,
+        )
+    }
+}
+
+/// Protect handshake content with the keys of `epoch` (RFC 9420 §6.2, §6.3).
+fn protect_handshake(
+    cs: &dyn mls_crypto::CipherSuiteProvider,
+    context: &mls_codec::GroupContext,
+    epoch: &mut crate::group::epoch::EpochState,
+    padding: crate::framing::PaddingMode,
+    auth: mls_codec::AuthenticatedContent,
+) -> Result<MlsMessage> {
+    let ctx = FramingContext {
+        cs,
+        group_context: context,
+        membership_key: &epoch.membership_key,
+        sender_data_secret: &epoch.sender_data_secret,
+    };
+    let body = if auth.wire_format == WireFormat::PUBLIC_MESSAGE {
+        MlsMessageBody::PublicMessage(ctx.protect_public(auth)?)
+    } else {
+        MlsMessageBody::PrivateMessage(ctx.protect_private(
+            &mut epoch.secret_tree,
+            &auth,
+            padding,
+        )?)
+    };
+    Ok(MlsMessage::new(body))
+}

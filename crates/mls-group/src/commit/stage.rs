@@ -1,0 +1,283 @@
+//! Staging a received Commit (RFC 9420 §12.4.2): the checks of the RFC in
+//! its order, on a diff of the tree and copies of the secrets. The group is
+//! not touched; the result is a [`StagedCommit`] to inspect and merge.
+
+use std::collections::BTreeSet;
+
+use mls_codec::{AuthenticatedContent, Commit, Proposal, ProposalOrRef, VLBytes};
+use mls_keyschedule::{
+    CommitSecret, ConfirmedTranscriptHash, EpochKeys, InterimTranscriptHash, PskSecret, PskStore,
+};
+use mls_treekem::{LeafIndex, PrivateKeyChanges, apply_update_path};
+
+use super::{CommitInfo, MemberChange, StagedCommit, TreeUpdate};
+use crate::group::Group;
+use crate::proposals::{ApplyContext, ProposalSource, apply_proposals};
+use crate::{GroupError, Result};
+
+impl Group {
+    /// Stage the Commit in `auth`, whose framing (epoch, membership tag or
+    /// decryption, signature) the caller has verified; `committer` is the
+    /// sender's leaf.
+    pub(crate) fn stage_commit(
+        &self,
+        auth: &AuthenticatedContent,
+        commit: &Commit,
+        committer: u32,
+        psk_store: &dyn PskStore,
+    ) -> Result<StagedCommit> {
+        let cs = self.cs.as_ref();
+        let me = self.own_leaf();
+
+        // §12.4: resolve references in this epoch's cache (V-12.4-08/09).
+        let mut seen_refs = BTreeSet::new();
+        let mut sources = Vec::with_capacity(commit.proposals.len());
+        let mut own_leaf_key = None;
+        for item in &commit.proposals {
+            match item {
+                ProposalOrRef::Reference(r) => {
+                    if !seen_refs.insert(r.as_slice()) {
+                        return Err(GroupError::DuplicateProposalRef);
+                    }
+                    let cached = self
+                        .proposals
+                        .get(r.as_slice())
+                        .ok_or(GroupError::UnknownProposalRef)?;
+                    if cached.update_key.is_some() {
+                        own_leaf_key = cached.update_key.clone();
+                    }
+                    sources.push(ProposalSource {
+                        proposal: &cached.proposal,
+                        sender: cached.sender,
+                        by_reference: true,
+                    });
+                }
+                ProposalOrRef::Proposal(p) => sources.push(ProposalSource {
+                    proposal: p,
+                    sender: committer,
+                    by_reference: false,
+                }),
+            }
+        }
+        let proposals: Vec<Proposal> = sources.iter().map(|s| s.proposal.clone()).collect();
+
+        // §12.2, §12.3: validate the list and apply it to a diff.
+        let policy = self.config.leaf_policy();
+        let mut diff = self.tree.diff();
+        let applied = apply_proposals(
+            &ApplyContext {
+                cs,
+                context: &self.context,
+                committer,
+                leaf_policy: &policy,
+            },
+            &mut diff,
+            &sources,
+        )?;
+        drop(sources);
+        // §12.4.2: the path is present when required (V-12.4-01..05).
+        if applied.path_required && commit.path.is_none() {
+            return Err(GroupError::PathRequired);
+        }
+        let removes_us = applied.removed.iter().any(|(l, _)| *l == me);
+        // Our own Update is committed: our leaf key becomes the new one.
+        let own_updated = applied.updated.contains(&me);
+        if !own_updated {
+            own_leaf_key = None;
+        }
+
+        let mut context = self.context.clone();
+        context.epoch = context
+            .epoch
+            .checked_add(1)
+            .ok_or(GroupError::CorruptState("epoch overflow"))?;
+        if let Some(ext) = &applied.extensions {
+            context.extensions = ext.clone();
+        }
+        let new_leaves: Vec<LeafIndex> = applied.added.iter().map(|(l, _)| *l).collect();
+        let sender =
+            LeafIndex::new(committer).map_err(|_| GroupError::SenderOutsideTree(committer))?;
+        let (commit_secret, private_changes) = match &commit.path {
+            Some(path) => {
+                let applied_path = apply_update_path(
+                    &mut diff,
+                    cs,
+                    sender,
+                    path,
+                    self.context.group_id.as_slice(),
+                    &new_leaves,
+                    &policy,
+                )
+                .map_err(GroupError::InvalidCommitTree)?;
+                context.tree_hash = VLBytes::new(diff.tree_hash(cs)?);
+                if removes_us {
+                    // We cannot decrypt (our leaf is blank); the new epoch's
+                    // secrets are not ours to know (RFC 9420 §12.4.2).
+                    return removed_commit(
+                        self,
+                        context,
+                        diff.into_changes(),
+                        proposals,
+                        &applied,
+                        committer,
+                        commit.path.is_some(),
+                    );
+                }
+                let provisional = mls_codec::encode(&context)?;
+                let received = match &own_leaf_key {
+                    Some(key) => {
+                        let mut keys = self.private.clone();
+                        keys.insert(me.node(), key.clone());
+                        applied_path.decrypt(&diff, cs, &keys, &provisional)
+                    }
+                    None => applied_path.decrypt(&diff, cs, &self.private, &provisional),
+                }
+                .map_err(GroupError::InvalidCommitTree)?;
+                (
+                    CommitSecret::new(received.commit_secret),
+                    received.private_keys,
+                )
+            }
+            None => {
+                context.tree_hash = VLBytes::new(diff.tree_hash(cs)?);
+                if removes_us {
+                    return removed_commit(
+                        self,
+                        context,
+                        diff.into_changes(),
+                        proposals,
+                        &applied,
+                        committer,
+                        commit.path.is_some(),
+                    );
+                }
+                (CommitSecret::zero(cs), PrivateKeyChanges::default())
+            }
+        };
+        // §12.4.2: PSKs available (V-12.4.2-06).
+        let psk_secret =
+            PskSecret::resolve(cs, &applied.psks, psk_store).map_err(GroupError::PskUnavailable)?;
+
+        // §12.4.2: transcript hashes, key schedule, confirmation tag.
+        let confirmed = ConfirmedTranscriptHash::next(
+            cs,
+            &self.interim,
+            &auth.confirmed_transcript_hash_input()?,
+        );
+        context.confirmed_transcript_hash = VLBytes::new(confirmed.as_bytes().to_vec());
+        let keys = EpochKeys::derive(
+            cs,
+            self.epoch.init_secret.clone(),
+            commit_secret,
+            psk_secret,
+            &mls_codec::encode(&context)?,
+        )?;
+        let tag = auth
+            .auth
+            .confirmation_tag
+            .as_ref()
+            .ok_or(GroupError::ConfirmationTagInvalid)?;
+        keys.secrets
+            .confirmation_key
+            .verify(cs, confirmed.as_bytes(), tag.as_slice())
+            .map_err(|_| GroupError::ConfirmationTagInvalid)?;
+        let interim = InterimTranscriptHash::next(cs, &confirmed, tag.as_slice())?;
+        let info = commit_info(
+            &applied,
+            proposals,
+            committer,
+            &context,
+            commit.path.is_some(),
+            false,
+        );
+        Ok(StagedCommit {
+            from_epoch: self.context.epoch,
+            context,
+            tree: TreeUpdate::Changes(diff.into_changes()),
+            private_changes,
+            own_leaf_key,
+            secrets: keys.secrets,
+            interim,
+            confirmation_tag: tag.as_slice().to_vec(),
+            info,
+        })
+    }
+}
+
+/// The public summary of a staged Commit.
+fn commit_info(
+    applied: &crate::proposals::AppliedProposals,
+    proposals: Vec<Proposal>,
+    committer: u32,
+    context: &mls_codec::GroupContext,
+    has_path: bool,
+    removes_us: bool,
+) -> CommitInfo {
+    CommitInfo {
+        committer,
+        new_epoch: context.epoch,
+        proposals,
+        added: applied
+            .added
+            .iter()
+            .map(|(l, kp)| MemberChange {
+                leaf_index: l.get(),
+                credential: kp.leaf_node.credential.clone(),
+            })
+            .collect(),
+        removed: applied
+            .removed
+            .iter()
+            .map(|(l, n)| MemberChange {
+                leaf_index: l.get(),
+                credential: n.credential.clone(),
+            })
+            .collect(),
+        updated: applied.updated.iter().map(|l| l.get()).collect(),
+        psks: applied.psks.clone(),
+        new_extensions: applied.extensions.clone(),
+        has_path,
+        removes_us,
+        own_commit: false,
+    }
+}
+
+/// A Commit that removes us: merging it ends our membership. The epoch
+/// secrets of the new epoch are unknown to us; the staged state keeps the
+/// current ones (unusable: the group becomes inactive).
+fn removed_commit(
+    group: &Group,
+    context: mls_codec::GroupContext,
+    changes: mls_treekem::TreeChanges,
+    proposals: Vec<Proposal>,
+    applied: &crate::proposals::AppliedProposals,
+    committer: u32,
+    has_path: bool,
+) -> Result<StagedCommit> {
+    let info = commit_info(applied, proposals, committer, &context, has_path, true);
+    let cs = group.cs.as_ref();
+    // A throwaway root for the (never used) secret tree of the new epoch.
+    let unknown = mls_crypto::Secret::new(cs.random_bytes(cs.cipher_suite().hash_len())?);
+    let secrets = mls_keyschedule::EpochSecrets {
+        sender_data_secret: group.epoch.sender_data_secret.clone(),
+        encryption_secret: mls_keyschedule::EncryptionSecret::new(unknown),
+        exporter_secret: group.epoch.exporter_secret.clone(),
+        external_secret: group.epoch.external_secret.clone(),
+        confirmation_key: group.epoch.confirmation_key.clone(),
+        membership_key: group.epoch.membership_key.clone(),
+        resumption_psk: group.epoch.resumption_psk.clone(),
+        epoch_authenticator: group.epoch.epoch_authenticator.clone(),
+        init_secret: group.epoch.init_secret.clone(),
+    };
+    Ok(StagedCommit {
+        from_epoch: group.context.epoch,
+        context,
+        tree: TreeUpdate::Changes(changes),
+        private_changes: PrivateKeyChanges::default(),
+        own_leaf_key: None,
+        secrets,
+        interim: group.interim.clone(),
+        confirmation_tag: group.confirmation_tag.clone(),
+        info,
+    })
+}

@@ -1,0 +1,119 @@
+//! Runtime configuration of a group (policy, not Cargo features).
+//!
+//! Every knob has a safe default; the conformance runner switches lifetime
+//! checks off, an application may tune the rest (RFC 9420 §15.3 and
+//! RFC 9750 §7 "operational parameters"; GUIDANCE G-12, G-14, G-16).
+
+use std::sync::Arc;
+
+use mls_keyschedule::SecretTreeConfig;
+
+use crate::framing::PaddingMode;
+use mls_treekem::{
+    BasicCredentialValidator, Clock, CredentialValidator, LeafValidationPolicy, SystemClock,
+};
+
+/// Default number of past epochs whose message secrets are kept for late
+/// application messages (GUIDANCE G-12: small and non-zero).
+pub const DEFAULT_MAX_PAST_EPOCHS: usize = 2;
+
+/// How a group behaves. Cloning is cheap (the validator and clock are shared).
+#[derive(Clone)]
+pub struct GroupConfig {
+    /// PrivateMessage padding (RFC 9420 §6.3.1, §15.1); default: to a
+    /// multiple of 32 bytes.
+    pub padding: PaddingMode,
+    /// Out-of-order window and maximum forward distance of the sender
+    /// ratchets (RFC 9420 §9.1, §15.3, GUIDANCE G-14).
+    pub secret_tree: SecretTreeConfig,
+    /// How many past epochs keep their message secrets for late application
+    /// messages (GUIDANCE G-12, RFC 9420 §14). A message from an older
+    /// epoch fails with [`crate::GroupError::EpochTooOld`].
+    pub max_past_epochs: usize,
+    /// Send Proposals and Commits as PrivateMessages (true) or
+    /// PublicMessages (false, the default) (RFC 9420 §6).
+    pub encrypt_handshake: bool,
+    /// Put the ratchet tree into the GroupInfo of Welcome messages (the
+    /// `ratchet_tree` extension, RFC 9420 §12.4.3.3). When false, the tree is
+    /// handed to joiners out of band (see [`crate::CommitOutput::ratchet_tree`]).
+    pub ratchet_tree_extension: bool,
+    /// Always include an UpdatePath in own Commits, even when the proposals
+    /// do not require one (RFC 9420 §12.4).
+    pub force_path: bool,
+    /// Check leaf lifetimes against the clock (RFC 9420 §7.3; on by default,
+    /// off for the conformance runner).
+    pub lifetime_checks: bool,
+    /// The clock used for lifetime checks and for new KeyPackage lifetimes.
+    pub clock: Arc<dyn Clock>,
+    /// The application's credential check (RFC 9420 §5.3.1).
+    pub credential_validator: Arc<dyn CredentialValidator>,
+}
+
+impl std::fmt::Debug for GroupConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GroupConfig")
+            .field("padding", &self.padding)
+            .field("secret_tree", &self.secret_tree)
+            .field("max_past_epochs", &self.max_past_epochs)
+            .field("encrypt_handshake", &self.encrypt_handshake)
+            .field("ratchet_tree_extension", &self.ratchet_tree_extension)
+            .field("force_path", &self.force_path)
+            .field("lifetime_checks", &self.lifetime_checks)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for GroupConfig {
+    fn default() -> Self {
+        GroupConfig {
+            padding: PaddingMode::Multiple(32),
+            secret_tree: SecretTreeConfig::default(),
+            max_past_epochs: DEFAULT_MAX_PAST_EPOCHS,
+            encrypt_handshake: false,
+            ratchet_tree_extension: true,
+            force_path: false,
+            lifetime_checks: true,
+            clock: Arc::new(SystemClock),
+            credential_validator: Arc::new(BasicCredentialValidator),
+        }
+    }
+}
+
+impl GroupConfig {
+    /// The leaf validation policy for received leaves (RFC 9420 §7.3).
+    pub fn leaf_policy(&self) -> LeafValidationPolicy {
+        LeafValidationPolicy {
+            credential_validator: self.credential_validator.clone(),
+            clock: self.lifetime_checks.then(|| self.clock.clone()),
+            max_lifetime: None,
+        }
+    }
+
+    /// The default configuration without lifetime checks (conformance
+    /// runner, test vectors).
+    pub fn without_lifetime_checks() -> Self {
+        GroupConfig {
+            lifetime_checks: false,
+            ..Self::default()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_safe() {
+        let c = GroupConfig::default();
+        assert!(c.max_past_epochs > 0);
+        assert!(c.lifetime_checks);
+        assert!(c.leaf_policy().clock.is_some());
+        assert!(
+            GroupConfig::without_lifetime_checks()
+                .leaf_policy()
+                .clock
+                .is_none()
+        );
+    }
+}

@@ -1,0 +1,115 @@
+//! Creating a one-member group (RFC 9420 §11, C-11-01, V-11-02).
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+use mls_codec::{
+    CipherSuiteId, Extension, ExtensionContainer, GroupContext, ProtocolVersion, VLBytes,
+};
+use mls_crypto::CipherSuiteProvider;
+use mls_keyschedule::{ConfirmedTranscriptHash, EpochSecret, InterimTranscriptHash};
+use mls_treekem::{LeafIndex, RatchetTree, TreePrivateKeys};
+use tracing::info_span;
+
+use super::Group;
+use super::epoch::EpochState;
+use crate::key_package::KeyPackageBundle;
+use crate::proposals::ProposalCache;
+use crate::{GroupConfig, GroupError, Result};
+
+/// Options of [`Group::create`].
+#[derive(Clone, Debug, Default)]
+pub struct CreateOptions {
+    /// The group id; `None` draws `KDF.Nh` random bytes (RFC 9420 §11,
+    /// V-11-02).
+    pub group_id: Option<Vec<u8>>,
+    /// The initial GroupContext extensions (e.g. `required_capabilities`,
+    /// `external_senders`).
+    pub extensions: Vec<Extension>,
+}
+
+impl Group {
+    /// Create a group with one member, us (RFC 9420 §11): our leaf is the
+    /// LeafNode of our KeyPackage `bundle` (whose suite must be the one of
+    /// `cs`), epoch 0, a random epoch secret, an empty confirmed transcript
+    /// hash, and the interim hash of the first confirmation tag.
+    pub fn create(
+        cs: Arc<dyn CipherSuiteProvider>,
+        bundle: &KeyPackageBundle,
+        config: GroupConfig,
+        options: CreateOptions,
+    ) -> Result<Self> {
+        let span = info_span!("mls.create", epoch = 0u64, members = 1usize);
+        let _guard = span.enter();
+        let kp = bundle.key_package();
+        let suite = cs.cipher_suite().id();
+        if kp.cipher_suite.0 != suite {
+            return Err(GroupError::UnsupportedCipherSuite(kp.cipher_suite.0));
+        }
+        check_group_extensions(&options.extensions)?;
+        let group_id = match options.group_id {
+            Some(id) => id,
+            None => cs.random_bytes(cs.cipher_suite().hash_len())?,
+        };
+        let leaf_node = kp.leaf_node.clone();
+        if let Err(why) = crate::proposals::leaf_supports(&leaf_node, &options.extensions) {
+            return Err(GroupError::MissingCapability(why));
+        }
+        let mut tree = RatchetTree::new(leaf_node);
+        let tree_hash = tree.tree_hash(cs.as_ref())?;
+        let context = GroupContext {
+            version: ProtocolVersion::MLS10,
+            cipher_suite: CipherSuiteId(suite),
+            group_id: VLBytes::new(group_id),
+            epoch: 0,
+            tree_hash: VLBytes::new(tree_hash),
+            confirmed_transcript_hash: VLBytes::new(Vec::new()),
+            extensions: options.extensions,
+        };
+        let secrets = EpochSecret::random(cs.as_ref())?.derive_secrets(cs.as_ref())?;
+        let confirmed = ConfirmedTranscriptHash::empty();
+        let confirmation_tag = secrets
+            .confirmation_key
+            .tag(cs.as_ref(), confirmed.as_bytes());
+        let interim = InterimTranscriptHash::next(cs.as_ref(), &confirmed, &confirmation_tag)?;
+        let epoch = EpochState::new(secrets, 1, config.secret_tree)?;
+        let own = LeafIndex::new(0).map_err(|_| GroupError::CorruptState("leaf 0"))?;
+        Ok(Group {
+            private: TreePrivateKeys::new(own, bundle.encryption_private_key().clone()),
+            signer: bundle.signature_private_key().clone(),
+            cs,
+            config,
+            context,
+            tree,
+            interim,
+            confirmation_tag,
+            epoch,
+            past: VecDeque::new(),
+            proposals: ProposalCache::default(),
+            pending: None,
+            active: true,
+        })
+    }
+}
+
+/// GroupContext extensions: no type twice, none that belongs elsewhere
+/// (RFC 9420 §13.4, §17.3; V-13.4-01, V-17.3-01).
+pub(crate) fn check_group_extensions(extensions: &[Extension]) -> Result<()> {
+    let mut seen = std::collections::BTreeSet::new();
+    for e in extensions {
+        if !seen.insert(e.extension_type.0) {
+            return Err(GroupError::InvalidGroupContextExtensions(
+                "an extension type appears twice",
+            ));
+        }
+        if e.extension_type
+            .allowed_containers()
+            .is_some_and(|c| !c.contains(&ExtensionContainer::GroupContext))
+        {
+            return Err(GroupError::InvalidGroupContextExtensions(
+                "an extension type not allowed in the GroupContext",
+            ));
+        }
+    }
+    Ok(())
+}

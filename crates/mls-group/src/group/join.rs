@@ -1,0 +1,154 @@
+//! Joining a group from a Welcome (RFC 9420 §12.4.3.1). The cryptographic
+//! half (GroupSecrets, GroupInfo, confirmation tag, signature) is done by
+//! [`crate::welcome`]; here: the ratchet tree (extension or out of band) is
+//! validated in full (`mls_treekem::validate_tree`: tree hash, parent
+//! hashes, leaves, unmerged leaves, key uniqueness), our leaf is found, and
+//! the path secret's keys are checked against the tree.
+
+use std::collections::VecDeque;
+
+use mls_codec::Welcome;
+use mls_crypto::CryptoProvider;
+use mls_keyschedule::{InMemoryPskStore, PskStore};
+use mls_treekem::{LeafIndex, NodeIndex, RatchetTree, TreePrivateKeys, TreeView, validate_tree};
+use tracing::info_span;
+
+use super::Group;
+use super::epoch::EpochState;
+use crate::key_package::{KeyPackageBundle, KeyPackageRef};
+use crate::proposals::ProposalCache;
+use crate::welcome::{KeyPackageLookup, open_welcome};
+use crate::{GroupConfig, GroupError, Result};
+
+/// Options of [`Group::join`].
+#[derive(Clone, Debug, Default)]
+pub struct JoinOptions {
+    /// The ratchet tree handed over out of band, when the GroupInfo has no
+    /// `ratchet_tree` extension (RFC 9420 §12.4.3.3).
+    pub ratchet_tree: Option<mls_codec::RatchetTree>,
+}
+
+/// The lowest common ancestor of two different leaves.
+fn common_ancestor(tree: &RatchetTree, a: LeafIndex, b: LeafIndex) -> Option<NodeIndex> {
+    tree.size()
+        .direct_path_iter(a.node())
+        .ok()?
+        .find(|n| n.leaf_span().is_some_and(|(lo, hi)| lo <= b && b <= hi))
+}
+
+impl Group {
+    /// Join from a Welcome with one of our KeyPackages, without PSKs.
+    /// Returns the group and the reference of the KeyPackage used: delete
+    /// that bundle now unless it is last-resort (RFC 9420 §16.8,
+    /// V-12.4.3.1-23).
+    pub fn join<L>(
+        provider: &dyn CryptoProvider,
+        welcome: &Welcome,
+        key_packages: &L,
+        config: GroupConfig,
+        options: JoinOptions,
+    ) -> Result<(Group, KeyPackageRef)>
+    where
+        L: KeyPackageLookup<Entry = KeyPackageBundle> + ?Sized,
+    {
+        Self::join_with_psks(
+            provider,
+            welcome,
+            key_packages,
+            &InMemoryPskStore::new(),
+            config,
+            options,
+        )
+    }
+
+    /// Join from a Welcome (RFC 9420 §12.4.3.1); PSKs named in the
+    /// GroupSecrets are looked up in `psk_store`.
+    pub fn join_with_psks<L, P>(
+        provider: &dyn CryptoProvider,
+        welcome: &Welcome,
+        key_packages: &L,
+        psk_store: &P,
+        config: GroupConfig,
+        options: JoinOptions,
+    ) -> Result<(Group, KeyPackageRef)>
+    where
+        L: KeyPackageLookup<Entry = KeyPackageBundle> + ?Sized,
+        P: PskStore + ?Sized,
+    {
+        let span = info_span!(
+            "mls.join",
+            epoch = tracing::field::Empty,
+            members = tracing::field::Empty,
+            welcome_bytes = mls_codec::encode(welcome).map_or(0, |b| b.len()),
+        );
+        let _guard = span.enter();
+        let decrypted = open_welcome(provider, welcome, key_packages, psk_store)?;
+        let cs = decrypted.cipher_suite_provider().clone();
+        let context = decrypted.group_info().group_context.clone();
+        span.record("epoch", context.epoch);
+
+        // §12.4.3.1: the tree, from the extension or out of band (V-12.4.3.1-10).
+        let wire = match decrypted.ratchet_tree_extension()? {
+            Some(tree) => tree,
+            None => options.ratchet_tree.ok_or(GroupError::MissingRatchetTree)?,
+        };
+        let mut tree = RatchetTree::from_wire(wire).map_err(GroupError::InvalidJoinTree)?;
+        validate_tree(
+            &mut tree,
+            cs.as_ref(),
+            context.group_id.as_slice(),
+            Some(context.tree_hash.as_slice()),
+            &config.leaf_policy(),
+        )
+        .map_err(GroupError::InvalidJoinTree)?;
+        // §12.4.3.1: the GroupInfo signature under the signer's leaf.
+        let secrets = decrypted.verify_signature_with_tree(&tree)?;
+        // §12.4.3.1: our leaf is in the tree (V-12.4.3.1-19).
+        let me = tree
+            .find_leaf(&secrets.key_package.leaf_node)
+            .ok_or(GroupError::OwnLeafNotInTree)?;
+        let bundle = key_packages
+            .find(&secrets.key_package_ref)
+            .ok_or(GroupError::WelcomeNoMatchingKeyPackage)?;
+        let mut private = TreePrivateKeys::new(me, bundle.encryption_private_key().clone());
+        // §12.4.3.1: keys from the path secret match the tree (V-12.4.3.1-20).
+        if let Some(path_secret) = &secrets.path_secret {
+            let signer = LeafIndex::new(secrets.group_info.signer)
+                .map_err(|_| GroupError::GroupInfoSignerNotInTree(secrets.group_info.signer))?;
+            let lca =
+                common_ancestor(&tree, me, signer).ok_or(GroupError::WelcomePathSecretInvalid(
+                    mls_treekem::TreeKemError::NotAReceiver { leaf: me.get() },
+                ))?;
+            let changes = TreePrivateKeys::changes_from_path_secret(
+                &tree,
+                cs.as_ref(),
+                lca,
+                path_secret.as_bytes(),
+            )
+            .map_err(GroupError::WelcomePathSecretInvalid)?;
+            private.apply(changes);
+        }
+        let epoch = EpochState::new(
+            secrets.epoch_keys.secrets,
+            tree.leaf_count(),
+            config.secret_tree,
+        )?;
+        let group = Group {
+            signer: bundle.signature_private_key().clone(),
+            cs,
+            config,
+            context,
+            tree,
+            private,
+            interim: secrets.interim_transcript_hash,
+            confirmation_tag: secrets.group_info.confirmation_tag.as_slice().to_vec(),
+            epoch,
+            past: VecDeque::new(),
+            proposals: ProposalCache::default(),
+            pending: None,
+            active: true,
+        };
+        span.record("members", group.member_count());
+        Ok((group, secrets.key_package_ref))
+    }
+}

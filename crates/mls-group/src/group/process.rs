@@ -1,0 +1,222 @@
+//! Receiving group messages (RFC 9420 §6, §12.1, §12.4.2, §15): the epoch
+//! is chosen (current, or a kept past epoch for late application
+//! messages), the framing layer verifies the message, then the content is
+//! handled by type. A rejected message changes nothing: the secret
+//! tree key is consumed only once the message is accepted.
+
+use mls_codec::{ContentType, FramedContentBody, MlsMessage, MlsMessageBody, Sender, WireFormat};
+use mls_keyschedule::{InMemoryPskStore, KeyScheduleError, PskStore};
+use tracing::info_span;
+
+use super::Group;
+use super::application::ReceivedApplicationMessage;
+use super::proposal::ReceivedProposal;
+use crate::commit::{StagedCommit, is_echo};
+use crate::framing::{FramingContext, VerifiedMessage};
+use crate::{GroupError, Result};
+
+/// The result of [`Group::process_message`].
+#[derive(Debug)]
+pub enum ProcessedMessage {
+    /// An application message (already consumed from the secret tree).
+    Application(ReceivedApplicationMessage),
+    /// A proposal, now in the proposal cache of this epoch.
+    Proposal(Box<ReceivedProposal>),
+    /// A Commit, staged: inspect it, then [`Group::merge_staged_commit`].
+    /// Our own Commit echoed back by the delivery service is returned here
+    /// too (`info().own_commit`), ready to merge.
+    Commit(Box<StagedCommit>),
+}
+
+/// Map secret-tree replay errors to the group's typed error (V-9.2-01).
+fn map_replay(e: GroupError) -> GroupError {
+    match e {
+        GroupError::KeySchedule(KeyScheduleError::GenerationAlreadyUsed(g)) => {
+            GroupError::ReplayedMessage(g)
+        }
+        other => other,
+    }
+}
+
+impl Group {
+    /// Process a message of this group without PSKs from a store.
+    pub fn process_message(&mut self, message: &MlsMessage) -> Result<ProcessedMessage> {
+        self.process_message_with_psks(message, &InMemoryPskStore::new())
+    }
+
+    /// Process a received PublicMessage or PrivateMessage; Commits with
+    /// PreSharedKey proposals resolve their PSKs in `psk_store`.
+    pub fn process_message_with_psks(
+        &mut self,
+        message: &MlsMessage,
+        psk_store: &dyn PskStore,
+    ) -> Result<ProcessedMessage> {
+        let (group_id, epoch, public) = match &message.body {
+            MlsMessageBody::PublicMessage(m) => {
+                (m.content.group_id.as_slice(), m.content.epoch, true)
+            }
+            MlsMessageBody::PrivateMessage(m) => (m.group_id.as_slice(), m.epoch, false),
+            _ => {
+                return Err(GroupError::UnexpectedMessage(
+                    "only PublicMessage and PrivateMessage carry group content",
+                ));
+            }
+        };
+        let span = info_span!(
+            "mls.process",
+            epoch = self.context.epoch,
+            message_epoch = epoch,
+            members = self.member_count(),
+            public,
+            content_type = tracing::field::Empty,
+        );
+        let _guard = span.enter();
+
+        // RFC 9420 §14: our own Commit, echoed by the delivery service.
+        if let Some(pending) = &self.pending
+            && is_echo(pending, message)
+        {
+            let mut staged = pending.staged.clone();
+            staged.info.own_commit = true;
+            return Ok(ProcessedMessage::Commit(Box::new(staged)));
+        }
+        // RFC 9420 §6 (V-6-01): our group.
+        if group_id != self.context.group_id.as_slice() {
+            return Err(GroupError::WrongGroupId);
+        }
+        if !self.active {
+            return Err(GroupError::NotAMember);
+        }
+        let current = self.context.epoch;
+        if epoch > current || (epoch < current && public) {
+            // Future epochs are unknown; handshake messages must be for the
+            // current epoch (V-6-02, V-12.4.2-01, G-16).
+            return Err(GroupError::WrongEpoch {
+                current,
+                actual: epoch,
+            });
+        }
+        if epoch < current {
+            return self.process_past_epoch(message, epoch).map_err(map_replay);
+        }
+
+        let ctx = FramingContext {
+            cs: self.cs.as_ref(),
+            group_context: &self.context,
+            membership_key: &self.epoch.membership_key,
+            sender_data_secret: &self.epoch.sender_data_secret,
+        };
+        let verified = ctx
+            .unprotect(&self.epoch.secret_tree, message, &self.tree)
+            .map_err(map_replay)?;
+        span.record("content_type", verified.content_type() as u8);
+        let sender = match verified.sender() {
+            Sender::Member(leaf) => leaf,
+            Sender::External(_) => return Err(GroupError::UnsupportedSender("external")),
+            Sender::NewMemberProposal => {
+                return Err(GroupError::UnsupportedSender("new_member_proposal"));
+            }
+            Sender::NewMemberCommit => {
+                return Err(GroupError::UnsupportedSender("new_member_commit"));
+            }
+        };
+        match verified.content_type() {
+            ContentType::Application => self.accept_application(verified, sender, epoch, None),
+            ContentType::Proposal => self.accept_proposal(verified, sender),
+            ContentType::Commit => self.accept_commit(verified, sender, psk_store),
+        }
+    }
+
+    /// A late application message of a kept past epoch (G-12, G-15).
+    fn process_past_epoch(&mut self, message: &MlsMessage, epoch: u64) -> Result<ProcessedMessage> {
+        let Some(index) = self.past.iter().position(|p| p.epoch == epoch) else {
+            let oldest_kept = self.past.front().map_or(self.context.epoch, |p| p.epoch);
+            return Err(GroupError::EpochTooOld { epoch, oldest_kept });
+        };
+        let past = self
+            .past
+            .get(index)
+            .ok_or(GroupError::CorruptState("past epoch index"))?;
+        let ctx = FramingContext {
+            cs: self.cs.as_ref(),
+            group_context: &past.context,
+            membership_key: &past.membership_key,
+            sender_data_secret: &past.sender_data_secret,
+        };
+        let verified = ctx.unprotect(&past.secret_tree, message, past)?;
+        if verified.content_type() != ContentType::Application {
+            return Err(GroupError::WrongEpoch {
+                current: self.context.epoch,
+                actual: epoch,
+            });
+        }
+        let Sender::Member(sender) = verified.sender() else {
+            return Err(GroupError::UnsupportedSender("non-member application"));
+        };
+        self.accept_application(verified, sender, epoch, Some(index))
+    }
+
+    /// Accept a verified application message: consume its key, return it.
+    fn accept_application(
+        &mut self,
+        mut verified: VerifiedMessage,
+        sender: u32,
+        epoch: u64,
+        past: Option<usize>,
+    ) -> Result<ProcessedMessage> {
+        if verified.wire_format() != WireFormat::PRIVATE_MESSAGE {
+            return Err(GroupError::UnexpectedMessage(
+                "application data in a PublicMessage (V-6-07)",
+            ));
+        }
+        let FramedContentBody::Application(data) = &verified.content.content.content else {
+            return Err(GroupError::UnexpectedMessage("not application content"));
+        };
+        let data = data.as_slice().to_vec();
+        let authenticated_data = verified
+            .content
+            .content
+            .authenticated_data
+            .as_slice()
+            .to_vec();
+        let generation = verified.generation.unwrap_or(0);
+        let tree = match past {
+            Some(i) => {
+                &mut self
+                    .past
+                    .get_mut(i)
+                    .ok_or(GroupError::CorruptState("past epoch index"))?
+                    .secret_tree
+            }
+            None => &mut self.epoch.secret_tree,
+        };
+        verified.confirm(tree)?;
+        Ok(ProcessedMessage::Application(ReceivedApplicationMessage {
+            sender,
+            epoch,
+            generation,
+            data,
+            authenticated_data,
+        }))
+    }
+
+    /// Stage a verified Commit; consume its key only if it is valid.
+    fn accept_commit(
+        &mut self,
+        mut verified: VerifiedMessage,
+        sender: u32,
+        psk_store: &dyn PskStore,
+    ) -> Result<ProcessedMessage> {
+        if sender == self.own_leaf().get() {
+            return Err(GroupError::StaleCommit(
+                "a Commit from our own leaf that is not our pending Commit",
+            ));
+        }
+        let FramedContentBody::Commit(commit) = &verified.content.content.content else {
+            return Err(GroupError::UnexpectedMessage("not a Commit"));
+        };
+        let staged = self.stage_commit(&verified.content, commit, sender, psk_store)?;
+        verified.confirm(&mut self.epoch.secret_tree)?;
+        Ok(ProcessedMessage::Commit(Box::new(staged)))
+    }
+}

@@ -1,0 +1,482 @@
+//! The versioned snapshot of a [`Group`] (format version [`STATE_VERSION`]).
+//!
+//! ```text
+//! "MLSG" version:u16 cipher_suite:u16 active:u8
+//! context<V> tree<V> own_leaf:u32 private_keys<V> signer<V>
+//! interim<V> confirmation_tag<V> epoch_secrets past_epochs<V>
+//! proposals<V> optional<pending_commit>
+//! ```
+//!
+//! Restoring checks what can be checked cheaply: the format, the suite,
+//! every secret's length, the tree against the GroupContext's tree hash,
+//! our leaf and signature keys against the tree. Corrupt input gives
+//! [`GroupError::CorruptState`] naming the part, never a panic.
+
+use std::collections::VecDeque;
+
+use mls_codec::{Credential, Extension, PreSharedKeyId, Proposal, Reader};
+use mls_crypto::{CipherSuite, CryptoProvider, HpkePrivateKey, Secret, SignaturePrivateKey};
+use mls_keyschedule::{
+    ConfirmationKey, EncryptionSecret, EpochAuthenticator, EpochSecrets, ExporterSecret,
+    ExternalSecret, InitSecret, InterimTranscriptHash, MembershipKey, ResumptionPsk, SecretTree,
+    SenderDataSecret,
+};
+use mls_treekem::{
+    LeafIndex, NodeIndex, PrivateKeyChanges, RatchetTree, TreePrivateKeys, TreeView,
+};
+use zeroize::Zeroizing;
+
+use super::encode::{ReadExt, Writer, corrupt};
+use crate::commit::{CommitInfo, MemberChange, PendingCommit, StagedCommit, TreeUpdate};
+use crate::group::epoch::{EpochState, PastEpoch};
+use crate::proposals::{CachedProposal, ProposalCache, ProposalRef};
+use crate::{Group, GroupConfig, GroupError, Result};
+
+/// The snapshot format version written by this build.
+pub const STATE_VERSION: u16 = 1;
+const MAGIC: &[u8; 4] = b"MLSG";
+
+fn write_private_keys(w: &mut Writer, keys: &[(NodeIndex, &HpkePrivateKey)]) -> Result<()> {
+    w.vector(|w| {
+        for (node, key) in keys {
+            w.u32(node.get());
+            w.opaque(key.0.as_bytes())?;
+        }
+        Ok(())
+    })
+}
+
+fn read_private_keys(r: &mut Reader<'_>) -> Result<Vec<(NodeIndex, HpkePrivateKey)>> {
+    let mut v = r.vector_("private keys")?;
+    let mut out = Vec::new();
+    while !v.is_empty() {
+        let node = NodeIndex::new(v.u32_("private key node")?);
+        let key = HpkePrivateKey(Secret::from_slice(v.opaque_("private key")?));
+        out.push((node, key));
+    }
+    Ok(out)
+}
+
+fn write_secrets(w: &mut Writer, s: &EpochSecrets) -> Result<()> {
+    for bytes in [
+        s.sender_data_secret.as_bytes(),
+        s.encryption_secret.as_bytes(),
+        s.exporter_secret.as_bytes(),
+        s.external_secret.as_bytes(),
+        s.confirmation_key.as_bytes(),
+        s.membership_key.as_bytes(),
+        s.resumption_psk.as_bytes(),
+        s.epoch_authenticator.as_bytes(),
+        s.init_secret.as_bytes(),
+    ] {
+        w.opaque(bytes)?;
+    }
+    Ok(())
+}
+
+/// Read one secret of exactly `nh` bytes.
+fn secret(r: &mut Reader<'_>, nh: usize, what: &'static str) -> Result<Secret> {
+    let bytes = r.opaque_(what)?;
+    if bytes.len() != nh {
+        return Err(GroupError::CorruptState(what));
+    }
+    Ok(Secret::from_slice(bytes))
+}
+
+fn read_secrets(r: &mut Reader<'_>, nh: usize) -> Result<EpochSecrets> {
+    Ok(EpochSecrets {
+        sender_data_secret: SenderDataSecret::new(secret(r, nh, "sender data secret")?),
+        encryption_secret: EncryptionSecret::new(secret(r, nh, "encryption secret")?),
+        exporter_secret: ExporterSecret::new(secret(r, nh, "exporter secret")?),
+        external_secret: ExternalSecret::new(secret(r, nh, "external secret")?),
+        confirmation_key: ConfirmationKey::new(secret(r, nh, "confirmation key")?),
+        membership_key: MembershipKey::new(secret(r, nh, "membership key")?),
+        resumption_psk: ResumptionPsk::new(secret(r, nh, "resumption psk")?),
+        epoch_authenticator: EpochAuthenticator::new(secret(r, nh, "epoch authenticator")?),
+        init_secret: InitSecret::new(secret(r, nh, "init secret")?),
+    })
+}
+
+fn write_epoch(w: &mut Writer, e: &EpochState) -> Result<()> {
+    for bytes in [
+        e.sender_data_secret.as_bytes(),
+        e.exporter_secret.as_bytes(),
+        e.external_secret.as_bytes(),
+        e.confirmation_key.as_bytes(),
+        e.membership_key.as_bytes(),
+        e.resumption_psk.as_bytes(),
+        e.epoch_authenticator.as_bytes(),
+        e.init_secret.as_bytes(),
+    ] {
+        w.opaque(bytes)?;
+    }
+    w.opaque(&e.secret_tree.to_bytes())
+}
+
+fn read_secret_tree(r: &mut Reader<'_>) -> Result<SecretTree> {
+    SecretTree::from_bytes(r.opaque_("secret tree")?)
+        .map_err(|_| GroupError::CorruptState("secret tree"))
+}
+
+fn read_epoch(r: &mut Reader<'_>, nh: usize) -> Result<EpochState> {
+    Ok(EpochState {
+        sender_data_secret: SenderDataSecret::new(secret(r, nh, "sender data secret")?),
+        exporter_secret: ExporterSecret::new(secret(r, nh, "exporter secret")?),
+        external_secret: ExternalSecret::new(secret(r, nh, "external secret")?),
+        confirmation_key: ConfirmationKey::new(secret(r, nh, "confirmation key")?),
+        membership_key: MembershipKey::new(secret(r, nh, "membership key")?),
+        resumption_psk: ResumptionPsk::new(secret(r, nh, "resumption psk")?),
+        epoch_authenticator: EpochAuthenticator::new(secret(r, nh, "epoch authenticator")?),
+        init_secret: InitSecret::new(secret(r, nh, "init secret")?),
+        secret_tree: read_secret_tree(r)?,
+    })
+}
+
+fn write_changes(w: &mut Writer, v: &[MemberChange]) -> Result<()> {
+    w.vector(|w| {
+        for c in v {
+            w.u32(c.leaf_index);
+            w.encoded(&c.credential)?;
+        }
+        Ok(())
+    })
+}
+
+fn read_changes(r: &mut Reader<'_>) -> Result<Vec<MemberChange>> {
+    let mut v = r.vector_("member changes")?;
+    let mut out = Vec::new();
+    while !v.is_empty() {
+        out.push(MemberChange {
+            leaf_index: v.u32_("member change leaf")?,
+            credential: v.decoded_::<Credential>("member change credential")?,
+        });
+    }
+    Ok(out)
+}
+
+fn write_info(w: &mut Writer, i: &CommitInfo) -> Result<()> {
+    w.u32(i.committer);
+    w.u64(i.new_epoch);
+    w.vector(|w| i.proposals.iter().try_for_each(|p| w.encoded(p)))?;
+    write_changes(w, &i.added)?;
+    write_changes(w, &i.removed)?;
+    w.vector(|w| {
+        i.updated.iter().for_each(|l| w.u32(*l));
+        Ok(())
+    })?;
+    w.vector(|w| i.psks.iter().try_for_each(|p| w.encoded(p)))?;
+    w.option(i.new_extensions.as_ref(), |w, e| {
+        w.vector(|w| e.iter().try_for_each(|x| w.encoded(x)))
+    })?;
+    w.bool(i.has_path);
+    w.bool(i.removes_us);
+    w.bool(i.own_commit);
+    Ok(())
+}
+
+fn read_list<T: mls_codec::Decode>(r: &mut Reader<'_>, what: &'static str) -> Result<Vec<T>> {
+    let mut v = r.vector_(what)?;
+    let mut out = Vec::new();
+    while !v.is_empty() {
+        out.push(v.decoded_::<T>(what)?);
+    }
+    Ok(out)
+}
+
+fn read_info(r: &mut Reader<'_>) -> Result<CommitInfo> {
+    let committer = r.u32_("committer")?;
+    let new_epoch = r.u64_("new epoch")?;
+    let proposals = read_list::<Proposal>(r, "commit proposals")?;
+    let added = read_changes(r)?;
+    let removed = read_changes(r)?;
+    let mut u = r.vector_("updated leaves")?;
+    let mut updated = Vec::new();
+    while !u.is_empty() {
+        updated.push(u.u32_("updated leaf")?);
+    }
+    let psks = read_list::<PreSharedKeyId>(r, "commit psks")?;
+    let new_extensions = if r.presence_("new extensions")? {
+        Some(read_list::<Extension>(r, "new extensions")?)
+    } else {
+        None
+    };
+    Ok(CommitInfo {
+        committer,
+        new_epoch,
+        proposals,
+        added,
+        removed,
+        updated,
+        psks,
+        new_extensions,
+        has_path: r.bool_("has path")?,
+        removes_us: r.bool_("removes us")?,
+        own_commit: r.bool_("own commit")?,
+    })
+}
+
+impl Group {
+    /// Serialize the whole group state (format version [`STATE_VERSION`]).
+    /// The bytes hold secrets and come in a zeroizing buffer.
+    pub fn to_bytes(&self) -> Result<Zeroizing<Vec<u8>>> {
+        let mut w = Writer::default();
+        w.buf.extend_from_slice(MAGIC);
+        w.u16(STATE_VERSION);
+        w.u16(self.cs.cipher_suite().id());
+        w.bool(self.active);
+        w.encoded(&self.context)?;
+        w.opaque(&self.tree.to_bytes()?)?;
+        w.u32(self.private.leaf().get());
+        // Our leaf key first, then the path keys in node order.
+        let own = self.private.leaf().node();
+        let keys: Vec<(NodeIndex, &HpkePrivateKey)> = std::iter::once(own)
+            .chain(self.private.nodes().filter(|n| *n != own))
+            .filter_map(|n| self.private.get(n).map(|k| (n, k)))
+            .collect();
+        write_private_keys(&mut w, &keys)?;
+        w.opaque(self.signer.0.as_bytes())?;
+        w.opaque(self.interim.as_bytes())?;
+        w.opaque(&self.confirmation_tag)?;
+        write_epoch(&mut w, &self.epoch)?;
+        w.vector(|w| {
+            for p in &self.past {
+                w.u64(p.epoch);
+                w.encoded(&p.context)?;
+                w.opaque(p.sender_data_secret.as_bytes())?;
+                w.opaque(p.membership_key.as_bytes())?;
+                w.opaque(&p.secret_tree.to_bytes())?;
+                w.vector(|w| {
+                    for (leaf, key) in &p.signature_keys {
+                        w.u32(*leaf);
+                        w.opaque(key)?;
+                    }
+                    Ok(())
+                })?;
+            }
+            Ok(())
+        })?;
+        w.vector(|w| {
+            for e in &self.proposals.entries {
+                w.opaque(e.reference.as_bytes())?;
+                w.u32(e.sender);
+                w.encoded(&e.proposal)?;
+                w.option(e.update_key.as_ref(), |w, k| w.opaque(k.0.as_bytes()))?;
+            }
+            Ok(())
+        })?;
+        w.option(self.pending.as_ref(), |w, p| self.write_pending(w, p))?;
+        Ok(w.buf)
+    }
+
+    fn write_pending(&self, w: &mut Writer, p: &PendingCommit) -> Result<()> {
+        w.opaque(&p.message)?;
+        let s = &p.staged;
+        w.u64(s.from_epoch);
+        w.encoded(&s.context)?;
+        let tree = match &s.tree {
+            TreeUpdate::Changes(changes) => {
+                let mut tree = self.tree.clone();
+                tree.merge(changes.clone());
+                tree.to_bytes()?
+            }
+            TreeUpdate::Full(tree) => tree.to_bytes()?,
+        };
+        w.opaque(&tree)?;
+        w.vector(|w| {
+            s.private_changes
+                .removed
+                .iter()
+                .for_each(|n| w.u32(n.get()));
+            Ok(())
+        })?;
+        let added: Vec<(NodeIndex, &HpkePrivateKey)> = s
+            .private_changes
+            .added
+            .iter()
+            .map(|(n, k)| (*n, k))
+            .collect();
+        write_private_keys(w, &added)?;
+        w.option(s.own_leaf_key.as_ref(), |w, k| w.opaque(k.0.as_bytes()))?;
+        write_secrets(w, &s.secrets)?;
+        w.opaque(s.interim.as_bytes())?;
+        w.opaque(&s.confirmation_tag)?;
+        write_info(w, &s.info)
+    }
+
+    /// Restore a group from [`Group::to_bytes`] output. `provider` supplies
+    /// the suite; `config` the runtime policy (not part of the snapshot).
+    /// Corrupt or foreign bytes give [`GroupError::CorruptState`].
+    pub fn from_bytes(
+        bytes: &[u8],
+        provider: &dyn CryptoProvider,
+        config: GroupConfig,
+    ) -> Result<Group> {
+        let mut r = Reader::new(bytes);
+        if r.read_array::<4>().map_err(corrupt("magic"))? != *MAGIC {
+            return Err(GroupError::CorruptState("not a group snapshot"));
+        }
+        if r.u16_("version")? != STATE_VERSION {
+            return Err(GroupError::CorruptState("unknown snapshot version"));
+        }
+        let suite_id = r.u16_("cipher suite")?;
+        let suite = CipherSuite::from_id(suite_id)
+            .map_err(|_| GroupError::UnsupportedCipherSuite(suite_id))?;
+        let cs = provider
+            .cipher_suite_provider(suite)
+            .ok_or(GroupError::UnsupportedCipherSuite(suite_id))?;
+        let nh = suite.hash_len();
+        let active = r.bool_("active")?;
+        let context: mls_codec::GroupContext = r.decoded_("group context")?;
+        if context.cipher_suite.0 != suite_id {
+            return Err(GroupError::CorruptState("group context suite"));
+        }
+        let mut tree = RatchetTree::from_bytes(r.opaque_("tree")?)
+            .map_err(|_| GroupError::CorruptState("tree"))?;
+        if tree.tree_hash(cs.as_ref())? != context.tree_hash.as_slice() {
+            return Err(GroupError::CorruptState(
+                "tree does not match the tree hash",
+            ));
+        }
+        let own = LeafIndex::new(r.u32_("own leaf")?)
+            .map_err(|_| GroupError::CorruptState("own leaf"))?;
+        let keys = read_private_keys(&mut r)?;
+        let signer = SignaturePrivateKey(Secret::from_slice(r.opaque_("signer")?));
+        let interim = InterimTranscriptHash::new(r.opaque_("interim hash")?.to_vec());
+        let confirmation_tag = r.opaque_("confirmation tag")?.to_vec();
+        let epoch = read_epoch(&mut r, nh)?;
+
+        // Our keys against the tree.
+        let mut private: Option<TreePrivateKeys> = None;
+        for (node, key) in keys {
+            match &mut private {
+                None if node == own.node() => private = Some(TreePrivateKeys::new(own, key)),
+                None => {
+                    return Err(GroupError::CorruptState(
+                        "first private key is not the leaf",
+                    ));
+                }
+                Some(p) => p.insert(node, key),
+            }
+        }
+        let private = private.ok_or(GroupError::CorruptState("no leaf key"))?;
+        if active {
+            let leaf = tree
+                .leaf(own)
+                .ok_or(GroupError::CorruptState("own leaf blank"))?;
+            let leaf_key = private
+                .get(own.node())
+                .ok_or(GroupError::CorruptState("no leaf key"))?;
+            if cs.hpke_public_key(leaf_key)? != leaf.encryption_key.as_slice()
+                || cs.signature_public_key(&signer)? != leaf.signature_key.as_slice()
+            {
+                return Err(GroupError::CorruptState("own keys do not match the tree"));
+            }
+        }
+
+        let mut past = VecDeque::new();
+        let mut pv = r.vector_("past epochs")?;
+        while !pv.is_empty() {
+            let epoch = pv.u64_("past epoch")?;
+            let context = pv.decoded_("past context")?;
+            let sender_data_secret =
+                SenderDataSecret::new(secret(&mut pv, nh, "past sender data")?);
+            let membership_key = MembershipKey::new(secret(&mut pv, nh, "past membership key")?);
+            let secret_tree = read_secret_tree(&mut pv)?;
+            let mut kv = pv.vector_("past signature keys")?;
+            let mut signature_keys = Vec::new();
+            while !kv.is_empty() {
+                signature_keys.push((kv.u32_("past leaf")?, kv.opaque_("past key")?.to_vec()));
+            }
+            past.push_back(PastEpoch {
+                epoch,
+                context,
+                sender_data_secret,
+                membership_key,
+                secret_tree,
+                signature_keys,
+            });
+        }
+
+        let mut proposals = ProposalCache::default();
+        let mut prv = r.vector_("proposals")?;
+        while !prv.is_empty() {
+            let reference = ProposalRef(prv.opaque_("proposal ref")?.to_vec());
+            let sender = prv.u32_("proposal sender")?;
+            let proposal: Proposal = prv.decoded_("proposal")?;
+            let update_key = if prv.presence_("update key")? {
+                Some(HpkePrivateKey(Secret::from_slice(
+                    prv.opaque_("update key")?,
+                )))
+            } else {
+                None
+            };
+            proposals.entries.push(CachedProposal {
+                reference,
+                sender,
+                proposal,
+                update_key,
+            });
+        }
+
+        let pending = if r.presence_("pending commit")? {
+            Some(read_pending(&mut r, nh)?)
+        } else {
+            None
+        };
+        r.finish().map_err(corrupt("trailing bytes"))?;
+        Ok(Group {
+            cs,
+            config,
+            context,
+            tree,
+            private,
+            signer,
+            interim,
+            confirmation_tag,
+            epoch,
+            past,
+            proposals,
+            pending,
+            active,
+        })
+    }
+}
+
+fn read_pending(r: &mut Reader<'_>, nh: usize) -> Result<PendingCommit> {
+    let message = r.opaque_("pending message")?.to_vec();
+    let from_epoch = r.u64_("pending from epoch")?;
+    let context = r.decoded_("pending context")?;
+    let tree = RatchetTree::from_bytes(r.opaque_("pending tree")?)
+        .map_err(|_| GroupError::CorruptState("pending tree"))?;
+    let mut rv = r.vector_("pending removed keys")?;
+    let mut removed = Vec::new();
+    while !rv.is_empty() {
+        removed.push(NodeIndex::new(rv.u32_("pending removed key")?));
+    }
+    let added = read_private_keys(r)?;
+    let own_leaf_key = if r.presence_("pending leaf key")? {
+        Some(HpkePrivateKey(Secret::from_slice(
+            r.opaque_("pending leaf key")?,
+        )))
+    } else {
+        None
+    };
+    let secrets = read_secrets(r, nh)?;
+    let interim = InterimTranscriptHash::new(r.opaque_("pending interim")?.to_vec());
+    let confirmation_tag = r.opaque_("pending tag")?.to_vec();
+    let info = read_info(r)?;
+    Ok(PendingCommit {
+        message,
+        staged: StagedCommit {
+            from_epoch,
+            context,
+            tree: TreeUpdate::Full(Box::new(tree)),
+            private_changes: PrivateKeyChanges { removed, added },
+            own_leaf_key,
+            secrets,
+            interim,
+            confirmation_tag,
+            info,
+        },
+    })
+}
