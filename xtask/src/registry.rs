@@ -34,6 +34,8 @@ mod tree_operations;
 mod tree_validation;
 #[path = "../../crates/mls-treekem/tests/conformance/treekem.rs"]
 mod treekem;
+#[path = "../../crates/mls-group/tests/conformance/welcome.rs"]
+mod welcome;
 
 /// A per-case check, as exposed by every `tests/conformance/<file>.rs`.
 pub type CheckFn = fn(&Case<'_>) -> CaseResult;
@@ -100,7 +102,7 @@ pub const FILES: &[VectorFile] = &[
     file("treekem.json", "mls-treekem", Some(treekem::check)),
     file("message-protection.json", "mls-group", None),
     file("messages.json", "mls-codec", Some(messages::check)),
-    file("welcome.json", "mls-group", None),
+    file("welcome.json", "mls-group", Some(welcome::check)),
     file("passive-client-welcome.json", "mls-group", None),
     file("passive-client-handling-commit.json", "mls-group", None),
     file("passive-client-random.json", "mls-group", None),

@@ -10,9 +10,7 @@ use mls_codec::{
 use mls_crypto::{CipherSuite, CipherSuiteProvider, CryptoProvider, SignaturePrivateKey};
 use mls_crypto_rustcrypto::RustCryptoProvider;
 use mls_group::GroupError;
-use mls_group::framing::{
-    FramingContext, MemberView, PaddingMode, framed_content, protect_public, sign_content,
-};
+use mls_group::framing::{FramingContext, MemberView, PaddingMode, framed_content, protect_public};
 use mls_keyschedule::{
     EncryptionSecret, MembershipKey, SecretTree, SecretTreeConfig, SenderDataSecret,
 };
