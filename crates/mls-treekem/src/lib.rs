@@ -22,6 +22,19 @@
 //! Nothing here mutates a stored tree in place while processing a message:
 //! every change is staged on a [`TreeDiff`], which the caller merges or drops.
 //!
+//! Costs (N leaves, after the first full tree hash):
+//! - root tree hash after an add, update, remove or UpdatePath: the changed
+//!   nodes and their direct paths, O(log N) hashes (an add that doubles the
+//!   tree also hashes the new blank half once: amortized O(1) per add);
+//! - UpdatePath creation and processing: O(log N) hashes, key derivations
+//!   and HPKE operations plus the copath resolution sizes; key uniqueness is
+//!   an index lookup and the leftmost blank leaf a bitmap scan;
+//! - validation of a received tree: linear in the tree (one signature per
+//!   leaf, one tree hash per node, one parent hash per side of each parent);
+//!   original sibling tree hashes reuse the cached subtree hashes and only
+//!   rehash the paths down to the parent's unmerged leaves, so trees with
+//!   many unmerged leaves add O(depth) hashes per unmerged-leaf entry.
+//!
 //! ```no_run
 //! # fn demo(bytes: &[u8], cs: &dyn mls_crypto::CipherSuiteProvider, group_id: &[u8], tree_hash: &[u8])
 //! # -> Result<(), mls_treekem::TreeKemError> {
