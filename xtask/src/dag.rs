@@ -31,6 +31,7 @@ pub const LAYERS: &[(&str, u32)] = &[
     ("mls-treekem", 2),
     ("mls-group", 3),
     ("mls", 4),
+    ("mls-interop", 5),
 ];
 
 /// Crates that may only appear as dev-dependencies (test support).
