@@ -8,6 +8,8 @@
 //! Skipped with a printed note when the file is absent (fresh clone without
 //! ../shared).
 
+#![allow(clippy::unwrap_used)]
+
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
