@@ -1,0 +1,129 @@
+//! Messaging Layer Security (RFC 9420) for applications.
+//!
+//! This crate re-exports what an application needs from the workspace
+//! crates: the group engine ([`Group`], from `mls-group`), KeyPackages, the
+//! wire types ([`MlsMessage`] and friends, from `mls-codec`), cipher suites
+//! and the provider traits (`mls-crypto`), and, with the default
+//! `rustcrypto` feature, the [`RustCryptoProvider`].
+//!
+//! The flow (RFC 9420 §11-§15): every client makes KeyPackages
+//! ([`KeyPackageBuilder`]); one creates a [`Group`]; members change the
+//! group with Commits ([`Group::commit`]), which stay pending until the
+//! delivery service accepts them ([`Group::merge_pending_commit`]); new
+//! members join from the Welcome ([`Group::join`]); everything received goes
+//! through [`Group::process_message`], and a received Commit is a
+//! [`StagedCommit`] to inspect and then merge. Nothing in a group changes
+//! until a merge, and a rejected message leaves it byte-identical.
+//! Group state is saved with [`Group::save`] into a [`GroupStore`].
+//!
+//! ```
+//! use mls::{
+//!     CipherSuite, CommitOptions, CreateOptions, Credential, CryptoProvider, Group,
+//!     GroupConfig, JoinOptions, KeyPackageBuilder, ProcessedMessage, RustCryptoProvider,
+//! };
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let provider = RustCryptoProvider::new();
+//! let cs = provider
+//!     .cipher_suite_provider(CipherSuite::Mls128DhKemX25519Aes128GcmSha256Ed25519)
+//!     .expect("suite 1 is supported");
+//! let key_package = |name: &str| {
+//!     let signer = cs.signature_generate_key_pair()?;
+//!     KeyPackageBuilder::new().build(cs.as_ref(), Credential::basic(name), &signer)
+//! };
+//! let (alice_kp, bob_kp, carol_kp) = (key_package("alice")?, key_package("bob")?, key_package("carol")?);
+//!
+//! // Alice creates the group and adds Bob and Carol.
+//! let mut alice = Group::create(cs.clone(), &alice_kp, GroupConfig::default(), CreateOptions::default())?;
+//! let add = alice.commit(CommitOptions {
+//!     proposals: vec![
+//!         mls::add_proposal(bob_kp.key_package().clone()),
+//!         mls::add_proposal(carol_kp.key_package().clone()),
+//!     ],
+//!     ..CommitOptions::default()
+//! })?;
+//! alice.merge_pending_commit()?; // once the delivery service accepted the Commit
+//! let welcome = add.welcome.expect("new members get a Welcome");
+//! let welcome = welcome.as_welcome().expect("a Welcome");
+//! let (mut bob, _) = Group::join(&provider, welcome, &vec![bob_kp], GroupConfig::default(), JoinOptions::default())?;
+//! let (mut carol, _) = Group::join(&provider, welcome, &vec![carol_kp], GroupConfig::default(), JoinOptions::default())?;
+//!
+//! // Messages both ways.
+//! let msg = alice.encrypt_application_message(b"hello", b"")?;
+//! let ProcessedMessage::Application(m) = bob.process_message(&msg)? else { panic!() };
+//! assert_eq!(m.data, b"hello");
+//! let msg = bob.encrypt_application_message(b"hi alice", b"")?;
+//! let ProcessedMessage::Application(m) = alice.process_message(&msg)? else { panic!() };
+//! assert_eq!(m.data, b"hi alice");
+//!
+//! // Bob updates his keys; the others process and merge the Commit.
+//! let update = bob.commit(CommitOptions::default())?;
+//! bob.merge_pending_commit()?;
+//! for member in [&mut alice, &mut carol] {
+//!     let ProcessedMessage::Commit(staged) = member.process_message(&update.commit)? else { panic!() };
+//!     member.merge_staged_commit(*staged)?;
+//! }
+//!
+//! // Alice removes Carol.
+//! let remove = alice.commit(CommitOptions {
+//!     proposals: vec![mls::remove_proposal(carol.own_leaf().get())],
+//!     ..CommitOptions::default()
+//! })?;
+//! alice.merge_pending_commit()?;
+//! let ProcessedMessage::Commit(staged) = bob.process_message(&remove.commit)? else { panic!() };
+//! assert_eq!(staged.info().removed.len(), 1);
+//! bob.merge_staged_commit(*staged)?;
+//!
+//! assert_eq!(alice.member_count(), 2);
+//! assert_eq!(alice.epoch_authenticator(), bob.epoch_authenticator());
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Messages travel as bytes: [`encode_message`] and [`decode_message`].
+
+#![forbid(unsafe_code)]
+
+pub use mls_codec::{
+    Credential, Extension, ExtensionType, KeyPackage, MlsMessage, MlsMessageBody, PreSharedKeyId,
+    Proposal, Psk, RatchetTree, Welcome,
+};
+pub use mls_crypto::{CipherSuite, CipherSuiteProvider, CryptoProvider, SignatureKeyPair};
+pub use mls_group::key_package::{KeyPackageBuilder, KeyPackageBundle, KeyPackageRef};
+pub use mls_group::{
+    CommitInfo, CommitOptions, CommitOutput, CreateOptions, DEFAULT_MAX_PAST_EPOCHS, Group,
+    GroupConfig, GroupError, GroupStore, InMemoryGroupStore, JoinOptions, Member, MemberChange,
+    ProcessedMessage, ProposalRef, ReceivedApplicationMessage, ReceivedProposal, Result,
+    StagedCommit,
+};
+pub use mls_keyschedule::{InMemoryPskStore, PskStore};
+
+#[cfg(feature = "rustcrypto")]
+pub use mls_crypto_rustcrypto::RustCryptoProvider;
+
+/// The lower layers, for what the re-exports above do not cover.
+pub use mls_codec as codec;
+pub use mls_crypto as crypto;
+pub use mls_group as group;
+
+/// An Add proposal for `key_package` (RFC 9420 §12.1.1).
+pub fn add_proposal(key_package: KeyPackage) -> Proposal {
+    Proposal::Add(mls_codec::Add { key_package })
+}
+
+/// A Remove proposal for the member at leaf `leaf_index` (RFC 9420 §12.1.3).
+pub fn remove_proposal(leaf_index: u32) -> Proposal {
+    Proposal::Remove(mls_codec::Remove {
+        removed: leaf_index,
+    })
+}
+
+/// Serialize an MLSMessage for the wire (RFC 9420 §6).
+pub fn encode_message(message: &MlsMessage) -> Result<Vec<u8>> {
+    Ok(mls_codec::encode(message)?)
+}
+
+/// Parse an MLSMessage from the wire; trailing bytes are rejected.
+pub fn decode_message(bytes: &[u8]) -> Result<MlsMessage> {
+    Ok(mls_codec::decode(bytes)?)
+}
