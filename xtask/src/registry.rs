@@ -18,6 +18,8 @@ mod crypto_basics;
 mod deserialization;
 #[path = "../../crates/mls-keyschedule/tests/conformance/key_schedule.rs"]
 mod key_schedule;
+#[path = "../../crates/mls-group/tests/conformance/message_protection.rs"]
+mod message_protection;
 #[path = "../../crates/mls-codec/tests/conformance/messages.rs"]
 mod messages;
 #[path = "../../crates/mls-keyschedule/tests/conformance/psk_secret.rs"]
@@ -100,7 +102,11 @@ pub const FILES: &[VectorFile] = &[
         Some(tree_operations::check),
     ),
     file("treekem.json", "mls-treekem", Some(treekem::check)),
-    file("message-protection.json", "mls-group", None),
+    file(
+        "message-protection.json",
+        "mls-group",
+        Some(message_protection::check),
+    ),
     file("messages.json", "mls-codec", Some(messages::check)),
     file("welcome.json", "mls-group", Some(welcome::check)),
     file("passive-client-welcome.json", "mls-group", None),
