@@ -1,6 +1,8 @@
 //! The basic group lifecycle: create, add by Commit, join by Welcome,
 //! application messages both ways, update, remove.
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use common::*;

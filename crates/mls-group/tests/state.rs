@@ -2,6 +2,8 @@
 //! bytes, corrupt snapshots are rejected without panicking, and a pending
 //! Commit survives a restart.
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use common::*;
@@ -52,7 +54,9 @@ fn round_trip_is_exact_and_restored_group_works() {
     alice.merge_pending_commit().unwrap();
     process_commit(&mut bob, &out.commit);
     assert_eq!(alice.epoch_authenticator(), bob.epoch_authenticator());
-    let m = bob.encrypt_application_message(b"after restore", b"").unwrap();
+    let m = bob
+        .encrypt_application_message(b"after restore", b"")
+        .unwrap();
     assert_eq!(receive_app(&mut alice, &m), b"after restore");
 }
 
@@ -116,6 +120,9 @@ fn discarding_a_pending_commit_restores_the_state_exactly() {
     let out = bob.commit(CommitOptions::default()).unwrap();
     bob.merge_pending_commit().unwrap();
     process_commit(&mut alice, &out.commit);
-    assert!(!alice.has_pending_commit(), "the own pending Commit is dropped (V-14-02)");
+    assert!(
+        !alice.has_pending_commit(),
+        "the own pending Commit is dropped (V-14-02)"
+    );
     assert_eq!(alice.epoch_authenticator(), bob.epoch_authenticator());
 }

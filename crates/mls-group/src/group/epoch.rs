@@ -55,6 +55,8 @@ pub(crate) struct PastEpoch {
     pub context: mls_codec::GroupContext,
     pub sender_data_secret: SenderDataSecret,
     pub membership_key: MembershipKey,
+    /// Its resumption PSK, for resumption PSK proposals (RFC 9420 §8.6).
+    pub resumption_psk: ResumptionPsk,
     pub secret_tree: SecretTree,
     /// `(leaf index, signature key)` of every member of that epoch.
     pub signature_keys: Vec<(u32, Vec<u8>)>,

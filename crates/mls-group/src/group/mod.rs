@@ -11,11 +11,14 @@
 //! leaves the group byte-identical ([`Group::to_bytes`] before and after).
 
 mod application;
+#[cfg(test)]
+mod bad_input_tests;
 mod create;
 pub(crate) mod epoch;
 mod join;
 mod process;
 mod proposal;
+pub(crate) mod psk;
 
 use std::collections::VecDeque;
 use std::sync::Arc;
