@@ -219,8 +219,9 @@ impl Group {
                 Vec::new(),
             )
         };
-        let psk_secret =
-            PskSecret::resolve(cs, &applied.psks, psk_store).map_err(GroupError::PskUnavailable)?;
+        let psk_store = crate::group::psk::GroupPskStore::new(self, psk_store);
+        let psk_secret = PskSecret::resolve(cs, &applied.psks, &psk_store)
+            .map_err(GroupError::PskUnavailable)?;
 
         // §12.4.1: sign under the old GroupContext, then the transcript and
         // key schedule of the new epoch, then the confirmation tag.

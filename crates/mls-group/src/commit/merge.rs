@@ -55,6 +55,7 @@ impl Group {
                 context: self.context.clone(),
                 sender_data_secret: self.epoch.sender_data_secret.clone(),
                 membership_key: self.epoch.membership_key.clone(),
+                resumption_psk: self.epoch.resumption_psk.clone(),
                 secret_tree: self.epoch.secret_tree.clone(),
                 signature_keys,
             });

@@ -155,8 +155,10 @@ impl Group {
             }
         };
         // §12.4.2: PSKs available (V-12.4.2-06).
-        let psk_secret =
-            PskSecret::resolve(cs, &applied.psks, psk_store).map_err(GroupError::PskUnavailable)?;
+        // (the group's own current and retained resumption PSKs, §8.6)
+        let psk_store = crate::group::psk::GroupPskStore::new(self, psk_store);
+        let psk_secret = PskSecret::resolve(cs, &applied.psks, &psk_store)
+            .map_err(GroupError::PskUnavailable)?;
 
         // §12.4.2: transcript hashes, key schedule, confirmation tag.
         let confirmed = ConfirmedTranscriptHash::next(

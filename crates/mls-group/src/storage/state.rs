@@ -244,6 +244,7 @@ impl Group {
                 w.encoded(&p.context)?;
                 w.opaque(p.sender_data_secret.as_bytes())?;
                 w.opaque(p.membership_key.as_bytes())?;
+                w.opaque(p.resumption_psk.as_bytes())?;
                 w.opaque(&p.secret_tree.to_bytes())?;
                 w.vector(|w| {
                     for (leaf, key) in &p.signature_keys {
@@ -381,6 +382,7 @@ impl Group {
             let sender_data_secret =
                 SenderDataSecret::new(secret(&mut pv, nh, "past sender data")?);
             let membership_key = MembershipKey::new(secret(&mut pv, nh, "past membership key")?);
+            let resumption_psk = ResumptionPsk::new(secret(&mut pv, nh, "past resumption psk")?);
             let secret_tree = read_secret_tree(&mut pv)?;
             let mut kv = pv.vector_("past signature keys")?;
             let mut signature_keys = Vec::new();
@@ -392,6 +394,7 @@ impl Group {
                 context,
                 sender_data_secret,
                 membership_key,
+                resumption_psk,
                 secret_tree,
                 signature_keys,
             });
