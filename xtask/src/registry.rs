@@ -22,6 +22,12 @@ mod key_schedule;
 mod message_protection;
 #[path = "../../crates/mls-codec/tests/conformance/messages.rs"]
 mod messages;
+#[path = "../../crates/mls-group/tests/conformance/passive_client_handling_commit.rs"]
+mod passive_client_handling_commit;
+#[path = "../../crates/mls-group/tests/conformance/passive_client_random.rs"]
+mod passive_client_random;
+#[path = "../../crates/mls-group/tests/conformance/passive_client_welcome.rs"]
+mod passive_client_welcome;
 #[path = "../../crates/mls-keyschedule/tests/conformance/psk_secret.rs"]
 mod psk_secret;
 #[path = "../../crates/mls-keyschedule/tests/conformance/secret_tree.rs"]
@@ -109,9 +115,21 @@ pub const FILES: &[VectorFile] = &[
     ),
     file("messages.json", "mls-codec", Some(messages::check)),
     file("welcome.json", "mls-group", Some(welcome::check)),
-    file("passive-client-welcome.json", "mls-group", None),
-    file("passive-client-handling-commit.json", "mls-group", None),
-    file("passive-client-random.json", "mls-group", None),
+    file(
+        "passive-client-welcome.json",
+        "mls-group",
+        Some(passive_client_welcome::check),
+    ),
+    file(
+        "passive-client-handling-commit.json",
+        "mls-group",
+        Some(passive_client_handling_commit::check),
+    ),
+    file(
+        "passive-client-random.json",
+        "mls-group",
+        Some(passive_client_random::check),
+    ),
 ];
 
 /// The entry for a file name; the `.json` suffix may be left out.
