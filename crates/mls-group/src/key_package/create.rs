@@ -364,3 +364,44 @@ impl GreaseValues {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ext(t: u16) -> Extension {
+        Extension {
+            extension_type: ExtensionType(t),
+            extension_data: VLBytes::new(vec![]),
+        }
+    }
+
+    #[test]
+    fn dedup_keeps_first_occurrences_in_order() {
+        assert_eq!(dedup(vec![3, 1, 3, 2, 1]), [3, 1, 2]);
+        assert_eq!(dedup(Vec::<u16>::new()), [] as [u16; 0]);
+    }
+
+    #[test]
+    fn extension_placement_follows_the_registry() {
+        use ExtensionContainer::{KeyPackage as Kp, LeafNode as Ln};
+        // application_id (1) is a LeafNode extension only (RFC 9420 §17.3).
+        assert!(check_extensions(&[ext(1)], Ln).is_ok());
+        assert!(check_extensions(&[ext(1)], Kp).is_err());
+        // GREASE and unregistered types go anywhere.
+        assert!(check_extensions(&[ext(0x0a0a), ext(0xff00), ext(0x000a)], Kp).is_ok());
+        for t in 2..=5 {
+            assert!(check_extensions(&[ext(t)], Kp).is_err(), "{t}");
+            assert!(check_extensions(&[ext(t)], Ln).is_err(), "{t}");
+        }
+        assert!(check_extensions(&[ext(0xff00), ext(0xff00)], Ln).is_err());
+    }
+
+    #[test]
+    fn labels_are_the_rfc_ones() {
+        assert_eq!(KEY_PACKAGE_TBS_LABEL, b"KeyPackageTBS");
+        assert_eq!(LAST_RESORT_DRAFT_EXTENSION_TYPE.0, 0x000a);
+        assert!(!LAST_RESORT_DRAFT_EXTENSION_TYPE.is_default());
+        assert!(!LAST_RESORT_DRAFT_EXTENSION_TYPE.is_grease());
+    }
+}

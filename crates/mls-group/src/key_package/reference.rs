@@ -50,3 +50,17 @@ impl fmt::Debug for KeyPackageRef {
         write!(f, ")")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_is_hex_and_bytes_round_trip() {
+        let r = KeyPackageRef::from_bytes(vec![0x00, 0xab, 0x10]);
+        assert_eq!(format!("{r:?}"), "KeyPackageRef(00ab10)");
+        assert_eq!(r.as_bytes(), [0x00, 0xab, 0x10]);
+        assert_eq!(r.as_ref(), r.as_bytes());
+        assert!(KeyPackageRef::from_bytes(vec![1]) < KeyPackageRef::from_bytes(vec![2]));
+    }
+}

@@ -212,3 +212,44 @@ fn check_no_duplicates(extensions: &[Extension]) -> Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use mls_codec::{ExtensionType, VLBytes};
+
+    use super::*;
+
+    #[test]
+    fn duplicate_check_is_linear_and_exact() {
+        let many: Vec<Extension> = (0..=u16::MAX)
+            .map(|t| Extension {
+                extension_type: ExtensionType(t),
+                extension_data: VLBytes::new(vec![]),
+            })
+            .collect();
+        assert!(check_no_duplicates(&many).is_ok());
+        let mut dup = many;
+        dup.push(Extension {
+            extension_type: ExtensionType(0x1234),
+            extension_data: VLBytes::new(vec![1]),
+        });
+        assert!(matches!(
+            check_no_duplicates(&dup),
+            Err(GroupError::KeyPackageDuplicateExtension(0x1234))
+        ));
+    }
+
+    #[test]
+    fn default_policy_is_strict_and_time_checked() {
+        let p = KeyPackageValidation::default();
+        assert_eq!(p.version, ProtocolVersion::MLS10);
+        assert!(p.leaf_policy.clock.is_some());
+        assert!(!p.tolerate_default_types_in_capabilities);
+        assert!(
+            KeyPackageValidation::without_time_checks()
+                .leaf_policy
+                .clock
+                .is_none()
+        );
+    }
+}

@@ -345,3 +345,62 @@ fn check_group_info(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use mls_codec::VLBytes;
+
+    use super::*;
+
+    fn id(psk: Psk, nonce: u8) -> PreSharedKeyId {
+        PreSharedKeyId {
+            psk,
+            psk_nonce: VLBytes::new(vec![nonce; 32]),
+        }
+    }
+
+    fn resumption(usage: ResumptionPskUsage) -> Psk {
+        Psk::Resumption {
+            usage,
+            psk_group_id: VLBytes::new(b"g".to_vec()),
+            psk_epoch: 1,
+        }
+    }
+
+    fn external(i: u8) -> Psk {
+        Psk::External {
+            psk_id: VLBytes::new(vec![i]),
+        }
+    }
+
+    #[test]
+    fn psk_list_rules() {
+        assert!(!check_psk_list(&[]).expect("empty is fine"));
+        // The same PSK with different nonces is two PreSharedKeyIDs (§12.2).
+        assert!(!check_psk_list(&[id(external(1), 1), id(external(1), 2)]).expect("distinct"));
+        assert!(matches!(
+            check_psk_list(&[id(external(1), 1), id(external(2), 1), id(external(1), 1)]),
+            Err(GroupError::WelcomeDuplicatePsk)
+        ));
+        for usage in [ResumptionPskUsage::Reinit, ResumptionPskUsage::Branch] {
+            assert!(
+                check_psk_list(&[id(external(1), 1), id(resumption(usage), 1)])
+                    .expect("one restart PSK")
+            );
+        }
+        assert!(
+            !check_psk_list(&[
+                id(resumption(ResumptionPskUsage::Application), 1),
+                id(resumption(ResumptionPskUsage::Application), 2)
+            ])
+            .expect("application resumption PSKs are not restarts")
+        );
+        assert!(matches!(
+            check_psk_list(&[
+                id(resumption(ResumptionPskUsage::Reinit), 1),
+                id(resumption(ResumptionPskUsage::Reinit), 2)
+            ]),
+            Err(GroupError::WelcomeResumptionPskNotUnique)
+        ));
+    }
+}
