@@ -1,0 +1,187 @@
+//! Group-level benchmarks (RFC 9420 §12.4) for suites 1 (X25519, Ed25519)
+//! and 2 (P-256):
+//!
+//! - `commit_add/N`: one Commit adding N-1 members to a one-member group
+//!   (KeyPackage validation, tree, UpdatePath, Welcome), N = 10, 100, 1,000;
+//! - `join/N`: joining from that Welcome (GroupSecrets, GroupInfo, full tree
+//!   validation, path secret);
+//! - `self_update/N`: an empty Commit with a fresh UpdatePath by the creator
+//!   of a full group of N, and `process_update/N`: staging it at another
+//!   member (N = 10, 100, 1,000, 10,000).
+//!
+//! Creating a Commit and staging a received PublicMessage Commit leave the
+//! group unchanged, so each group is built once per N and reused. Sample
+//! sizes are small: the whole run takes a few minutes.
+
+use std::hint::black_box;
+use std::sync::Arc;
+use std::time::Duration;
+
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use mls_codec::{Add, Credential, MlsMessage, Proposal};
+use mls_crypto::{CipherSuite, CipherSuiteProvider, CryptoProvider};
+use mls_crypto_rustcrypto::RustCryptoProvider;
+use mls_group::key_package::{KeyPackageBuilder, KeyPackageBundle};
+use mls_group::{CommitOptions, CreateOptions, Group, GroupConfig, JoinOptions};
+
+const SUITES: [(CipherSuite, &str); 2] = [
+    (
+        CipherSuite::Mls128DhKemX25519Aes128GcmSha256Ed25519,
+        "suite1",
+    ),
+    (
+        CipherSuite::Mls128DhKemP256Aes128GcmSha256P256,
+        "suite2",
+    ),
+];
+
+fn bundles(cs: &dyn CipherSuiteProvider, n: usize) -> Vec<KeyPackageBundle> {
+    (0..n)
+        .map(|i| {
+            let signer = cs.signature_generate_key_pair().expect("signature key");
+            KeyPackageBuilder::new()
+                .build(cs, Credential::basic(format!("member {i}")), &signer)
+                .expect("key package")
+        })
+        .collect()
+}
+
+fn add_options(bundles: &[KeyPackageBundle]) -> CommitOptions {
+    CommitOptions {
+        proposals: bundles
+            .iter()
+            .map(|b| {
+                Proposal::Add(Add {
+                    key_package: b.key_package().clone(),
+                })
+            })
+            .collect(),
+        ..CommitOptions::default()
+    }
+}
+
+/// A creator with N-1 KeyPackages to add.
+struct Setup {
+    provider: RustCryptoProvider,
+    creator: Group,
+    joiners: Vec<KeyPackageBundle>,
+}
+
+fn setup(suite: CipherSuite, n: usize) -> Setup {
+    let provider = RustCryptoProvider::with_seed([7; 32]);
+    let cs: Arc<dyn CipherSuiteProvider> =
+        provider.cipher_suite_provider(suite).expect("suite");
+    let mut all = bundles(cs.as_ref(), n);
+    let creator_kp = all.remove(0);
+    let creator = Group::create(
+        cs,
+        &creator_kp,
+        GroupConfig::default(),
+        CreateOptions::default(),
+    )
+    .expect("create");
+    Setup {
+        provider,
+        creator,
+        joiners: all,
+    }
+}
+
+/// A full group of N: the creator and the member at leaf 1.
+fn full_group(suite: CipherSuite, n: usize) -> (Group, Group) {
+    let Setup {
+        provider,
+        mut creator,
+        mut joiners,
+    } = setup(suite, n);
+    let out = creator.commit(add_options(&joiners)).expect("commit");
+    creator.merge_pending_commit().expect("merge");
+    let first = joiners.swap_remove(0);
+    let welcome = out.welcome.expect("welcome");
+    let (member, _) = Group::join(
+        &provider,
+        welcome.as_welcome().expect("welcome"),
+        &vec![first],
+        GroupConfig::default(),
+        JoinOptions::default(),
+    )
+    .expect("join");
+    (creator, member)
+}
+
+fn commit_and_join(c: &mut Criterion) {
+    for (suite, name) in SUITES {
+        let mut group = c.benchmark_group(format!("{name}/commit_add"));
+        group.sample_size(10).warm_up_time(Duration::from_millis(500));
+        for n in [10usize, 100, 1_000] {
+            let mut s = setup(suite, n);
+            let options = add_options(&s.joiners);
+            group.bench_with_input(BenchmarkId::from_parameter(n), &n, |b, _| {
+                b.iter(|| {
+                    let out = s.creator.commit(options.clone()).expect("commit");
+                    s.creator.clear_pending_commit();
+                    black_box(out)
+                })
+            });
+        }
+        group.finish();
+
+        let mut group = c.benchmark_group(format!("{name}/join"));
+        group.sample_size(10).warm_up_time(Duration::from_millis(500));
+        for n in [10usize, 100, 1_000] {
+            let mut s = setup(suite, n);
+            let out = s.creator.commit(add_options(&s.joiners)).expect("commit");
+            let welcome: MlsMessage = out.welcome.expect("welcome");
+            let me = vec![s.joiners.swap_remove(0)];
+            group.bench_with_input(BenchmarkId::from_parameter(n), &n, |b, _| {
+                b.iter(|| {
+                    black_box(
+                        Group::join(
+                            &s.provider,
+                            welcome.as_welcome().expect("welcome"),
+                            &me,
+                            GroupConfig::default(),
+                            JoinOptions::default(),
+                        )
+                        .expect("join"),
+                    )
+                })
+            });
+        }
+        group.finish();
+    }
+}
+
+fn self_update(c: &mut Criterion) {
+    for (suite, name) in SUITES {
+        for n in [10usize, 100, 1_000, 10_000] {
+            let (mut creator, mut member) = full_group(suite, n);
+            let mut group = c.benchmark_group(format!("{name}/self_update"));
+            group
+                .sample_size(10)
+                .warm_up_time(Duration::from_millis(200))
+                .measurement_time(Duration::from_secs(2));
+            group.bench_with_input(BenchmarkId::from_parameter(n), &n, |b, _| {
+                b.iter(|| {
+                    let out = creator.commit(CommitOptions::default()).expect("commit");
+                    creator.clear_pending_commit();
+                    black_box(out)
+                })
+            });
+            group.finish();
+            let out = creator.commit(CommitOptions::default()).expect("commit");
+            let mut group = c.benchmark_group(format!("{name}/process_update"));
+            group
+                .sample_size(10)
+                .warm_up_time(Duration::from_millis(200))
+                .measurement_time(Duration::from_secs(2));
+            group.bench_with_input(BenchmarkId::from_parameter(n), &n, |b, _| {
+                b.iter(|| black_box(member.process_message(&out.commit).expect("process")))
+            });
+            group.finish();
+        }
+    }
+}
+
+criterion_group!(benches, commit_and_join, self_update);
+criterion_main!(benches);
