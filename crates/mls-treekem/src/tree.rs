@@ -537,3 +537,19 @@ fn leaf_heap_bytes(leaf: &LeafNode) -> usize {
         + mls_codec::encode(leaf).map(|b| b.len()).unwrap_or(0)
         + allocations * ALLOC_OVERHEAD
 }
+
+impl TryFrom<mls_codec::RatchetTree> for RatchetTree {
+    type Error = TreeKemError;
+
+    /// [`RatchetTree::from_wire`].
+    fn try_from(tree: mls_codec::RatchetTree) -> Result<Self> {
+        RatchetTree::from_wire(tree)
+    }
+}
+
+impl From<&RatchetTree> for mls_codec::RatchetTree {
+    /// [`TreeView::to_wire`]: trailing blank nodes omitted.
+    fn from(tree: &RatchetTree) -> Self {
+        tree.to_wire()
+    }
+}
