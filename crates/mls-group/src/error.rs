@@ -179,9 +179,17 @@ pub enum GroupError {
     /// `KeyPackage.extensions` or `leaf_node.extensions`.
     #[error("RFC 9420 §13.4 (V-13.4-01): duplicate extension type 0x{0:04x} in a KeyPackage")]
     KeyPackageDuplicateExtension(u16),
+    /// RFC 9420 §17.3 (V-17.3-01): a registered extension type in a
+    /// KeyPackage or its LeafNode that the registry does not allow there
+    /// (e.g. `ratchet_tree` in `KeyPackage.extensions`).
+    #[error(
+        "RFC 9420 §17.3 (V-17.3-01): extension type 0x{0:04x} not allowed in a KeyPackage or its leaf"
+    )]
+    KeyPackageExtensionMisplaced(u16),
     /// RFC 9420 §7.2 (V-7.2-08): the capabilities list a default
     /// (RFC-defined, always supported) extension or proposal type, which
-    /// they MUST NOT.
+    /// the sender MUST NOT do (rejected only when
+    /// `KeyPackageValidation::reject_default_types_in_capabilities` is set).
     #[error("RFC 9420 §7.2 (V-7.2-08): capabilities list the default {kind} type 0x{value:04x}")]
     KeyPackageListsDefaultType {
         /// `"extension"` or `"proposal"`.
@@ -274,6 +282,13 @@ pub enum GroupError {
     /// in `GroupInfo.extensions` or `group_context.extensions`.
     #[error("RFC 9420 §12.4.3 (V-12.4.3-06): duplicate extension type 0x{0:04x} in the GroupInfo")]
     GroupInfoDuplicateExtension(u16),
+    /// RFC 9420 §17.3 (V-17.3-01): a registered extension type in
+    /// `GroupInfo.extensions` or `group_context.extensions` that the
+    /// registry does not allow there.
+    #[error(
+        "RFC 9420 §17.3 (V-17.3-01): extension type 0x{0:04x} not allowed where the GroupInfo has it"
+    )]
+    GroupInfoExtensionMisplaced(u16),
     /// RFC 9420 §12.4.3 (V-12.4.3-05): a GroupContext extension of the
     /// GroupInfo is of a non-default type our KeyPackage does not list.
     #[error(

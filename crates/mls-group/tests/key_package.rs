@@ -622,8 +622,8 @@ fn computed_lifetime_reads_the_injected_clock() {
 }
 
 #[test]
-fn rejects_default_types_in_capabilities_unless_tolerated() {
-    // RFC 9420 §7.2: default types MUST NOT be listed (V-7.2-08).
+fn default_types_in_capabilities_rejected_only_when_configured() {
+    // RFC 9420 §7.2: a sender MUST NOT list default types (V-7.2-08).
     let (_, cs) = suite1();
     let bundle = build(&*cs, &KeyPackageBuilder::new());
     for (ext, prop, kind, value) in [
@@ -642,7 +642,9 @@ fn rejects_default_types_in_capabilities_unless_tolerated() {
         caps.extensions.extend(ext);
         caps.proposals.extend(prop);
         resign(&*cs, &bundle, &mut kp, true);
-        let err = validate_key_package(&*cs, &kp, &strict()).unwrap_err();
+        let mut rejecting = strict();
+        rejecting.reject_default_types_in_capabilities = true;
+        let err = validate_key_package(&*cs, &kp, &rejecting).unwrap_err();
         assert!(
             matches!(
                 err,
@@ -650,9 +652,8 @@ fn rejects_default_types_in_capabilities_unless_tolerated() {
             ),
             "{err:?}"
         );
-        let mut tolerant = strict();
-        tolerant.tolerate_default_types_in_capabilities = true;
-        validate_key_package(&*cs, &kp, &tolerant).expect("tolerated");
+        // Tolerated by default (VALIDATION.md Part D #6, V-7.2-08).
+        validate_key_package(&*cs, &kp, &strict()).expect("tolerated");
     }
 }
 
@@ -785,4 +786,43 @@ fn rejects_credential_the_validator_refuses() {
         ),
         "{err:?}"
     );
+}
+
+#[test]
+fn rejects_misplaced_registered_extensions() {
+    // V-17.3-01: external_pub belongs in a GroupInfo, application_id in a
+    // LeafNode only.
+    let (_, cs) = suite1();
+    let bundle = build(&*cs, &KeyPackageBuilder::new());
+    let external_pub = Extension::from_payload(&mls_codec::ExternalPub {
+        external_pub: HpkePublicKey::from(vec![1; 32]),
+    })
+    .expect("encodes");
+    let application_id = Extension::from_payload(&mls_codec::ApplicationId {
+        application_id: VLBytes::new(b"app".to_vec()),
+    })
+    .expect("encodes");
+    for (in_leaf, ext) in [
+        (true, external_pub.clone()),
+        (false, external_pub),
+        (false, application_id.clone()),
+    ] {
+        let mut kp = bundle.key_package().clone();
+        let t = ext.extension_type.0;
+        if in_leaf {
+            kp.leaf_node.extensions.push(ext);
+        } else {
+            kp.extensions.push(ext);
+        }
+        resign(&*cs, &bundle, &mut kp, true);
+        let err = validate_key_package(&*cs, &kp, &strict()).unwrap_err();
+        assert!(
+            matches!(err, GroupError::KeyPackageExtensionMisplaced(x) if x == t),
+            "{err:?}"
+        );
+    }
+    let mut kp = bundle.key_package().clone();
+    kp.leaf_node.extensions.push(application_id);
+    resign(&*cs, &bundle, &mut kp, true);
+    validate_key_package(&*cs, &kp, &strict()).expect("application_id in the leaf");
 }

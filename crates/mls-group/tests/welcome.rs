@@ -746,6 +746,28 @@ fn rejects_group_info_not_matching_the_key_package() {
             |e| matches!(e, GroupError::GroupInfoDuplicateExtension(0xff00)),
         ),
         (
+            resign(&|gi| {
+                gi.extensions = vec![
+                    Extension::from_payload(&mls_codec::ApplicationId {
+                        application_id: VLBytes::new(vec![]),
+                    })
+                    .expect("encodes"),
+                ]
+            }),
+            |e| matches!(e, GroupError::GroupInfoExtensionMisplaced(1)),
+        ),
+        (
+            resign(&|gi| {
+                gi.group_context.extensions = vec![
+                    Extension::from_payload(&mls_codec::ExternalPub {
+                        external_pub: mls_codec::HpkePublicKey::from(vec![1; 32]),
+                    })
+                    .expect("encodes"),
+                ]
+            }),
+            |e| matches!(e, GroupError::GroupInfoExtensionMisplaced(4)),
+        ),
+        (
             resign(&|gi| gi.group_context.extensions = vec![ext(0xff00)]),
             |e| {
                 matches!(

@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use mls_codec::{Extension, KeyPackage, MlsMessage, ProtocolVersion};
+use mls_codec::{Extension, ExtensionContainer, KeyPackage, MlsMessage, ProtocolVersion};
 use mls_crypto::labeled::verify_with_label;
 use mls_crypto::{CipherSuite, CipherSuiteProvider, CryptoProvider};
 use mls_treekem::{LeafContext, LeafValidationPolicy, validate_leaf_node};
@@ -20,21 +20,23 @@ pub struct KeyPackageValidation {
     /// for the lifetime (`None` switches the current-time check off,
     /// V-7.3-10 is RECOMMENDED only) and maximum lifetime (V-7.2-03).
     pub leaf_policy: LeafValidationPolicy,
-    /// RFC 9420 §7.2 says capabilities MUST NOT list the default extension
-    /// and proposal types. `false` (the default) rejects such KeyPackages
-    /// with [`GroupError::KeyPackageListsDefaultType`]; `true` tolerates
-    /// them for interoperability with peers that list them (V-7.2-08).
-    pub tolerate_default_types_in_capabilities: bool,
+    /// RFC 9420 §7.2 says a sender MUST NOT list the default extension and
+    /// proposal types in its capabilities, but does not ask receivers to
+    /// reject such KeyPackages. `false` (the default) tolerates them, for
+    /// interoperability (VALIDATION.md V-7.2-08 and Part D #6); `true`
+    /// rejects them with [`GroupError::KeyPackageListsDefaultType`] (as
+    /// some implementations do).
+    pub reject_default_types_in_capabilities: bool,
 }
 
 impl Default for KeyPackageValidation {
     /// mls10, the default leaf policy (basic credentials, system clock, no
-    /// maximum lifetime), default types in capabilities rejected.
+    /// maximum lifetime), default types in capabilities tolerated.
     fn default() -> Self {
         KeyPackageValidation {
             version: ProtocolVersion::MLS10,
             leaf_policy: LeafValidationPolicy::default(),
-            tolerate_default_types_in_capabilities: false,
+            reject_default_types_in_capabilities: false,
         }
     }
 }
@@ -55,7 +57,8 @@ impl KeyPackageValidation {
 /// Checks, in order: version (V-10.1-02) and suite (V-10.1-01) match;
 /// `init_key` (V-10-02) and the leaf keys (V-10-06) are valid for the
 /// suite; the capabilities list the own version and suite (V-7.3-08) and no
-/// default type (V-7.2-08, per policy); no duplicate extension (V-13.4-01);
+/// default type (V-7.2-08, per policy); no duplicate extension (V-13.4-01)
+/// and no registered extension outside its container (V-17.3-01);
 /// every non-default KeyPackage extension is in the capabilities (V-10-04);
 /// the LeafNode is valid in the KeyPackage context (V-10.1-03: credential,
 /// source `key_package`, signature, lifetime, extensions, credential type);
@@ -101,6 +104,8 @@ pub fn validate_key_package(
     check_capabilities(key_package, policy)?;
     check_no_duplicates(&key_package.extensions)?;
     check_no_duplicates(&leaf.extensions)?;
+    check_placement(&key_package.extensions, ExtensionContainer::KeyPackage)?;
+    check_placement(&leaf.extensions, ExtensionContainer::LeafNode)?;
     for ext in &key_package.extensions {
         let t = ext.extension_type;
         if !t.is_default() && !leaf.capabilities.extensions.contains(&t) {
@@ -184,7 +189,7 @@ fn check_capabilities(key_package: &KeyPackage, policy: &KeyPackageValidation) -
             value: key_package.cipher_suite.0,
         });
     }
-    if !policy.tolerate_default_types_in_capabilities {
+    if policy.reject_default_types_in_capabilities {
         if let Some(t) = caps.extensions.iter().find(|t| t.is_default()) {
             return Err(GroupError::KeyPackageListsDefaultType {
                 kind: "extension",
@@ -199,6 +204,19 @@ fn check_capabilities(key_package: &KeyPackage, policy: &KeyPackageValidation) -
         }
     }
     Ok(())
+}
+
+/// RFC 9420 §17.3 (V-17.3-01): registered extension types only where the
+/// registry allows them; unregistered types are not checked.
+fn check_placement(extensions: &[Extension], container: ExtensionContainer) -> Result<()> {
+    match extensions.iter().find(|e| {
+        e.extension_type
+            .allowed_containers()
+            .is_some_and(|allowed| !allowed.contains(&container))
+    }) {
+        Some(e) => Err(GroupError::KeyPackageExtensionMisplaced(e.extension_type.0)),
+        None => Ok(()),
+    }
 }
 
 /// RFC 9420 §13.4 (V-13.4-01): no extension type twice in one list
@@ -244,7 +262,7 @@ mod tests {
         let p = KeyPackageValidation::default();
         assert_eq!(p.version, ProtocolVersion::MLS10);
         assert!(p.leaf_policy.clock.is_some());
-        assert!(!p.tolerate_default_types_in_capabilities);
+        assert!(!p.reject_default_types_in_capabilities);
         assert!(
             KeyPackageValidation::without_time_checks()
                 .leaf_policy

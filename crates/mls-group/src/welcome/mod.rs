@@ -16,7 +16,8 @@
 //!    V-12.2-12, reinit/branch uniqueness -05, availability -04), derive
 //!    the member and welcome secrets, decrypt the GroupInfo (-06), check its
 //!    suite and version against the KeyPackage's (-08, -09), its extension
-//!    lists for duplicates (V-12.4.3-06) and its GroupContext extensions
+//!    lists for duplicates (V-12.4.3-06) and misplaced registered types
+//!    (V-17.3-01), its GroupContext extensions
 //!    against our capabilities (V-12.4.3-05), the epoch for reinit/branch
 //!    PSKs (-22), derive the epoch secrets with the GroupInfo's
 //!    `group_context` and verify the confirmation tag in constant time

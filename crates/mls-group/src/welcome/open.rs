@@ -7,8 +7,8 @@ use std::fmt;
 use std::sync::Arc;
 
 use mls_codec::{
-    GroupInfo, GroupSecrets, KeyPackage, PreSharedKeyId, Psk, RatchetTree, RatchetTreeExtension,
-    ResumptionPskUsage, Welcome, find_payload,
+    ExtensionContainer, GroupInfo, GroupSecrets, KeyPackage, PreSharedKeyId, Psk, RatchetTree,
+    RatchetTreeExtension, ResumptionPskUsage, Welcome, find_payload,
 };
 use mls_crypto::labeled::decrypt_with_label;
 use mls_crypto::{CipherSuite, CipherSuiteProvider, CryptoProvider, Secret};
@@ -320,11 +320,21 @@ fn check_group_info(
             key_package: key_package.version.0,
         });
     }
-    for list in [&group_info.extensions, &context.extensions] {
+    for (list, container) in [
+        (&group_info.extensions, ExtensionContainer::GroupInfo),
+        (&context.extensions, ExtensionContainer::GroupContext),
+    ] {
         let mut seen = HashSet::with_capacity(list.len());
         for e in list.iter() {
-            if !seen.insert(e.extension_type) {
-                return Err(GroupError::GroupInfoDuplicateExtension(e.extension_type.0));
+            let t = e.extension_type;
+            if !seen.insert(t) {
+                return Err(GroupError::GroupInfoDuplicateExtension(t.0));
+            }
+            // RFC 9420 §17.3 (V-17.3-01): registered types where allowed.
+            if t.allowed_containers()
+                .is_some_and(|allowed| !allowed.contains(&container))
+            {
+                return Err(GroupError::GroupInfoExtensionMisplaced(t.0));
             }
         }
     }
