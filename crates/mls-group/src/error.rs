@@ -212,6 +212,10 @@ pub enum GroupError {
     /// `mls_key_package` (the value given).
     #[error("RFC 9420 §6: MLSMessage of wire format {0} is not a KeyPackage")]
     NotAKeyPackage(u16),
+    /// A stored KeyPackageBundle (`KeyPackageBundle::from_bytes`) is
+    /// malformed; the text says how.
+    #[error("stored KeyPackage bundle malformed: {0}")]
+    KeyPackageBundleMalformed(&'static str),
     /// RFC 9420 §10 {sender}: the KeyPackage to create is inconsistent; the
     /// text says what (e.g. an extension in the wrong container).
     #[error("RFC 9420 §10: cannot create KeyPackage: {0}")]

@@ -826,3 +826,59 @@ fn rejects_misplaced_registered_extensions() {
     resign(&*cs, &bundle, &mut kp, true);
     validate_key_package(&*cs, &kp, &strict()).expect("application_id in the leaf");
 }
+
+#[test]
+fn bundle_storage_round_trip_and_rejections() {
+    let p = provider();
+    for suite in CipherSuite::ALL {
+        let cs = suite_provider(&p, suite);
+        for builder in [
+            KeyPackageBuilder::new(),
+            KeyPackageBuilder::new().last_resort(),
+        ] {
+            let bundle = build(&*cs, &builder);
+            let bytes = bundle.to_bytes().expect("encodes");
+            assert_eq!(
+                KeyPackageBundle::from_bytes(&p, &bytes).expect("decodes"),
+                bundle
+            );
+            // Truncated, extended, wrong format or flag: typed errors.
+            for cut in [0, 1, bytes.len() / 2, bytes.len() - 1] {
+                assert!(KeyPackageBundle::from_bytes(&p, &bytes[..cut]).is_err());
+            }
+            let mut longer = bytes.to_vec();
+            longer.push(0);
+            assert!(matches!(
+                KeyPackageBundle::from_bytes(&p, &longer),
+                Err(GroupError::KeyPackageBundleMalformed(_))
+            ));
+            let mut format = bytes.to_vec();
+            format[0] = 2;
+            assert!(matches!(
+                KeyPackageBundle::from_bytes(&p, &format),
+                Err(GroupError::KeyPackageBundleMalformed(_))
+            ));
+            let mut flag = bytes.to_vec();
+            *flag.last_mut().expect("non-empty") = 2;
+            assert!(matches!(
+                KeyPackageBundle::from_bytes(&p, &flag),
+                Err(GroupError::KeyPackageBundleMalformed(_))
+            ));
+        }
+    }
+    // A bundle whose stored init key does not match the KeyPackage.
+    let (_, cs) = suite1();
+    let a = build(&*cs, &KeyPackageBuilder::new());
+    let b = build(&*cs, &KeyPackageBuilder::new());
+    let mut bytes = a.to_bytes().expect("encodes").to_vec();
+    let key = a.init_private_key().as_bytes().to_vec();
+    let pos = bytes
+        .windows(key.len())
+        .position(|w| w == key.as_slice())
+        .expect("stored");
+    bytes[pos..pos + key.len()].copy_from_slice(b.init_private_key().as_bytes());
+    assert!(matches!(
+        KeyPackageBundle::from_bytes(&provider(), &bytes),
+        Err(GroupError::KeyPackageCreation(_))
+    ));
+}

@@ -1,7 +1,11 @@
 //! The private half of one of our KeyPackages (RFC 9420 §10, §16.8).
 
-use mls_codec::KeyPackage;
-use mls_crypto::{CipherSuiteProvider, HpkePrivateKey, SignaturePrivateKey};
+use mls_codec::tls_codec::{Serialize, Size, VLByteSlice};
+use mls_codec::{KeyPackage, VLBytes, decode_prefix};
+use mls_crypto::{
+    CipherSuite, CipherSuiteProvider, CryptoProvider, HpkePrivateKey, Secret, SignaturePrivateKey,
+};
+use zeroize::{Zeroize, Zeroizing};
 
 use super::KeyPackageRef;
 use crate::{GroupError, Result};
@@ -117,4 +121,85 @@ impl KeyPackageBundle {
     pub fn is_last_resort(&self) -> bool {
         self.last_resort
     }
+
+    /// The storage encoding of the bundle (private keys included: keep it
+    /// as secret as the keys; the buffer zeroizes on drop):
+    ///
+    /// ```text
+    /// uint8 format = 1;
+    /// KeyPackage key_package;
+    /// opaque init_private_key<V>;
+    /// opaque encryption_private_key<V>;
+    /// opaque signature_private_key<V>;
+    /// uint8 last_resort;      /* 0 or 1 */
+    /// ```
+    pub fn to_bytes(&self) -> Result<Zeroizing<Vec<u8>>> {
+        let keys = [
+            self.init_private_key.as_bytes(),
+            self.encryption_private_key.as_bytes(),
+            self.signature_private_key.as_bytes(),
+        ];
+        let len = 2
+            + self.key_package.tls_serialized_len()
+            + keys
+                .iter()
+                .map(|k| VLByteSlice(k).tls_serialized_len())
+                .sum::<usize>();
+        // Allocated once at its final size, so no copy of a key is left in
+        // a freed buffer.
+        let mut out = Zeroizing::new(Vec::with_capacity(len));
+        out.push(BUNDLE_FORMAT);
+        out.extend_from_slice(&mls_codec::encode(&self.key_package)?);
+        for k in keys {
+            VLByteSlice(k)
+                .tls_serialize(&mut *out)
+                .map_err(|_| GroupError::KeyPackageBundleMalformed("key too long"))?;
+        }
+        out.push(u8::from(self.last_resort));
+        Ok(out)
+    }
+
+    /// Read a bundle written by [`KeyPackageBundle::to_bytes`]: the format,
+    /// the KeyPackage's suite (implemented by `provider`) and every private
+    /// key are checked ([`KeyPackageBundle::from_parts`]).
+    pub fn from_bytes(provider: &dyn CryptoProvider, bytes: &[u8]) -> Result<Self> {
+        let malformed = GroupError::KeyPackageBundleMalformed;
+        let (format, rest) = decode_prefix::<u8>(bytes)?;
+        if format != BUNDLE_FORMAT {
+            return Err(malformed("unknown format"));
+        }
+        let (key_package, rest) = decode_prefix::<KeyPackage>(rest)?;
+        let (init, rest) = read_secret(rest)?;
+        let (encryption, rest) = read_secret(rest)?;
+        let (signature, rest) = read_secret(rest)?;
+        let last_resort = match rest {
+            [0] => false,
+            [1] => true,
+            _ => return Err(malformed("bad last_resort flag or trailing bytes")),
+        };
+        let id = key_package.cipher_suite.0;
+        let cs = CipherSuite::from_id(id)
+            .ok()
+            .and_then(|s| provider.cipher_suite_provider(s))
+            .ok_or(GroupError::KeyPackageUnsupportedCipherSuite(id))?;
+        Self::from_parts(
+            &*cs,
+            key_package,
+            HpkePrivateKey(init),
+            HpkePrivateKey(encryption),
+            SignaturePrivateKey(signature),
+            last_resort,
+        )
+    }
+}
+
+/// The storage format version of [`KeyPackageBundle::to_bytes`].
+const BUNDLE_FORMAT: u8 = 1;
+
+/// One `opaque<V>` into a [`Secret`], wiping the intermediate copy.
+fn read_secret(bytes: &[u8]) -> Result<(Secret, &[u8])> {
+    let (mut v, rest) = decode_prefix::<VLBytes>(bytes)?;
+    let secret = Secret::from_slice(v.as_slice());
+    v.zeroize();
+    Ok((secret, rest))
 }
