@@ -185,7 +185,7 @@ mod tests {
 
     #[test]
     fn sign_content_layout_matches_rfc() {
-        let bytes = sign_content(b"X", &[1, 2]).unwrap();
+        let bytes = sign_content(b"X", &[1, 2]).expect("small input encodes");
         // len(9) "MLS 1.0 X" len(2) 01 02
         let mut want = vec![9];
         want.extend_from_slice(b"MLS 1.0 X");
