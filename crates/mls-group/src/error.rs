@@ -387,6 +387,40 @@ pub enum GroupError {
     /// or two Adds of one client.
     #[error("RFC 9420 §12.2 (V-12.2-08/10): Add of a client already in the group")]
     AddOfExistingMember,
+    /// RFC 9420 §12.2, §16.7 (V-12.2-09): two Adds of the Commit share an
+    /// `init_key`.
+    #[error("RFC 9420 §12.2 (V-12.2-09): two Adds share an init_key")]
+    DuplicateInitKey,
+    /// RFC 9420 §7.3, §12.1.2 (V-7.3-14): an Update keeps the encryption key
+    /// of the leaf it replaces.
+    #[error("RFC 9420 §7.3 (V-7.3-14): Update of leaf {0} keeps its encryption key")]
+    UpdateKeepsEncryptionKey(u32),
+    /// RFC 9420 §7.3, §13.3 (V-7.3-06, V-13.3-01): a new or updated leaf
+    /// uses a credential type that another member does not support.
+    #[error(
+        "RFC 9420 §7.3 (V-7.3-06, V-13.3-01): credential type 0x{credential_type:04x} of leaf {leaf} is not supported by member {member}"
+    )]
+    CredentialTypeUnsupportedByMember {
+        /// The new or updated leaf.
+        leaf: u32,
+        /// Its credential type.
+        credential_type: u16,
+        /// A member whose capabilities lack that type.
+        member: u32,
+    },
+    /// RFC 9420 §7.3 (V-7.3-07): a new or updated leaf does not support the
+    /// credential type another member uses.
+    #[error(
+        "RFC 9420 §7.3 (V-7.3-07): leaf {leaf} does not support credential type 0x{credential_type:04x} of member {member}"
+    )]
+    MemberCredentialTypeUnsupported {
+        /// The new or updated leaf.
+        leaf: u32,
+        /// The credential type it lacks.
+        credential_type: u16,
+        /// The member using that type.
+        member: u32,
+    },
     /// RFC 9420 §12.2 (V-12.2-12): two PreSharedKey proposals with the same id.
     #[error("RFC 9420 §12.2 (V-12.2-12): duplicate PreSharedKey proposal")]
     DuplicatePskProposal,

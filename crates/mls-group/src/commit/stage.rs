@@ -109,6 +109,9 @@ impl Group {
                     &policy,
                 )
                 .map_err(GroupError::InvalidCommitTree)?;
+                // §7.3: the committer's new leaf and the members support each
+                // other's credential types (V-7.3-06/07).
+                crate::proposals::check_credential_support(&diff, &[sender])?;
                 context.tree_hash = VLBytes::new(diff.tree_hash(cs)?);
                 if removes_us {
                     // We cannot decrypt (our leaf is blank); the new epoch's

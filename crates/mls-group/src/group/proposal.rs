@@ -157,6 +157,14 @@ impl Group {
                     &policy,
                 )
                 .map_err(GroupError::InvalidCommitTree)?;
+                // §7.3: a new encryption key (V-7.3-14).
+                if self
+                    .tree
+                    .leaf(leaf)
+                    .is_some_and(|old| old.encryption_key == update.leaf_node.encryption_key)
+                {
+                    return Err(GroupError::UpdateKeepsEncryptionKey(sender));
+                }
                 check_leaf_keys_unique(&self.tree, leaf, &update.leaf_node, &[])
                     .map_err(GroupError::InvalidCommitTree)?;
             }
@@ -169,6 +177,19 @@ impl Group {
                 }
             }
             Proposal::PreSharedKey(psk) => {
+                // §12.1.4: reinit/branch resumption PSKs only in those flows
+                // (V-12.1.4-01/02).
+                if let mls_codec::Psk::Resumption { usage, .. } = &psk.psk.psk {
+                    match usage {
+                        mls_codec::ResumptionPskUsage::Application => {}
+                        mls_codec::ResumptionPskUsage::Reinit => {
+                            return Err(GroupError::PskUsageNotAllowed("reinit"));
+                        }
+                        mls_codec::ResumptionPskUsage::Branch => {
+                            return Err(GroupError::PskUsageNotAllowed("branch"));
+                        }
+                    }
+                }
                 mls_keyschedule::check_psk_nonce(cs, &psk.psk)
                     .map_err(GroupError::PskUnavailable)?;
             }

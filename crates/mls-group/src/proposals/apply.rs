@@ -163,6 +163,13 @@ pub(crate) fn apply_proposals(
                     ctx.leaf_policy,
                 )
                 .map_err(GroupError::InvalidCommitTree)?;
+                // §7.3: the Update changes the encryption key (V-7.3-14).
+                if diff
+                    .leaf(leaf)
+                    .is_some_and(|old| old.encryption_key == update.leaf_node.encryption_key)
+                {
+                    return Err(GroupError::UpdateKeepsEncryptionKey(source.sender));
+                }
                 updates.push((leaf, &update.leaf_node));
             }
             Proposal::Remove(remove) => {
@@ -253,7 +260,7 @@ pub(crate) fn apply_proposals(
     for kp in &adds {
         // V-12.2-09: two Adds never share an init key.
         if !init_keys.insert(kp.init_key.as_slice().to_vec()) {
-            return Err(GroupError::AddOfExistingMember);
+            return Err(GroupError::DuplicateInitKey);
         }
         let key = kp.leaf_node.signature_key.as_slice();
         if !add_keys.insert(key.to_vec()) {
@@ -318,5 +325,56 @@ pub(crate) fn apply_proposals(
             .map_err(GroupError::InvalidCommitTree)?;
         out.added.push((leaf, kp.clone()));
     }
+    // §7.3 (V-7.3-06/07, V-13.3-01): every new or updated leaf and every
+    // other member support each other's credential types.
+    let changed: Vec<LeafIndex> = out
+        .updated
+        .iter()
+        .copied()
+        .chain(out.added.iter().map(|(l, _)| *l))
+        .collect();
+    check_credential_support(&*diff, &changed)?;
     Ok(out)
+}
+
+/// RFC 9420 §7.3 (V-7.3-06, V-7.3-07): each leaf of `changed` uses a
+/// credential type that every other member supports, and supports the
+/// credential type of every other member.
+pub(crate) fn check_credential_support<V: TreeView + ?Sized>(
+    tree: &V,
+    changed: &[LeafIndex],
+) -> Result<()> {
+    for &leaf in changed {
+        let Some(node) = tree.leaf(leaf) else {
+            continue;
+        };
+        let own_type = node.credential.credential_type();
+        for i in 0..tree.leaf_count() {
+            let Ok(other_index) = LeafIndex::new(i) else {
+                continue;
+            };
+            if other_index == leaf {
+                continue;
+            }
+            let Some(other) = tree.leaf(other_index) else {
+                continue;
+            };
+            if !other.capabilities.credentials.contains(&own_type) {
+                return Err(GroupError::CredentialTypeUnsupportedByMember {
+                    leaf: leaf.get(),
+                    credential_type: own_type.0,
+                    member: i,
+                });
+            }
+            let other_type = other.credential.credential_type();
+            if !node.capabilities.credentials.contains(&other_type) {
+                return Err(GroupError::MemberCredentialTypeUnsupported {
+                    leaf: leaf.get(),
+                    credential_type: other_type.0,
+                    member: i,
+                });
+            }
+        }
+    }
+    Ok(())
 }

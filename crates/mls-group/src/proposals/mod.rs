@@ -6,7 +6,8 @@ mod apply;
 mod cache;
 
 pub(crate) use apply::{
-    AppliedProposals, ApplyContext, ProposalSource, apply_proposals, leaf_supports,
+    AppliedProposals, ApplyContext, ProposalSource, apply_proposals, check_credential_support,
+    leaf_supports,
 };
 pub use cache::ProposalRef;
 pub(crate) use cache::{CachedProposal, ProposalCache};
