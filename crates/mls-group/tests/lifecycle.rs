@@ -84,3 +84,94 @@ fn create_add_join_message_update_remove() {
     assert!(!bob.is_active());
     assert_eq!(alice.member_count(), 1);
 }
+
+fn pair(seed: u8, config: GroupConfig) -> (mls_group::Group, mls_group::Group) {
+    let provider = provider(seed);
+    let cs = suite(&provider);
+    let mut alice = create(&cs, "alice", config.clone());
+    let bob_kp = bundle(cs.as_ref(), "bob");
+    let out = alice
+        .commit(CommitOptions {
+            proposals: vec![Proposal::Add(Add {
+                key_package: bob_kp.key_package().clone(),
+            })],
+            ..CommitOptions::default()
+        })
+        .unwrap();
+    alice.merge_pending_commit().unwrap();
+    let tree = out.ratchet_tree.clone();
+    let bob = join(
+        &provider,
+        out.welcome.as_ref().unwrap(),
+        bob_kp,
+        config,
+        tree,
+    );
+    (alice, bob)
+}
+
+#[test]
+fn own_private_commit_echo_is_recognised() {
+    let config = GroupConfig {
+        encrypt_handshake: true,
+        ..GroupConfig::default()
+    };
+    let (mut alice, mut bob) = pair(40, config);
+    let out = alice.commit(CommitOptions::default()).unwrap();
+    assert!(out.commit.as_private_message().is_some());
+    match alice.process_message(&out.commit).unwrap() {
+        ProcessedMessage::Commit(staged) => {
+            assert!(staged.info().own_commit);
+            alice.merge_staged_commit(*staged).unwrap();
+        }
+        other => panic!("{other:?}"),
+    }
+    process_commit(&mut bob, &out.commit);
+    assert_eq!(alice.epoch_authenticator(), bob.epoch_authenticator());
+}
+
+#[test]
+fn staged_commit_goes_stale_after_another_merge() {
+    let (mut alice, mut bob) = pair(41, GroupConfig::default());
+    let first = alice.commit(CommitOptions::default()).unwrap();
+    alice.merge_pending_commit().unwrap();
+    let ProcessedMessage::Commit(staged) = bob.process_message(&first.commit).unwrap() else {
+        panic!()
+    };
+    let copy = staged.clone();
+    bob.merge_staged_commit(*staged).unwrap();
+    assert!(matches!(
+        bob.merge_staged_commit(*copy),
+        Err(mls_group::GroupError::StaleCommit(_))
+    ));
+    assert!(matches!(
+        bob.merge_pending_commit(),
+        Err(mls_group::GroupError::StaleCommit(_))
+    ));
+}
+
+#[test]
+fn application_data_waits_for_pending_proposals() {
+    let (mut alice, mut bob) = pair(42, GroupConfig::default());
+    let p = bob.propose_update().unwrap();
+    alice.process_message(&p).unwrap();
+    assert!(matches!(
+        alice.encrypt_application_message(b"x", b""),
+        Err(mls_group::GroupError::ProposalsPending)
+    ));
+    let out = alice.commit(CommitOptions::default()).unwrap();
+    alice.merge_pending_commit().unwrap();
+    process_commit(&mut bob, &out.commit);
+    let m = bob.encrypt_application_message(b"now", b"aad").unwrap();
+    assert_eq!(receive_app(&mut alice, &m), b"now");
+}
+
+#[test]
+fn exporter_and_members_agree() {
+    let (alice, bob) = pair(43, GroupConfig::without_lifetime_checks());
+    let a = alice.export_secret(b"label", b"context", 32).unwrap();
+    let b = bob.export_secret(b"label", b"context", 32).unwrap();
+    assert_eq!(a.as_bytes(), b.as_bytes());
+    assert_eq!(alice.members(), bob.members());
+    assert_eq!(bob.own_leaf().get(), 1);
+}
