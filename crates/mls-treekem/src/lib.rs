@@ -77,7 +77,7 @@ pub use tree::{ALLOC_OVERHEAD, DEFAULT_MAX_NODES, RatchetTree};
 pub use update_path::{
     AppliedUpdatePath, CreatedUpdatePath, PreparedUpdatePath, ReceivedUpdatePath,
     UPDATE_PATH_NODE_LABEL, UpdatePathInput, apply_external_update_path, apply_update_path,
-    prepare_update_path,
+    create_update_path, prepare_update_path, process_update_path,
 };
 pub use validate::{check_keys_unique, check_unmerged_leaves, validate_tree, validate_wire_tree};
 pub use view::{NodeRef, TreeView};

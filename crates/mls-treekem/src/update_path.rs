@@ -556,3 +556,54 @@ impl AppliedUpdatePath<'_> {
         })
     }
 }
+
+/// UpdatePath creation in one call (RFC 9420 §7.5, §12.4.1): phase one on
+/// `diff`, then `group_context(new_root_tree_hash)` returns the serialized
+/// provisional GroupContext, then phase two. See [`prepare_update_path`].
+pub fn create_update_path(
+    diff: &mut TreeDiff<'_>,
+    cs: &dyn CipherSuiteProvider,
+    input: UpdatePathInput<'_>,
+    new_leaves: &[LeafIndex],
+    group_context: impl FnOnce(&[u8]) -> Result<Vec<u8>>,
+) -> Result<CreatedUpdatePath> {
+    let saved = diff.clone();
+    let result = (|| {
+        let prepared = prepare_update_path(diff, cs, input)?;
+        let tree_hash = diff.tree_hash(cs)?;
+        let context = group_context(&tree_hash)?;
+        prepared.encrypt(&*diff, cs, &context, new_leaves)
+    })();
+    if result.is_err() {
+        *diff = saved;
+    }
+    result
+}
+
+/// UpdatePath processing in one call (RFC 9420 §7.5, §12.4.2): phase one on
+/// `diff`, then `group_context(new_root_tree_hash)`, then phase two with the
+/// receiver's `keys`. See [`apply_update_path`]. On error the diff is unchanged.
+#[allow(clippy::too_many_arguments)]
+pub fn process_update_path(
+    diff: &mut TreeDiff<'_>,
+    cs: &dyn CipherSuiteProvider,
+    sender: LeafIndex,
+    path: &UpdatePath,
+    group_id: &[u8],
+    new_leaves: &[LeafIndex],
+    policy: &LeafValidationPolicy,
+    keys: &TreePrivateKeys,
+    group_context: impl FnOnce(&[u8]) -> Result<Vec<u8>>,
+) -> Result<ReceivedUpdatePath> {
+    let saved = diff.clone();
+    let result = (|| {
+        let applied = apply_update_path(diff, cs, sender, path, group_id, new_leaves, policy)?;
+        let tree_hash = diff.tree_hash(cs)?;
+        let context = group_context(&tree_hash)?;
+        applied.decrypt(&*diff, cs, keys, &context)
+    })();
+    if result.is_err() {
+        *diff = saved;
+    }
+    result
+}

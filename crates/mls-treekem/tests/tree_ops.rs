@@ -358,3 +358,66 @@ fn external_commit_round_trip() {
     validate_tree(&mut g.tree, cs, GROUP_ID, Some(&h2), &policy()).unwrap();
     g.tree.verify_parent_hashes(cs).unwrap();
 }
+
+#[test]
+fn one_call_create_and_process() {
+    let g = Group::mixed();
+    let cs = g.cs.clone();
+    let cs = cs.as_ref();
+    let sender = LeafIndex::new(1).unwrap();
+    let template = g.tree.leaf(sender).unwrap().clone();
+    let secret = Secret::new(vec![4; 32]);
+    let mut diff = g.tree.diff();
+    let created = mls_treekem::create_update_path(
+        &mut diff,
+        cs,
+        UpdatePathInput {
+            sender,
+            group_id: GROUP_ID,
+            leaf_secret: &secret,
+            leaf_template: &template,
+            signer: &g.members[1].as_ref().unwrap().signer,
+        },
+        &[],
+        |h| Ok(group_context(3, h)),
+    )
+    .unwrap();
+    for (i, m) in g.members.iter().enumerate() {
+        let Some(m) = m else { continue };
+        if i == 1 {
+            continue;
+        }
+        let mut d = g.tree.diff();
+        let got = mls_treekem::process_update_path(
+            &mut d,
+            cs,
+            sender,
+            &created.update_path,
+            GROUP_ID,
+            &[],
+            &policy(),
+            &m.keys,
+            |h| Ok(group_context(3, h)),
+        )
+        .unwrap();
+        assert_eq!(got.commit_secret, created.commit_secret);
+        // A wrong context fails and leaves the diff as it was.
+        let mut d = g.tree.diff();
+        let before = d.to_wire();
+        assert!(
+            mls_treekem::process_update_path(
+                &mut d,
+                cs,
+                sender,
+                &created.update_path,
+                GROUP_ID,
+                &[],
+                &policy(),
+                &m.keys,
+                |h| Ok(group_context(4, h)),
+            )
+            .is_err()
+        );
+        assert_eq!(d.to_wire(), before);
+    }
+}
