@@ -26,6 +26,8 @@ pub enum Command {
     Conformance(ConformanceArgs),
     /// `check-dag`.
     CheckDag,
+    /// `interop` (docs/interop.md).
+    Interop(crate::interop::args::InteropArgs),
     /// `help`, `--help`, `-h`, or no command.
     Help,
 }
@@ -53,6 +55,7 @@ pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<Command, String>
             None => Ok(Command::CheckDag),
             Some(extra) => Err(format!("check-dag takes no arguments, got `{extra}`")),
         },
+        "interop" => crate::interop::args::parse(args).map(Command::Interop),
         "help" | "--help" | "-h" => Ok(Command::Help),
         other => Err(format!("unknown command `{other}`")),
     }

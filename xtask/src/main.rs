@@ -4,7 +4,9 @@
 //!   vectors of mlswg/mls-implementations) through each layer's check and
 //!   print a per-file report ([`conformance`], [`registry`]);
 //! - `check-dag`: verify that crates depend on each other only downward
-//!   along the layer table ([`dag`]).
+//!   along the layer table ([`dag`]);
+//! - `interop`: play the official interop scenarios against gRPC
+//!   `mls_client.MLSClient` servers ([`interop`], docs/interop.md).
 //!
 //! See docs/conformance.md for usage, output formats and how to add a file.
 
@@ -13,6 +15,7 @@
 mod cli;
 mod conformance;
 mod dag;
+mod interop;
 mod json;
 mod registry;
 
@@ -24,11 +27,12 @@ use cli::{Command, ConformanceArgs, USAGE};
 fn main() -> ExitCode {
     match cli::parse(std::env::args().skip(1)) {
         Ok(Command::Help) => {
-            print!("{USAGE}");
+            print!("{USAGE}{}", interop::args::USAGE);
             ExitCode::SUCCESS
         }
         Ok(Command::Conformance(args)) => run_conformance(&args),
         Ok(Command::CheckDag) => run_check_dag(),
+        Ok(Command::Interop(args)) => interop::run(&args, &workspace_root()),
         Err(msg) => {
             eprintln!("error: {msg}\n\n{USAGE}");
             ExitCode::from(2)
