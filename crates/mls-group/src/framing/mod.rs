@@ -11,14 +11,66 @@
 //!   and encrypted sender data; [`FramingContext::unprotect_private`] undoes
 //!   it and checks everything §6.3 asks.
 //!
-//! # Sending
+//! # Example
 //!
-//! ```text
-//! let content = framed_content(group_context, Sender::Member(me), aad, body);
-//! let mut signed = ctx.sign(my_signature_key, WireFormat::PRIVATE_MESSAGE, content)?;
-//! // commits only: signed.auth.confirmation_tag = Some(tag) (RFC 9420 §8.2)
-//! let message = ctx.protect_private(&mut secret_tree, &signed, PaddingMode::Padme)?;
-//! //        or  ctx.protect_public(signed)?          (signed for PUBLIC_MESSAGE)
+//! ```
+//! use mls_codec::{CipherSuiteId, FramedContentBody, GroupContext, ProtocolVersion, Sender,
+//!                 VLBytes, WireFormat};
+//! use mls_crypto::{CipherSuite, CryptoProvider};
+//! use mls_crypto_rustcrypto::RustCryptoProvider;
+//! use mls_group::framing::{framed_content, FramingContext, MemberView, PaddingMode};
+//! use mls_keyschedule::{EncryptionSecret, MembershipKey, SecretTree, SecretTreeConfig,
+//!                       SenderDataSecret};
+//! use mls_treemath::LeafCount;
+//!
+//! // The engine's view of the members; `RatchetTree` implements it too.
+//! struct Members(Vec<Vec<u8>>);
+//! impl MemberView for Members {
+//!     fn member_signature_key(&self, leaf: u32) -> Option<&[u8]> {
+//!         self.0.get(leaf as usize).map(Vec::as_slice)
+//!     }
+//! }
+//!
+//! let cs = RustCryptoProvider::new()
+//!     .cipher_suite_provider(CipherSuite::ALL[0])
+//!     .expect("suite 1");
+//! let alice = cs.signature_generate_key_pair()?;
+//! let members = Members(vec![alice.public_key.clone()]);
+//! let group_context = GroupContext {
+//!     version: ProtocolVersion::MLS10,
+//!     cipher_suite: CipherSuiteId(1),
+//!     group_id: VLBytes::new(b"group".to_vec()),
+//!     epoch: 1,
+//!     tree_hash: VLBytes::new(vec![0; 32]),
+//!     confirmed_transcript_hash: VLBytes::new(vec![0; 32]),
+//!     extensions: vec![],
+//! };
+//! let (membership_key, sender_data_secret) =
+//!     (MembershipKey::from_slice(&[1; 32]), SenderDataSecret::from_slice(&[2; 32]));
+//! let ctx = FramingContext {
+//!     cs: cs.as_ref(),
+//!     group_context: &group_context,
+//!     membership_key: &membership_key,
+//!     sender_data_secret: &sender_data_secret,
+//! };
+//! let new_tree = || SecretTree::new(
+//!     EncryptionSecret::from_slice(&[3; 32]),
+//!     LeafCount::new(1).expect("count"),
+//!     SecretTreeConfig::default(),
+//! );
+//! let (mut sender_tree, mut receiver_tree) = (new_tree(), new_tree());
+//!
+//! // Sending: build, sign (commits: set auth.confirmation_tag now), protect.
+//! let body = FramedContentBody::Application(VLBytes::new(b"hi".to_vec()));
+//! let content = framed_content(&group_context, Sender::Member(0), vec![], body);
+//! let signed = ctx.sign(&alice.private_key, WireFormat::PRIVATE_MESSAGE, content)?;
+//! let message = ctx.protect_private(&mut sender_tree, &signed, PaddingMode::Padme)?;
+//!
+//! // Receiving: verify (the tree is not touched), decide, then confirm.
+//! let mut verified = ctx.unprotect_private(&receiver_tree, &message, &members)?;
+//! assert_eq!(verified.content, signed);
+//! verified.confirm(&mut receiver_tree)?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
 //! # Receiving, and who checks what
@@ -59,6 +111,16 @@
 //! the tree is unchanged (VALIDATION X-01). Sending advances the sender's
 //! ratchet at once (a key is never used twice, even if encryption fails).
 //!
+//! # Replays
+//!
+//! A PrivateMessage decrypts once per receiver (its key is deleted on
+//! confirmation; a second delivery fails with `GenerationAlreadyUsed`). MLS
+//! does not stop an insider from re-encrypting the same content under a
+//! later generation, nor anyone from replaying a PublicMessage (GUIDANCE
+//! G-17); an application that cares puts a unique id in the payload or in
+//! `authenticated_data`. [`VerifiedMessage::generation`] exposes the
+//! generation for gap detection.
+//!
 //! Secrets never appear in tracing spans or events (only epoch, content
 //! type, sender index, generation and lengths).
 
@@ -77,6 +139,7 @@ use mls_keyschedule::{ConsumeToken, MembershipKey, SecretTree, SenderDataSecret}
 
 pub use auth::{FRAMED_CONTENT_TBS_LABEL, framed_content, sign_content, verify_content_signature};
 pub use padding::{PaddingMode, padme};
+pub use private::MAX_CIPHERTEXT_LEN;
 pub use public::protect_public;
 pub use sender::{MemberView, sender_signature_key};
 

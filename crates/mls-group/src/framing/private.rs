@@ -26,6 +26,10 @@ use super::sender::MemberView;
 use super::{FramingContext, PaddingMode, VerifiedMessage, check_group_and_epoch};
 use crate::{GroupError, Result};
 
+/// The largest ciphertext a PrivateMessage can carry: the longest
+/// `opaque<V>` (RFC 9420 §2.1.2).
+pub const MAX_CIPHERTEXT_LEN: usize = (1 << 30) - 1;
+
 /// The two AAD structures of a PrivateMessage header.
 fn content_aad(message_header: &PrivateContentAad) -> Result<Vec<u8>> {
     Ok(encode(message_header)?)
@@ -90,6 +94,14 @@ pub(super) fn protect_private(
         .ok_or(GroupError::FramingMisuse(
             "RFC 9420 §6.3.1: padded content too long",
         ))?;
+    // §6.3.1 (V-6.3.1-08): the ciphertext (plaintext + AEAD tag) must fit
+    // an `opaque<V>` (2^30 - 1 bytes), far below the per-message limits of
+    // the registered AEADs.
+    if padded_len.saturating_add(ctx.cs.cipher_suite().aead().tag_len()) > MAX_CIPHERTEXT_LEN {
+        return Err(GroupError::FramingMisuse(
+            "RFC 9420 §6.3.1 (V-6.3.1-08): content too large to encrypt",
+        ));
+    }
     plaintext.resize(padded_len, 0);
 
     let aad = content_aad(&PrivateContentAad {
