@@ -18,6 +18,9 @@
 //!   [`CryptoProvider`](mls_crypto::CryptoProvider).
 //! - [`KeyPackageRef`] is `MakeKeyPackageRef` over the serialized KeyPackage
 //!   (§5.2).
+//! - [`KeyPackagePool`] keeps our bundles by reference: ordinary ones are
+//!   deleted when used, one last-resort KeyPackage is reusable and rotated
+//!   (§16.8); it replenishes and expires KeyPackages.
 //!
 //! Last-resort KeyPackages (RFC 9420 §10, §16.8) are allowed to be reused.
 //! RFC 9420 defines no marker for them; the `last_resort_key_package`
@@ -49,6 +52,7 @@
 
 mod bundle;
 mod create;
+mod pool;
 mod reference;
 mod validate;
 
@@ -57,6 +61,7 @@ pub use create::{
     DEFAULT_KEY_PACKAGE_LIFETIME, KEY_PACKAGE_TBS_LABEL, KeyPackageBuilder,
     LAST_RESORT_DRAFT_EXTENSION_TYPE, sign_key_package, sign_leaf_node,
 };
+pub use pool::KeyPackagePool;
 pub use reference::KeyPackageRef;
 pub use validate::{
     KeyPackageValidation, validate_key_package, validate_key_package_message,

@@ -174,6 +174,13 @@ impl KeyPackageBuilder {
         self
     }
 
+    /// Add the draft last-resort marker unless a type is already chosen.
+    pub(crate) fn ensure_last_resort(mut self) -> Self {
+        self.last_resort
+            .get_or_insert(LAST_RESORT_DRAFT_EXTENSION_TYPE);
+        self
+    }
+
     /// Add random GREASE values (RFC 9420 §13.5) to the suite, extension,
     /// proposal and credential capability lists, and one empty GREASE
     /// KeyPackage extension. Off by default.
