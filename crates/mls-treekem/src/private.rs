@@ -151,3 +151,30 @@ impl TreePrivateKeys {
         self.keys.retain(|&n, _| n == own || !view.is_blank(n));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_never_shows_key_bytes_and_changes_apply_in_order() {
+        let leaf = LeafIndex::new(2).unwrap_or_else(|_| unreachable!());
+        let mut keys = TreePrivateKeys::new(leaf, HpkePrivateKey::from(vec![0xab; 32]));
+        keys.insert(NodeIndex::new(5), HpkePrivateKey::from(vec![0xcd; 32]));
+        let shown = format!("{keys:?}");
+        assert!(
+            !shown.contains("171") && !shown.contains("ab, ab"),
+            "{shown}"
+        );
+        keys.apply(PrivateKeyChanges {
+            removed: vec![NodeIndex::new(5), NodeIndex::new(3)],
+            added: vec![(NodeIndex::new(3), HpkePrivateKey::from(vec![1; 32]))],
+        });
+        assert!(keys.get(NodeIndex::new(5)).is_none());
+        assert!(keys.get(NodeIndex::new(3)).is_some());
+        assert_eq!(
+            keys.nodes().collect::<Vec<_>>(),
+            [NodeIndex::new(3), NodeIndex::new(4)]
+        );
+    }
+}
