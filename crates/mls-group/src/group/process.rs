@@ -68,6 +68,7 @@ impl Group {
             message_epoch = epoch,
             members = self.member_count(),
             public,
+            message_bytes = mls_codec::tls_codec::Size::tls_serialized_len(message),
             content_type = tracing::field::Empty,
         );
         let _guard = span.enter();
