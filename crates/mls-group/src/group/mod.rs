@@ -197,6 +197,20 @@ impl Group {
         &self.confirmation_tag
     }
 
+    /// The framing keys and GroupContext of the current epoch (RFC 9420 §6),
+    /// for tooling that protects content built outside the engine, such as
+    /// bad-input tests that forge correctly signed but invalid messages.
+    /// Applications never need it: the engine protects its own messages.
+    #[doc(hidden)]
+    pub fn framing_context(&self) -> crate::framing::FramingContext<'_> {
+        crate::framing::FramingContext {
+            cs: self.cs.as_ref(),
+            group_context: &self.context,
+            membership_key: &self.epoch.membership_key,
+            sender_data_secret: &self.epoch.sender_data_secret,
+        }
+    }
+
     /// Our own LeafNode.
     pub(crate) fn own_leaf_node(&self) -> crate::Result<&LeafNode> {
         self.tree
