@@ -892,3 +892,26 @@ fn debug_output_hides_secrets() {
     let kp_ref: &KeyPackageRef = &joined.key_package_ref;
     assert!(dbg.contains(&hex::encode(kp_ref.as_bytes())));
 }
+
+#[test]
+fn init_key_only_entries_open_and_must_match() {
+    use mls_group::welcome::KeyPackageInitKey;
+    let p = provider();
+    let (_, alice, welcome) = simple(&p);
+    let cs = suite1(&p);
+    let entry = KeyPackageInitKey::new(
+        &*cs,
+        alice.key_package().clone(),
+        alice.init_private_key().clone(),
+    )
+    .expect("matches");
+    open_welcome(&p, &welcome, &[entry][..], &InMemoryPskStore::new()).expect("opens");
+    for (suite, key) in [
+        (CipherSuite::ALL[0], alice.encryption_private_key().clone()),
+        (CipherSuite::ALL[2], alice.init_private_key().clone()),
+    ] {
+        let cs = p.cipher_suite_provider(suite).expect("suite");
+        let err = KeyPackageInitKey::new(&*cs, alice.key_package().clone(), key).unwrap_err();
+        assert!(matches!(err, GroupError::KeyPackageCreation(_)), "{err:?}");
+    }
+}
