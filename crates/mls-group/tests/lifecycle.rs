@@ -175,3 +175,37 @@ fn exporter_and_members_agree() {
     assert_eq!(alice.members(), bob.members());
     assert_eq!(bob.own_leaf().get(), 1);
 }
+
+#[test]
+fn out_of_order_window_of_the_secret_tree() {
+    let config = GroupConfig {
+        secret_tree: mls_keyschedule::SecretTreeConfig {
+            out_of_order_tolerance: 3,
+            max_forward_distance: 100,
+        },
+        ..GroupConfig::default()
+    };
+    let (mut alice, mut bob) = pair(44, config);
+    let msgs: Vec<_> = (0..8u8)
+        .map(|i| bob.encrypt_application_message(&[i], b"").unwrap())
+        .collect();
+    // Reordered inside the window: all decrypt exactly once.
+    for i in [2usize, 0, 1] {
+        assert_eq!(receive_app(&mut alice, &msgs[i]), vec![i as u8]);
+    }
+    // Jump ahead to generation 7; generation 3 is now older than the window.
+    assert_eq!(receive_app(&mut alice, &msgs[7]), vec![7]);
+    let before = alice.to_bytes().unwrap();
+    let err = alice.process_message(&msgs[3]).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            mls_group::GroupError::KeySchedule(
+                mls_keyschedule::KeyScheduleError::GenerationTooOld(3)
+            )
+        ),
+        "{err}"
+    );
+    assert_eq!(alice.to_bytes().unwrap(), before);
+    assert_eq!(receive_app(&mut alice, &msgs[5]), vec![5]);
+}
