@@ -80,6 +80,13 @@ impl Run {
             }
         }
         self.members.retain(Group::is_active);
+        // Persist and restore one member each epoch: the restored state is
+        // exact and keeps working.
+        let i = (self.members[0].epoch() as usize) % self.members.len();
+        let bytes = self.members[i].to_bytes().unwrap();
+        let restored = Group::from_bytes(&bytes, &self.provider, self.config.clone()).unwrap();
+        assert_eq!(*restored.to_bytes().unwrap(), *bytes);
+        self.members[i] = restored;
         self.check_agreement();
     }
 

@@ -482,3 +482,38 @@ fn tampered_membership_tag_and_signature() {
         GroupError::PublicMessageMembershipTagInvalid
     ));
 }
+
+#[test]
+fn mutated_commits_never_panic_and_change_nothing() {
+    let w = World::new(16);
+    let mut g = w.group(3, GroupConfig::default());
+    let carol = w.bundle("carol");
+    let out = g[1]
+        .commit(CommitOptions {
+            proposals: vec![Proposal::Add(Add {
+                key_package: carol.key_package().clone(),
+            })],
+            ..CommitOptions::default()
+        })
+        .unwrap();
+    let bytes = mls_codec::encode(&out.commit).unwrap();
+    let before = snapshot(&g[0]);
+    let mut tried = 0;
+    for i in (0..bytes.len()).step_by(3) {
+        for flip in [0x01u8, 0x80] {
+            let mut b = bytes.clone();
+            b[i] ^= flip;
+            let Ok(msg) = mls_codec::decode::<MlsMessage>(&b) else {
+                continue;
+            };
+            tried += 1;
+            if g[0].process_message(&msg).is_ok() {
+                // Only a mutation the signature does not cover could pass;
+                // none exists for a PublicMessage Commit.
+                panic!("mutated commit at byte {i} accepted");
+            }
+            assert_eq!(snapshot(&g[0]), before, "state changed at byte {i}");
+        }
+    }
+    assert!(tried > 100);
+}
