@@ -13,7 +13,9 @@
 //! parent hash of P is computed at most once per side of P, and its
 //! original sibling tree hash reuses the cached tree hashes of every subtree
 //! without P's unmerged leaves ([`crate::hash::original_tree_hash`]); the
-//! resolution of C is computed at most once per side of P as well. So the
+//! resolution of C is computed at most once per side of P as well, and
+//! reduced to the single node that may link through that side (so many
+//! nodes claiming one parent cannot make the check quadratic). So the
 //! cost is one hash per side of each non-blank parent plus the hashing along
 //! the paths of removed unmerged leaves, and the walk is linear in the
 //! number of nodes.
@@ -28,7 +30,7 @@ use crate::resolution::resolution_into;
 use crate::view::{NodeRef, TreeView};
 use crate::{Result, TreeKemError};
 
-/// Per-walk memo: parent hashes and resolutions, per (P, D on the left side).
+/// Per-walk memo: parent hashes and the node allowed to link, per (P, D on the left side).
 struct Walk<'v, V: ?Sized, S> {
     view: &'v V,
     store: &'v mut S,
@@ -36,7 +38,7 @@ struct Walk<'v, V: ?Sized, S> {
     /// Valid links received by each parent (indexed by node >> 1).
     links: Vec<u32>,
     hashes: HashMap<(NodeIndex, bool), Vec<u8>>,
-    resolutions: HashMap<(NodeIndex, bool), Vec<NodeIndex>>,
+    link_targets: HashMap<(NodeIndex, bool), Option<NodeIndex>>,
 }
 
 /// The `parent_hash` a node carries, if any (leaves only with source commit).
@@ -98,26 +100,55 @@ impl<V: TreeView + ?Sized, S: HashStore> Walk<'_, V, S> {
             return Ok(false);
         }
 
-        // D in resolution(C) and P.unmerged_leaves ∩ subtree(C) == resolution(C) \ {D}.
+        // D in resolution(C) and P.unmerged_leaves ∩ subtree(C) == resolution(C) \ {D}:
+        // at most one D per (P, side) can satisfy it; find it once.
         let view = self.view;
-        let res = self.resolutions.entry((p, on_left)).or_insert_with(|| {
-            let mut out = Vec::new();
-            resolution_into(view, c, &[], &mut out);
-            out
+        let target = *self.link_targets.entry((p, on_left)).or_insert_with(|| {
+            let mut res = Vec::new();
+            resolution_into(view, c, &[], &mut res);
+            resolution_link_target(&res, leaves_below(&parent.unmerged_leaves, c))
         });
-        if !res.contains(&d) {
-            return Ok(false);
-        }
-        let mut rest: Vec<u32> = Vec::with_capacity(res.len());
-        for &n in res.iter().filter(|&&n| n != d) {
-            match n.leaf() {
-                Some(l) => rest.push(l.get()),
-                None => return Ok(false),
-            }
-        }
-        rest.sort_unstable();
-        Ok(rest.as_slice() == leaves_below(&parent.unmerged_leaves, c))
+        Ok(target == Some(d))
     }
+}
+
+/// The only node D for which `resolution \ {D}` equals the leaves
+/// `unmerged` (sorted) as a set of leaf nodes (RFC 9420 §7.9.2, third
+/// condition), if there is one: the single parent node of the resolution
+/// when the rest are exactly those leaves, or the single leaf left over
+/// after matching them. Linear in the resolution, so a tree where many
+/// nodes claim the same parent cannot make the check quadratic.
+fn resolution_link_target(res: &[NodeIndex], unmerged: &[u32]) -> Option<NodeIndex> {
+    let mut parents = res.iter().filter(|n| !n.is_leaf());
+    let first_parent = parents.next().copied();
+    if parents.next().is_some() {
+        return None;
+    }
+    let mut leaves: Vec<u32> = res
+        .iter()
+        .filter_map(|n| n.leaf())
+        .map(|l| l.get())
+        .collect();
+    leaves.sort_unstable();
+    if let Some(p) = first_parent {
+        return (leaves.as_slice() == unmerged).then_some(p);
+    }
+    if leaves.len() != unmerged.len() + 1 {
+        return None;
+    }
+    // Multiset difference of two sorted lists: exactly one leaf left over.
+    let mut extra = None;
+    let mut wanted = unmerged.iter().peekable();
+    for leaf in leaves {
+        if wanted.peek() == Some(&&leaf) {
+            wanted.next();
+        } else if extra.replace(leaf).is_some() {
+            return None;
+        }
+    }
+    extra
+        .and_then(|l| mls_treemath::LeafIndex::new(l).ok())
+        .map(|l| l.node())
 }
 
 /// Check that every non-blank parent node of the tree is parent-hash valid
@@ -136,7 +167,7 @@ pub(crate) fn verify_tree_parent_hashes<V: TreeView + ?Sized, S: HashStore>(
         cs,
         links: vec![0; size.leaf_count().get() as usize],
         hashes: HashMap::new(),
-        resolutions: HashMap::new(),
+        link_targets: HashMap::new(),
     };
     walk.visit(size.root(), None)?;
     let width = size.width().get();
@@ -361,6 +392,24 @@ mod tests {
         let mut tree = RatchetTree::from_wire(Wire(nodes)).unwrap();
         let RatchetTree { nodes, hashes, .. } = &mut tree;
         verify_tree_parent_hashes(&*nodes, hashes, &cs)
+    }
+
+    #[test]
+    fn link_target_is_unique() {
+        let n = NodeIndex::new;
+        // A parent with the unmerged leaves: the parent.
+        assert_eq!(resolution_link_target(&[n(3), n(2)], &[1]), Some(n(3)));
+        assert_eq!(resolution_link_target(&[n(3), n(2)], &[]), None);
+        // Leaves only (nodes 0, 2, 4 are leaves 0, 1, 2): the one not
+        // among the unmerged leaves.
+        assert_eq!(
+            resolution_link_target(&[n(0), n(2), n(4)], &[0, 2]),
+            Some(n(2))
+        );
+        assert_eq!(resolution_link_target(&[n(0), n(2), n(4)], &[1, 3]), None);
+        assert_eq!(resolution_link_target(&[n(0)], &[]), Some(n(0)));
+        // Two parents: nobody.
+        assert_eq!(resolution_link_target(&[n(1), n(5)], &[]), None);
     }
 
     #[test]
