@@ -7,7 +7,9 @@
 //!   validation, path secret);
 //! - `self_update/N`: an empty Commit with a fresh UpdatePath by the creator
 //!   of a full group of N, and `process_update/N`: staging it at another
-//!   member (N = 10, 100, 1,000, 10,000).
+//!   member (N = 10, 100, 1,000, 10,000; suite 2 self_update stops at
+//!   1,000: in a freshly built group the UpdatePath encrypts to all N-1
+//!   leaves, about 13 s per Commit at 10,000 with P-256).
 //!
 //! Creating a Commit and staging a received PublicMessage Commit leave the
 //! group unchanged, so each group is built once per N and reused. Sample
@@ -29,10 +31,7 @@ const SUITES: [(CipherSuite, &str); 2] = [
         CipherSuite::Mls128DhKemX25519Aes128GcmSha256Ed25519,
         "suite1",
     ),
-    (
-        CipherSuite::Mls128DhKemP256Aes128GcmSha256P256,
-        "suite2",
-    ),
+    (CipherSuite::Mls128DhKemP256Aes128GcmSha256P256, "suite2"),
 ];
 
 fn bundles(cs: &dyn CipherSuiteProvider, n: usize) -> Vec<KeyPackageBundle> {
@@ -69,8 +68,7 @@ struct Setup {
 
 fn setup(suite: CipherSuite, n: usize) -> Setup {
     let provider = RustCryptoProvider::with_seed([7; 32]);
-    let cs: Arc<dyn CipherSuiteProvider> =
-        provider.cipher_suite_provider(suite).expect("suite");
+    let cs: Arc<dyn CipherSuiteProvider> = provider.cipher_suite_provider(suite).expect("suite");
     let mut all = bundles(cs.as_ref(), n);
     let creator_kp = all.remove(0);
     let creator = Group::create(
@@ -112,7 +110,9 @@ fn full_group(suite: CipherSuite, n: usize) -> (Group, Group) {
 fn commit_and_join(c: &mut Criterion) {
     for (suite, name) in SUITES {
         let mut group = c.benchmark_group(format!("{name}/commit_add"));
-        group.sample_size(10).warm_up_time(Duration::from_millis(500));
+        group
+            .sample_size(10)
+            .warm_up_time(Duration::from_millis(500));
         for n in [10usize, 100, 1_000] {
             let mut s = setup(suite, n);
             let options = add_options(&s.joiners);
@@ -127,7 +127,9 @@ fn commit_and_join(c: &mut Criterion) {
         group.finish();
 
         let mut group = c.benchmark_group(format!("{name}/join"));
-        group.sample_size(10).warm_up_time(Duration::from_millis(500));
+        group
+            .sample_size(10)
+            .warm_up_time(Duration::from_millis(500));
         for n in [10usize, 100, 1_000] {
             let mut s = setup(suite, n);
             let out = s.creator.commit(add_options(&s.joiners)).expect("commit");
@@ -156,19 +158,25 @@ fn self_update(c: &mut Criterion) {
     for (suite, name) in SUITES {
         for n in [10usize, 100, 1_000, 10_000] {
             let (mut creator, mut member) = full_group(suite, n);
-            let mut group = c.benchmark_group(format!("{name}/self_update"));
-            group
-                .sample_size(10)
-                .warm_up_time(Duration::from_millis(200))
-                .measurement_time(Duration::from_secs(2));
-            group.bench_with_input(BenchmarkId::from_parameter(n), &n, |b, _| {
-                b.iter(|| {
-                    let out = creator.commit(CommitOptions::default()).expect("commit");
-                    creator.clear_pending_commit();
-                    black_box(out)
-                })
-            });
-            group.finish();
+            // In a freshly built group every copath resolution is a set of
+            // leaves, so a self-update encrypts to all N-1 members: ~13 s per
+            // Commit with P-256 at 10,000, too slow to sample here (one
+            // Commit is still made below for process_update).
+            if !(suite == SUITES[1].0 && n == 10_000) {
+                let mut group = c.benchmark_group(format!("{name}/self_update"));
+                group
+                    .sample_size(10)
+                    .warm_up_time(Duration::from_millis(200))
+                    .measurement_time(Duration::from_secs(2));
+                group.bench_with_input(BenchmarkId::from_parameter(n), &n, |b, _| {
+                    b.iter(|| {
+                        let out = creator.commit(CommitOptions::default()).expect("commit");
+                        creator.clear_pending_commit();
+                        black_box(out)
+                    })
+                });
+                group.finish();
+            }
             let out = creator.commit(CommitOptions::default()).expect("commit");
             let mut group = c.benchmark_group(format!("{name}/process_update"));
             group
