@@ -1,0 +1,1169 @@
+//! The validation rulebook at the group level (VALIDATION.md Part B, the
+//! `[group]` receiver rules of §6.1, §7.3, §8.6, §12.1-§12.4.2; see
+//! docs/validation.md for the rule -> test table).
+//!
+//! Each test builds the offending input, feeds it to a member and asserts
+//! the exact error variant, and that the member's serialized state is
+//! byte-identical afterwards. Messages a correct client never
+//! produces are forged with the sender's own keys (signature key and the
+//! epoch's membership key, via the doc-hidden `Group::framing_context`), so
+//! the check under test is the one that fires rather than a framing check.
+
+use std::sync::Arc;
+
+use mls_codec::{
+    Add, Capabilities, Commit, Credential, Extension, ExtensionType, ExternalInit,
+    FramedContentBody, GroupContextExtensions, KeyPackage, LeafNode, LeafNodeSource, MlsMessage,
+    MlsMessageBody, PreSharedKeyId, PreSharedKeyProposal, Proposal, ProposalOrRef, ProposalType,
+    ProtocolVersion, Psk, PublicMessage, ReInit, Remove, RequiredCapabilities, ResumptionPskUsage,
+    Sender, Update, VLBytes, WireFormat,
+};
+use mls_crypto::{CipherSuite, CipherSuiteProvider, CryptoProvider, Secret, SignaturePrivateKey};
+use mls_crypto_rustcrypto::RustCryptoProvider;
+use mls_group::framing::framed_content;
+use mls_group::key_package::{
+    KeyPackageBuilder, KeyPackageBundle, sign_key_package, sign_leaf_node,
+};
+use mls_group::{
+    CommitOptions, CreateOptions, Group, GroupConfig, GroupError, JoinOptions, ProcessedMessage,
+};
+use mls_keyschedule::{InMemoryPskStore, KeyScheduleError, PskStore};
+use mls_treekem::TreeKemError;
+
+const SUITE: CipherSuite = CipherSuite::Mls128DhKemX25519Aes128GcmSha256Ed25519;
+
+/// A group of members that all agree on the current epoch, with their
+/// signature keys (leaf i is `members[i]`).
+struct World {
+    provider: RustCryptoProvider,
+    cs: Arc<dyn CipherSuiteProvider>,
+    members: Vec<Group>,
+    signers: Vec<SignaturePrivateKey>,
+}
+
+fn provider_and_suite(seed: u8) -> (RustCryptoProvider, Arc<dyn CipherSuiteProvider>) {
+    let provider = RustCryptoProvider::with_seed([seed; 32]);
+    let cs = provider.cipher_suite_provider(SUITE).unwrap();
+    (provider, cs)
+}
+
+fn bundle_with(
+    cs: &dyn CipherSuiteProvider,
+    name: &str,
+    capabilities: Option<Capabilities>,
+) -> KeyPackageBundle {
+    let signer = cs.signature_generate_key_pair().unwrap();
+    let mut builder = KeyPackageBuilder::new();
+    if let Some(c) = capabilities {
+        builder = builder.capabilities(c);
+    }
+    builder
+        .build(cs, Credential::basic(name.as_bytes().to_vec()), &signer)
+        .unwrap()
+}
+
+fn bundle(cs: &dyn CipherSuiteProvider, name: &str) -> KeyPackageBundle {
+    bundle_with(cs, name, None)
+}
+
+/// Capabilities that also list the private extension type `ext`.
+fn caps_with_extension(ext: u16) -> Capabilities {
+    Capabilities {
+        versions: vec![ProtocolVersion::MLS10],
+        cipher_suites: vec![mls_codec::CipherSuiteId(SUITE.id())],
+        extensions: vec![ExtensionType(ext)],
+        proposals: Vec::new(),
+        credentials: vec![mls_codec::CredentialType::BASIC],
+    }
+}
+
+impl World {
+    /// `n` members with default capabilities.
+    fn new(seed: u8, n: usize) -> Self {
+        Self::with_caps(seed, n, None, GroupConfig::default())
+    }
+
+    fn with_caps(seed: u8, n: usize, caps: Option<Capabilities>, config: GroupConfig) -> Self {
+        let (provider, cs) = provider_and_suite(seed);
+        let bundles: Vec<KeyPackageBundle> = (0..n)
+            .map(|i| bundle_with(cs.as_ref(), &format!("m{i}"), caps.clone()))
+            .collect();
+        let signers = bundles
+            .iter()
+            .map(|b| b.signature_private_key().clone())
+            .collect();
+        let mut first = Group::create(
+            cs.clone(),
+            &bundles[0],
+            config.clone(),
+            CreateOptions::default(),
+        )
+        .unwrap();
+        let mut members = Vec::new();
+        if n > 1 {
+            let out = first
+                .commit(CommitOptions {
+                    proposals: bundles[1..]
+                        .iter()
+                        .map(|b| {
+                            Proposal::Add(Add {
+                                key_package: b.key_package().clone(),
+                            })
+                        })
+                        .collect(),
+                    ..CommitOptions::default()
+                })
+                .unwrap();
+            first.merge_pending_commit().unwrap();
+            let welcome = out.welcome.unwrap();
+            for b in &bundles[1..] {
+                let (g, _) = Group::join(
+                    &provider,
+                    welcome.as_welcome().unwrap(),
+                    &vec![b.clone()],
+                    config.clone(),
+                    JoinOptions::default(),
+                )
+                .unwrap();
+                members.push(g);
+            }
+        }
+        members.insert(0, first);
+        World {
+            provider,
+            cs,
+            members,
+            signers,
+        }
+    }
+
+    /// Deliver `message` to every member except `except` and merge.
+    fn deliver_commit(&mut self, from: usize, message: &MlsMessage) {
+        for (i, g) in self.members.iter_mut().enumerate() {
+            if i == from {
+                g.merge_pending_commit().unwrap();
+                continue;
+            }
+            match g.process_message(message).unwrap() {
+                ProcessedMessage::Commit(staged) => g.merge_staged_commit(*staged).unwrap(),
+                _ => panic!("not a commit"),
+            }
+        }
+    }
+
+    /// Deliver a proposal message to every other member; returns its reference.
+    fn deliver_proposal(&mut self, from: usize, message: &MlsMessage) -> VLBytes {
+        let mut reference = None;
+        for (i, g) in self.members.iter_mut().enumerate() {
+            if i == from {
+                continue;
+            }
+            match g.process_message(message).unwrap() {
+                ProcessedMessage::Proposal(p) => {
+                    reference = Some(VLBytes::new(p.reference.as_bytes().to_vec()))
+                }
+                _ => panic!("not a proposal"),
+            }
+        }
+        reference.unwrap()
+    }
+
+    /// Content from member `from`, signed with `signer` and membership-tagged
+    /// with `from`'s keys; commits get a junk confirmation tag.
+    fn forge_as(
+        &self,
+        from: usize,
+        signer: &SignaturePrivateKey,
+        body: FramedContentBody,
+    ) -> MlsMessage {
+        let sender = &self.members[from];
+        let ctx = sender.framing_context();
+        let is_commit = matches!(body, FramedContentBody::Commit(_));
+        let content = framed_content(
+            ctx.group_context,
+            Sender::Member(sender.own_leaf().get()),
+            Vec::new(),
+            body,
+        );
+        let mut auth = ctx
+            .sign(signer, WireFormat::PUBLIC_MESSAGE, content)
+            .unwrap();
+        if is_commit {
+            auth.auth.confirmation_tag = Some(VLBytes::new(vec![0x42; 32]));
+        }
+        MlsMessage::new(MlsMessageBody::PublicMessage(
+            ctx.protect_public(auth).unwrap(),
+        ))
+    }
+
+    fn forge(&self, from: usize, body: FramedContentBody) -> MlsMessage {
+        self.forge_as(from, &self.signers[from], body)
+    }
+
+    fn forge_commit(
+        &self,
+        from: usize,
+        proposals: Vec<ProposalOrRef>,
+        path: Option<mls_codec::UpdatePath>,
+    ) -> MlsMessage {
+        self.forge(from, FramedContentBody::Commit(Commit { proposals, path }))
+    }
+
+    /// Re-sign and re-tag a PublicMessage of member `from` after `edit`
+    /// changed its content; the confirmation tag is kept as it was.
+    fn resign(
+        &self,
+        from: usize,
+        message: &MlsMessage,
+        edit: impl FnOnce(&mut PublicMessage),
+    ) -> MlsMessage {
+        let MlsMessageBody::PublicMessage(mut public) = message.body.clone() else {
+            panic!("not a PublicMessage");
+        };
+        edit(&mut public);
+        let ctx = self.members[from].framing_context();
+        let mut auth = ctx
+            .sign(
+                &self.signers[from],
+                WireFormat::PUBLIC_MESSAGE,
+                public.content,
+            )
+            .unwrap();
+        auth.auth.confirmation_tag = public.auth.confirmation_tag;
+        MlsMessage::new(MlsMessageBody::PublicMessage(
+            ctx.protect_public(auth).unwrap(),
+        ))
+    }
+}
+
+fn snapshot(g: &Group) -> Vec<u8> {
+    g.to_bytes().unwrap().to_vec()
+}
+
+/// `message` is rejected by `group`, which stays byte-identical.
+fn rejected_with(group: &mut Group, message: &MlsMessage, psks: &dyn PskStore) -> GroupError {
+    let before = snapshot(group);
+    let err = group
+        .process_message_with_psks(message, psks)
+        .expect_err("must be rejected");
+    assert_eq!(snapshot(group), before, "state changed after {err}");
+    err
+}
+
+fn rejected(group: &mut Group, message: &MlsMessage) -> GroupError {
+    rejected_with(group, message, &InMemoryPskStore::new())
+}
+
+fn accepted_commit(group: &mut Group, message: &MlsMessage) {
+    match group.process_message(message).unwrap() {
+        ProcessedMessage::Commit(staged) => group.merge_staged_commit(*staged).unwrap(),
+        _ => panic!("not a commit"),
+    }
+}
+
+fn val(p: Proposal) -> ProposalOrRef {
+    ProposalOrRef::Proposal(p)
+}
+
+fn remove(leaf: u32) -> Proposal {
+    Proposal::Remove(Remove { removed: leaf })
+}
+
+fn add(kp: &KeyPackage) -> Proposal {
+    Proposal::Add(Add {
+        key_package: kp.clone(),
+    })
+}
+
+fn gce(extensions: Vec<Extension>) -> Proposal {
+    Proposal::GroupContextExtensions(GroupContextExtensions { extensions })
+}
+
+fn psk(cs: &dyn CipherSuiteProvider, id: Psk) -> Proposal {
+    Proposal::PreSharedKey(PreSharedKeyProposal {
+        psk: PreSharedKeyId {
+            psk: id,
+            psk_nonce: VLBytes::new(vec![7; cs.cipher_suite().hash_len()]),
+        },
+    })
+}
+
+fn external(id: &[u8]) -> Psk {
+    Psk::External {
+        psk_id: VLBytes::new(id.to_vec()),
+    }
+}
+
+fn resumption(usage: ResumptionPskUsage, group: &Group, epoch: u64) -> Psk {
+    Psk::Resumption {
+        usage,
+        psk_group_id: VLBytes::new(group.group_id().to_vec()),
+        psk_epoch: epoch,
+    }
+}
+
+/// An Update LeafNode for member `who` with a fresh encryption key, signed
+/// by `signer` for leaf `index` (a correct one uses `who`'s own).
+fn update_leaf(w: &World, who: usize, signer: &SignaturePrivateKey, index: u32) -> LeafNode {
+    let g = &w.members[who];
+    let mut node = own_leaf(g);
+    node.encryption_key = w.cs.hpke_generate_key_pair().unwrap().public_key.into();
+    node.leaf_node_source = LeafNodeSource::Update;
+    sign_leaf_node(w.cs.as_ref(), signer, &mut node, g.group_id(), index).unwrap();
+    node
+}
+
+fn own_leaf(g: &Group) -> LeafNode {
+    use mls_treekem::TreeView;
+    g.ratchet_tree().leaf(g.own_leaf()).unwrap().clone()
+}
+
+fn leaf_of(g: &Group, index: u32) -> LeafNode {
+    use mls_treekem::TreeView;
+    g.ratchet_tree()
+        .leaf(mls_treekem::LeafIndex::new(index).unwrap())
+        .unwrap()
+        .clone()
+}
+
+fn update(leaf: LeafNode) -> Proposal {
+    Proposal::Update(Update { leaf_node: leaf })
+}
+
+// ---- §12.1 standalone proposals -------------------------------------------
+
+/// V-12.1-01: a standalone proposal whose signature fails is rejected and
+/// not cached.
+#[test]
+fn v12_1_01_proposal_with_bad_signature() {
+    let mut w = World::new(1, 3);
+    let m = w.forge_as(
+        0,
+        &w.signers[2].clone(),
+        FramedContentBody::Proposal(remove(2)),
+    );
+    let err = rejected(&mut w.members[1], &m);
+    assert!(matches!(err, GroupError::MessageSignatureInvalid), "{err}");
+    assert_eq!(w.members[1].pending_proposal_count(), 0);
+}
+
+/// V-12.1-02, V-6-05: a standalone proposal of another epoch is rejected.
+#[test]
+fn v12_1_02_proposal_of_another_epoch() {
+    let mut w = World::new(2, 3);
+    let m = w.forge(0, FramedContentBody::Proposal(remove(2)));
+    let m = w.resign(0, &m, |p| p.content.epoch += 1);
+    let err = rejected(&mut w.members[1], &m);
+    assert!(matches!(err, GroupError::WrongEpoch { .. }), "{err}");
+}
+
+/// V-12.1-03: a proposal cached in epoch n cannot be referenced in n+1.
+#[test]
+fn v12_1_03_cache_cleared_by_epoch_change() {
+    let mut w = World::new(3, 3);
+    let p = w.members[0].propose_remove(2).unwrap();
+    let reference = w.deliver_proposal(0, &p);
+    let out = w.members[0]
+        .commit(CommitOptions {
+            include_pending: false,
+            force_path: true,
+            ..CommitOptions::default()
+        })
+        .unwrap();
+    w.deliver_commit(0, &out.commit);
+    let m = w.forge_commit(0, vec![ProposalOrRef::Reference(reference)], None);
+    let err = rejected(&mut w.members[1], &m);
+    assert!(matches!(err, GroupError::UnknownProposalRef), "{err}");
+}
+
+/// V-12.1.1-01, V-12.2-01, V-10-01: an Add whose KeyPackage fails §10.1
+/// (signature broken by a changed field).
+#[test]
+fn v12_1_1_01_add_with_invalid_key_package() {
+    let mut w = World::new(4, 2);
+    let mut kp = bundle(w.cs.as_ref(), "new").key_package().clone();
+    kp.init_key = w.cs.hpke_generate_key_pair().unwrap().public_key.into();
+    let m = w.forge_commit(0, vec![val(add(&kp))], None);
+    let err = rejected(&mut w.members[1], &m);
+    assert!(
+        matches!(err, GroupError::KeyPackageSignatureInvalid),
+        "{err}"
+    );
+    // The same as a standalone proposal: not cached.
+    let m = w.forge(0, FramedContentBody::Proposal(add(&kp)));
+    let err = rejected(&mut w.members[1], &m);
+    assert!(
+        matches!(err, GroupError::KeyPackageSignatureInvalid),
+        "{err}"
+    );
+}
+
+/// V-12.1.2-01, V-7.3-13: an Update whose leaf source is not `update`.
+#[test]
+fn v7_3_13_update_with_wrong_leaf_source() {
+    let mut w = World::new(5, 3);
+    let mut leaf = update_leaf(&w, 1, &w.signers[1].clone(), 1);
+    leaf.leaf_node_source = LeafNodeSource::Commit(VLBytes::new(vec![]));
+    sign_leaf_node(
+        w.cs.as_ref(),
+        &w.signers[1],
+        &mut leaf,
+        w.members[1].group_id(),
+        1,
+    )
+    .unwrap();
+    let m = w.forge(1, FramedContentBody::Proposal(update(leaf)));
+    let err = rejected(&mut w.members[0], &m);
+    assert!(
+        matches!(
+            err,
+            GroupError::InvalidCommitTree(TreeKemError::WrongLeafNodeSource { .. })
+        ),
+        "{err}"
+    );
+}
+
+/// V-12.1.2-02, V-7.2-06, V-7.3-02: an Update signed for another leaf index.
+#[test]
+fn v12_1_2_02_update_signed_for_another_leaf() {
+    let mut w = World::new(6, 3);
+    let leaf = update_leaf(&w, 1, &w.signers[1].clone(), 2);
+    let m = w.forge(1, FramedContentBody::Proposal(update(leaf)));
+    let err = rejected(&mut w.members[0], &m);
+    assert!(
+        matches!(
+            err,
+            GroupError::InvalidCommitTree(TreeKemError::LeafSignatureInvalid { .. })
+        ),
+        "{err}"
+    );
+}
+
+/// V-7.2-05: changing a LeafNode field without re-signing is rejected.
+#[test]
+fn v7_2_05_update_changed_after_signing() {
+    let mut w = World::new(7, 3);
+    let mut leaf = update_leaf(&w, 1, &w.signers[1].clone(), 1);
+    leaf.capabilities.extensions.push(ExtensionType(0xff20));
+    let m = w.forge(1, FramedContentBody::Proposal(update(leaf)));
+    let err = rejected(&mut w.members[0], &m);
+    assert!(
+        matches!(
+            err,
+            GroupError::InvalidCommitTree(TreeKemError::LeafSignatureInvalid { .. })
+        ),
+        "{err}"
+    );
+}
+
+/// V-7.3-14: an Update keeping the encryption key of the leaf it replaces,
+/// standalone and committed by reference.
+#[test]
+fn v7_3_14_update_keeping_its_encryption_key() {
+    let mut w = World::new(8, 3);
+    let mut leaf = own_leaf(&w.members[1]);
+    leaf.leaf_node_source = LeafNodeSource::Update;
+    sign_leaf_node(
+        w.cs.as_ref(),
+        &w.signers[1],
+        &mut leaf,
+        w.members[1].group_id(),
+        1,
+    )
+    .unwrap();
+    let m = w.forge(1, FramedContentBody::Proposal(update(leaf)));
+    let err = rejected(&mut w.members[0], &m);
+    assert!(
+        matches!(err, GroupError::UpdateKeepsEncryptionKey(1)),
+        "{err}"
+    );
+}
+
+/// V-7.3-16: an Update whose signature key is another member's.
+#[test]
+fn v7_3_16_update_with_another_members_signature_key() {
+    let mut w = World::new(9, 3);
+    let mut leaf = update_leaf(&w, 1, &w.signers[1].clone(), 1);
+    leaf.signature_key = leaf_of(&w.members[1], 2).signature_key;
+    sign_leaf_node(
+        w.cs.as_ref(),
+        &w.signers[2],
+        &mut leaf,
+        w.members[1].group_id(),
+        1,
+    )
+    .unwrap();
+    let m = w.forge(1, FramedContentBody::Proposal(update(leaf)));
+    let err = rejected(&mut w.members[0], &m);
+    assert!(
+        matches!(
+            err,
+            GroupError::InvalidCommitTree(TreeKemError::DuplicateSignatureKey { .. })
+        ),
+        "{err}"
+    );
+}
+
+/// V-7.3-17: an Update whose encryption key is another member's.
+#[test]
+fn v7_3_17_update_with_another_members_encryption_key() {
+    let mut w = World::new(10, 3);
+    let mut leaf = update_leaf(&w, 1, &w.signers[1].clone(), 1);
+    leaf.encryption_key = leaf_of(&w.members[1], 2).encryption_key;
+    sign_leaf_node(
+        w.cs.as_ref(),
+        &w.signers[1],
+        &mut leaf,
+        w.members[1].group_id(),
+        1,
+    )
+    .unwrap();
+    let m = w.forge(1, FramedContentBody::Proposal(update(leaf)));
+    let err = rejected(&mut w.members[0], &m);
+    assert!(
+        matches!(
+            err,
+            GroupError::InvalidCommitTree(TreeKemError::DuplicateEncryptionKey { .. })
+        ),
+        "{err}"
+    );
+}
+
+/// V-12.1.3-01, V-12.1.3-02: a Remove of a blank leaf, and of 0xFFFFFFFF.
+#[test]
+fn v12_1_3_remove_of_blank_or_outside_leaf() {
+    let mut w = World::new(11, 3);
+    for leaf in [3, 0xFFFF_FFFF] {
+        let m = w.forge(0, FramedContentBody::Proposal(remove(leaf)));
+        let err = rejected(&mut w.members[1], &m);
+        assert!(
+            matches!(err, GroupError::RemoveOfNonMember(l) if l == leaf),
+            "{err}"
+        );
+        let m = w.forge_commit(0, vec![val(remove(leaf))], None);
+        let err = rejected(&mut w.members[1], &m);
+        assert!(
+            matches!(err, GroupError::RemoveOfNonMember(l) if l == leaf),
+            "{err}"
+        );
+    }
+}
+
+/// V-12.1.4-01, V-12.1.4-02, V-11.2-01, V-11.3-01: resumption PSKs with
+/// usage reinit or branch outside those flows (standalone and by value).
+#[test]
+fn v12_1_4_01_02_reinit_and_branch_psks_outside_their_flows() {
+    let mut w = World::new(12, 2);
+    for usage in [ResumptionPskUsage::Reinit, ResumptionPskUsage::Branch] {
+        let p = psk(w.cs.as_ref(), resumption(usage, &w.members[0], 0));
+        let m = w.forge(0, FramedContentBody::Proposal(p.clone()));
+        let err = rejected(&mut w.members[1], &m);
+        assert!(matches!(err, GroupError::PskUsageNotAllowed(_)), "{err}");
+        let m = w.forge_commit(0, vec![val(p)], None);
+        let err = rejected(&mut w.members[1], &m);
+        assert!(matches!(err, GroupError::PskUsageNotAllowed(_)), "{err}");
+    }
+}
+
+/// V-12.1.4-03: a PSK nonce of length 0, Nh-1 or Nh+1.
+#[test]
+fn v12_1_4_03_psk_nonce_length() {
+    let mut w = World::new(13, 2);
+    let nh = w.cs.cipher_suite().hash_len();
+    for len in [0, nh - 1, nh + 1] {
+        let p = Proposal::PreSharedKey(PreSharedKeyProposal {
+            psk: PreSharedKeyId {
+                psk: external(b"x"),
+                psk_nonce: VLBytes::new(vec![1; len]),
+            },
+        });
+        let m = w.forge(0, FramedContentBody::Proposal(p));
+        let err = rejected(&mut w.members[1], &m);
+        assert!(
+            matches!(
+                err,
+                GroupError::PskUnavailable(KeyScheduleError::InvalidPskNonceLength { .. })
+            ),
+            "{err}"
+        );
+    }
+}
+
+/// V-12.1.4-04, V-12.4.2-06: a Commit naming an external PSK the receiver
+/// does not hold.
+#[test]
+fn v12_4_2_06_unknown_external_psk() {
+    let mut w = World::new(14, 2);
+    let m = w.forge_commit(0, vec![val(psk(w.cs.as_ref(), external(b"nope")))], None);
+    let mut store = InMemoryPskStore::new();
+    store.insert_external(b"other".to_vec(), Secret::from(vec![1; 32]));
+    let err = rejected_with(&mut w.members[1], &m, &store);
+    assert!(
+        matches!(
+            err,
+            GroupError::PskUnavailable(KeyScheduleError::PskNotFound(_))
+        ),
+        "{err}"
+    );
+}
+
+/// V-8.6-01: a resumption PSK of an epoch that is no longer retained.
+#[test]
+fn v8_6_01_resumption_psk_not_retained() {
+    let mut w = World::new(15, 2);
+    for _ in 0..4 {
+        let out = w.members[0]
+            .commit(CommitOptions {
+                force_path: true,
+                ..CommitOptions::default()
+            })
+            .unwrap();
+        w.deliver_commit(0, &out.commit);
+    }
+    let old = psk(
+        w.cs.as_ref(),
+        resumption(ResumptionPskUsage::Application, &w.members[0], 0),
+    );
+    let m = w.forge_commit(0, vec![val(old)], None);
+    let err = rejected(&mut w.members[1], &m);
+    assert!(
+        matches!(
+            err,
+            GroupError::PskUnavailable(KeyScheduleError::PskNotFound(_))
+        ),
+        "{err}"
+    );
+    // The current epoch's (and a retained one's) resumption PSK is accepted
+    // (RFC 9420 §8.6; the passive-client vectors need the current one).
+    let current = w.members[0].epoch();
+    for epoch in [current, current - 1] {
+        let p = psk(
+            w.cs.as_ref(),
+            resumption(ResumptionPskUsage::Application, &w.members[0], epoch),
+        );
+        let out = w.members[0]
+            .commit(CommitOptions {
+                proposals: vec![p],
+                ..CommitOptions::default()
+            })
+            .unwrap();
+        w.members[0].clear_pending_commit();
+        let staged = match w.members[1].process_message(&out.commit).unwrap() {
+            ProcessedMessage::Commit(s) => s,
+            _ => panic!("not a commit"),
+        };
+        assert_eq!(staged.info().psks.len(), 1);
+    }
+}
+
+/// V-12.1.6-01: an ExternalInit as a standalone proposal.
+#[test]
+fn v12_1_6_01_standalone_external_init() {
+    let mut w = World::new(16, 2);
+    let p = Proposal::ExternalInit(ExternalInit {
+        kem_output: VLBytes::new(vec![1; 32]),
+    });
+    let m = w.forge(0, FramedContentBody::Proposal(p));
+    let err = rejected(&mut w.members[1], &m);
+    assert!(matches!(err, GroupError::ProposalNotAllowed(6)), "{err}");
+}
+
+// ---- §12.1.7 GroupContextExtensions ------------------------------------------
+
+/// V-12.1.7-03, V-13.4-01: a GCE listing one type twice.
+#[test]
+fn v12_1_7_03_gce_with_duplicate_type() {
+    let mut w = World::new(17, 2);
+    let e = Extension {
+        extension_type: ExtensionType::EXTERNAL_SENDERS,
+        extension_data: VLBytes::new(vec![0]),
+    };
+    let m = w.forge_commit(0, vec![val(gce(vec![e.clone(), e]))], None);
+    let err = rejected(&mut w.members[1], &m);
+    assert!(
+        matches!(err, GroupError::InvalidGroupContextExtensions(_)),
+        "{err}"
+    );
+}
+
+/// V-12.1.7-05, V-17.3-01: a GCE holding an extension not allowed in the
+/// GroupContext (ratchet_tree, external_pub, application_id).
+#[test]
+fn v12_1_7_05_gce_with_misplaced_extension() {
+    let mut w = World::new(18, 2);
+    for t in [
+        ExtensionType::RATCHET_TREE,
+        ExtensionType::EXTERNAL_PUB,
+        ExtensionType::APPLICATION_ID,
+    ] {
+        let e = Extension {
+            extension_type: t,
+            extension_data: VLBytes::new(vec![0]),
+        };
+        let m = w.forge_commit(0, vec![val(gce(vec![e]))], None);
+        let err = rejected(&mut w.members[1], &m);
+        assert!(
+            matches!(err, GroupError::InvalidGroupContextExtensions(_)),
+            "{err}"
+        );
+    }
+}
+
+fn required(extensions: Vec<u16>, proposals: Vec<u16>, credentials: Vec<u16>) -> Extension {
+    Extension::from_payload(&RequiredCapabilities {
+        extension_types: extensions.into_iter().map(ExtensionType).collect(),
+        proposal_types: proposals.into_iter().map(ProposalType).collect(),
+        credential_types: credentials
+            .into_iter()
+            .map(mls_codec::CredentialType)
+            .collect(),
+    })
+    .unwrap()
+}
+
+/// V-12.1.7-01, V-11.1-02, V-7.3-03/04/05: a GCE whose required
+/// capabilities some member lacks (extension, proposal, credential type).
+#[test]
+fn v12_1_7_01_gce_requiring_unsupported_capabilities() {
+    let mut w = World::new(19, 2);
+    for req in [
+        required(vec![0xff30], vec![], vec![]),
+        required(vec![], vec![0xff31], vec![]),
+        required(vec![], vec![], vec![0xff32]),
+    ] {
+        let m = w.forge_commit(0, vec![val(gce(vec![req]))], None);
+        let err = rejected(&mut w.members[1], &m);
+        assert!(
+            matches!(err, GroupError::InvalidGroupContextExtensions(_)),
+            "{err}"
+        );
+    }
+}
+
+/// V-12.1.7-02, V-13.4-04: a GCE with an extension type a member does not
+/// support (a GREASE type too).
+#[test]
+fn v12_1_7_02_gce_with_unsupported_extension() {
+    let mut w = World::new(20, 2);
+    for t in [0xff40, 0x0a0a] {
+        let e = Extension {
+            extension_type: ExtensionType(t),
+            extension_data: VLBytes::new(vec![]),
+        };
+        let m = w.forge_commit(0, vec![val(gce(vec![e]))], None);
+        let err = rejected(&mut w.members[1], &m);
+        assert!(
+            matches!(err, GroupError::InvalidGroupContextExtensions(_)),
+            "{err}"
+        );
+    }
+}
+
+/// V-12.3-01, V-11.1-01, V-13.4-04: a GCE adding required capability X and
+/// an Add whose KeyPackage lacks X in one Commit: the Add is judged against
+/// the new extensions. Members support X, so only the Add is at fault.
+#[test]
+fn v12_3_01_gce_applies_before_adds() {
+    let mut w = World::with_caps(
+        21,
+        2,
+        Some(caps_with_extension(0xff50)),
+        GroupConfig::default(),
+    );
+    let kp = bundle(w.cs.as_ref(), "new").key_package().clone();
+    let m = w.forge_commit(
+        0,
+        vec![
+            val(gce(vec![required(vec![0xff50], vec![], vec![])])),
+            val(add(&kp)),
+        ],
+        None,
+    );
+    let err = rejected(&mut w.members[1], &m);
+    assert!(matches!(err, GroupError::MissingCapability(_)), "{err}");
+}
+
+/// V-13.4-04, V-11.1-01: once the group has a non-default extension, an Add
+/// of a member that does not support it is rejected.
+#[test]
+fn v13_4_04_add_lacking_group_extension() {
+    let mut w = World::with_caps(
+        22,
+        2,
+        Some(caps_with_extension(0xff60)),
+        GroupConfig::default(),
+    );
+    let e = Extension {
+        extension_type: ExtensionType(0xff60),
+        extension_data: VLBytes::new(vec![]),
+    };
+    let out = w.members[0]
+        .commit(CommitOptions {
+            proposals: vec![gce(vec![e])],
+            ..CommitOptions::default()
+        })
+        .unwrap();
+    w.deliver_commit(0, &out.commit);
+    let kp = bundle(w.cs.as_ref(), "new").key_package().clone();
+    let m = w.forge_commit(0, vec![val(add(&kp))], None);
+    let err = rejected(&mut w.members[1], &m);
+    assert!(matches!(err, GroupError::MissingCapability(_)), "{err}");
+}
+
+// ---- §12.2 proposal-list validation ------------------------------------------
+
+/// V-12.2-02: a Commit referencing an Update the committer itself sent.
+#[test]
+fn v12_2_02_committer_references_own_update() {
+    let mut w = World::new(30, 3);
+    let p = w.members[0].propose_update().unwrap();
+    let r = w.deliver_proposal(0, &p);
+    let m = w.forge_commit(0, vec![ProposalOrRef::Reference(r)], None);
+    let err = rejected(&mut w.members[1], &m);
+    assert!(matches!(err, GroupError::UpdateFromCommitter(0)), "{err}");
+}
+
+/// V-12.2-03: an Update by value.
+#[test]
+fn v12_2_03_update_by_value() {
+    let mut w = World::new(31, 3);
+    let leaf = update_leaf(&w, 0, &w.signers[0].clone(), 0);
+    let m = w.forge_commit(0, vec![val(update(leaf))], None);
+    let err = rejected(&mut w.members[1], &m);
+    assert!(matches!(err, GroupError::UpdateFromCommitter(0)), "{err}");
+}
+
+/// V-12.2-04: a Remove of the committer, by value and by reference.
+#[test]
+fn v12_2_04_remove_of_the_committer() {
+    let mut w = World::new(32, 3);
+    let m = w.forge_commit(0, vec![val(remove(0))], None);
+    let err = rejected(&mut w.members[1], &m);
+    assert!(matches!(err, GroupError::CommitterRemoved(0)), "{err}");
+    let p = w.members[2].propose_remove(0).unwrap();
+    let r = w.deliver_proposal(2, &p);
+    let m = w.forge_commit(0, vec![ProposalOrRef::Reference(r)], None);
+    let err = rejected(&mut w.members[1], &m);
+    assert!(matches!(err, GroupError::CommitterRemoved(0)), "{err}");
+}
+
+/// V-12.2-05: two Updates for one leaf.
+#[test]
+fn v12_2_05_two_updates_for_one_leaf() {
+    let mut w = World::new(33, 3);
+    let p1 = w.members[2].propose_update().unwrap();
+    let r1 = w.deliver_proposal(2, &p1);
+    let p2 = w.members[2].propose_update().unwrap();
+    let r2 = w.deliver_proposal(2, &p2);
+    let m = w.forge_commit(
+        0,
+        vec![ProposalOrRef::Reference(r1), ProposalOrRef::Reference(r2)],
+        None,
+    );
+    let err = rejected(&mut w.members[1], &m);
+    assert!(matches!(err, GroupError::DuplicateLeafChange(2)), "{err}");
+}
+
+/// V-12.2-06: two Removes for one leaf.
+#[test]
+fn v12_2_06_two_removes_for_one_leaf() {
+    let mut w = World::new(34, 3);
+    let m = w.forge_commit(0, vec![val(remove(2)), val(remove(2))], None);
+    let err = rejected(&mut w.members[1], &m);
+    assert!(matches!(err, GroupError::DuplicateLeafChange(2)), "{err}");
+}
+
+/// V-12.2-07: an Update and a Remove for one leaf.
+#[test]
+fn v12_2_07_update_and_remove_for_one_leaf() {
+    let mut w = World::new(35, 3);
+    let p = w.members[2].propose_update().unwrap();
+    let r = w.deliver_proposal(2, &p);
+    let m = w.forge_commit(0, vec![ProposalOrRef::Reference(r), val(remove(2))], None);
+    let err = rejected(&mut w.members[1], &m);
+    assert!(matches!(err, GroupError::DuplicateLeafChange(2)), "{err}");
+}
+
+/// V-12.2-08: two Adds of one client (same signature key).
+#[test]
+fn v12_2_08_two_adds_of_one_client() {
+    let mut w = World::new(36, 2);
+    let signer = w.cs.signature_generate_key_pair().unwrap();
+    let kp = |name: &str| {
+        KeyPackageBuilder::new()
+            .build(
+                w.cs.as_ref(),
+                Credential::basic(name.as_bytes().to_vec()),
+                &signer,
+            )
+            .unwrap()
+            .key_package()
+            .clone()
+    };
+    let (a, b) = (kp("x"), kp("x"));
+    let m = w.forge_commit(0, vec![val(add(&a)), val(add(&b))], None);
+    let err = rejected(&mut w.members[1], &m);
+    assert!(matches!(err, GroupError::AddOfExistingMember), "{err}");
+}
+
+/// V-12.2-09: two Adds sharing an init_key (the same KeyPackage twice), and
+/// two Adds sharing a leaf encryption key (V-12.2-17, V-16.7-01).
+#[test]
+fn v12_2_09_two_adds_sharing_keys() {
+    let mut w = World::new(37, 2);
+    let kp = bundle(w.cs.as_ref(), "x").key_package().clone();
+    let m = w.forge_commit(0, vec![val(add(&kp)), val(add(&kp))], None);
+    let err = rejected(&mut w.members[1], &m);
+    assert!(matches!(err, GroupError::DuplicateInitKey), "{err}");
+
+    // A second client whose KeyPackage reuses the first one's leaf
+    // encryption key (re-signed, so it is valid on its own).
+    let other = bundle(w.cs.as_ref(), "y");
+    let mut kp2 = other.key_package().clone();
+    kp2.leaf_node.encryption_key = kp.leaf_node.encryption_key.clone();
+    sign_leaf_node(
+        w.cs.as_ref(),
+        other.signature_private_key(),
+        &mut kp2.leaf_node,
+        &[],
+        0,
+    )
+    .unwrap();
+    sign_key_package(w.cs.as_ref(), other.signature_private_key(), &mut kp2).unwrap();
+    let m = w.forge_commit(0, vec![val(add(&kp)), val(add(&kp2))], None);
+    let err = rejected(&mut w.members[1], &m);
+    assert!(
+        matches!(
+            err,
+            GroupError::InvalidCommitTree(TreeKemError::DuplicateEncryptionKey { .. })
+        ),
+        "{err}"
+    );
+}
+
+/// V-12.2-17: an Add whose leaf encryption key is an existing member's.
+#[test]
+fn v12_2_17_add_reusing_a_members_encryption_key() {
+    let mut w = World::new(38, 2);
+    let other = bundle(w.cs.as_ref(), "y");
+    let mut kp = other.key_package().clone();
+    kp.leaf_node.encryption_key = leaf_of(&w.members[0], 1).encryption_key;
+    sign_leaf_node(
+        w.cs.as_ref(),
+        other.signature_private_key(),
+        &mut kp.leaf_node,
+        &[],
+        0,
+    )
+    .unwrap();
+    sign_key_package(w.cs.as_ref(), other.signature_private_key(), &mut kp).unwrap();
+    let m = w.forge_commit(0, vec![val(add(&kp))], None);
+    let err = rejected(&mut w.members[1], &m);
+    assert!(
+        matches!(
+            err,
+            GroupError::InvalidCommitTree(TreeKemError::DuplicateEncryptionKey { .. })
+        ),
+        "{err}"
+    );
+}
+
+/// V-12.2-10 (rejected) and V-12.2-11 (accepted with a Remove of that member).
+#[test]
+fn v12_2_10_11_add_of_an_existing_member() {
+    let mut w = World::new(39, 3);
+    let again = KeyPackageBuilder::new()
+        .build(
+            w.cs.as_ref(),
+            Credential::basic(b"m2".to_vec()),
+            &mls_crypto::SignatureKeyPair {
+                private_key: w.signers[2].clone(),
+                public_key: w.cs.signature_public_key(&w.signers[2]).unwrap(),
+            },
+        )
+        .unwrap()
+        .key_package()
+        .clone();
+    let m = w.forge_commit(0, vec![val(add(&again))], None);
+    let err = rejected(&mut w.members[1], &m);
+    assert!(matches!(err, GroupError::AddOfExistingMember), "{err}");
+
+    let out = w.members[0]
+        .commit(CommitOptions {
+            proposals: vec![remove(2), add(&again)],
+            ..CommitOptions::default()
+        })
+        .unwrap();
+    accepted_commit(&mut w.members[1], &out.commit);
+    assert_eq!(w.members[1].member_count(), 3);
+}
+
+/// V-12.2-12: two PreSharedKey proposals with the same PreSharedKeyID.
+#[test]
+fn v12_2_12_duplicate_psk() {
+    let mut w = World::new(40, 2);
+    let p = psk(w.cs.as_ref(), external(b"e"));
+    let m = w.forge_commit(0, vec![val(p.clone()), val(p)], None);
+    let err = rejected(&mut w.members[1], &m);
+    assert!(matches!(err, GroupError::DuplicatePskProposal), "{err}");
+}
+
+/// V-12.2-13: two GroupContextExtensions proposals.
+#[test]
+fn v12_2_13_two_gces() {
+    let mut w = World::new(41, 2);
+    let m = w.forge_commit(0, vec![val(gce(vec![])), val(gce(vec![]))], None);
+    let err = rejected(&mut w.members[1], &m);
+    assert!(
+        matches!(err, GroupError::DuplicateGroupContextExtensions),
+        "{err}"
+    );
+}
+
+/// V-12.2-14, V-12.1.5-*: a ReInit (with another proposal, or alone): this
+/// engine does not implement reinitialisation, so any ReInit is refused.
+#[test]
+fn v12_2_14_reinit_with_other_proposals() {
+    let mut w = World::new(42, 3);
+    let reinit = Proposal::ReInit(ReInit {
+        group_id: VLBytes::new(b"new".to_vec()),
+        version: ProtocolVersion::MLS10,
+        cipher_suite: mls_codec::CipherSuiteId(SUITE.id()),
+        extensions: Vec::new(),
+    });
+    for list in [
+        vec![val(reinit.clone()), val(remove(2))],
+        vec![val(reinit.clone()), val(reinit)],
+    ] {
+        let m = w.forge_commit(0, list, None);
+        let err = rejected(&mut w.members[1], &m);
+        assert!(matches!(err, GroupError::ProposalNotAllowed(5)), "{err}");
+    }
+}
+
+/// V-12.2-15, V-12.4.2-14, V-12.4-05: an ExternalInit in a member Commit.
+#[test]
+fn v12_2_15_external_init_in_member_commit() {
+    let mut w = World::new(43, 2);
+    let p = Proposal::ExternalInit(ExternalInit {
+        kem_output: VLBytes::new(vec![1; 32]),
+    });
+    let m = w.forge_commit(0, vec![val(p)], None);
+    let err = rejected(&mut w.members[1], &m);
+    assert!(matches!(err, GroupError::ProposalNotAllowed(6)), "{err}");
+}
+
+/// V-12.2-16, V-13.2-01, V-12.4-07: a custom proposal type (nobody
+/// supports it; the engine implements no custom proposals).
+#[test]
+fn v12_2_16_custom_proposal_type() {
+    let mut w = World::new(44, 2);
+    let p = Proposal::Unknown {
+        proposal_type: 0xff70,
+        data: VLBytes::new(vec![1, 2]),
+    };
+    let m = w.forge_commit(0, vec![val(p)], None);
+    let err = rejected(&mut w.members[1], &m);
+    assert!(
+        matches!(err, GroupError::ProposalNotAllowed(0xff70)),
+        "{err}"
+    );
+}
+
+// ---- §12.4 Commit structure ----------------------------------------------------
+
+/// V-12.4-01..04: path-less Commits that need a path (empty list, Update,
+/// Remove, GroupContextExtensions).
+#[test]
+fn v12_4_01_04_path_required() {
+    let mut w = World::new(50, 3);
+    let p = w.members[2].propose_update().unwrap();
+    let r = w.deliver_proposal(2, &p);
+    for list in [
+        vec![],
+        vec![ProposalOrRef::Reference(r)],
+        vec![val(remove(2))],
+        vec![val(gce(vec![]))],
+    ] {
+        let m = w.forge_commit(0, list, None);
+        let err = rejected(&mut w.members[1], &m);
+        assert!(matches!(err, GroupError::PathRequired), "{err}");
+    }
+}
+
+/// V-12.4-06: a path-less Commit of Adds and PSKs is accepted.
+#[test]
+fn v12_4_06_pathless_add_and_psk() {
+    let mut w = World::new(51, 2);
+    let mut store = InMemoryPskStore::new();
+    store.insert_external(b"e".to_vec(), Secret::from(vec![3; 32]));
+    let kp = bundle(w.cs.as_ref(), "new").key_package().clone();
+    let out = w.members[0]
+        .commit_with_psks(
+            CommitOptions {
+                proposals: vec![add(&kp), psk(w.cs.as_ref(), external(b"e"))],
+                ..CommitOptions::default()
+            },
+            &store,
+        )
+        .unwrap();
+    match w.members[1]
+        .process_message_with_psks(&out.commit, &store)
+        .unwrap()
+    {
+        ProcessedMessage::Commit(staged) => {
+            assert!(!staged.info().has_path);
+            w.members[1].merge_staged_commit(*staged).unwrap();
+        }
+        _ => panic!("not a commit"),
+    }
+    w.members[0].merge_pending_commit().unwrap();
+    assert_eq!(
+        w.members[0].epoch_authenticator(),
+        w.members[1].epoch_authenticator()
+    );
+}
+
+/// V-12.4-08 (unknown reference) and V-12.4-09 (a reference listed twice),
+/// V-5.2-02 (a reference hashed over the bare Proposal matches nothing).
+#[test]
+fn v12_4_08_09_unknown_and_repeated_references() {
+    let mut w = World::new(52, 3);
+    let p = w.members[2].propose_remove(1).unwrap();
+    let r = w.deliver_proposal(2, &p);
+    let bare = mls_crypto::labeled::make_proposal_ref(
+        w.cs.as_ref(),
+        &mls_codec::encode(&remove(1)).unwrap(),
+    )
+    .unwrap();
+    let m = w.forge_commit(0, vec![ProposalOrRef::Reference(VLBytes::new(bare))], None);
+    let err = rejected(&mut w.members[1], &m);
+    assert!(matches!(err, GroupError::UnknownProposalRef), "{err}");
+    let m = w.forge_commit(
+        0,
+        vec![
+            ProposalOrRef::Reference(r.clone()),
+            ProposalOrRef::Reference(r),
+        ],
+        None,
+    );
+    let err = rejected(&mut w.members[1], &m);
+    assert!(matches!(err, GroupError::DuplicateProposalRef), "{err}");
+}
+
+/// V-12.4-10: a Commit that leaves out pending valid proposals is accepted.
+#[test]
+fn v12_4_10_commit_may_leave_out_pending_proposals() {
+    let mut w = World::new(53, 3);
+    let p = w.members[2].propose_remove(1).unwrap();
+    w.deliver_proposal(2, &p);
+    let out = w.members[0]
+        .commit(CommitOptions {
+            include_pending: false,
+            force_path: true,
+            ..CommitOptions::default()
+        })
+        .unwrap();
+    accepted_commit(&mut w.members[1], &out.commit);
+    assert_eq!(w.members[1].member_count(), 3);
+}
