@@ -20,6 +20,7 @@ pub mod handlers;
 pub mod proto;
 pub mod schema;
 pub mod server;
+pub mod state;
 pub mod table;
 
 pub use error::InteropError;
