@@ -20,8 +20,7 @@ pub const DEFAULT_MAX_PAST_EPOCHS: usize = 2;
 /// How a group behaves. Cloning is cheap (the validator and clock are shared).
 #[derive(Clone)]
 pub struct GroupConfig {
-    /// PrivateMessage padding (RFC 9420 §6.3.1, §15.1); default: to a
-    /// multiple of 32 bytes.
+    /// PrivateMessage padding (RFC 9420 §6.3.1, §15.1); default Padmé.
     pub padding: PaddingMode,
     /// Out-of-order window and maximum forward distance of the sender
     /// ratchets (RFC 9420 §9.1, §15.3, GUIDANCE G-14).
@@ -66,7 +65,7 @@ impl std::fmt::Debug for GroupConfig {
 impl Default for GroupConfig {
     fn default() -> Self {
         GroupConfig {
-            padding: PaddingMode::Multiple(32),
+            padding: PaddingMode::Padme,
             secret_tree: SecretTreeConfig::default(),
             max_past_epochs: DEFAULT_MAX_PAST_EPOCHS,
             encrypt_handshake: false,
