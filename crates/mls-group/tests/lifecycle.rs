@@ -209,3 +209,21 @@ fn out_of_order_window_of_the_secret_tree() {
     assert_eq!(alice.to_bytes().unwrap(), before);
     assert_eq!(receive_app(&mut alice, &msgs[5]), vec![5]);
 }
+
+#[test]
+fn exported_group_info_verifies_and_carries_the_tree() {
+    let (alice, bob) = pair(45, GroupConfig::default());
+    let info = alice.export_group_info(true).unwrap();
+    let info = info.as_group_info().unwrap();
+    assert_eq!(&info.group_context, bob.context());
+    let signer = bob.member(info.signer).unwrap();
+    mls_group::welcome::verify_group_info_signature(
+        bob.cipher_suite_provider().as_ref(),
+        info,
+        &signer.signature_key,
+    )
+    .unwrap();
+    let tree: Option<mls_codec::RatchetTreeExtension> =
+        mls_codec::find_payload(&info.extensions).unwrap();
+    assert_eq!(tree.unwrap().ratchet_tree, bob.export_ratchet_tree());
+}

@@ -15,6 +15,7 @@ mod application;
 mod bad_input_tests;
 mod create;
 pub(crate) mod epoch;
+mod info;
 mod join;
 mod process;
 mod proposal;
