@@ -517,3 +517,63 @@ fn mutated_commits_never_panic_and_change_nothing() {
     }
     assert!(tried > 100);
 }
+
+/// A standalone proposal from `sender`, signed and tagged with its keys,
+/// without the sender-side checks.
+fn forge_proposal(sender: &Group, proposal: Proposal) -> MlsMessage {
+    let cs = sender.cs.as_ref();
+    let content = framed_content(
+        &sender.context,
+        Sender::Member(sender.own_leaf().get()),
+        Vec::new(),
+        FramedContentBody::Proposal(proposal),
+    );
+    let auth = sign_content(
+        cs,
+        &sender.signer,
+        WireFormat::PUBLIC_MESSAGE,
+        content,
+        Some(&sender.context),
+    )
+    .unwrap();
+    let ctx = FramingContext {
+        cs,
+        group_context: &sender.context,
+        membership_key: &sender.epoch.membership_key,
+        sender_data_secret: &sender.epoch.sender_data_secret,
+    };
+    MlsMessage::new(MlsMessageBody::PublicMessage(
+        ctx.protect_public(auth).unwrap(),
+    ))
+}
+
+#[test]
+fn invalid_standalone_proposals_are_not_cached() {
+    let w = World::new(17);
+    let mut g = w.group(2, GroupConfig::default());
+    let msg = forge_proposal(&g[1], remove(99));
+    assert!(matches!(
+        rejected(&mut g[0], &msg),
+        GroupError::RemoveOfNonMember(99)
+    ));
+    // An Update whose leaf is signed for another leaf index (V-12.1.2-02).
+    let mut leaf = g[0].own_leaf_node().unwrap().clone();
+    leaf.leaf_node_source = mls_codec::LeafNodeSource::Update;
+    let msg = forge_proposal(&g[1], Proposal::Update(Update { leaf_node: leaf }));
+    assert!(matches!(
+        rejected(&mut g[0], &msg),
+        GroupError::InvalidCommitTree(_)
+    ));
+    // A ReInit is not supported by this engine.
+    let reinit = Proposal::ReInit(mls_codec::ReInit {
+        group_id: VLBytes::new(b"new".to_vec()),
+        version: mls_codec::ProtocolVersion::MLS10,
+        cipher_suite: mls_codec::CipherSuiteId(1),
+        extensions: Vec::new(),
+    });
+    let msg = forge_proposal(&g[1], reinit);
+    assert!(matches!(
+        rejected(&mut g[0], &msg),
+        GroupError::ProposalNotAllowed(5)
+    ));
+}
