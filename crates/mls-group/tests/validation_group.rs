@@ -1618,7 +1618,7 @@ fn v16_8_01_key_package_single_use() {
     let mut w = World::new(78, 1);
     let mut pool = mls_group::key_package::KeyPackagePool::new();
     let b = bundle(w.cs.as_ref(), "x");
-    pool.insert(b.clone());
+    pool.insert(b.clone()).unwrap();
     let out = w.members[0]
         .commit(CommitOptions {
             proposals: vec![add(b.key_package())],
@@ -1647,4 +1647,410 @@ fn v16_8_01_key_package_single_use() {
         matches!(err, GroupError::WelcomeNoMatchingKeyPackage),
         "{err}"
     );
+}
+
+// ---- §5.3.1 credentials, §7.3 credential types -------------------------------
+
+/// A credential validator that refuses the basic identity `evil` and
+/// accepts everything else (including non-basic types).
+struct DenyEvil;
+
+impl mls_treekem::CredentialValidator for DenyEvil {
+    fn accept(&self, credential: &Credential, _signature_key: &[u8]) -> bool {
+        !matches!(credential, Credential::Basic { identity } if identity.as_slice() == b"evil")
+    }
+}
+
+fn deny_evil() -> GroupConfig {
+    GroupConfig {
+        credential_validator: Arc::new(DenyEvil),
+        ..GroupConfig::default()
+    }
+}
+
+fn caps_with_credentials(credentials: &[u16]) -> Capabilities {
+    Capabilities {
+        credentials: credentials
+            .iter()
+            .map(|c| mls_codec::CredentialType(*c))
+            .collect(),
+        ..caps_with_extension(0xff00)
+    }
+}
+
+/// A KeyPackage with `credential` and `capabilities`.
+fn key_package_with(
+    cs: &dyn CipherSuiteProvider,
+    credential: Credential,
+    capabilities: Capabilities,
+) -> KeyPackage {
+    let signer = cs.signature_generate_key_pair().unwrap();
+    KeyPackageBuilder::new()
+        .capabilities(capabilities)
+        .build(cs, credential, &signer)
+        .unwrap()
+        .key_package()
+        .clone()
+}
+
+/// V-5.3.1-01: the member refuses to build an Add of a rejected credential.
+#[test]
+fn v5_3_1_01_refuse_to_add_a_rejected_credential() {
+    let mut w = World::with_caps(80, 2, None, deny_evil());
+    let kp = bundle(w.cs.as_ref(), "evil").key_package().clone();
+    let before = snapshot(&w.members[0]);
+    let err = w.members[0].propose_add(kp.clone()).expect_err("rejected");
+    assert!(
+        matches!(
+            err,
+            GroupError::KeyPackageLeafInvalid(TreeKemError::CredentialRejected { .. })
+        ),
+        "{err}"
+    );
+    let err = w.members[0]
+        .commit(CommitOptions {
+            proposals: vec![add(&kp)],
+            ..CommitOptions::default()
+        })
+        .expect_err("rejected");
+    assert!(
+        matches!(
+            err,
+            GroupError::KeyPackageLeafInvalid(TreeKemError::CredentialRejected { .. })
+        ),
+        "{err}"
+    );
+    assert_eq!(snapshot(&w.members[0]), before);
+}
+
+/// V-5.3.1-03, V-7.3-01: a received Add (standalone or in a Commit) of a
+/// credential the AS rejects.
+#[test]
+fn v5_3_1_03_received_add_of_a_rejected_credential() {
+    let mut w = World::with_caps(81, 2, None, deny_evil());
+    let kp = bundle(w.cs.as_ref(), "evil").key_package().clone();
+    for m in [
+        w.forge(0, FramedContentBody::Proposal(add(&kp))),
+        w.forge_commit(0, vec![val(add(&kp))], None),
+    ] {
+        let err = rejected(&mut w.members[1], &m);
+        assert!(
+            matches!(
+                err,
+                GroupError::KeyPackageLeafInvalid(TreeKemError::CredentialRejected { .. })
+            ),
+            "{err}"
+        );
+    }
+}
+
+/// V-5.3.1-04: an Update whose new credential the AS rejects.
+#[test]
+fn v5_3_1_04_update_with_a_rejected_credential() {
+    let mut w = World::with_caps(82, 3, None, deny_evil());
+    let mut leaf = update_leaf(&w, 1, &w.signers[1].clone(), 1);
+    leaf.credential = Credential::basic(b"evil".to_vec());
+    sign_leaf_node(
+        w.cs.as_ref(),
+        &w.signers[1],
+        &mut leaf,
+        w.members[1].group_id(),
+        1,
+    )
+    .unwrap();
+    let m = w.forge(1, FramedContentBody::Proposal(update(leaf)));
+    let err = rejected(&mut w.members[0], &m);
+    assert!(
+        matches!(
+            err,
+            GroupError::InvalidCommitTree(TreeKemError::CredentialRejected { .. })
+        ),
+        "{err}"
+    );
+}
+
+/// V-5.3.1-05: a Commit whose path leaf carries a rejected credential.
+#[test]
+fn v5_3_1_05_path_leaf_with_a_rejected_credential() {
+    let mut w = World::with_caps(83, 3, None, deny_evil());
+    let good = path_commit(&mut w);
+    let m = w.resign(0, &good, |p| {
+        edit_path(p, |path| {
+            path.leaf_node.credential = Credential::basic(b"evil".to_vec());
+            resign_path_leaf(&w, path);
+        })
+    });
+    let err = rejected(&mut w.members[1], &m);
+    assert!(
+        matches!(
+            err,
+            GroupError::InvalidCommitTree(TreeKemError::CredentialRejected { .. })
+        ),
+        "{err}"
+    );
+}
+
+/// V-5.3.1-02, V-12.4.3.1-13: joining a group whose tree holds a credential
+/// the joiner's AS rejects.
+#[test]
+fn v5_3_1_02_join_with_a_rejected_credential_in_the_tree() {
+    let (provider, cs) = provider_and_suite(84);
+    let creator = bundle(cs.as_ref(), "evil");
+    let mut g = Group::create(
+        cs.clone(),
+        &creator,
+        GroupConfig::default(),
+        CreateOptions::default(),
+    )
+    .unwrap();
+    let b = bundle(cs.as_ref(), "x");
+    let out = g
+        .commit(CommitOptions {
+            proposals: vec![add(b.key_package())],
+            ..CommitOptions::default()
+        })
+        .unwrap();
+    let err = Group::join(
+        &provider,
+        out.welcome.as_ref().unwrap().as_welcome().unwrap(),
+        &vec![b],
+        deny_evil(),
+        JoinOptions::default(),
+    )
+    .expect_err("rejected");
+    assert!(
+        matches!(
+            err,
+            GroupError::InvalidJoinTree(TreeKemError::CredentialRejected { .. })
+        ),
+        "{err}"
+    );
+}
+
+/// V-7.3-06, V-13.3-01: an Add whose credential type a member does not
+/// support.
+#[test]
+fn v7_3_06_credential_type_not_supported_by_members() {
+    let config = GroupConfig {
+        credential_validator: Arc::new(DenyEvil),
+        ..GroupConfig::default()
+    };
+    let mut w = World::with_caps(85, 2, None, config);
+    let kp = key_package_with(
+        w.cs.as_ref(),
+        Credential::Unknown {
+            credential_type: 0xff90,
+            data: VLBytes::new(b"custom".to_vec()),
+        },
+        caps_with_credentials(&[1, 0xff90]),
+    );
+    let m = w.forge_commit(0, vec![val(add(&kp))], None);
+    let err = rejected(&mut w.members[1], &m);
+    assert!(
+        matches!(
+            err,
+            GroupError::CredentialTypeUnsupportedByMember {
+                credential_type: 0xff90,
+                ..
+            }
+        ),
+        "{err}"
+    );
+}
+
+/// V-7.3-07: an Add whose capabilities lack a credential type a member uses.
+#[test]
+fn v7_3_07_new_member_lacks_a_members_credential_type() {
+    let mut w = World::with_caps(
+        86,
+        2,
+        Some(caps_with_credentials(&[1, 0xff90])),
+        deny_evil(),
+    );
+    let custom = key_package_with(
+        w.cs.as_ref(),
+        Credential::Unknown {
+            credential_type: 0xff90,
+            data: VLBytes::new(b"custom".to_vec()),
+        },
+        caps_with_credentials(&[1, 0xff90]),
+    );
+    let out = w.members[0]
+        .commit(CommitOptions {
+            proposals: vec![add(&custom)],
+            ..CommitOptions::default()
+        })
+        .unwrap();
+    w.members[0].merge_pending_commit().unwrap();
+    accepted_commit(&mut w.members[1], &out.commit);
+    let basic_only = key_package_with(
+        w.cs.as_ref(),
+        Credential::basic(b"b".to_vec()),
+        caps_with_credentials(&[1]),
+    );
+    let m = w.forge_commit(0, vec![val(add(&basic_only))], None);
+    let err = rejected(&mut w.members[1], &m);
+    assert!(
+        matches!(
+            err,
+            GroupError::MemberCredentialTypeUnsupported {
+                credential_type: 0xff90,
+                ..
+            }
+        ),
+        "{err}"
+    );
+}
+
+// ---- more joins ------------------------------------------------------------------
+
+/// V-5.2-01: a Welcome whose `new_member` was hashed with the wrong label
+/// matches no KeyPackage.
+#[test]
+fn v5_2_01_welcome_ref_with_wrong_label() {
+    let mut w = World::new(87, 1);
+    let b = bundle(w.cs.as_ref(), "x");
+    let out = w.members[0]
+        .commit(CommitOptions {
+            proposals: vec![add(b.key_package())],
+            ..CommitOptions::default()
+        })
+        .unwrap();
+    let mut welcome = out.welcome.unwrap().as_welcome().unwrap().clone();
+    let kp_bytes = mls_codec::encode(b.key_package()).unwrap();
+    welcome.secrets[0].new_member = VLBytes::new(
+        mls_crypto::labeled::ref_hash(w.cs.as_ref(), b"MLS 1.0 Proposal Reference", &kp_bytes)
+            .unwrap(),
+    );
+    let err = Group::join(
+        &w.provider,
+        &welcome,
+        &vec![b],
+        GroupConfig::default(),
+        JoinOptions::default(),
+    )
+    .expect_err("no match");
+    assert!(
+        matches!(err, GroupError::WelcomeNoMatchingKeyPackage),
+        "{err}"
+    );
+}
+
+/// V-12.4.3.1-19: the Welcome opens with our KeyPackage but no leaf of the
+/// tree is our `leaf_node` (a KeyPackage sharing the init key of the added
+/// one, with another leaf).
+#[test]
+fn v12_4_3_1_19_own_leaf_not_in_the_tree() {
+    let mut w = World::new(88, 1);
+    let added = bundle(w.cs.as_ref(), "x");
+    let out = w.members[0]
+        .commit(CommitOptions {
+            proposals: vec![add(added.key_package())],
+            ..CommitOptions::default()
+        })
+        .unwrap();
+    // Same init key and signer, another leaf encryption key.
+    let pair = w.cs.hpke_generate_key_pair().unwrap();
+    let mut kp = added.key_package().clone();
+    kp.leaf_node.encryption_key = pair.public_key.into();
+    let signer = added.signature_private_key();
+    sign_leaf_node(w.cs.as_ref(), signer, &mut kp.leaf_node, &[], 0).unwrap();
+    sign_key_package(w.cs.as_ref(), signer, &mut kp).unwrap();
+    let other = KeyPackageBundle::from_parts(
+        w.cs.as_ref(),
+        kp,
+        added.init_private_key().clone(),
+        pair.private_key,
+        signer.clone(),
+        false,
+    )
+    .unwrap();
+    let mut welcome = out.welcome.unwrap().as_welcome().unwrap().clone();
+    welcome.secrets[0].new_member = VLBytes::new(other.reference().as_bytes().to_vec());
+    let err = Group::join(
+        &w.provider,
+        &welcome,
+        &vec![other],
+        GroupConfig::default(),
+        JoinOptions::default(),
+    )
+    .expect_err("not in tree");
+    assert!(matches!(err, GroupError::OwnLeafNotInTree), "{err}");
+}
+
+/// V-7.3-11: a received tree with an expired leaf is rejected with lifetime
+/// checks on and accepted with them off (the conformance setting).
+#[test]
+fn v7_3_11_expired_leaf_in_the_joined_tree() {
+    let mut w = World::new(89, 1);
+    let b = {
+        let signer = w.cs.signature_generate_key_pair().unwrap();
+        KeyPackageBuilder::new()
+            .lifetime(mls_codec::Lifetime {
+                not_before: 1,
+                not_after: 2,
+            })
+            .build(w.cs.as_ref(), Credential::basic(b"old".to_vec()), &signer)
+            .unwrap()
+    };
+    let lenient = GroupConfig::without_lifetime_checks();
+    // The committer must not check lifetimes to add it.
+    let mut creator = World::with_caps(89, 1, None, lenient.clone());
+    std::mem::swap(&mut w, &mut creator);
+    let out = w.members[0]
+        .commit(CommitOptions {
+            proposals: vec![add(b.key_package())],
+            ..CommitOptions::default()
+        })
+        .unwrap();
+    let welcome = out.welcome.unwrap();
+    let err = Group::join(
+        &w.provider,
+        welcome.as_welcome().unwrap(),
+        &vec![b.clone()],
+        GroupConfig::default(),
+        JoinOptions::default(),
+    )
+    .expect_err("expired");
+    assert!(
+        matches!(
+            err,
+            GroupError::InvalidJoinTree(TreeKemError::LifetimeExpired { .. })
+        ),
+        "{err}"
+    );
+    Group::join(
+        &w.provider,
+        welcome.as_welcome().unwrap(),
+        &vec![b],
+        lenient,
+        JoinOptions::default(),
+    )
+    .unwrap();
+}
+
+/// V-11-02: a new group has epoch 0, an empty confirmed transcript hash and
+/// an Nh-byte group id.
+#[test]
+fn v11_02_fresh_group() {
+    let w = World::new(90, 1);
+    let g = &w.members[0];
+    assert_eq!(g.epoch(), 0);
+    assert!(g.context().confirmed_transcript_hash.as_slice().is_empty());
+    assert_eq!(g.group_id().len(), w.cs.cipher_suite().hash_len());
+}
+
+/// V-12.2-19: building a Commit with a competing Update and Remove for one
+/// leaf keeps the Remove.
+#[test]
+fn v12_2_19_remove_wins_over_update() {
+    let mut w = World::new(91, 3);
+    let u = w.members[2].propose_update().unwrap();
+    w.deliver_proposal(2, &u);
+    let r = w.members[1].propose_remove(2).unwrap();
+    w.deliver_proposal(1, &r);
+    let out = w.members[0].commit(CommitOptions::default()).unwrap();
+    assert_eq!(out.info.removed.len(), 1);
+    assert!(out.info.updated.is_empty());
+    accepted_commit(&mut w.members[1], &out.commit);
 }
