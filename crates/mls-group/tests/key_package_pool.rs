@@ -8,7 +8,9 @@ use mls_codec::{Credential, Lifetime};
 use mls_crypto::{CipherSuite, CipherSuiteProvider, CryptoProvider, SignatureKeyPair};
 use mls_crypto_rustcrypto::RustCryptoProvider;
 use mls_group::GroupError;
-use mls_group::key_package::{KeyPackageBuilder, KeyPackagePool};
+use mls_group::key_package::{
+    KeyPackageBuilder, KeyPackageBundle, KeyPackagePool, sign_key_package,
+};
 use mls_group::welcome::{WelcomeRecipient, create_welcome, open_welcome, sign_group_info};
 use mls_keyschedule::{CommitSecret, EpochKeys, InMemoryPskStore, InitSecret, PskSecret};
 use mls_treekem::FixedClock;
@@ -177,4 +179,37 @@ fn replenish_refuses_last_resort_builder_and_expiry_drops_old_ones() {
     assert!(pool.last_resort().is_none());
     assert_eq!(pool.remove_expired(1001), 1);
     assert!(pool.is_empty());
+}
+
+#[test]
+fn refuses_a_repeated_init_key() {
+    // V-10-07: init keys are unique among our KeyPackages.
+    let (_, cs, signer, cred) = setup();
+    let a = KeyPackageBuilder::new()
+        .build(&*cs, cred.clone(), &signer)
+        .expect("builds");
+    let b = KeyPackageBuilder::new()
+        .build(&*cs, cred, &signer)
+        .expect("builds");
+    // b's KeyPackage re-keyed to a's init key (as a repeated RNG would do).
+    let mut kp = b.key_package().clone();
+    kp.init_key = a.key_package().init_key.clone();
+    sign_key_package(&*cs, b.signature_private_key(), &mut kp).expect("signs");
+    let clash = KeyPackageBundle::from_parts(
+        &*cs,
+        kp,
+        a.init_private_key().clone(),
+        b.encryption_private_key().clone(),
+        b.signature_private_key().clone(),
+        false,
+    )
+    .expect("consistent");
+    let mut pool = KeyPackagePool::new();
+    pool.insert(a.clone()).expect("first");
+    let err = pool.insert(clash).unwrap_err();
+    assert!(matches!(err, GroupError::KeyPackageCreation(_)), "{err:?}");
+    let err = pool.insert(a).unwrap_err();
+    assert!(matches!(err, GroupError::KeyPackageCreation(_)), "{err:?}");
+    pool.insert(b).expect("distinct");
+    assert_eq!(pool.iter().count(), 2);
 }

@@ -7,8 +7,8 @@ use mls_codec::{Credential, KeyPackage, LeafNodeSource};
 use mls_crypto::{CipherSuiteProvider, SignatureKeyPair};
 
 use super::{KeyPackageBuilder, KeyPackageBundle, KeyPackageRef};
-use crate::Result;
 use crate::welcome::KeyPackageLookup;
+use crate::{GroupError, Result};
 
 /// An in-memory pool of our KeyPackage bundles.
 ///
@@ -39,8 +39,17 @@ impl KeyPackagePool {
 
     /// Add a bundle. A last-resort bundle becomes the current last-resort
     /// KeyPackage; the previous one is retired (still found until it
-    /// expires or is removed).
-    pub fn insert(&mut self, bundle: KeyPackageBundle) {
+    /// expires or is removed). A bundle whose `init_key` another held
+    /// bundle already uses is refused (RFC 9420 §10, V-10-07: init keys
+    /// are unique among our KeyPackages; this catches e.g. a repeated RNG
+    /// seed).
+    pub fn insert(&mut self, bundle: KeyPackageBundle) -> Result<()> {
+        let init_key = &bundle.key_package().init_key;
+        if self.iter().any(|b| &b.key_package().init_key == init_key) {
+            return Err(GroupError::KeyPackageCreation(
+                "init_key already used by another of our KeyPackages (V-10-07)",
+            ));
+        }
         if bundle.is_last_resort() {
             if let Some(old) = self.last_resort.replace(bundle) {
                 self.retired.insert(old.reference().clone(), old);
@@ -49,6 +58,15 @@ impl KeyPackagePool {
         } else {
             self.ordinary.insert(bundle.reference().clone(), bundle);
         }
+        Ok(())
+    }
+
+    /// Every bundle held.
+    pub fn iter(&self) -> impl Iterator<Item = &KeyPackageBundle> {
+        self.ordinary
+            .values()
+            .chain(self.last_resort.as_ref())
+            .chain(self.retired.values())
     }
 
     /// The bundle with this reference, if we hold it.
@@ -160,12 +178,12 @@ impl KeyPackagePool {
         for _ in 0..missing {
             let bundle = builder.build(cs, credential.clone(), signer)?;
             if bundle.is_last_resort() {
-                return Err(crate::GroupError::KeyPackageCreation(
+                return Err(GroupError::KeyPackageCreation(
                     "replenish needs a builder without the last-resort marker",
                 ));
             }
             published.push(bundle.key_package().clone());
-            self.insert(bundle);
+            self.insert(bundle)?;
         }
         Ok(published)
     }
@@ -186,7 +204,7 @@ impl KeyPackagePool {
             .ensure_last_resort()
             .build(cs, credential.clone(), signer)?;
         let key_package = bundle.key_package().clone();
-        self.insert(bundle);
+        self.insert(bundle)?;
         Ok(key_package)
     }
 }
