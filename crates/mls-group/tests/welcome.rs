@@ -915,3 +915,29 @@ fn init_key_only_entries_open_and_must_match() {
         assert!(matches!(err, GroupError::KeyPackageCreation(_)), "{err:?}");
     }
 }
+
+#[test]
+fn reference_with_another_label_or_hash_matches_nothing() {
+    // V-5.2-01: new_member computed with the wrong label, or with another
+    // suite's hash, names none of our KeyPackages.
+    let p = provider();
+    let (_, alice, welcome) = simple(&p);
+    let cs = suite1(&p);
+    let kp_bytes = mls_codec::encode(alice.key_package()).expect("encodes");
+    let cs7 = p
+        .cipher_suite_provider(CipherSuite::ALL[6])
+        .expect("suite 7");
+    for wrong in [
+        mls_crypto::labeled::ref_hash(&*cs, b"MLS 1.0 Proposal Reference", &kp_bytes),
+        mls_crypto::labeled::ref_hash(&*cs, b"KeyPackage Reference", &kp_bytes),
+        mls_crypto::labeled::make_key_package_ref(&*cs7, &kp_bytes),
+    ] {
+        let mut w = welcome.clone();
+        w.secrets[0].new_member = VLBytes::new(wrong.expect("hash"));
+        let err = open_welcome(&p, &w, &[alice.clone()][..], &InMemoryPskStore::new()).unwrap_err();
+        assert!(
+            matches!(err, GroupError::WelcomeNoMatchingKeyPackage),
+            "{err:?}"
+        );
+    }
+}
