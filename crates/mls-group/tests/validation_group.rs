@@ -2054,3 +2054,59 @@ fn v12_2_19_remove_wins_over_update() {
     assert!(out.info.updated.is_empty());
     accepted_commit(&mut w.members[1], &out.commit);
 }
+
+/// V-12.4.3.1-20: a Welcome whose path secret does not derive the keys in
+/// the tree (GroupSecrets re-sealed with a random path secret).
+#[test]
+fn v12_4_3_1_20_welcome_path_secret_mismatch() {
+    let mut w = World::new(92, 2);
+    let b = bundle(w.cs.as_ref(), "x");
+    let out = w.members[0]
+        .commit(CommitOptions {
+            proposals: vec![add(b.key_package())],
+            force_path: true,
+            ..CommitOptions::default()
+        })
+        .unwrap();
+    let mut welcome = out.welcome.unwrap().as_welcome().unwrap().clone();
+    let entry = &welcome.secrets[0];
+    let context = welcome.encrypted_group_info.as_slice().to_vec();
+    let plain = mls_crypto::labeled::decrypt_with_label(
+        w.cs.as_ref(),
+        b.init_private_key(),
+        b"Welcome",
+        &context,
+        entry.encrypted_group_secrets.kem_output.as_slice(),
+        entry.encrypted_group_secrets.ciphertext.as_slice(),
+    )
+    .unwrap();
+    let mut secrets: mls_codec::GroupSecrets = mls_codec::decode(&plain).unwrap();
+    let nh = w.cs.cipher_suite().hash_len();
+    secrets.path_secret = Some(mls_codec::PathSecret {
+        path_secret: VLBytes::new(vec![0x55; nh]),
+    });
+    let sealed = mls_crypto::labeled::encrypt_with_label(
+        w.cs.as_ref(),
+        b.key_package().init_key.as_slice(),
+        b"Welcome",
+        &context,
+        &mls_codec::encode(&secrets).unwrap(),
+    )
+    .unwrap();
+    welcome.secrets[0].encrypted_group_secrets = mls_codec::HpkeCiphertext {
+        kem_output: VLBytes::new(sealed.kem_output),
+        ciphertext: VLBytes::new(sealed.ciphertext),
+    };
+    let err = Group::join(
+        &w.provider,
+        &welcome,
+        &vec![b],
+        GroupConfig::default(),
+        JoinOptions::default(),
+    )
+    .expect_err("path secret");
+    assert!(
+        matches!(err, GroupError::WelcomePathSecretInvalid(_)),
+        "{err}"
+    );
+}
