@@ -340,38 +340,77 @@ pub(crate) fn apply_proposals(
 /// RFC 9420 §7.3 (V-7.3-06, V-7.3-07): each leaf of `changed` uses a
 /// credential type that every other member supports, and supports the
 /// credential type of every other member.
+///
+/// One pass over the tree records, per credential type in use, up to two
+/// leaves holding it and up to two leaves not supporting it; each changed
+/// leaf is then checked against those records, so a Commit with many Adds
+/// costs O(N + changed × types), not O(N × changed).
 pub(crate) fn check_credential_support<V: TreeView + ?Sized>(
     tree: &V,
     changed: &[LeafIndex],
 ) -> Result<()> {
+    use std::collections::BTreeMap;
+    if changed.is_empty() {
+        return Ok(());
+    }
+    let members: Vec<(u32, &LeafNode)> = (0..tree.leaf_count())
+        .filter_map(|i| {
+            let l = LeafIndex::new(i).ok()?;
+            tree.leaf(l).map(|n| (i, n))
+        })
+        .collect();
+    // Type in use -> up to two leaves that hold it.
+    let mut holders: BTreeMap<u16, Vec<u32>> = BTreeMap::new();
+    for (i, n) in &members {
+        let h = holders.entry(n.credential.credential_type().0).or_default();
+        if h.len() < 2 {
+            h.push(*i);
+        }
+    }
+    // Type in use -> up to two leaves that do not support it.
+    let mut lacking: BTreeMap<u16, Vec<u32>> = BTreeMap::new();
+    for t in holders.keys() {
+        let v: Vec<u32> = members
+            .iter()
+            .filter(|(_, n)| {
+                !n.capabilities
+                    .credentials
+                    .contains(&mls_codec::CredentialType(*t))
+            })
+            .map(|(i, _)| *i)
+            .take(2)
+            .collect();
+        lacking.insert(*t, v);
+    }
     for &leaf in changed {
         let Some(node) = tree.leaf(leaf) else {
             continue;
         };
+        let me = leaf.get();
         let own_type = node.credential.credential_type();
-        for i in 0..tree.leaf_count() {
-            let Ok(other_index) = LeafIndex::new(i) else {
-                continue;
-            };
-            if other_index == leaf {
+        if let Some(&member) = lacking
+            .get(&own_type.0)
+            .and_then(|v| v.iter().find(|&&i| i != me))
+        {
+            return Err(GroupError::CredentialTypeUnsupportedByMember {
+                leaf: me,
+                credential_type: own_type.0,
+                member,
+            });
+        }
+        for (t, leaves) in &holders {
+            if node
+                .capabilities
+                .credentials
+                .contains(&mls_codec::CredentialType(*t))
+            {
                 continue;
             }
-            let Some(other) = tree.leaf(other_index) else {
-                continue;
-            };
-            if !other.capabilities.credentials.contains(&own_type) {
-                return Err(GroupError::CredentialTypeUnsupportedByMember {
-                    leaf: leaf.get(),
-                    credential_type: own_type.0,
-                    member: i,
-                });
-            }
-            let other_type = other.credential.credential_type();
-            if !node.capabilities.credentials.contains(&other_type) {
+            if let Some(&member) = leaves.iter().find(|&&i| i != me) {
                 return Err(GroupError::MemberCredentialTypeUnsupported {
-                    leaf: leaf.get(),
-                    credential_type: other_type.0,
-                    member: i,
+                    leaf: me,
+                    credential_type: *t,
+                    member,
                 });
             }
         }
