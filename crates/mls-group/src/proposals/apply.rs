@@ -255,7 +255,11 @@ pub(crate) fn apply_proposals(
 
     // §12.2: no Add of a client already in the group unless removed here,
     // and no two Adds of one client (V-12.2-08/10).
-    let mut add_keys = BTreeSet::new();
+    // Signature keys of new leaves: those of the Updates, then of the Adds.
+    let mut add_keys: BTreeSet<Vec<u8>> = updates
+        .iter()
+        .map(|(_, n)| n.signature_key.as_slice().to_vec())
+        .collect();
     let mut init_keys = BTreeSet::new();
     for kp in &adds {
         // V-12.2-09: two Adds never share an init key.
@@ -317,12 +321,39 @@ pub(crate) fn apply_proposals(
         out.removed.push((*leaf, old));
     }
     // §12.3 step 4: Adds, in list order (V-12.2-09, V-12.2-17: keys unique).
+    // The new leaves' encryption keys are checked against the stored tree's
+    // key index and the leaves changed by this Commit, not by scanning the
+    // diff per Add (which would make a Commit with many Adds quadratic).
+    let mut changed_keys: std::collections::HashMap<Vec<u8>, u32> = out
+        .updated
+        .iter()
+        .filter_map(|l| {
+            diff.leaf(*l)
+                .map(|n| (n.encryption_key.as_slice().to_vec(), l.node().get()))
+        })
+        .collect();
     for kp in adds {
+        let key = kp.leaf_node.encryption_key.as_slice();
         let leaf = diff
             .add_leaf(kp.leaf_node.clone())
             .map_err(GroupError::InvalidCommitTree)?;
-        check_leaf_keys_unique(&*diff, leaf, &kp.leaf_node, &[])
-            .map_err(GroupError::InvalidCommitTree)?;
+        let own = leaf.node().get();
+        let in_tree = diff
+            .base()
+            .nodes_with_encryption_key(key)
+            .into_iter()
+            .find(|n| n.get() != own && diff.node(*n).is_some_and(|x| x.encryption_key() == key))
+            .map(|n| n.get());
+        let clash = in_tree.or_else(|| changed_keys.get(key).copied());
+        if let Some(other) = clash {
+            return Err(GroupError::InvalidCommitTree(
+                mls_treekem::TreeKemError::DuplicateEncryptionKey {
+                    first: other.min(own),
+                    second: other.max(own),
+                },
+            ));
+        }
+        changed_keys.insert(key.to_vec(), own);
         out.added.push((leaf, kp.clone()));
     }
     // §7.3 (V-7.3-06/07, V-13.3-01): every new or updated leaf and every
