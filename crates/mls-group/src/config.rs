@@ -17,6 +17,17 @@ use mls_treekem::{
 /// application messages (GUIDANCE G-12: small and non-zero).
 pub const DEFAULT_MAX_PAST_EPOCHS: usize = 2;
 
+/// The application's rules for which proposals may be committed (RFC 9420
+/// §12.2: a Commit's proposals must also be valid under the application's
+/// policy, e.g. who may add or remove members; V-12.2-18). Checked for
+/// received and own Commits once the list passed the RFC's rules.
+pub trait ProposalPolicy: Send + Sync {
+    /// Whether `proposal`, proposed by the member at leaf `sender`, may be
+    /// committed by the member at leaf `committer` (for proposals by value
+    /// both are the committer).
+    fn allow(&self, proposal: &mls_codec::Proposal, sender: u32, committer: u32) -> bool;
+}
+
 /// How a group behaves. Cloning is cheap (the validator and clock are shared).
 #[derive(Clone)]
 pub struct GroupConfig {
@@ -46,6 +57,9 @@ pub struct GroupConfig {
     pub clock: Arc<dyn Clock>,
     /// The application's credential check (RFC 9420 §5.3.1).
     pub credential_validator: Arc<dyn CredentialValidator>,
+    /// The application's proposal policy (RFC 9420 §12.2, V-12.2-18);
+    /// `None` (the default) allows every proposal the RFC allows.
+    pub proposal_policy: Option<Arc<dyn ProposalPolicy>>,
 }
 
 impl std::fmt::Debug for GroupConfig {
@@ -58,6 +72,7 @@ impl std::fmt::Debug for GroupConfig {
             .field("ratchet_tree_extension", &self.ratchet_tree_extension)
             .field("force_path", &self.force_path)
             .field("lifetime_checks", &self.lifetime_checks)
+            .field("proposal_policy", &self.proposal_policy.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -74,6 +89,7 @@ impl Default for GroupConfig {
             lifetime_checks: true,
             clock: Arc::new(SystemClock),
             credential_validator: Arc::new(BasicCredentialValidator),
+            proposal_policy: None,
         }
     }
 }

@@ -445,6 +445,17 @@ pub enum GroupError {
     /// hold (ExternalInit in a member Commit, ReInit, or an unsupported type).
     #[error("RFC 9420 §12.2 (V-12.2-14/15, V-12.2-16): proposal type {0} not allowed here")]
     ProposalNotAllowed(u16),
+    /// RFC 9420 §12.2 (V-12.2-18): the application's [`crate::ProposalPolicy`]
+    /// refused a proposal of the list.
+    #[error(
+        "RFC 9420 §12.2 (V-12.2-18): proposal type {proposal_type} from leaf {sender} refused by the application policy"
+    )]
+    ProposalRejectedByPolicy {
+        /// The proposal type.
+        proposal_type: u16,
+        /// The proposer's leaf index.
+        sender: u32,
+    },
     /// RFC 9420 §12.4 (V-12.4-01..05): the Commit has no path although its
     /// proposals require one.
     #[error("RFC 9420 §12.4 (V-12.4-01..05): Commit without the path its proposals require")]

@@ -89,7 +89,7 @@ pub mod storage;
 pub mod welcome;
 
 pub use commit::{CommitInfo, CommitOptions, CommitOutput, MemberChange, StagedCommit};
-pub use config::{DEFAULT_MAX_PAST_EPOCHS, GroupConfig};
+pub use config::{DEFAULT_MAX_PAST_EPOCHS, GroupConfig, ProposalPolicy};
 pub use error::GroupError;
 pub use group::{
     CreateOptions, Group, JoinOptions, Member, ProcessedMessage, ReceivedApplicationMessage,

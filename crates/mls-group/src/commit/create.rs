@@ -166,6 +166,7 @@ impl Group {
                 context: &self.context,
                 committer: me.get(),
                 leaf_policy: &policy,
+                proposal_policy: self.config.proposal_policy.as_deref(),
             },
             &mut diff,
             &sources,

@@ -70,6 +70,7 @@ impl Group {
                 context: &self.context,
                 committer,
                 leaf_policy: &policy,
+                proposal_policy: self.config.proposal_policy.as_deref(),
             },
             &mut diff,
             &sources,

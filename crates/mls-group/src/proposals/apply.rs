@@ -116,6 +116,8 @@ pub(crate) struct ApplyContext<'a> {
     pub context: &'a GroupContext,
     pub committer: u32,
     pub leaf_policy: &'a LeafValidationPolicy,
+    /// The application's proposal policy, if any (V-12.2-18).
+    pub proposal_policy: Option<&'a dyn crate::ProposalPolicy>,
 }
 
 /// Validate a member Commit's proposal list (RFC 9420 §12.2) and apply it to
@@ -280,6 +282,19 @@ pub(crate) fn apply_proposals(
         // §11.1, §13.4: new members support the group's extensions and
         // required capabilities (V-11.1-01, V-13.4-04; after a GCE, V-12.3-01).
         leaf_supports(&kp.leaf_node, extensions).map_err(GroupError::MissingCapability)?;
+    }
+
+    // §12.2: the application's own rules (V-12.2-18), last, once the list
+    // is valid by the RFC's rules.
+    if let Some(policy) = ctx.proposal_policy {
+        for source in list {
+            if !policy.allow(source.proposal, source.sender, ctx.committer) {
+                return Err(GroupError::ProposalRejectedByPolicy {
+                    proposal_type: source.proposal.proposal_type().0,
+                    sender: source.sender,
+                });
+            }
+        }
     }
 
     // §12.3 step 1: GroupContextExtensions. Members staying in the group
