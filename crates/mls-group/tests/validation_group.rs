@@ -2110,3 +2110,54 @@ fn v12_4_3_1_20_welcome_path_secret_mismatch() {
         "{err}"
     );
 }
+
+/// Only leaf 0 may add members (an application rule).
+struct OnlyLeafZeroAdds;
+
+impl mls_group::ProposalPolicy for OnlyLeafZeroAdds {
+    fn allow(&self, proposal: &Proposal, sender: u32, _committer: u32) -> bool {
+        !matches!(proposal, Proposal::Add(_)) || sender == 0
+    }
+}
+
+/// V-12.2-18: a Commit whose proposals the application policy forbids is
+/// rejected by receivers and refused when building it.
+#[test]
+fn v12_2_18_application_policy() {
+    let config = GroupConfig {
+        proposal_policy: Some(Arc::new(OnlyLeafZeroAdds)),
+        ..GroupConfig::default()
+    };
+    let mut w = World::with_caps(93, 3, None, config);
+    let kp = bundle(w.cs.as_ref(), "x").key_package().clone();
+    let m = w.forge_commit(1, vec![val(add(&kp))], None);
+    let err = rejected(&mut w.members[2], &m);
+    assert!(
+        matches!(
+            err,
+            GroupError::ProposalRejectedByPolicy {
+                proposal_type: 1,
+                sender: 1
+            }
+        ),
+        "{err}"
+    );
+    let err = w.members[1]
+        .commit(CommitOptions {
+            proposals: vec![add(&kp)],
+            ..CommitOptions::default()
+        })
+        .expect_err("policy");
+    assert!(
+        matches!(err, GroupError::ProposalRejectedByPolicy { .. }),
+        "{err}"
+    );
+    // Leaf 0 may.
+    let out = w.members[0]
+        .commit(CommitOptions {
+            proposals: vec![add(&kp)],
+            ..CommitOptions::default()
+        })
+        .unwrap();
+    accepted_commit(&mut w.members[2], &out.commit);
+}
