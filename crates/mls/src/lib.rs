@@ -89,6 +89,7 @@ pub use mls_codec::{
     Proposal, Psk, RatchetTree, Welcome,
 };
 pub use mls_crypto::{CipherSuite, CipherSuiteProvider, CryptoProvider, SignatureKeyPair};
+pub use mls_group::framing::PaddingMode;
 pub use mls_group::key_package::{KeyPackageBuilder, KeyPackageBundle, KeyPackageRef};
 pub use mls_group::{
     CommitInfo, CommitOptions, CommitOutput, CreateOptions, DEFAULT_MAX_PAST_EPOCHS, Group,
@@ -96,7 +97,10 @@ pub use mls_group::{
     ProcessedMessage, ProposalRef, ReceivedApplicationMessage, ReceivedProposal, Result,
     StagedCommit,
 };
-pub use mls_keyschedule::{InMemoryPskStore, PskStore};
+pub use mls_keyschedule::{InMemoryPskStore, PskStore, SecretTreeConfig};
+pub use mls_treekem::{
+    BasicCredentialValidator, Clock, CredentialValidator, FixedClock, SystemClock,
+};
 
 #[cfg(feature = "rustcrypto")]
 pub use mls_crypto_rustcrypto::RustCryptoProvider;
