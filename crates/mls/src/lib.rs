@@ -94,8 +94,8 @@ pub use mls_group::key_package::{KeyPackageBuilder, KeyPackageBundle, KeyPackage
 pub use mls_group::{
     CommitInfo, CommitOptions, CommitOutput, CreateOptions, DEFAULT_MAX_PAST_EPOCHS, Group,
     GroupConfig, GroupError, GroupStore, InMemoryGroupStore, JoinOptions, Member, MemberChange,
-    ProcessedMessage, ProposalRef, ReceivedApplicationMessage, ReceivedProposal, Result,
-    StagedCommit,
+    ProcessedMessage, ProposalPolicy, ProposalRef, ReceivedApplicationMessage, ReceivedProposal,
+    Result, StagedCommit,
 };
 pub use mls_keyschedule::{InMemoryPskStore, PskStore, SecretTreeConfig};
 pub use mls_treekem::{
