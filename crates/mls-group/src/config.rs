@@ -43,6 +43,10 @@ pub struct GroupConfig {
     /// Send Proposals and Commits as PrivateMessages (true) or
     /// PublicMessages (false, the default) (RFC 9420 §6).
     pub encrypt_handshake: bool,
+    /// Reject received handshake messages sent as PublicMessage (RFC 9420
+    /// §6; a wire-format policy, V-6-07). Default false: PublicMessage
+    /// handshakes are accepted (the official passive-client vectors use them).
+    pub require_encrypted_handshake: bool,
     /// Put the ratchet tree into the GroupInfo of Welcome messages (the
     /// `ratchet_tree` extension, RFC 9420 §12.4.3.3). When false, the tree is
     /// handed to joiners out of band (see [`crate::CommitOutput::ratchet_tree`]).
@@ -69,6 +73,10 @@ impl std::fmt::Debug for GroupConfig {
             .field("secret_tree", &self.secret_tree)
             .field("max_past_epochs", &self.max_past_epochs)
             .field("encrypt_handshake", &self.encrypt_handshake)
+            .field(
+                "require_encrypted_handshake",
+                &self.require_encrypted_handshake,
+            )
             .field("ratchet_tree_extension", &self.ratchet_tree_extension)
             .field("force_path", &self.force_path)
             .field("lifetime_checks", &self.lifetime_checks)
@@ -84,6 +92,7 @@ impl Default for GroupConfig {
             secret_tree: SecretTreeConfig::default(),
             max_past_epochs: DEFAULT_MAX_PAST_EPOCHS,
             encrypt_handshake: false,
+            require_encrypted_handshake: false,
             ratchet_tree_extension: true,
             force_path: false,
             lifetime_checks: true,

@@ -456,6 +456,13 @@ pub enum GroupError {
         /// The proposer's leaf index.
         sender: u32,
     },
+    /// RFC 9420 §6 (V-6-07): a handshake message in a PublicMessage while the
+    /// group requires encrypted handshakes
+    /// ([`crate::GroupConfig::require_encrypted_handshake`]).
+    #[error(
+        "RFC 9420 §6 (V-6-07): PublicMessage handshake refused by the group's wire-format policy"
+    )]
+    HandshakeWireFormatNotAllowed,
     /// RFC 9420 §12.4 (V-12.4-01..05): the Commit has no path although its
     /// proposals require one.
     #[error("RFC 9420 §12.4 (V-12.4-01..05): Commit without the path its proposals require")]

@@ -101,6 +101,11 @@ impl Group {
             return self.process_past_epoch(message, epoch).map_err(map_replay);
         }
 
+        // §6: the local wire-format policy for handshake messages (V-6-07);
+        // a PublicMessage never carries application data (V-6-01).
+        if public && self.config.require_encrypted_handshake {
+            return Err(GroupError::HandshakeWireFormatNotAllowed);
+        }
         let ctx = FramingContext {
             cs: self.cs.as_ref(),
             group_context: &self.context,
