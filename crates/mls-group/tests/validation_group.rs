@@ -2161,3 +2161,34 @@ fn v12_2_18_application_policy() {
         .unwrap();
     accepted_commit(&mut w.members[2], &out.commit);
 }
+
+/// V-6-07: with encrypted handshakes required, a PublicMessage Commit or
+/// Proposal is refused; a PrivateMessage one is accepted.
+#[test]
+fn v6_07_handshake_wire_format_policy() {
+    let strict = GroupConfig {
+        require_encrypted_handshake: true,
+        ..GroupConfig::default()
+    };
+    let mut w = World::with_caps(94, 2, None, strict.clone());
+    let public = path_commit(&mut w);
+    let err = rejected(&mut w.members[1], &public);
+    assert!(
+        matches!(err, GroupError::HandshakeWireFormatNotAllowed),
+        "{err}"
+    );
+    let proposal = w.members[0].propose_remove(1).unwrap();
+    let err = rejected(&mut w.members[1], &proposal);
+    assert!(
+        matches!(err, GroupError::HandshakeWireFormatNotAllowed),
+        "{err}"
+    );
+
+    let both = GroupConfig {
+        encrypt_handshake: true,
+        ..strict
+    };
+    let mut w = World::with_caps(95, 2, None, both);
+    let private = path_commit(&mut w);
+    accepted_commit(&mut w.members[1], &private);
+}
