@@ -227,3 +227,66 @@ fn exported_group_info_verifies_and_carries_the_tree() {
         mls_codec::find_payload(&info.extensions).unwrap();
     assert_eq!(tree.unwrap().ratchet_tree, bob.export_ratchet_tree());
 }
+
+#[test]
+fn late_message_uses_the_membership_of_its_epoch() {
+    // G-15: Bob (leaf 1) sends in epoch 2, is removed and Dave takes leaf 1;
+    // Carol still reads Bob's late message, verified with Bob's key.
+    let provider = provider(46);
+    let cs = suite(&provider);
+    let mut alice = create(&cs, "alice", GroupConfig::default());
+    let (bob_kp, carol_kp) = (bundle(cs.as_ref(), "bob"), bundle(cs.as_ref(), "carol"));
+    let out = alice
+        .commit(CommitOptions {
+            proposals: vec![
+                Proposal::Add(Add {
+                    key_package: bob_kp.key_package().clone(),
+                }),
+                Proposal::Add(Add {
+                    key_package: carol_kp.key_package().clone(),
+                }),
+            ],
+            ..CommitOptions::default()
+        })
+        .unwrap();
+    alice.merge_pending_commit().unwrap();
+    let welcome = out.welcome.unwrap();
+    let mut bob = join(&provider, &welcome, bob_kp, GroupConfig::default(), None);
+    let mut carol = join(&provider, &welcome, carol_kp, GroupConfig::default(), None);
+    assert_eq!(bob.own_leaf().get(), 1);
+    let late = bob
+        .encrypt_application_message(b"sent before my removal", b"")
+        .unwrap();
+
+    let dave_kp = bundle(cs.as_ref(), "dave");
+    let out = alice
+        .commit(CommitOptions {
+            proposals: vec![
+                Proposal::Remove(mls_codec::Remove { removed: 1 }),
+                Proposal::Add(Add {
+                    key_package: dave_kp.key_package().clone(),
+                }),
+            ],
+            ..CommitOptions::default()
+        })
+        .unwrap();
+    alice.merge_pending_commit().unwrap();
+    assert_eq!(out.info.added[0].leaf_index, 1, "Dave takes Bob's old leaf");
+    process_commit(&mut carol, &out.commit);
+    match bob.process_message(&out.commit).unwrap() {
+        ProcessedMessage::Commit(s) => bob.merge_staged_commit(*s).unwrap(),
+        other => panic!("{other:?}"),
+    }
+    match carol.process_message(&late).unwrap() {
+        ProcessedMessage::Application(m) => {
+            assert_eq!((m.sender, m.epoch), (1, 1));
+            assert_eq!(m.data, b"sent before my removal");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(!bob.is_active());
+    assert!(matches!(
+        bob.encrypt_application_message(b"x", b""),
+        Err(mls_group::GroupError::NotAMember)
+    ));
+}
