@@ -34,3 +34,6 @@ include!("rpcs.rs");
 pub mod service {
     include!(concat!(env!("OUT_DIR"), "/mls_client.MLSClient.rs"));
 }
+
+#[cfg(test)]
+mod tests;
