@@ -2192,3 +2192,50 @@ fn v6_07_handshake_wire_format_policy() {
     let private = path_commit(&mut w);
     accepted_commit(&mut w.members[1], &private);
 }
+
+/// V-15.2-01: after a merge, application messages are sent in the new
+/// epoch, and a member still in the old epoch cannot read them.
+#[test]
+fn v15_2_01_messages_use_the_new_epoch() {
+    let mut w = World::new(96, 3);
+    let out = w.members[0]
+        .commit(CommitOptions {
+            force_path: true,
+            ..CommitOptions::default()
+        })
+        .unwrap();
+    w.members[0].merge_pending_commit().unwrap();
+    accepted_commit(&mut w.members[1], &out.commit);
+    let m = w.members[0]
+        .encrypt_application_message(b"hi", b"")
+        .unwrap();
+    let MlsMessageBody::PrivateMessage(p) = &m.body else {
+        panic!("not a PrivateMessage")
+    };
+    assert_eq!(p.epoch, w.members[0].epoch());
+    // Member 2 has not merged the Commit: the message is from its future.
+    let err = rejected(&mut w.members[2], &m);
+    assert!(matches!(err, GroupError::WrongEpoch { .. }), "{err}");
+    match w.members[1].process_message(&m).unwrap() {
+        ProcessedMessage::Application(a) => assert_eq!(a.data, b"hi"),
+        _ => panic!("not application data"),
+    }
+}
+
+/// V-12.4.3.3-05: the exported ratchet tree has no trailing blank node
+/// after the rightmost member is removed.
+#[test]
+fn v12_4_3_3_05_no_trailing_blank_in_exported_tree() {
+    let mut w = World::new(97, 3);
+    let out = w.members[0]
+        .commit(CommitOptions {
+            proposals: vec![remove(2)],
+            ..CommitOptions::default()
+        })
+        .unwrap();
+    w.members[0].merge_pending_commit().unwrap();
+    accepted_commit(&mut w.members[1], &out.commit);
+    let tree = w.members[1].export_ratchet_tree();
+    assert!(tree.0.last().is_some_and(Option::is_some));
+    assert_eq!(tree.0.len(), 3);
+}
