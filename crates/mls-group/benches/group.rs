@@ -114,9 +114,14 @@ fn commit_and_join(c: &mut Criterion) {
             .sample_size(10)
             .warm_up_time(Duration::from_millis(500));
         for n in [10usize, 100, 1_000] {
-            let mut s = setup(suite, n);
-            let options = add_options(&s.joiners);
+            // Built on first use, so a filtered-out benchmark costs nothing.
+            let mut state: Option<(Setup, CommitOptions)> = None;
             group.bench_with_input(BenchmarkId::from_parameter(n), &n, |b, _| {
+                let (s, options) = state.get_or_insert_with(|| {
+                    let s = setup(suite, n);
+                    let options = add_options(&s.joiners);
+                    (s, options)
+                });
                 b.iter(|| {
                     let out = s.creator.commit(options.clone()).expect("commit");
                     s.creator.clear_pending_commit();
@@ -131,17 +136,20 @@ fn commit_and_join(c: &mut Criterion) {
             .sample_size(10)
             .warm_up_time(Duration::from_millis(500));
         for n in [10usize, 100, 1_000] {
-            let mut s = setup(suite, n);
-            let out = s.creator.commit(add_options(&s.joiners)).expect("commit");
-            let welcome: MlsMessage = out.welcome.expect("welcome");
-            let me = vec![s.joiners.swap_remove(0)];
+            let mut state: Option<(Setup, MlsMessage, Vec<KeyPackageBundle>)> = None;
             group.bench_with_input(BenchmarkId::from_parameter(n), &n, |b, _| {
+                let (s, welcome, me) = state.get_or_insert_with(|| {
+                    let mut s = setup(suite, n);
+                    let out = s.creator.commit(add_options(&s.joiners)).expect("commit");
+                    let me = vec![s.joiners.swap_remove(0)];
+                    (s, out.welcome.expect("welcome"), me)
+                });
                 b.iter(|| {
                     black_box(
                         Group::join(
                             &s.provider,
                             welcome.as_welcome().expect("welcome"),
-                            &me,
+                            &*me,
                             GroupConfig::default(),
                             JoinOptions::default(),
                         )
@@ -157,11 +165,13 @@ fn commit_and_join(c: &mut Criterion) {
 fn self_update(c: &mut Criterion) {
     for (suite, name) in SUITES {
         for n in [10usize, 100, 1_000, 10_000] {
-            let (mut creator, mut member) = full_group(suite, n);
+            // The full group is built on first use and shared by both
+            // benchmarks of this N.
+            let mut state: Option<(Group, Group)> = None;
             // In a freshly built group every copath resolution is a set of
             // leaves, so a self-update encrypts to all N-1 members: ~13 s per
             // Commit with P-256 at 10,000, too slow to sample here (one
-            // Commit is still made below for process_update).
+            // Commit is still made for process_update).
             if !(suite == SUITES[1].0 && n == 10_000) {
                 let mut group = c.benchmark_group(format!("{name}/self_update"));
                 group
@@ -169,6 +179,7 @@ fn self_update(c: &mut Criterion) {
                     .warm_up_time(Duration::from_millis(200))
                     .measurement_time(Duration::from_secs(2));
                 group.bench_with_input(BenchmarkId::from_parameter(n), &n, |b, _| {
+                    let (creator, _) = state.get_or_insert_with(|| full_group(suite, n));
                     b.iter(|| {
                         let out = creator.commit(CommitOptions::default()).expect("commit");
                         creator.clear_pending_commit();
@@ -177,14 +188,20 @@ fn self_update(c: &mut Criterion) {
                 });
                 group.finish();
             }
-            let out = creator.commit(CommitOptions::default()).expect("commit");
             let mut group = c.benchmark_group(format!("{name}/process_update"));
             group
                 .sample_size(10)
                 .warm_up_time(Duration::from_millis(200))
                 .measurement_time(Duration::from_secs(2));
+            let mut commit: Option<MlsMessage> = None;
             group.bench_with_input(BenchmarkId::from_parameter(n), &n, |b, _| {
-                b.iter(|| black_box(member.process_message(&out.commit).expect("process")))
+                let (creator, member) = state.get_or_insert_with(|| full_group(suite, n));
+                let message = commit.get_or_insert_with(|| {
+                    let out = creator.commit(CommitOptions::default()).expect("commit");
+                    creator.clear_pending_commit();
+                    out.commit
+                });
+                b.iter(|| black_box(member.process_message(message).expect("process")))
             });
             group.finish();
         }
