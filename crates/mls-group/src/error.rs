@@ -463,6 +463,20 @@ pub enum GroupError {
         "RFC 9420 §6 (V-6-07): PublicMessage handshake refused by the group's wire-format policy"
     )]
     HandshakeWireFormatNotAllowed,
+    /// RFC 9420 §7.5, §16.12 (V-7.5-01..03, V-7.5-06, V-16.12-01): the path
+    /// secret this member receives from the Commit does not decrypt or does
+    /// not derive the keys sent; names the committer so the inconsistent
+    /// Commit can be reported.
+    #[error(
+        "RFC 9420 §7.5, §16.12 (V-16.12-01): path secrets of the Commit from leaf {committer} are inconsistent: {source}"
+    )]
+    InconsistentCommitPath {
+        /// The committer's leaf index.
+        committer: u32,
+        /// The TreeKEM rule that failed.
+        #[source]
+        source: mls_treekem::TreeKemError,
+    },
     /// RFC 9420 §12.4 (V-12.4-01..05): the Commit has no path although its
     /// proposals require one.
     #[error("RFC 9420 §12.4 (V-12.4-01..05): Commit without the path its proposals require")]

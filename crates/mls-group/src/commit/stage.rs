@@ -136,7 +136,8 @@ impl Group {
                     }
                     None => applied_path.decrypt(&diff, cs, &self.private, &provisional),
                 }
-                .map_err(GroupError::InvalidCommitTree)?;
+                // §16.12: name the committer whose path secrets are wrong.
+                .map_err(|source| GroupError::InconsistentCommitPath { committer, source })?;
                 (
                     CommitSecret::new(received.commit_secret),
                     received.private_keys,
