@@ -1469,7 +1469,8 @@ fn v7_6_02_ciphertext_count() {
     );
 }
 
-/// V-7.5-03: the receiver's ciphertext does not open.
+/// V-7.5-03, V-16.12-01: the receiver's ciphertext does not open; the
+/// error names the committer.
 #[test]
 fn v7_5_03_path_secret_does_not_decrypt() {
     let mut w = World::new(72, 2);
@@ -1483,7 +1484,10 @@ fn v7_5_03_path_secret_does_not_decrypt() {
     assert!(
         matches!(
             err,
-            GroupError::InvalidCommitTree(TreeKemError::PathSecretDecryptionFailed { .. })
+            GroupError::InconsistentCommitPath {
+                committer: 0,
+                source: TreeKemError::PathSecretDecryptionFailed { .. }
+            }
         ),
         "{err}"
     );
