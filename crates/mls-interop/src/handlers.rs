@@ -483,6 +483,27 @@ pub fn handle_pending_commit(
     })
 }
 
+/// `GroupInfo` (RFC 9420 §12.4.3): signed, with `external_pub`; the tree in
+/// the `ratchet_tree` extension, or returned separately with
+/// `external_tree`.
+pub fn group_info(server: &InteropServer, req: GroupInfoRequest) -> Answer<GroupInfoResponse> {
+    server.with_group(req.state_id, |st, _| {
+        let info = st
+            .group
+            .export_group_info(!req.external_tree)
+            .map_err(engine)?;
+        let ratchet_tree = if req.external_tree {
+            mls::codec::encode(&st.group.export_ratchet_tree()).map_err(engine)?
+        } else {
+            Vec::new()
+        };
+        Ok(GroupInfoResponse {
+            group_info: encode_message(&info)?,
+            ratchet_tree,
+        })
+    })
+}
+
 /// `Free`: drop a state or pending join.
 pub fn free(server: &InteropServer, req: FreeRequest) -> Answer<FreeResponse> {
     server.held.remove(req.state_id)?;
@@ -503,8 +524,6 @@ macro_rules! unimplemented_rpcs {
 unimplemented_rpcs! {
     /// `ExternalJoin`.
     external_join(ExternalJoinRequest) -> ExternalJoinResponse = "external join (external Commit, RFC 9420 §12.4.3.2)";
-    /// `GroupInfo`: the engine signs a GroupInfo only inside a Commit.
-    group_info(GroupInfoRequest) -> GroupInfoResponse = "GroupInfo export outside a Commit (RFC 9420 §12.4.3)";
     /// `ReInitProposal`.
     re_init_proposal(ReInitProposalRequest) -> ProposalResponse = "ReInit (RFC 9420 §11.2)";
     /// `ReInitCommit`.

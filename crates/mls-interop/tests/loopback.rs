@@ -137,6 +137,20 @@ async fn two_members_over_grpc() {
             (pt.plaintext.as_slice(), pt.authenticated_data.as_slice()),
             (&b"hello"[..], &b"ad"[..])
         );
+        for external_tree in [false, true] {
+            let info = c
+                .group_info(GroupInfoRequest {
+                    state_id: bob.state_id,
+                    external_tree,
+                })
+                .await
+                .unwrap()
+                .into_inner();
+            let message = mls::decode_message(&info.group_info).unwrap();
+            let info_body = message.as_group_info().expect("a GroupInfo");
+            assert_eq!(info_body.group_context.epoch, 1);
+            assert_eq!(info.ratchet_tree.is_empty(), !external_tree);
+        }
         c.free(FreeRequest { state_id: alice }).await.unwrap();
         c.free(FreeRequest {
             state_id: bob.state_id,
