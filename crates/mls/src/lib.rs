@@ -131,3 +131,8 @@ pub fn encode_message(message: &MlsMessage) -> Result<Vec<u8>> {
 pub fn decode_message(bytes: &[u8]) -> Result<MlsMessage> {
     Ok(mls_codec::decode(bytes)?)
 }
+
+/// The README's example, compiled and run as a doctest so it cannot go stale.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+pub struct ReadmeDoctests;
