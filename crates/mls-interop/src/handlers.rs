@@ -255,11 +255,7 @@ fn propose(
 ) -> Answer<ProposalResponse> {
     server.with_group(state_id, |st, _| {
         let proposal = proposal(st)?;
-        let message = match proposal {
-            Proposal::Update(_) => st.group.propose_update(),
-            other => st.group.propose(other),
-        }
-        .map_err(engine)?;
+        let message = st.group.propose(proposal).map_err(engine)?;
         Ok(ProposalResponse {
             proposal: st.sent_proposal(&message)?,
         })
