@@ -1,7 +1,7 @@
 //! What the server holds under an id: a member's group state or a pending
 //! join (a KeyPackage waiting for its Welcome), each with its external PSKs.
 
-use mls::codec::MlsMessage;
+use mls::codec::{MlsMessage, MlsMessageBody, Sender};
 use mls::{
     CryptoProvider, Group, GroupConfig, InMemoryPskStore, KeyPackageBundle, ProcessedMessage,
 };
@@ -72,6 +72,26 @@ pub fn engine(e: impl std::fmt::Display) -> InteropError {
 pub fn decode_message(what: &str, bytes: &[u8]) -> Result<MlsMessage, InteropError> {
     mls::decode_message(bytes)
         .map_err(|e| InteropError::InvalidArgument(format!("{what} is not an MLSMessage: {e}")))
+}
+
+/// When the engine refuses a message from a sender type it does not
+/// handle yet, the RPC answers UNIMPLEMENTED naming the feature instead of
+/// an engine failure (only after the engine refused, so the mapping goes
+/// away by itself once the engine supports the sender type).
+fn refused(message: &MlsMessage, e: mls::GroupError) -> InteropError {
+    let feature = match &message.body {
+        MlsMessageBody::PublicMessage(m) => match m.content.sender {
+            Sender::NewMemberCommit => Some("external commits (RFC 9420 §12.4.3.2)"),
+            Sender::NewMemberProposal => Some("new-member proposals (RFC 9420 §12.1.8)"),
+            Sender::External(_) => Some("proposals from external senders (RFC 9420 §12.1.8.1)"),
+            Sender::Member(_) => None,
+        },
+        _ => None,
+    };
+    match feature {
+        Some(f) => InteropError::Unimplemented(f),
+        None => engine(e),
+    }
 }
 
 /// Serialize an MLSMessage for a response.
@@ -148,7 +168,7 @@ impl GroupState {
         match self
             .group
             .process_message_with_psks(&message, &self.psks)
-            .map_err(engine)?
+            .map_err(|e| refused(&message, e))?
         {
             ProcessedMessage::Proposal(_) => Ok(()),
             _ => Err(InteropError::InvalidArgument(
@@ -163,7 +183,7 @@ impl GroupState {
         match self
             .group
             .process_message_with_psks(&message, &self.psks)
-            .map_err(engine)?
+            .map_err(|e| refused(&message, e))?
         {
             ProcessedMessage::Commit(staged) => {
                 self.group.merge_staged_commit(*staged).map_err(engine)?;

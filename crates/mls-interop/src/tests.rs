@@ -584,3 +584,63 @@ async fn random_bytes_in_every_message_field_never_panic() {
     }
     assert_eq!((snapshot(&server, alice), snapshot(&server, bob)), before);
 }
+
+/// A PublicMessage of `group` at epoch 1 from `sender` (unsigned: the engine
+/// refuses it either way).
+fn from_sender(sender: mls::codec::Sender, commit: bool) -> Vec<u8> {
+    use mls::codec::{
+        FramedContent, FramedContentAuthData, FramedContentBody, PublicMessage, VLBytes,
+    };
+    let content = if commit {
+        FramedContentBody::Commit(mls::codec::Commit {
+            proposals: Vec::new(),
+            path: None,
+        })
+    } else {
+        FramedContentBody::Proposal(mls::remove_proposal(0))
+    };
+    let message = mls::MlsMessage::new(mls::MlsMessageBody::PublicMessage(PublicMessage {
+        content: FramedContent {
+            group_id: VLBytes::new(b"group".to_vec()),
+            epoch: 1,
+            sender,
+            authenticated_data: VLBytes::new(Vec::new()),
+            content,
+        },
+        auth: FramedContentAuthData {
+            signature: VLBytes::new(vec![0; 64]),
+            confirmation_tag: commit.then(|| VLBytes::new(vec![0; 32])),
+        },
+        membership_tag: None,
+    }));
+    mls::encode_message(&message).expect("encode")
+}
+
+#[tokio::test]
+async fn messages_from_unsupported_sender_types_are_unimplemented() {
+    use mls::codec::Sender;
+    let server = InteropServer::new();
+    let (_alice, bob) = two_members(&server, 1, false).await;
+    let before = snapshot(&server, bob);
+    let status = server
+        .handle_commit(Request::new(HandleCommitRequest {
+            state_id: bob,
+            proposal: Vec::new(),
+            commit: from_sender(Sender::NewMemberCommit, true),
+        }))
+        .await
+        .expect_err("external commit");
+    assert_eq!(status.code(), Code::Unimplemented, "{}", status.message());
+    for sender in [Sender::External(0), Sender::NewMemberProposal] {
+        let status = server
+            .handle_commit(Request::new(HandleCommitRequest {
+                state_id: bob,
+                proposal: vec![from_sender(sender, false)],
+                commit: Vec::new(),
+            }))
+            .await
+            .expect_err("external proposal");
+        assert_eq!(status.code(), Code::Unimplemented, "{}", status.message());
+    }
+    assert_eq!(snapshot(&server, bob), before);
+}
