@@ -28,6 +28,8 @@ pub enum Command {
     CheckDag,
     /// `interop` (docs/interop.md).
     Interop(crate::interop::args::InteropArgs),
+    /// `bench`: the group-level benchmark table.
+    Bench(crate::bench::BenchArgs),
     /// `help`, `--help`, `-h`, or no command.
     Help,
 }
@@ -56,6 +58,7 @@ pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<Command, String>
             Some(extra) => Err(format!("check-dag takes no arguments, got `{extra}`")),
         },
         "interop" => crate::interop::args::parse(args).map(Command::Interop),
+        "bench" => crate::bench::parse(args).map(Command::Bench),
         "help" | "--help" | "-h" => Ok(Command::Help),
         other => Err(format!("unknown command `{other}`")),
     }

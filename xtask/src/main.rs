@@ -5,6 +5,7 @@
 //!   print a per-file report ([`conformance`], [`registry`]);
 //! - `check-dag`: verify that crates depend on each other only downward
 //!   along the layer table ([`dag`]);
+//! - `bench`: run the group-level benchmarks and print a table ([`bench`]);
 //! - `interop`: play the official interop scenarios against gRPC
 //!   `mls_client.MLSClient` servers ([`interop`], docs/interop.md).
 //!
@@ -12,6 +13,7 @@
 
 #![forbid(unsafe_code)]
 
+mod bench;
 mod cli;
 mod conformance;
 mod dag;
@@ -27,12 +29,13 @@ use cli::{Command, ConformanceArgs, USAGE};
 fn main() -> ExitCode {
     match cli::parse(std::env::args().skip(1)) {
         Ok(Command::Help) => {
-            print!("{USAGE}{}", interop::args::USAGE);
+            print!("{USAGE}{}{}", bench::USAGE, interop::args::USAGE);
             ExitCode::SUCCESS
         }
         Ok(Command::Conformance(args)) => run_conformance(&args),
         Ok(Command::CheckDag) => run_check_dag(),
         Ok(Command::Interop(args)) => interop::run(&args, &workspace_root()),
+        Ok(Command::Bench(args)) => bench::run(&args, &workspace_root()),
         Err(msg) => {
             eprintln!("error: {msg}\n\n{USAGE}");
             ExitCode::from(2)
