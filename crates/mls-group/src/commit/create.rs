@@ -19,7 +19,7 @@ use mls_treekem::{
 };
 use tracing::info_span;
 
-use super::{CommitInfo, MemberChange, PendingCommit, StagedCommit, TreeUpdate};
+use super::{CommitInfo, PendingCommit, StagedCommit, TreeUpdate};
 use crate::framing::{FramingContext, sign_content};
 use crate::group::Group;
 use crate::proposals::{ApplyContext, ProposalSource, apply_proposals};
@@ -325,31 +325,8 @@ impl Group {
             (!applied.added.is_empty() && !self.config.ratchet_tree_extension).then_some(tree_wire);
 
         let info = CommitInfo {
-            committer: me.get(),
-            new_epoch: context.epoch,
-            proposals,
-            added: applied
-                .added
-                .iter()
-                .map(|(l, kp)| MemberChange {
-                    leaf_index: l.get(),
-                    credential: kp.leaf_node.credential.clone(),
-                })
-                .collect(),
-            removed: applied
-                .removed
-                .iter()
-                .map(|(l, n)| MemberChange {
-                    leaf_index: l.get(),
-                    credential: n.credential.clone(),
-                })
-                .collect(),
-            updated: applied.updated.iter().map(|l| l.get()).collect(),
-            psks: applied.psks.clone(),
-            new_extensions: applied.extensions.clone(),
-            has_path: with_path,
-            removes_us: false,
             own_commit: true,
+            ..super::stage::commit_info(&applied, proposals, me.get(), &context, with_path, false)
         };
         let staged = StagedCommit {
             from_epoch: self.context.epoch,

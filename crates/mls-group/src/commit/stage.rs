@@ -211,8 +211,9 @@ impl Group {
     }
 }
 
-/// The public summary of a staged Commit.
-fn commit_info(
+/// The public summary of a Commit, as received (`own_commit: false`); the
+/// committer's own summary sets `own_commit` on the same value.
+pub(super) fn commit_info(
     applied: &crate::proposals::AppliedProposals,
     proposals: Vec<Proposal>,
     committer: u32,
