@@ -9,7 +9,7 @@ usage: cargo xtask <command>
 commands:
   conformance [--dir DIR] [--file NAME]... [--json]
       Run the official MLS test vectors. DIR defaults to $MLS_TEST_VECTORS, else
-      ../shared/mls-test-vectors beside the checkout. NAME is a vector file
+      the repository's test-vectors/ (the vendored official files). NAME is a vector file
       (e.g. tree-math.json or tree-math); repeat --file to run several.
       --json prints one JSON object instead of the table.
   check-dag

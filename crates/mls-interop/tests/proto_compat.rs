@@ -1,12 +1,9 @@
 //! The hand-written messages and RPC table against the official
-//! `mls_client.proto` (../shared/interop/ beside the checkout, or the file
-//! named by `MLS_INTEROP_PROTO`): same message names, field names, numbers,
+//! `mls_client.proto` (the copy vendored in this repository's `interop/`, or
+//! the file named by `MLS_INTEROP_PROTO`): same message names, field names, numbers,
 //! labels and types, same RPCs; and a sample of every message built from the
 //! .proto text survives decode + encode with our structs byte for byte (so
 //! the prost attributes agree with the wire format).
-//!
-//! Skipped with a printed note when the file is absent (fresh clone without
-//! ../shared).
 
 #![allow(clippy::unwrap_used)]
 
@@ -35,21 +32,14 @@ fn proto_path() -> PathBuf {
     if let Ok(p) = std::env::var("MLS_INTEROP_PROTO") {
         return PathBuf::from(p);
     }
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/interop/mls_client.proto")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../interop/mls_client.proto")
 }
 
-fn load() -> Option<ProtoFile> {
+fn load() -> ProtoFile {
     let path = proto_path();
-    match std::fs::read_to_string(&path) {
-        Ok(text) => Some(parse(&text)),
-        Err(_) => {
-            println!(
-                "note: {} not found; proto compatibility check skipped",
-                path.display()
-            );
-            None
-        }
-    }
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{} cannot be read: {e}", path.display()));
+    parse(&text)
 }
 
 /// A deliberately simple parser for this one file: no nesting, no options
@@ -114,7 +104,7 @@ fn parse(text: &str) -> ProtoFile {
 
 #[test]
 fn message_names_fields_numbers_and_types_match() {
-    let Some(proto) = load() else { return };
+    let proto = load();
     let ours: Vec<&str> = SCHEMA.iter().map(|m| m.name).collect();
     assert_eq!(ours, proto.order, "message names and order");
     for m in SCHEMA {
@@ -135,7 +125,7 @@ fn message_names_fields_numbers_and_types_match() {
 
 #[test]
 fn rpc_table_matches_the_service() {
-    let Some(proto) = load() else { return };
+    let proto = load();
     let ours: Vec<(String, String, String)> = mls_interop::RPCS
         .iter()
         .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
@@ -209,7 +199,7 @@ fn sample(proto: &ProtoFile, message: &str, depth: usize) -> Vec<u8> {
 
 #[test]
 fn every_message_round_trips_a_sample_built_from_the_proto() {
-    let Some(proto) = load() else { return };
+    let proto = load();
     for m in SCHEMA {
         let bytes = sample(&proto, m.name, 0);
         let again = (m.reencode)(&bytes)

@@ -1,7 +1,7 @@
 //! Loading, decoding and reporting of the official MLS interop test vectors.
 //!
 //! This crate holds no protocol code. It finds the vector directory
-//! (`MLS_TEST_VECTORS`, else `../shared/mls-test-vectors` beside the checkout),
+//! (`MLS_TEST_VECTORS`, else the repository's own `test-vectors/`),
 //! reads one JSON file as a list of cases, gives typed access to the hex and
 //! integer fields of a case, and runs a per-case check function into a
 //! [`FileReport`]. The per-file check functions live next to the crate that owns
@@ -174,26 +174,26 @@ fn hex_value(v: &Value, name: &str) -> Result<Vec<u8>, CaseError> {
     hex::decode(s).map_err(|e| CaseError::failed(format!("field `{name}` is not valid hex: {e}")))
 }
 
-/// Where the official vectors are read from: `MLS_TEST_VECTORS`, else
-/// `../shared/mls-test-vectors` beside the checkout. The checkout is found
-/// from the current directory upwards first (so a build shared between
-/// several checkouts still reads its own), then from where this crate was
-/// compiled.
+/// Where the official vectors are read from: `MLS_TEST_VECTORS`, else the
+/// copy vendored in this repository's `test-vectors/` (unchanged upstream
+/// files, provenance in `test-vectors/SOURCE.txt`). The checkout is found from
+/// the current directory upwards first (so a build shared between several
+/// checkouts still reads its own), then from where this crate was compiled.
 pub fn vectors_dir() -> PathBuf {
     if let Some(dir) = std::env::var_os(VECTORS_ENV) {
         return PathBuf::from(dir);
     }
-    let beside = |root: &Path| root.join("../shared/mls-test-vectors");
+    let vendored = |root: &Path| root.join("test-vectors");
     let from_cwd = std::env::current_dir().ok().and_then(|cwd| {
         cwd.ancestors()
             .filter(|a| a.join("Cargo.toml").is_file())
-            .map(beside)
-            .find(|d| d.is_dir())
+            .map(vendored)
+            .find(|d| d.join("SOURCE.txt").is_file())
     });
     if let Some(found) = from_cwd {
         return found;
     }
-    beside(&workspace_root())
+    vendored(&workspace_root())
 }
 
 /// The workspace root (two levels above this crate's manifest).
@@ -216,8 +216,8 @@ impl std::fmt::Display for LoadError {
             LoadError::Missing(p) => write!(
                 f,
                 "vector file {} not found: set {VECTORS_ENV} to the directory holding the \
-                 official MLS test vectors (test-vectors/ of mlswg/mls-implementations), \
-                 or place them in ../shared/mls-test-vectors beside the checkout",
+                 official MLS test vectors (test-vectors/ of mlswg/mls-implementations); \
+                 by default they are read from this repository's test-vectors/",
                 p.display()
             ),
             LoadError::Invalid(p, why) => {

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 pub const USAGE: &str = "\
   interop [--client HOST:PORT]... [--self]... [--config FILE]... [--suite N]...
           [--public | --private] [--random] [--fail-fast] [--json]
-      Play the official interop scenarios (../shared/interop/configs) against
+      Play the official interop scenarios (interop/configs) against
       mls_client.MLSClient gRPC servers. --self starts this project's server
       on a free loopback port (repeat for more instances). Default configs:
       every file there except deep_random.json. Default suites: all that any

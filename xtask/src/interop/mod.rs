@@ -21,9 +21,10 @@ use config::script_actors;
 use report::{Outcome, Row, Totals};
 use script::{Run, StepError};
 
-/// The default scenario folder beside the checkout.
+/// The default scenario folder: the copy vendored in this repository
+/// (`interop/`, provenance in `interop/SOURCE.txt`).
 fn default_config_dir(workspace_root: &Path) -> PathBuf {
-    workspace_root.join("../shared/interop/configs")
+    workspace_root.join("interop/configs")
 }
 
 /// The default scenario files: every `.json` in the folder except
@@ -32,8 +33,8 @@ fn default_configs(dir: &Path) -> Result<Vec<PathBuf>, String> {
     let entries = std::fs::read_dir(dir).map_err(|e| {
         format!(
             "the interop scenarios are not at {} ({e}); get interop/configs from \
-             mlswg/mls-implementations and pass --config FILE, or put them in \
-             ../shared/interop/configs beside this checkout",
+             mlswg/mls-implementations and pass --config FILE (this repository \
+             vendors them in interop/configs)",
             dir.display()
         )
     })?;
@@ -302,11 +303,8 @@ mod tests {
 
     #[test]
     fn every_shipped_config_parses() {
-        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/interop/configs");
-        let Ok(files) = default_configs(&dir) else {
-            println!("note: {} not found; skipped", dir.display());
-            return;
-        };
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../interop/configs");
+        let files = default_configs(&dir).unwrap();
         assert!(!files.is_empty());
         for f in files {
             let text = std::fs::read_to_string(&f).unwrap();
