@@ -21,10 +21,7 @@
 use tls_codec::VLBytes;
 
 use crate::error::CodecError;
-
-/// The largest vector byte length a varint header can carry in MLS
-/// (RFC 9420 §2.1.2: 30-bit lengths).
-pub const MAX_VECTOR_LEN: usize = (1 << 30) - 1;
+pub use crate::limits::MAX_VECTOR_LEN;
 
 /// A cursor over input bytes. Every read is bounds-checked.
 #[derive(Debug, Clone)]

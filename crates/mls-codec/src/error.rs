@@ -6,6 +6,8 @@
 
 use thiserror::Error;
 
+use crate::limits::MAX_VECTOR_LEN;
+
 /// Why encoding or decoding failed.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 #[non_exhaustive]
@@ -141,7 +143,7 @@ impl From<tls_codec::Error> for CodecError {
             tls_codec::Error::TrailingData => CodecError::TrailingBytes { remaining: 0 },
             tls_codec::Error::InvalidVectorLength => CodecError::VectorTooLarge {
                 len: usize::MAX,
-                max: crate::codec::MAX_VECTOR_LEN,
+                max: MAX_VECTOR_LEN,
             },
             tls_codec::Error::EncodingError(text) => {
                 match INCONSISTENCY_RULES.iter().find(|rule| **rule == text) {
@@ -157,10 +159,18 @@ impl From<tls_codec::Error> for CodecError {
 /// The field-consistency rules checked by `Serialize` impls of this crate.
 /// A `tls_codec::Serialize` impl can only return a `tls_codec::Error`, so it
 /// reports the rule's text, and `From` maps it back to the typed variant.
-const INCONSISTENCY_RULES: &[&str] = &[
-    crate::framing::auth::TAG_IFF_COMMIT,
-    crate::framing::public::MEMBERSHIP_TAG_IFF_MEMBER,
-];
+///
+/// The rule texts live here, not beside their structs, so that this module
+/// depends on no other module of the crate.
+const INCONSISTENCY_RULES: &[&str] = &[TAG_IFF_COMMIT, MEMBERSHIP_TAG_IFF_MEMBER];
+
+/// The rule checked when encoding a confirmation tag (RFC 9420 §6.1).
+pub(crate) const TAG_IFF_COMMIT: &str =
+    "confirmation_tag must be present exactly when content_type is commit (RFC 9420 §6.1)";
+
+/// The rule checked when encoding a membership tag (RFC 9420 §6.2).
+pub(crate) const MEMBERSHIP_TAG_IFF_MEMBER: &str =
+    "membership_tag must be present exactly when the sender is a member (RFC 9420 §6.2)";
 
 /// A `tls_codec` encoding error for a broken consistency rule.
 pub(crate) fn inconsistent(rule: &'static str) -> tls_codec::Error {

@@ -52,6 +52,7 @@ pub mod group_context;
 pub mod group_info;
 pub mod key_package;
 pub mod leaf_node;
+pub mod limits;
 pub mod message;
 pub mod primitives;
 pub mod proposals;

@@ -22,7 +22,7 @@ use mls_crypto::CipherSuiteProvider;
 use mls_treemath::{LeafIndex, NodeIndex, TreeSize};
 
 use crate::hash::{HashStore, compute_tree_hash};
-use crate::tree::RatchetTree;
+use crate::tree::{RatchetTree, parent_slot};
 use crate::view::TreeView;
 use crate::{Result, TreeKemError};
 
@@ -395,6 +395,75 @@ impl<'a> TreeDiff<'a> {
 }
 
 impl RatchetTree {
+    /// Start a change set over this tree.
+    pub fn diff(&self) -> TreeDiff<'_> {
+        TreeDiff::new(self)
+    }
+
+    /// Apply a change set made by [`TreeDiff::into_changes`] on this tree.
+    /// Only the tree hashes of changed nodes and their ancestors are
+    /// invalidated; hashes the change set computed are kept.
+    pub fn merge(&mut self, changes: TreeChanges) {
+        let TreeChanges {
+            size,
+            base_leaves,
+            leaves,
+            parents,
+            dirty,
+            hashes,
+        } = changes;
+        let current = self.nodes.size.leaf_count().get();
+        if base_leaves < current {
+            // The change set truncated below the current size: nodes beyond
+            // are gone even if it later grew again.
+            if let Ok(s) = TreeSize::for_leaves(base_leaves) {
+                self.resize_to(s);
+            }
+        }
+        self.resize_to(size);
+        let mut bound = self.nodes.blank_from;
+        for &leaf in leaves.keys() {
+            bound = bound.max((leaf << 1).saturating_add(1));
+        }
+        for &node in parents.keys() {
+            bound = bound.max(node.saturating_add(1));
+        }
+        for (leaf, node) in leaves {
+            let index = leaf << 1;
+            self.unindex(index);
+            if let Some(n) = &node {
+                self.keys.insert(
+                    index,
+                    n.encryption_key.as_slice(),
+                    Some(n.signature_key.as_slice()),
+                );
+            }
+            self.nodes.set_leaf(leaf as usize, node.map(Box::new));
+        }
+        for (node, value) in parents {
+            self.unindex(node);
+            if let Some(p) = &value {
+                self.keys.insert(node, p.encryption_key.as_slice(), None);
+            }
+            if let Some(slot) = self
+                .nodes
+                .parents
+                .get_mut(parent_slot(NodeIndex::new(node)))
+            {
+                *slot = value;
+            }
+        }
+        self.nodes.tighten_blank_from(bound);
+        for node in dirty {
+            self.hashes.invalidate(node);
+        }
+        for (node, hash) in hashes {
+            if size.contains_node(node) {
+                self.hashes.put(node, hash);
+            }
+        }
+    }
+
     /// Add a member to the stored tree (stage, then merge).
     pub fn add_leaf(&mut self, leaf_node: LeafNode) -> Result<LeafIndex> {
         let mut diff = self.diff();

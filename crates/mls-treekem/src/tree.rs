@@ -10,13 +10,13 @@
 //! The tree holds no private key: a member's keys live in
 //! [`crate::TreePrivateKeys`], so the public part can be shared, stored and
 //! validated on its own. Changes are staged in a [`crate::TreeDiff`] and
-//! merged with [`RatchetTree::merge`].
+//! merged with [`RatchetTree::merge`] (both in `diff.rs`, so that this module
+//! does not depend on the change set).
 
 use mls_codec::{LeafNode, Node, ParentNode};
 use mls_crypto::CipherSuiteProvider;
 use mls_treemath::{LeafIndex, NodeIndex, TreeSize};
 
-use crate::diff::{TreeChanges, TreeDiff};
 use crate::hash::{HashStore, compute_tree_hash};
 use crate::key_index::KeyIndex;
 use crate::view::TreeView;
@@ -314,7 +314,7 @@ impl RatchetTree {
     }
 
     /// Drop the keys of the node at `i` from the index.
-    fn unindex(&mut self, i: u32) {
+    pub(crate) fn unindex(&mut self, i: u32) {
         if let Some(n) = self.nodes.node(NodeIndex::new(i)) {
             let (enc, sig) = node_keys(n);
             self.keys.remove(i, enc, sig);
@@ -322,7 +322,7 @@ impl RatchetTree {
     }
 
     /// Drop every node beyond `size` from the index, then shrink or grow.
-    fn resize_to(&mut self, size: TreeSize) {
+    pub(crate) fn resize_to(&mut self, size: TreeSize) {
         let new_width = size.width().get();
         for i in new_width..self.nodes.size.width().get() {
             self.unindex(i);
@@ -417,75 +417,6 @@ impl RatchetTree {
     /// The root tree hash if it is cached (no computation).
     pub fn cached_root_hash(&self) -> Option<&[u8]> {
         self.hashes.get(self.nodes.size.root())
-    }
-
-    /// Start a change set over this tree.
-    pub fn diff(&self) -> TreeDiff<'_> {
-        TreeDiff::new(self)
-    }
-
-    /// Apply a change set made by [`TreeDiff::into_changes`] on this tree.
-    /// Only the tree hashes of changed nodes and their ancestors are
-    /// invalidated; hashes the change set computed are kept.
-    pub fn merge(&mut self, changes: TreeChanges) {
-        let TreeChanges {
-            size,
-            base_leaves,
-            leaves,
-            parents,
-            dirty,
-            hashes,
-        } = changes;
-        let current = self.nodes.size.leaf_count().get();
-        if base_leaves < current {
-            // The change set truncated below the current size: nodes beyond
-            // are gone even if it later grew again.
-            if let Ok(s) = TreeSize::for_leaves(base_leaves) {
-                self.resize_to(s);
-            }
-        }
-        self.resize_to(size);
-        let mut bound = self.nodes.blank_from;
-        for &leaf in leaves.keys() {
-            bound = bound.max((leaf << 1).saturating_add(1));
-        }
-        for &node in parents.keys() {
-            bound = bound.max(node.saturating_add(1));
-        }
-        for (leaf, node) in leaves {
-            let index = leaf << 1;
-            self.unindex(index);
-            if let Some(n) = &node {
-                self.keys.insert(
-                    index,
-                    n.encryption_key.as_slice(),
-                    Some(n.signature_key.as_slice()),
-                );
-            }
-            self.nodes.set_leaf(leaf as usize, node.map(Box::new));
-        }
-        for (node, value) in parents {
-            self.unindex(node);
-            if let Some(p) = &value {
-                self.keys.insert(node, p.encryption_key.as_slice(), None);
-            }
-            if let Some(slot) = self
-                .nodes
-                .parents
-                .get_mut(parent_slot(NodeIndex::new(node)))
-            {
-                *slot = value;
-            }
-        }
-        self.nodes.tighten_blank_from(bound);
-        for node in dirty {
-            self.hashes.invalidate(node);
-        }
-        for (node, hash) in hashes {
-            if size.contains_node(node) {
-                self.hashes.put(node, hash);
-            }
-        }
     }
 
     /// The occupied leaves and their LeafNodes, in index order.

@@ -23,13 +23,9 @@ use std::io::Write;
 use tls_codec::{Serialize, Size, VLBytes};
 
 use crate::codec::{Decode, Reader, tls_deserialize_bytes};
-use crate::error::{CodecError, inconsistent};
+use crate::error::{CodecError, TAG_IFF_COMMIT, inconsistent};
 use crate::framing::content::{ContentType, FramedContent};
 use crate::primitives::WireFormat;
-
-/// The rule checked when encoding a confirmation tag (RFC 9420 §6.1).
-pub(crate) const TAG_IFF_COMMIT: &str =
-    "confirmation_tag must be present exactly when content_type is commit (RFC 9420 §6.1)";
 
 /// `FramedContentAuthData` (RFC 9420 §6.1).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -24,8 +24,8 @@ use std::io::Write;
 use tls_codec::{Serialize, Size, TlsSerialize, TlsSize, VLBytes};
 
 use crate::codec::{Reader, decode_struct};
-use crate::error::{CodecError, inconsistent};
-use crate::framing::auth::{FramedContentAuthData, TAG_IFF_COMMIT};
+use crate::error::{CodecError, TAG_IFF_COMMIT, inconsistent};
+use crate::framing::auth::FramedContentAuthData;
 use crate::framing::content::{ContentType, FramedContentBody};
 
 /// `PrivateMessage` (RFC 9420 §6.3).

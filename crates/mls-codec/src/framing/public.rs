@@ -21,14 +21,10 @@ use std::io::Write;
 use tls_codec::{Serialize, Size, VLBytes};
 
 use crate::codec::{Decode, Reader, tls_deserialize_bytes};
-use crate::error::{CodecError, inconsistent};
-use crate::framing::auth::{AuthenticatedContent, FramedContentAuthData, TAG_IFF_COMMIT};
+use crate::error::{CodecError, MEMBERSHIP_TAG_IFF_MEMBER, TAG_IFF_COMMIT, inconsistent};
+use crate::framing::auth::{AuthenticatedContent, FramedContentAuthData};
 use crate::framing::content::{FramedContent, Sender};
 use crate::primitives::WireFormat;
-
-/// The rule checked when encoding a membership tag (RFC 9420 §6.2).
-pub(crate) const MEMBERSHIP_TAG_IFF_MEMBER: &str =
-    "membership_tag must be present exactly when the sender is a member (RFC 9420 §6.2)";
 
 /// `PublicMessage` (RFC 9420 §6.2).
 #[derive(Debug, Clone, PartialEq, Eq)]
