@@ -23,7 +23,7 @@ use tls_codec::{Serialize, Size};
 
 use crate::codec::{Decode, Reader, tls_deserialize_bytes};
 use crate::error::CodecError;
-use crate::framing::{PrivateMessage, PublicMessage};
+use crate::framing::{ContentType, PrivateMessage, PublicMessage};
 use crate::group_info::GroupInfo;
 use crate::key_package::KeyPackage;
 use crate::primitives::{ProtocolVersion, WireFormat};
@@ -50,6 +50,39 @@ impl MlsMessage {
     /// The wire format of the body.
     pub fn wire_format(&self) -> WireFormat {
         self.body.wire_format()
+    }
+
+    /// The group the message belongs to, where it is visible without
+    /// decryption (PublicMessage, PrivateMessage, GroupInfo): what a
+    /// delivery service routes on (RFC 9420 §6).
+    pub fn group_id(&self) -> Option<&[u8]> {
+        match &self.body {
+            MlsMessageBody::PublicMessage(m) => Some(m.content.group_id.as_slice()),
+            MlsMessageBody::PrivateMessage(m) => Some(m.group_id.as_slice()),
+            MlsMessageBody::GroupInfo(m) => Some(m.group_context.group_id.as_slice()),
+            MlsMessageBody::Welcome(_) | MlsMessageBody::KeyPackage(_) => None,
+        }
+    }
+
+    /// The epoch the message was sent in, where it is visible without
+    /// decryption (PublicMessage, PrivateMessage, GroupInfo).
+    pub fn epoch(&self) -> Option<u64> {
+        match &self.body {
+            MlsMessageBody::PublicMessage(m) => Some(m.content.epoch),
+            MlsMessageBody::PrivateMessage(m) => Some(m.epoch),
+            MlsMessageBody::GroupInfo(m) => Some(m.group_context.epoch),
+            MlsMessageBody::Welcome(_) | MlsMessageBody::KeyPackage(_) => None,
+        }
+    }
+
+    /// The content type of a PublicMessage or PrivateMessage (both carry it
+    /// in the clear, RFC 9420 §6.2, §6.3).
+    pub fn content_type(&self) -> Option<ContentType> {
+        match &self.body {
+            MlsMessageBody::PublicMessage(m) => Some(m.content.content_type()),
+            MlsMessageBody::PrivateMessage(m) => Some(m.content_type),
+            _ => None,
+        }
     }
 }
 
@@ -195,6 +228,15 @@ mod tests {
         }
         let m = MlsMessage::from(sample_key_package());
         assert!(m.as_key_package().is_some() && m.as_welcome().is_none());
+        assert_eq!(
+            (m.group_id(), m.epoch(), m.content_type()),
+            (None, None, None)
+        );
+        let info = MlsMessage::from(sample_group_info());
+        let context = &sample_group_info().group_context;
+        assert_eq!(info.group_id(), Some(context.group_id.as_slice()));
+        assert_eq!(info.epoch(), Some(context.epoch));
+        assert_eq!(info.content_type(), None);
         assert_eq!(m.clone().into_group_info(), None);
         assert_eq!(m.into_key_package(), Some(sample_key_package()));
     }

@@ -98,7 +98,7 @@ fn full_group(suite: CipherSuite, n: usize) -> (Group, Group) {
     let welcome = out.welcome.expect("welcome");
     let (member, _) = Group::join(
         &provider,
-        welcome.as_welcome().expect("welcome"),
+        &welcome,
         &vec![first],
         GroupConfig::default(),
         JoinOptions::default(),
@@ -148,7 +148,7 @@ fn commit_and_join(c: &mut Criterion) {
                     black_box(
                         Group::join(
                             &s.provider,
-                            welcome.as_welcome().expect("welcome"),
+                            welcome,
                             &*me,
                             GroupConfig::default(),
                             JoinOptions::default(),

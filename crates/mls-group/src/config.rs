@@ -25,7 +25,12 @@ pub trait ProposalPolicy: Send + Sync {
     /// Whether `proposal`, proposed by the member at leaf `sender`, may be
     /// committed by the member at leaf `committer` (for proposals by value
     /// both are the committer).
-    fn allow(&self, proposal: &mls_codec::Proposal, sender: u32, committer: u32) -> bool;
+    fn allow(
+        &self,
+        proposal: &mls_codec::Proposal,
+        sender: mls_treekem::LeafIndex,
+        committer: mls_treekem::LeafIndex,
+    ) -> bool;
 }
 
 /// How a group behaves. Cloning is cheap (the validator and clock are shared).

@@ -357,6 +357,19 @@ pub enum GroupError {
     /// sent as a PublicMessage, V-6-07).
     #[error("RFC 9420 §6: unexpected message: {0}")]
     UnexpectedMessage(&'static str),
+    /// RFC 9420 §6: the MLSMessage has another wire format than the call
+    /// takes (e.g. a PublicMessage given to `Group::join`).
+    #[error(
+        "RFC 9420 §6: expected {}, got {}",
+        wire_format_name(*.expected),
+        wire_format_name(*.actual)
+    )]
+    UnexpectedWireFormat {
+        /// The wire format the call takes.
+        expected: mls_codec::WireFormat,
+        /// The wire format of the message given.
+        actual: mls_codec::WireFormat,
+    },
     /// RFC 9420 §9.2 (V-9.2-01): the message was already received (its key
     /// was consumed), or it is our own message.
     #[error("RFC 9420 §9.2 (V-9.2-01): replayed message (generation {0} already used)")]
@@ -543,4 +556,17 @@ pub enum GroupError {
     /// The group store failed.
     #[error("group store: {0}")]
     Storage(String),
+}
+
+/// A wire format by its RFC 9420 §17.2 name, for messages read by people.
+fn wire_format_name(w: mls_codec::WireFormat) -> String {
+    use mls_codec::WireFormat;
+    match w {
+        WireFormat::PUBLIC_MESSAGE => "a PublicMessage".into(),
+        WireFormat::PRIVATE_MESSAGE => "a PrivateMessage".into(),
+        WireFormat::WELCOME => "a Welcome".into(),
+        WireFormat::GROUP_INFO => "a GroupInfo".into(),
+        WireFormat::KEY_PACKAGE => "a KeyPackage".into(),
+        WireFormat(other) => format!("wire format 0x{other:04x}"),
+    }
 }

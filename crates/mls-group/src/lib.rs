@@ -64,7 +64,7 @@
 //! let welcome = out.welcome.expect("a Welcome for Bob");
 //! let (mut bob, _used) = Group::join(
 //!     &provider,
-//!     welcome.as_welcome().expect("Welcome"),
+//!     &welcome,
 //!     &vec![bob_kp],
 //!     GroupConfig::default(),
 //!     JoinOptions::default(),
@@ -95,6 +95,7 @@ pub use group::{
     CreateOptions, Group, JoinOptions, Member, ProcessedMessage, ReceivedApplicationMessage,
     ReceivedProposal,
 };
+pub use mls_treemath::LeafIndex;
 pub use proposals::ProposalRef;
 pub use storage::{GroupStore, InMemoryGroupStore};
 

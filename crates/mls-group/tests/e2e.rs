@@ -68,7 +68,7 @@ impl Run {
             for b in joiners {
                 let (g, _) = Group::join(
                     &self.provider,
-                    welcome.as_welcome().unwrap(),
+                    welcome,
                     &vec![b],
                     self.config.clone(),
                     JoinOptions {

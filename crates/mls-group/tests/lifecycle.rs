@@ -216,7 +216,7 @@ fn exported_group_info_verifies_and_carries_the_tree() {
     let info = alice.export_group_info(true).unwrap();
     let info = info.as_group_info().unwrap();
     assert_eq!(&info.group_context, bob.context());
-    let signer = bob.member(info.signer).unwrap();
+    let signer = bob.member(leaf(info.signer)).unwrap();
     mls_group::welcome::verify_group_info_signature(
         bob.cipher_suite_provider().as_ref(),
         info,
@@ -271,7 +271,11 @@ fn late_message_uses_the_membership_of_its_epoch() {
         })
         .unwrap();
     alice.merge_pending_commit().unwrap();
-    assert_eq!(out.info.added[0].leaf_index, 1, "Dave takes Bob's old leaf");
+    assert_eq!(
+        out.info.added[0].leaf_index,
+        leaf(1),
+        "Dave takes Bob's old leaf"
+    );
     process_commit(&mut carol, &out.commit);
     match bob.process_message(&out.commit).unwrap() {
         ProcessedMessage::Commit(s) => bob.merge_staged_commit(*s).unwrap(),
@@ -279,7 +283,7 @@ fn late_message_uses_the_membership_of_its_epoch() {
     }
     match carol.process_message(&late).unwrap() {
         ProcessedMessage::Application(m) => {
-            assert_eq!((m.sender, m.epoch), (1, 1));
+            assert_eq!((m.sender, m.epoch), (leaf(1), 1));
             assert_eq!(m.data, b"sent before my removal");
         }
         other => panic!("{other:?}"),

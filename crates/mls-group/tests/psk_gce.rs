@@ -51,7 +51,7 @@ fn external_psk_by_value_and_in_the_welcome() {
     // Without the PSK the join fails (V-12.4.3.1-04).
     let missing = Group::join(
         &provider,
-        welcome.as_welcome().unwrap(),
+        &welcome,
         &vec![bob_kp.clone()],
         GroupConfig::default(),
         JoinOptions::default(),
@@ -59,7 +59,7 @@ fn external_psk_by_value_and_in_the_welcome() {
     assert!(matches!(missing, Err(GroupError::WelcomePskUnavailable(_))));
     let (mut bob, _) = Group::join_with_psks(
         &provider,
-        welcome.as_welcome().unwrap(),
+        &welcome,
         &vec![bob_kp],
         &store,
         GroupConfig::default(),

@@ -121,7 +121,7 @@ impl World {
             for b in &bundles[1..] {
                 let (g, _) = Group::join(
                     &provider,
-                    welcome.as_welcome().unwrap(),
+                    &welcome,
                     &vec![b.clone()],
                     config.clone(),
                     JoinOptions::default(),
@@ -370,7 +370,7 @@ fn v12_1_02_proposal_of_another_epoch() {
 #[test]
 fn v12_1_03_cache_cleared_by_epoch_change() {
     let mut w = World::new(3, 3);
-    let p = w.members[0].propose_remove(2).unwrap();
+    let p = w.members[0].propose_remove(leaf(2)).unwrap();
     let reference = w.deliver_proposal(0, &p);
     let out = w.members[0]
         .commit(CommitOptions {
@@ -849,7 +849,7 @@ fn v12_2_04_remove_of_the_committer() {
     let m = w.forge_commit(0, vec![val(remove(0))], None);
     let err = rejected(&mut w.members[1], &m);
     assert!(matches!(err, GroupError::CommitterRemoved(0)), "{err}");
-    let p = w.members[2].propose_remove(0).unwrap();
+    let p = w.members[2].propose_remove(leaf(0)).unwrap();
     let r = w.deliver_proposal(2, &p);
     let m = w.forge_commit(0, vec![ProposalOrRef::Reference(r)], None);
     let err = rejected(&mut w.members[1], &m);
@@ -1138,7 +1138,7 @@ fn v12_4_06_pathless_add_and_psk() {
 #[test]
 fn v12_4_08_09_unknown_and_repeated_references() {
     let mut w = World::new(52, 3);
-    let p = w.members[2].propose_remove(1).unwrap();
+    let p = w.members[2].propose_remove(leaf(1)).unwrap();
     let r = w.deliver_proposal(2, &p);
     let bare = mls_crypto::labeled::make_proposal_ref(
         w.cs.as_ref(),
@@ -1164,7 +1164,7 @@ fn v12_4_08_09_unknown_and_repeated_references() {
 #[test]
 fn v12_4_10_commit_may_leave_out_pending_proposals() {
     let mut w = World::new(53, 3);
-    let p = w.members[2].propose_remove(1).unwrap();
+    let p = w.members[2].propose_remove(leaf(1)).unwrap();
     w.deliver_proposal(2, &p);
     let out = w.members[0]
         .commit(CommitOptions {
@@ -1595,7 +1595,7 @@ fn v12_4_3_1_10_no_ratchet_tree() {
     let welcome = out.welcome.unwrap();
     let err = Group::join(
         &w.provider,
-        welcome.as_welcome().unwrap(),
+        &welcome,
         &vec![b.clone()],
         config.clone(),
         JoinOptions::default(),
@@ -1605,7 +1605,7 @@ fn v12_4_3_1_10_no_ratchet_tree() {
     // With the tree out of band the join succeeds.
     Group::join(
         &w.provider,
-        welcome.as_welcome().unwrap(),
+        &welcome,
         &vec![b],
         config,
         JoinOptions {
@@ -1632,7 +1632,7 @@ fn v16_8_01_key_package_single_use() {
     let welcome = out.welcome.unwrap();
     let (_, used) = Group::join(
         &w.provider,
-        welcome.as_welcome().unwrap(),
+        &welcome,
         &pool,
         GroupConfig::default(),
         JoinOptions::default(),
@@ -1641,7 +1641,7 @@ fn v16_8_01_key_package_single_use() {
     assert!(pool.consume(&used).is_some());
     let err = Group::join(
         &w.provider,
-        welcome.as_welcome().unwrap(),
+        &welcome,
         &pool,
         GroupConfig::default(),
         JoinOptions::default(),
@@ -1816,7 +1816,7 @@ fn v5_3_1_02_join_with_a_rejected_credential_in_the_tree() {
         .unwrap();
     let err = Group::join(
         &provider,
-        out.welcome.as_ref().unwrap().as_welcome().unwrap(),
+        out.welcome.as_ref().unwrap(),
         &vec![b],
         deny_evil(),
         JoinOptions::default(),
@@ -1928,7 +1928,7 @@ fn v5_2_01_welcome_ref_with_wrong_label() {
     );
     let err = Group::join(
         &w.provider,
-        &welcome,
+        &MlsMessage::from(welcome.clone()),
         &vec![b],
         GroupConfig::default(),
         JoinOptions::default(),
@@ -1973,7 +1973,7 @@ fn v12_4_3_1_19_own_leaf_not_in_the_tree() {
     welcome.secrets[0].new_member = VLBytes::new(other.reference().as_bytes().to_vec());
     let err = Group::join(
         &w.provider,
-        &welcome,
+        &MlsMessage::from(welcome.clone()),
         &vec![other],
         GroupConfig::default(),
         JoinOptions::default(),
@@ -2010,7 +2010,7 @@ fn v7_3_11_expired_leaf_in_the_joined_tree() {
     let welcome = out.welcome.unwrap();
     let err = Group::join(
         &w.provider,
-        welcome.as_welcome().unwrap(),
+        &welcome,
         &vec![b.clone()],
         GroupConfig::default(),
         JoinOptions::default(),
@@ -2025,7 +2025,7 @@ fn v7_3_11_expired_leaf_in_the_joined_tree() {
     );
     Group::join(
         &w.provider,
-        welcome.as_welcome().unwrap(),
+        &welcome,
         &vec![b],
         lenient,
         JoinOptions::default(),
@@ -2051,7 +2051,7 @@ fn v12_2_19_remove_wins_over_update() {
     let mut w = World::new(91, 3);
     let u = w.members[2].propose_update().unwrap();
     w.deliver_proposal(2, &u);
-    let r = w.members[1].propose_remove(2).unwrap();
+    let r = w.members[1].propose_remove(leaf(2)).unwrap();
     w.deliver_proposal(1, &r);
     let out = w.members[0].commit(CommitOptions::default()).unwrap();
     assert_eq!(out.info.removed.len(), 1);
@@ -2103,7 +2103,7 @@ fn v12_4_3_1_20_welcome_path_secret_mismatch() {
     };
     let err = Group::join(
         &w.provider,
-        &welcome,
+        &MlsMessage::from(welcome.clone()),
         &vec![b],
         GroupConfig::default(),
         JoinOptions::default(),
@@ -2119,8 +2119,13 @@ fn v12_4_3_1_20_welcome_path_secret_mismatch() {
 struct OnlyLeafZeroAdds;
 
 impl mls_group::ProposalPolicy for OnlyLeafZeroAdds {
-    fn allow(&self, proposal: &Proposal, sender: u32, _committer: u32) -> bool {
-        !matches!(proposal, Proposal::Add(_)) || sender == 0
+    fn allow(
+        &self,
+        proposal: &Proposal,
+        sender: mls_group::LeafIndex,
+        _committer: mls_group::LeafIndex,
+    ) -> bool {
+        !matches!(proposal, Proposal::Add(_)) || sender == leaf(0)
     }
 }
 
@@ -2181,7 +2186,7 @@ fn v6_07_handshake_wire_format_policy() {
         matches!(err, GroupError::HandshakeWireFormatNotAllowed),
         "{err}"
     );
-    let proposal = w.members[0].propose_remove(1).unwrap();
+    let proposal = w.members[0].propose_remove(leaf(1)).unwrap();
     let err = rejected(&mut w.members[1], &proposal);
     assert!(
         matches!(err, GroupError::HandshakeWireFormatNotAllowed),
@@ -2242,4 +2247,9 @@ fn v12_4_3_3_05_no_trailing_blank_in_exported_tree() {
     let tree = w.members[1].export_ratchet_tree();
     assert!(tree.0.last().is_some_and(Option::is_some));
     assert_eq!(tree.0.len(), 3);
+}
+
+/// Leaf `n` (tests name leaves by number).
+fn leaf(n: u32) -> mls_group::LeafIndex {
+    mls_group::LeafIndex::new(n).expect("a leaf index below 2^31")
 }

@@ -142,10 +142,7 @@ pub fn join_group(server: &InteropServer, req: JoinGroupRequest) -> Answer<JoinG
             found: other.kind(),
         }),
     })?;
-    let message = decode_message("the welcome", &req.welcome)?;
-    let welcome = message
-        .as_welcome()
-        .ok_or_else(|| InteropError::InvalidArgument("the welcome is not a Welcome".into()))?;
+    let welcome = decode_message("the welcome", &req.welcome)?;
     let ratchet_tree = if req.ratchet_tree.is_empty() {
         None
     } else {
@@ -157,7 +154,7 @@ pub fn join_group(server: &InteropServer, req: JoinGroupRequest) -> Answer<JoinG
     };
     let (group, _used) = Group::join_with_psks(
         &server.provider,
-        welcome,
+        &welcome,
         &vec![bundle],
         &psks,
         config(req.encrypt_handshake, true),

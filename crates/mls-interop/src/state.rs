@@ -197,7 +197,7 @@ impl GroupState {
     }
 
     /// The leaf of the member whose basic credential holds `identity`.
-    pub fn leaf_of(&self, identity: &[u8]) -> Result<u32, InteropError> {
+    pub fn leaf_of(&self, identity: &[u8]) -> Result<mls::LeafIndex, InteropError> {
         self.group
             .members()
             .into_iter()

@@ -56,17 +56,16 @@ fn main() -> Result<()> {
     // The delivery service accepted the Commit: merge it, then send the Welcome.
     alice.merge_pending_commit()?;
     let welcome = add.welcome.ok_or("no welcome")?;
-    let welcome = welcome.as_welcome().ok_or("not a welcome")?;
     let (mut bob, _) = Group::join(
         &provider,
-        welcome,
+        &welcome,
         &vec![bob_kp],
         GroupConfig::default(),
         JoinOptions::default(),
     )?;
     let (mut carol, _) = Group::join(
         &provider,
-        welcome,
+        &welcome,
         &vec![carol_kp],
         GroupConfig::default(),
         JoinOptions::default(),
@@ -101,7 +100,7 @@ fn main() -> Result<()> {
     println!("epoch {}: Bob updated", bob.epoch());
 
     // Alice removes Carol.
-    let carol_leaf = carol.own_leaf().get();
+    let carol_leaf = carol.own_leaf();
     let remove = alice.commit(CommitOptions {
         proposals: vec![mls::remove_proposal(carol_leaf)],
         ..CommitOptions::default()

@@ -44,9 +44,8 @@
 //! })?;
 //! alice.merge_pending_commit()?; // once the delivery service accepted the Commit
 //! let welcome = add.welcome.expect("new members get a Welcome");
-//! let welcome = welcome.as_welcome().expect("a Welcome");
-//! let (mut bob, _) = Group::join(&provider, welcome, &vec![bob_kp], GroupConfig::default(), JoinOptions::default())?;
-//! let (mut carol, _) = Group::join(&provider, welcome, &vec![carol_kp], GroupConfig::default(), JoinOptions::default())?;
+//! let (mut bob, _) = Group::join(&provider, &welcome, &vec![bob_kp], GroupConfig::default(), JoinOptions::default())?;
+//! let (mut carol, _) = Group::join(&provider, &welcome, &vec![carol_kp], GroupConfig::default(), JoinOptions::default())?;
 //!
 //! // Messages both ways.
 //! let msg = alice.encrypt_application_message(b"hello", b"")?;
@@ -66,7 +65,7 @@
 //!
 //! // Alice removes Carol.
 //! let remove = alice.commit(CommitOptions {
-//!     proposals: vec![mls::remove_proposal(carol.own_leaf().get())],
+//!     proposals: vec![mls::remove_proposal(carol.own_leaf())],
 //!     ..CommitOptions::default()
 //! })?;
 //! alice.merge_pending_commit()?;
@@ -93,9 +92,9 @@ pub use mls_group::framing::PaddingMode;
 pub use mls_group::key_package::{KeyPackageBuilder, KeyPackageBundle, KeyPackageRef};
 pub use mls_group::{
     CommitInfo, CommitOptions, CommitOutput, CreateOptions, DEFAULT_MAX_PAST_EPOCHS, Group,
-    GroupConfig, GroupError, GroupStore, InMemoryGroupStore, JoinOptions, Member, MemberChange,
-    ProcessedMessage, ProposalPolicy, ProposalRef, ReceivedApplicationMessage, ReceivedProposal,
-    Result, StagedCommit,
+    GroupConfig, GroupError, GroupStore, InMemoryGroupStore, JoinOptions, LeafIndex, Member,
+    MemberChange, ProcessedMessage, ProposalPolicy, ProposalRef, ReceivedApplicationMessage,
+    ReceivedProposal, Result, StagedCommit,
 };
 pub use mls_keyschedule::{InMemoryPskStore, PskStore, SecretTreeConfig};
 pub use mls_treekem::{
@@ -116,9 +115,9 @@ pub fn add_proposal(key_package: KeyPackage) -> Proposal {
 }
 
 /// A Remove proposal for the member at leaf `leaf_index` (RFC 9420 §12.1.3).
-pub fn remove_proposal(leaf_index: u32) -> Proposal {
+pub fn remove_proposal(leaf_index: LeafIndex) -> Proposal {
     Proposal::Remove(mls_codec::Remove {
-        removed: leaf_index,
+        removed: leaf_index.get(),
     })
 }
 

@@ -63,7 +63,11 @@ impl Default for CommitOptions {
 pub struct CommitOutput {
     /// The Commit (PublicMessage or PrivateMessage per configuration).
     pub commit: MlsMessage,
-    /// The Welcome for the added members, if any.
+    /// `commit` encoded for the wire: the bytes the group keeps to
+    /// recognise the echo of its pending Commit, so nothing is encoded twice.
+    pub commit_bytes: Vec<u8>,
+    /// The Welcome for the added members, if any: hand it to
+    /// [`Group::join`](crate::Group::join) as it is.
     pub welcome: Option<MlsMessage>,
     /// The signed GroupInfo of the new epoch.
     pub group_info: MlsMessage,
@@ -326,7 +330,7 @@ impl Group {
 
         let info = CommitInfo {
             own_commit: true,
-            ..super::stage::commit_info(&applied, proposals, me.get(), &context, with_path, false)
+            ..super::stage::commit_info(&applied, proposals, me, &context, with_path, false)
         };
         let staged = StagedCommit {
             from_epoch: self.context.epoch,
@@ -339,17 +343,21 @@ impl Group {
             confirmation_tag,
             info: info.clone(),
         };
-        let message_bytes = mls_codec::encode(&commit_message)?;
-        span.record("commit_bytes", message_bytes.len());
+        let commit_bytes = mls_codec::encode(&commit_message)?;
+        span.record("commit_bytes", commit_bytes.len());
         if let Some(w) = &welcome {
-            span.record("welcome_bytes", mls_codec::encode(w).map_or(0, |b| b.len()));
+            span.record(
+                "welcome_bytes",
+                mls_codec::tls_codec::Size::tls_serialized_len(w),
+            );
         }
         self.pending = Some(PendingCommit {
-            message: message_bytes,
+            message: commit_bytes.clone(),
             staged,
         });
         Ok(CommitOutput {
             commit: commit_message,
+            commit_bytes,
             welcome,
             group_info: MlsMessage::new(MlsMessageBody::GroupInfo(group_info)),
             ratchet_tree,

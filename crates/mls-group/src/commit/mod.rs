@@ -10,7 +10,7 @@ mod stage;
 use mls_codec::{Credential, Extension, GroupContext, MlsMessage, PreSharedKeyId, Proposal};
 use mls_crypto::HpkePrivateKey;
 use mls_keyschedule::{EpochSecrets, InterimTranscriptHash};
-use mls_treekem::{PrivateKeyChanges, RatchetTree, TreeChanges};
+use mls_treekem::{LeafIndex, PrivateKeyChanges, RatchetTree, TreeChanges};
 
 pub use create::{CommitOptions, CommitOutput};
 
@@ -18,7 +18,7 @@ pub use create::{CommitOptions, CommitOutput};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MemberChange {
     /// The leaf index (new leaf of an added member, old leaf of a removed one).
-    pub leaf_index: u32,
+    pub leaf_index: LeafIndex,
     /// The member's credential.
     pub credential: Credential,
 }
@@ -27,7 +27,7 @@ pub struct MemberChange {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CommitInfo {
     /// The committer's leaf index.
-    pub committer: u32,
+    pub committer: LeafIndex,
     /// The epoch the Commit starts.
     pub new_epoch: u64,
     /// The proposals the Commit covers, in list order.
@@ -37,7 +37,7 @@ pub struct CommitInfo {
     /// Members removed.
     pub removed: Vec<MemberChange>,
     /// Leaves replaced by Update proposals.
-    pub updated: Vec<u32>,
+    pub updated: Vec<LeafIndex>,
     /// PSKs injected (RFC 9420 §8.4).
     pub psks: Vec<PreSharedKeyId>,
     /// The new GroupContext extensions, if a GroupContextExtensions proposal

@@ -17,17 +17,18 @@ use crate::{GroupError, Result};
 
 impl Group {
     /// Stage the Commit in `auth`, whose framing (epoch, membership tag or
-    /// decryption, signature) the caller has verified; `committer` is the
+    /// decryption, signature) the caller has verified; `committer_leaf` is the
     /// sender's leaf.
     pub(crate) fn stage_commit(
         &self,
         auth: &AuthenticatedContent,
         commit: &Commit,
-        committer: u32,
+        committer_leaf: LeafIndex,
         psk_store: &dyn PskStore,
     ) -> Result<StagedCommit> {
         let cs = self.cs.as_ref();
         let me = self.own_leaf();
+        let committer = committer_leaf.get();
 
         // §12.4: resolve references in this epoch's cache (V-12.4-08/09).
         let mut seen_refs = BTreeSet::new();
@@ -96,8 +97,7 @@ impl Group {
             context.extensions = ext.clone();
         }
         let new_leaves: Vec<LeafIndex> = applied.added.iter().map(|(l, _)| *l).collect();
-        let sender =
-            LeafIndex::new(committer).map_err(|_| GroupError::SenderOutsideTree(committer))?;
+        let sender = committer_leaf;
         let (commit_secret, private_changes) = match &commit.path {
             Some(path) => {
                 let applied_path = apply_update_path(
@@ -123,7 +123,7 @@ impl Group {
                         diff.into_changes(),
                         proposals,
                         &applied,
-                        committer,
+                        committer_leaf,
                         commit.path.is_some(),
                     );
                 }
@@ -152,7 +152,7 @@ impl Group {
                         diff.into_changes(),
                         proposals,
                         &applied,
-                        committer,
+                        committer_leaf,
                         commit.path.is_some(),
                     );
                 }
@@ -192,7 +192,7 @@ impl Group {
         let info = commit_info(
             &applied,
             proposals,
-            committer,
+            committer_leaf,
             &context,
             commit.path.is_some(),
             false,
@@ -216,7 +216,7 @@ impl Group {
 pub(super) fn commit_info(
     applied: &crate::proposals::AppliedProposals,
     proposals: Vec<Proposal>,
-    committer: u32,
+    committer: LeafIndex,
     context: &mls_codec::GroupContext,
     has_path: bool,
     removes_us: bool,
@@ -229,7 +229,7 @@ pub(super) fn commit_info(
             .added
             .iter()
             .map(|(l, kp)| MemberChange {
-                leaf_index: l.get(),
+                leaf_index: *l,
                 credential: kp.leaf_node.credential.clone(),
             })
             .collect(),
@@ -237,11 +237,11 @@ pub(super) fn commit_info(
             .removed
             .iter()
             .map(|(l, n)| MemberChange {
-                leaf_index: l.get(),
+                leaf_index: *l,
                 credential: n.credential.clone(),
             })
             .collect(),
-        updated: applied.updated.iter().map(|l| l.get()).collect(),
+        updated: applied.updated.clone(),
         psks: applied.psks.clone(),
         new_extensions: applied.extensions.clone(),
         has_path,
@@ -259,7 +259,7 @@ fn removed_commit(
     changes: mls_treekem::TreeChanges,
     proposals: Vec<Proposal>,
     applied: &crate::proposals::AppliedProposals,
-    committer: u32,
+    committer: LeafIndex,
     has_path: bool,
 ) -> Result<StagedCommit> {
     let info = commit_info(applied, proposals, committer, &context, has_path, true);

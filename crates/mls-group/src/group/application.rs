@@ -12,7 +12,7 @@ use crate::{GroupError, Result};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ReceivedApplicationMessage {
     /// The sender's leaf index.
-    pub sender: u32,
+    pub sender: mls_treekem::LeafIndex,
     /// The epoch it was sent in (a past epoch for a late message).
     pub epoch: u64,
     /// The generation of the sender's application ratchet (gap detection,

@@ -69,11 +69,10 @@ impl World {
                 .unwrap();
             first.merge_pending_commit().unwrap();
             let welcome = out.welcome.unwrap();
-            let welcome = welcome.as_welcome().unwrap();
             for b in bundles {
                 let (g, _) = Group::join(
                     &self.provider,
-                    welcome,
+                    &welcome,
                     &vec![b],
                     config.clone(),
                     JoinOptions::default(),
@@ -294,7 +293,7 @@ fn welcome_for_a_key_package_we_do_not_hold() {
     let welcome = out.welcome.unwrap();
     let err = Group::join(
         &w.provider,
-        welcome.as_welcome().unwrap(),
+        &welcome,
         &vec![stranger],
         GroupConfig::default(),
         JoinOptions::default(),
@@ -450,7 +449,9 @@ fn unknown_and_duplicate_proposal_refs() {
         rejected(&mut g[0], &unknown),
         GroupError::UnknownProposalRef
     ));
-    let p = g[2].propose_remove(0).unwrap_or_else(|_| unreachable!());
+    let p = g[2]
+        .propose_remove(leaf(0))
+        .unwrap_or_else(|_| unreachable!());
     g[0].process_message(&p).unwrap();
     g[1].process_message(&p).unwrap();
     let r = g[1].proposals.entries[0].reference.0.clone();
@@ -576,4 +577,9 @@ fn invalid_standalone_proposals_are_not_cached() {
         rejected(&mut g[0], &msg),
         GroupError::ProposalNotAllowed(5)
     ));
+}
+
+/// Leaf `n` (tests name leaves by number).
+fn leaf(n: u32) -> crate::LeafIndex {
+    crate::LeafIndex::new(n).expect("a leaf index below 2^31")
 }

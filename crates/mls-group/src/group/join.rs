@@ -7,7 +7,7 @@
 
 use std::collections::VecDeque;
 
-use mls_codec::Welcome;
+use mls_codec::{MlsMessage, WireFormat};
 use mls_crypto::CryptoProvider;
 use mls_keyschedule::{InMemoryPskStore, PskStore};
 use mls_treekem::{LeafIndex, NodeIndex, RatchetTree, TreePrivateKeys, TreeView, validate_tree};
@@ -37,13 +37,15 @@ fn common_ancestor(tree: &RatchetTree, a: LeafIndex, b: LeafIndex) -> Option<Nod
 }
 
 impl Group {
-    /// Join from a Welcome with one of our KeyPackages, without PSKs.
-    /// Returns the group and the reference of the KeyPackage used: delete
-    /// that bundle now unless it is last-resort (RFC 9420 §16.8,
-    /// V-12.4.3.1-23).
+    /// Join from a Welcome (the MLSMessage that the committer's
+    /// [`crate::CommitOutput::welcome`] carries) with one of our
+    /// KeyPackages, without PSKs. Returns the group and the reference of the
+    /// KeyPackage used: delete that bundle now unless it is last-resort
+    /// (RFC 9420 §16.8, V-12.4.3.1-23). Any other wire format fails with
+    /// [`GroupError::UnexpectedWireFormat`].
     pub fn join<L>(
         provider: &dyn CryptoProvider,
-        welcome: &Welcome,
+        welcome: &MlsMessage,
         key_packages: &L,
         config: GroupConfig,
         options: JoinOptions,
@@ -61,11 +63,11 @@ impl Group {
         )
     }
 
-    /// Join from a Welcome (RFC 9420 §12.4.3.1); PSKs named in the
+    /// Join from a Welcome message (RFC 9420 §12.4.3.1); PSKs named in the
     /// GroupSecrets are looked up in `psk_store`.
     pub fn join_with_psks<L, P>(
         provider: &dyn CryptoProvider,
-        welcome: &Welcome,
+        welcome: &MlsMessage,
         key_packages: &L,
         psk_store: &P,
         config: GroupConfig,
@@ -79,9 +81,15 @@ impl Group {
             "mls.join",
             epoch = tracing::field::Empty,
             members = tracing::field::Empty,
-            welcome_bytes = mls_codec::encode(welcome).map_or(0, |b| b.len()),
+            welcome_bytes = mls_codec::tls_codec::Size::tls_serialized_len(welcome),
         );
         let _guard = span.enter();
+        let welcome = welcome
+            .as_welcome()
+            .ok_or(GroupError::UnexpectedWireFormat {
+                expected: WireFormat::WELCOME,
+                actual: welcome.wire_format(),
+            })?;
         let decrypted = open_welcome(provider, welcome, key_packages, psk_store)?;
         let cs = decrypted.cipher_suite_provider().clone();
         let context = decrypted.group_info().group_context.clone();

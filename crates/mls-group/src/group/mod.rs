@@ -67,7 +67,7 @@ impl std::fmt::Debug for Group {
             .field("group_id_len", &self.context.group_id.as_slice().len())
             .field("epoch", &self.context.epoch)
             .field("members", &self.member_count())
-            .field("own_leaf", &self.own_leaf().get())
+            .field("own_leaf", &self.own_leaf())
             .finish_non_exhaustive()
     }
 }
@@ -76,7 +76,7 @@ impl std::fmt::Debug for Group {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Member {
     /// The member's leaf index.
-    pub leaf_index: u32,
+    pub leaf_index: LeafIndex,
     /// Its credential.
     pub credential: Credential,
     /// Its signature public key.
@@ -86,7 +86,7 @@ pub struct Member {
 impl Member {
     fn from_leaf(leaf: LeafIndex, node: &LeafNode) -> Self {
         Member {
-            leaf_index: leaf.get(),
+            leaf_index: leaf,
             credential: node.credential.clone(),
             signature_key: node.signature_key.as_slice().to_vec(),
         }
@@ -159,9 +159,8 @@ impl Group {
     }
 
     /// The member at `leaf`, if that leaf is occupied.
-    pub fn member(&self, leaf: u32) -> Option<Member> {
-        let index = LeafIndex::new(leaf).ok()?;
-        self.tree.leaf(index).map(|n| Member::from_leaf(index, n))
+    pub fn member(&self, leaf: LeafIndex) -> Option<Member> {
+        self.tree.leaf(leaf).map(|n| Member::from_leaf(leaf, n))
     }
 
     /// The number of members.

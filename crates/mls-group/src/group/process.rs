@@ -6,6 +6,7 @@
 
 use mls_codec::{ContentType, FramedContentBody, MlsMessage, MlsMessageBody, Sender, WireFormat};
 use mls_keyschedule::{InMemoryPskStore, KeyScheduleError, PskStore};
+use mls_treekem::LeafIndex;
 use tracing::info_span;
 
 use super::Group;
@@ -126,6 +127,9 @@ impl Group {
                 return Err(GroupError::UnsupportedSender("new_member_commit"));
             }
         };
+        // The framing layer found this leaf in the tree (V-6.1-01).
+        let sender =
+            LeafIndex::new(sender).map_err(|_| GroupError::MessageSenderNotMember(sender))?;
         match verified.content_type() {
             ContentType::Application => self.accept_application(verified, sender, epoch, None),
             ContentType::Proposal => self.accept_proposal(verified, sender),
@@ -159,6 +163,8 @@ impl Group {
         let Sender::Member(sender) = verified.sender() else {
             return Err(GroupError::UnsupportedSender("non-member application"));
         };
+        let sender =
+            LeafIndex::new(sender).map_err(|_| GroupError::MessageSenderNotMember(sender))?;
         self.accept_application(verified, sender, epoch, Some(index))
     }
 
@@ -166,7 +172,7 @@ impl Group {
     fn accept_application(
         &mut self,
         mut verified: VerifiedMessage,
-        sender: u32,
+        sender: LeafIndex,
         epoch: u64,
         past: Option<usize>,
     ) -> Result<ProcessedMessage> {
@@ -210,10 +216,10 @@ impl Group {
     fn accept_commit(
         &mut self,
         mut verified: VerifiedMessage,
-        sender: u32,
+        sender: LeafIndex,
         psk_store: &dyn PskStore,
     ) -> Result<ProcessedMessage> {
-        if sender == self.own_leaf().get() {
+        if sender == self.own_leaf() {
             return Err(GroupError::StaleCommit(
                 "a Commit from our own leaf that is not our pending Commit",
             ));

@@ -26,7 +26,7 @@ use crate::{GroupError, Result};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ReceivedProposal {
     /// The proposer's leaf index.
-    pub sender: u32,
+    pub sender: LeafIndex,
     /// Its reference (RFC 9420 §5.2).
     pub reference: ProposalRef,
     /// The proposal.
@@ -40,8 +40,10 @@ impl Group {
     }
 
     /// Propose removing the member at `leaf` (RFC 9420 §12.1.3).
-    pub fn propose_remove(&mut self, leaf: u32) -> Result<MlsMessage> {
-        self.propose(Proposal::Remove(Remove { removed: leaf }))
+    pub fn propose_remove(&mut self, leaf: LeafIndex) -> Result<MlsMessage> {
+        self.propose(Proposal::Remove(Remove {
+            removed: leaf.get(),
+        }))
     }
 
     /// Propose injecting a PSK (RFC 9420 §12.1.4).
@@ -205,18 +207,18 @@ impl Group {
     pub(crate) fn accept_proposal(
         &mut self,
         mut verified: VerifiedMessage,
-        sender: u32,
+        sender: LeafIndex,
     ) -> Result<ProcessedMessage> {
         let FramedContentBody::Proposal(proposal) = &verified.content.content.content else {
             return Err(GroupError::UnexpectedMessage("not a proposal"));
         };
-        self.check_proposal(proposal, sender)?;
+        self.check_proposal(proposal, sender.get())?;
         let reference = ProposalRef::compute(self.cs.as_ref(), &verified.content)?;
         let proposal = proposal.clone();
         verified.confirm(&mut self.epoch.secret_tree)?;
         self.proposals.insert(CachedProposal {
             reference: reference.clone(),
-            sender,
+            sender: sender.get(),
             proposal: proposal.clone(),
             update_key: None,
         });

@@ -288,7 +288,13 @@ pub(crate) fn apply_proposals(
     // is valid by the RFC's rules.
     if let Some(policy) = ctx.proposal_policy {
         for source in list {
-            if !policy.allow(source.proposal, source.sender, ctx.committer) {
+            // Both leaves were checked against the tree above, so they are
+            // valid indices; an invalid one is refused rather than allowed.
+            let allowed = match (LeafIndex::new(source.sender), LeafIndex::new(ctx.committer)) {
+                (Ok(sender), Ok(committer)) => policy.allow(source.proposal, sender, committer),
+                _ => false,
+            };
+            if !allowed {
                 return Err(GroupError::ProposalRejectedByPolicy {
                     proposal_type: source.proposal.proposal_type().0,
                     sender: source.sender,

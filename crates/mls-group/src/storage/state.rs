@@ -132,10 +132,15 @@ fn read_epoch(r: &mut Reader<'_>, nh: usize) -> Result<EpochState> {
     })
 }
 
+/// A stored leaf index (below 2^31 when it was written).
+fn leaf(value: u32) -> Result<LeafIndex> {
+    LeafIndex::new(value).map_err(|_| GroupError::CorruptState("leaf index"))
+}
+
 fn write_changes(w: &mut Writer, v: &[MemberChange]) -> Result<()> {
     w.vector(|w| {
         for c in v {
-            w.u32(c.leaf_index);
+            w.u32(c.leaf_index.get());
             w.encoded(&c.credential)?;
         }
         Ok(())
@@ -147,7 +152,7 @@ fn read_changes(r: &mut Reader<'_>) -> Result<Vec<MemberChange>> {
     let mut out = Vec::new();
     while !v.is_empty() {
         out.push(MemberChange {
-            leaf_index: v.u32_("member change leaf")?,
+            leaf_index: leaf(v.u32_("member change leaf")?)?,
             credential: v.decoded_::<Credential>("member change credential")?,
         });
     }
@@ -155,13 +160,13 @@ fn read_changes(r: &mut Reader<'_>) -> Result<Vec<MemberChange>> {
 }
 
 fn write_info(w: &mut Writer, i: &CommitInfo) -> Result<()> {
-    w.u32(i.committer);
+    w.u32(i.committer.get());
     w.u64(i.new_epoch);
     w.vector(|w| i.proposals.iter().try_for_each(|p| w.encoded(p)))?;
     write_changes(w, &i.added)?;
     write_changes(w, &i.removed)?;
     w.vector(|w| {
-        i.updated.iter().for_each(|l| w.u32(*l));
+        i.updated.iter().for_each(|l| w.u32(l.get()));
         Ok(())
     })?;
     w.vector(|w| i.psks.iter().try_for_each(|p| w.encoded(p)))?;
@@ -184,7 +189,7 @@ fn read_list<T: mls_codec::Decode>(r: &mut Reader<'_>, what: &'static str) -> Re
 }
 
 fn read_info(r: &mut Reader<'_>) -> Result<CommitInfo> {
-    let committer = r.u32_("committer")?;
+    let committer = leaf(r.u32_("committer")?)?;
     let new_epoch = r.u64_("new epoch")?;
     let proposals = read_list::<Proposal>(r, "commit proposals")?;
     let added = read_changes(r)?;
@@ -192,7 +197,7 @@ fn read_info(r: &mut Reader<'_>) -> Result<CommitInfo> {
     let mut u = r.vector_("updated leaves")?;
     let mut updated = Vec::new();
     while !u.is_empty() {
-        updated.push(u.u32_("updated leaf")?);
+        updated.push(leaf(u.u32_("updated leaf")?)?);
     }
     let psks = read_list::<PreSharedKeyId>(r, "commit psks")?;
     let new_extensions = if r.presence_("new extensions")? {

@@ -9,7 +9,7 @@ use mls_codec::{Credential, MlsMessage, MlsMessageBody, Welcome};
 use mls_crypto::{CipherSuite, CipherSuiteProvider, CryptoProvider};
 use mls_crypto_rustcrypto::RustCryptoProvider;
 use mls_group::key_package::{KeyPackageBuilder, KeyPackageBundle};
-use mls_group::{CreateOptions, Group, GroupConfig, JoinOptions, ProcessedMessage};
+use mls_group::{CreateOptions, Group, GroupConfig, JoinOptions, LeafIndex, ProcessedMessage};
 
 /// Suite 1.
 pub const SUITE: CipherSuite = CipherSuite::Mls128DhKemX25519Aes128GcmSha256Ed25519;
@@ -17,6 +17,11 @@ pub const SUITE: CipherSuite = CipherSuite::Mls128DhKemX25519Aes128GcmSha256Ed25
 /// The provider (seeded per test for determinism).
 pub fn provider(seed: u8) -> RustCryptoProvider {
     RustCryptoProvider::with_seed([seed; 32])
+}
+
+/// Leaf `n` (tests name leaves by number).
+pub fn leaf(n: u32) -> LeafIndex {
+    LeafIndex::new(n).expect("a leaf index below 2^31")
 }
 
 /// The suite provider.
@@ -56,7 +61,7 @@ pub fn join(
 ) -> Group {
     let (group, _) = Group::join(
         provider,
-        welcome_of(welcome),
+        welcome,
         &vec![bundle],
         config,
         JoinOptions { ratchet_tree: tree },
