@@ -4,7 +4,8 @@
 //!   vectors of mlswg/mls-implementations) through each layer's check and
 //!   print a per-file report ([`conformance`], [`registry`]);
 //! - `check-dag`: verify that crates depend on each other only downward
-//!   along the layer table ([`dag`]);
+//!   along the layer table ([`dag`]) and that no crate has an import cycle
+//!   between its modules ([`modcycle`]);
 //! - `bench`: run the group-level benchmarks and print a table ([`bench`]);
 //! - `interop`: play the official interop scenarios against gRPC
 //!   `mls_client.MLSClient` servers ([`interop`], docs/interop.md).
@@ -19,6 +20,7 @@ mod conformance;
 mod dag;
 mod interop;
 mod json;
+mod modcycle;
 mod registry;
 
 use std::path::{Path, PathBuf};
@@ -117,12 +119,31 @@ fn run_check_dag() -> ExitCode {
         };
     println!("crate layers and workspace dependencies:");
     print!("{}", dag::render(&graph, dag::LAYERS));
-    let problems = dag::violations(&graph, dag::LAYERS, dag::DEV_ONLY);
+    let mut problems = dag::violations(&graph, dag::LAYERS, dag::DEV_ONLY);
+    let root = workspace_root();
+    let crate_dirs: Vec<(String, PathBuf)> = graph
+        .crates
+        .iter()
+        .map(|name| (name.clone(), root.join("crates").join(name)))
+        .collect();
+    let dirs: Vec<(String, &Path)> = crate_dirs
+        .iter()
+        .map(|(n, d)| (n.clone(), d.as_path()))
+        .collect();
+    let (cycles, scan_problems) = modcycle::workspace_cycles(&dirs);
+    problems.extend(scan_problems);
+    let verdict = modcycle::judge(&cycles, modcycle::ALLOWED);
+    for w in &verdict.warnings {
+        println!("check-dag: warning: {w}");
+    }
+    problems.extend(verdict.errors);
     if problems.is_empty() {
         println!(
-            "check-dag: ok ({} crates, {} dependency edges, all pointing down)",
+            "check-dag: ok ({} crates, {} dependency edges, all pointing down; \
+             no module cycle beyond the {} allowed)",
             graph.crates.len(),
-            graph.edges.len()
+            graph.edges.len(),
+            verdict.warnings.len()
         );
         ExitCode::SUCCESS
     } else {
