@@ -180,10 +180,10 @@ impl Scanner<'_> {
                     self.item(t, pos, ctx, true);
                 }
                 _ => {
-                    if let Some(name) = item_name(t, *pos) {
-                        if !attrs.test_only {
-                            self.def(ctx, name);
-                        }
+                    if let Some(name) = item_name(t, *pos)
+                        && !attrs.test_only
+                    {
+                        self.def(ctx, name);
                     }
                     self.item(t, pos, ctx, attrs.test_only);
                 }
