@@ -24,7 +24,7 @@ use mls_codec::{Add, Credential, MlsMessage, Proposal};
 use mls_crypto::{CipherSuite, CipherSuiteProvider, CryptoProvider};
 use mls_crypto_rustcrypto::RustCryptoProvider;
 use mls_group::key_package::{KeyPackageBuilder, KeyPackageBundle};
-use mls_group::{CommitOptions, CreateOptions, Group, GroupConfig, JoinOptions};
+use mls_group::{CreateOptions, Group, GroupConfig, JoinOptions};
 
 const SUITES: [(CipherSuite, &str); 2] = [
     (
@@ -45,18 +45,15 @@ fn bundles(cs: &dyn CipherSuiteProvider, n: usize) -> Vec<KeyPackageBundle> {
         .collect()
 }
 
-fn add_options(bundles: &[KeyPackageBundle]) -> CommitOptions {
-    CommitOptions {
-        proposals: bundles
-            .iter()
-            .map(|b| {
-                Proposal::Add(Add {
-                    key_package: b.key_package().clone(),
-                })
+fn add_options(bundles: &[KeyPackageBundle]) -> Vec<Proposal> {
+    bundles
+        .iter()
+        .map(|b| {
+            Proposal::Add(Add {
+                key_package: b.key_package().clone(),
             })
-            .collect(),
-        ..CommitOptions::default()
-    }
+        })
+        .collect()
 }
 
 /// A creator with N-1 KeyPackages to add.
@@ -69,11 +66,12 @@ struct Setup {
 fn setup(suite: CipherSuite, n: usize) -> Setup {
     let provider = RustCryptoProvider::with_seed([7; 32]);
     let cs: Arc<dyn CipherSuiteProvider> = provider.cipher_suite_provider(suite).expect("suite");
-    let mut all = bundles(cs.as_ref(), n);
-    let creator_kp = all.remove(0);
+    let all = bundles(cs.as_ref(), n - 1);
+    let signer = cs.signature_generate_key_pair().expect("signature key");
     let creator = Group::create(
         cs,
-        &creator_kp,
+        Credential::basic("creator"),
+        &signer,
         GroupConfig::default(),
         CreateOptions::default(),
     )
@@ -92,7 +90,11 @@ fn full_group(suite: CipherSuite, n: usize) -> (Group, Group) {
         mut creator,
         mut joiners,
     } = setup(suite, n);
-    let out = creator.commit(add_options(&joiners)).expect("commit");
+    let out = creator
+        .commit_builder()
+        .proposals(add_options(&joiners))
+        .build()
+        .expect("commit");
     creator.merge_pending_commit().expect("merge");
     let first = joiners.swap_remove(0);
     let welcome = out.welcome.expect("welcome");
@@ -115,7 +117,7 @@ fn commit_and_join(c: &mut Criterion) {
             .warm_up_time(Duration::from_millis(500));
         for n in [10usize, 100, 1_000] {
             // Built on first use, so a filtered-out benchmark costs nothing.
-            let mut state: Option<(Setup, CommitOptions)> = None;
+            let mut state: Option<(Setup, Vec<Proposal>)> = None;
             group.bench_with_input(BenchmarkId::from_parameter(n), &n, |b, _| {
                 let (s, options) = state.get_or_insert_with(|| {
                     let s = setup(suite, n);
@@ -123,7 +125,12 @@ fn commit_and_join(c: &mut Criterion) {
                     (s, options)
                 });
                 b.iter(|| {
-                    let out = s.creator.commit(options.clone()).expect("commit");
+                    let out = s
+                        .creator
+                        .commit_builder()
+                        .proposals(options.clone())
+                        .build()
+                        .expect("commit");
                     s.creator.clear_pending_commit();
                     black_box(out)
                 })
@@ -140,7 +147,12 @@ fn commit_and_join(c: &mut Criterion) {
             group.bench_with_input(BenchmarkId::from_parameter(n), &n, |b, _| {
                 let (s, welcome, me) = state.get_or_insert_with(|| {
                     let mut s = setup(suite, n);
-                    let out = s.creator.commit(add_options(&s.joiners)).expect("commit");
+                    let out = s
+                        .creator
+                        .commit_builder()
+                        .proposals(add_options(&s.joiners))
+                        .build()
+                        .expect("commit");
                     let me = vec![s.joiners.swap_remove(0)];
                     (s, out.welcome.expect("welcome"), me)
                 });
@@ -181,7 +193,7 @@ fn self_update(c: &mut Criterion) {
                 group.bench_with_input(BenchmarkId::from_parameter(n), &n, |b, _| {
                     let (creator, _) = state.get_or_insert_with(|| full_group(suite, n));
                     b.iter(|| {
-                        let out = creator.commit(CommitOptions::default()).expect("commit");
+                        let out = creator.commit_builder().build().expect("commit");
                         creator.clear_pending_commit();
                         black_box(out)
                     })
@@ -197,7 +209,7 @@ fn self_update(c: &mut Criterion) {
             group.bench_with_input(BenchmarkId::from_parameter(n), &n, |b, _| {
                 let (creator, member) = state.get_or_insert_with(|| full_group(suite, n));
                 let message = commit.get_or_insert_with(|| {
-                    let out = creator.commit(CommitOptions::default()).expect("commit");
+                    let out = creator.commit_builder().build().expect("commit");
                     creator.clear_pending_commit();
                     out.commit
                 });

@@ -128,9 +128,114 @@ impl GroupConfig {
     }
 }
 
+/// Builds a [`GroupConfig`] from its safe defaults; each method changes one
+/// setting. Made by [`GroupConfig::builder`].
+#[derive(Clone, Debug, Default)]
+#[must_use = "a GroupConfigBuilder does nothing until build()"]
+pub struct GroupConfigBuilder {
+    config: GroupConfig,
+}
+
+impl GroupConfigBuilder {
+    /// PrivateMessage padding (RFC 9420 §6.3.1).
+    pub fn padding(mut self, padding: PaddingMode) -> Self {
+        self.config.padding = padding;
+        self
+    }
+
+    /// Out-of-order window and maximum forward distance of the sender
+    /// ratchets (RFC 9420 §9.1, GUIDANCE G-14).
+    pub fn secret_tree(mut self, secret_tree: SecretTreeConfig) -> Self {
+        self.config.secret_tree = secret_tree;
+        self
+    }
+
+    /// How many past epochs keep their message secrets (GUIDANCE G-12).
+    pub fn max_past_epochs(mut self, epochs: usize) -> Self {
+        self.config.max_past_epochs = epochs;
+        self
+    }
+
+    /// Send Proposals and Commits as PrivateMessages (RFC 9420 §6).
+    pub fn encrypt_handshake(mut self, encrypt: bool) -> Self {
+        self.config.encrypt_handshake = encrypt;
+        self
+    }
+
+    /// Reject received handshake messages sent as PublicMessage (V-6-07).
+    pub fn require_encrypted_handshake(mut self, require: bool) -> Self {
+        self.config.require_encrypted_handshake = require;
+        self
+    }
+
+    /// Put the ratchet tree into the GroupInfo of Welcome messages (RFC 9420
+    /// §12.4.3.3), or hand it out of band when false.
+    pub fn ratchet_tree_extension(mut self, in_welcome: bool) -> Self {
+        self.config.ratchet_tree_extension = in_welcome;
+        self
+    }
+
+    /// Always include an UpdatePath in own Commits (RFC 9420 §12.4).
+    pub fn force_path(mut self, force: bool) -> Self {
+        self.config.force_path = force;
+        self
+    }
+
+    /// Check leaf lifetimes against the clock (RFC 9420 §7.3).
+    pub fn lifetime_checks(mut self, check: bool) -> Self {
+        self.config.lifetime_checks = check;
+        self
+    }
+
+    /// The clock of lifetime checks.
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.config.clock = clock;
+        self
+    }
+
+    /// The application's credential check (RFC 9420 §5.3.1).
+    pub fn credential_validator(mut self, validator: Arc<dyn CredentialValidator>) -> Self {
+        self.config.credential_validator = validator;
+        self
+    }
+
+    /// The application's proposal policy (RFC 9420 §12.2, V-12.2-18).
+    pub fn proposal_policy(mut self, policy: Arc<dyn ProposalPolicy>) -> Self {
+        self.config.proposal_policy = Some(policy);
+        self
+    }
+
+    /// The configuration.
+    pub fn build(self) -> GroupConfig {
+        self.config
+    }
+}
+
+impl GroupConfig {
+    /// A builder starting from the defaults.
+    pub fn builder() -> GroupConfigBuilder {
+        GroupConfigBuilder::default()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn builder_changes_only_what_it_is_told() {
+        let c = GroupConfig::builder()
+            .encrypt_handshake(true)
+            .ratchet_tree_extension(false)
+            .max_past_epochs(5)
+            .build();
+        assert!(c.encrypt_handshake && !c.ratchet_tree_extension);
+        assert_eq!(c.max_past_epochs, 5);
+        let d = GroupConfig::default();
+        assert_eq!(c.lifetime_checks, d.lifetime_checks);
+        assert_eq!(c.force_path, d.force_path);
+        assert_eq!(c.padding, d.padding);
+    }
 
     #[test]
     fn defaults_are_safe() {

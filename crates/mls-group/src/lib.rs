@@ -14,18 +14,20 @@
 //!
 //! | step | call | RFC 9420 |
 //! |---|---|---|
-//! | create a one-member group from our KeyPackage | [`Group::create`] | §11 |
-//! | propose (sent as a message, cached here) | [`Group::propose_add`], [`Group::propose_update`], [`Group::propose_remove`], [`Group::propose_psk`], [`Group::propose_group_context_extensions`] | §12.1 |
-//! | commit cached proposals and/or proposals by value | [`Group::commit`] / [`Group::commit_with_psks`] → [`CommitOutput`] (Commit, Welcome, GroupInfo, tree out of band) | §12.4.1 |
+//! | create a one-member group from a credential and a signature key | [`Group::create`] | §11 |
+//! | propose (sent as a message, cached here) | [`Group::propose`] → [`Proposer`]: `add`, `update`, `remove`, `psk`, `group_context_extensions` | §12.1 |
+//! | commit cached proposals and/or proposals by value | [`Group::commit_builder`] → [`CommitBuilder`] → [`CommitOutput`] (Commit and its bytes, Welcome, GroupInfo, tree out of band) | §12.4.1 |
 //! | the delivery service accepted our Commit | [`Group::merge_pending_commit`] (or [`Group::clear_pending_commit`]) | §14 |
-//! | join from a Welcome | [`Group::join`] / [`Group::join_with_psks`] | §12.4.3.1 |
+//! | join from the Welcome message | [`Group::join`] / [`Group::join_with_psks`] | §12.4.3.1 |
 //! | receive anything | [`Group::process_message`] → [`ProcessedMessage`]: application data, a cached proposal, or a [`StagedCommit`] | §6, §12.4.2 |
 //! | apply a received Commit after inspecting [`StagedCommit::info`] | [`Group::merge_staged_commit`] | §12.4.2 |
 //! | send application data | [`Group::encrypt_application_message`] | §15 |
 //! | compare state out of band, export keys | [`Group::epoch_authenticator`], [`Group::export_secret`] | §8.5, §8.7 |
 //! | persist | [`Group::save`] / [`Group::load`] with a [`GroupStore`]; [`Group::to_bytes`] / [`Group::from_bytes`] | G-02..G-07 |
 //!
-//! Policy is runtime configuration ([`GroupConfig`]): padding, the
+//! Policy is runtime configuration ([`GroupConfig`], built with
+//! [`GroupConfig::builder`]; [`Group::set_encrypt_handshake`] and
+//! [`Group::set_ratchet_tree_extension`] change a group's own): padding, the
 //! out-of-order window, how many past epochs keep their secrets for late
 //! messages, encrypted or plain handshake messages, ratchet tree in the
 //! Welcome or out of band, forced paths, lifetime checks, credential
@@ -40,40 +42,42 @@
 //! carry the epoch, member count and message sizes, never a secret.
 //!
 //! ```
-//! use mls_codec::{Add, Credential, Proposal};
+//! use mls_codec::Credential;
 //! use mls_crypto::{CipherSuite, CryptoProvider};
 //! use mls_crypto_rustcrypto::RustCryptoProvider;
 //! use mls_group::key_package::KeyPackageBuilder;
-//! use mls_group::{CommitOptions, CreateOptions, Group, GroupConfig, JoinOptions, ProcessedMessage};
+//! use mls_group::{CreateOptions, Group, GroupConfig, JoinOptions, ProcessedMessage};
 //!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let provider = RustCryptoProvider::new();
-//! let cs = provider
-//!     .cipher_suite_provider(CipherSuite::Mls128DhKemX25519Aes128GcmSha256Ed25519)
-//!     .expect("suite 1");
-//! let kp = |name: &str| {
-//!     let signer = cs.signature_generate_key_pair()?;
-//!     KeyPackageBuilder::new().build(cs.as_ref(), Credential::basic(name), &signer)
-//! };
-//! let (alice_kp, bob_kp) = (kp("alice")?, kp("bob")?);
-//! let mut alice = Group::create(cs.clone(), &alice_kp, GroupConfig::default(), CreateOptions::default())?;
-//! let out = alice.commit(CommitOptions {
-//!     proposals: vec![Proposal::Add(Add { key_package: bob_kp.key_package().clone() })],
-//!     ..CommitOptions::default()
-//! })?;
-//! alice.merge_pending_commit()?;
-//! let welcome = out.welcome.expect("a Welcome for Bob");
-//! let (mut bob, _used) = Group::join(
-//!     &provider,
-//!     &welcome,
-//!     &vec![bob_kp],
-//!     GroupConfig::default(),
-//!     JoinOptions::default(),
+//! let suite = CipherSuite::Mls128DhKemX25519Aes128GcmSha256Ed25519;
+//! let cs = provider.cipher_suite_provider(suite).ok_or("suite 1")?;
+//! let bob_kp = KeyPackageBuilder::new().build(
+//!     cs.as_ref(),
+//!     Credential::basic("bob"),
+//!     &cs.signature_generate_key_pair()?,
 //! )?;
+//! let alice_signer = cs.signature_generate_key_pair()?;
+//! let mut alice = Group::create(
+//!     cs.clone(),
+//!     Credential::basic("alice"),
+//!     &alice_signer,
+//!     GroupConfig::default(),
+//!     CreateOptions::default(),
+//! )?;
+//! let out = alice.commit_builder().add_member(bob_kp.key_package().clone()).build()?;
+//! alice.merge_pending_commit()?;
+//! let welcome = out.welcome.ok_or("an Add has a Welcome")?;
+//! let (mut bob, _used) =
+//!     Group::join(&provider, &welcome, &bob_kp, GroupConfig::default(), JoinOptions::default())?;
 //! let msg = alice.encrypt_application_message(b"hello", b"")?;
-//! let ProcessedMessage::Application(m) = bob.process_message(&msg)? else { unreachable!() };
+//! let ProcessedMessage::Application(m) = bob.process_message(&msg)? else {
+//!     return Err("not application data".into());
+//! };
 //! assert_eq!(m.data, b"hello");
 //! assert_eq!(alice.epoch_authenticator(), bob.epoch_authenticator());
-//! # Ok::<(), mls_group::GroupError>(())
+//! # Ok(())
+//! # }
 //! ```
 
 #![forbid(unsafe_code)]
@@ -88,12 +92,12 @@ mod proposals;
 pub mod storage;
 pub mod welcome;
 
-pub use commit::{CommitInfo, CommitOptions, CommitOutput, MemberChange, StagedCommit};
-pub use config::{DEFAULT_MAX_PAST_EPOCHS, GroupConfig, ProposalPolicy};
+pub use commit::{CommitBuilder, CommitInfo, CommitOutput, MemberChange, StagedCommit};
+pub use config::{DEFAULT_MAX_PAST_EPOCHS, GroupConfig, GroupConfigBuilder, ProposalPolicy};
 pub use error::GroupError;
 pub use group::{
-    CreateOptions, Group, JoinOptions, Member, ProcessedMessage, ReceivedApplicationMessage,
-    ReceivedProposal,
+    CreateOptions, Group, JoinOptions, Member, ProcessedMessage, Proposer,
+    ReceivedApplicationMessage, ReceivedProposal,
 };
 pub use mls_treemath::LeafIndex;
 pub use proposals::ProposalRef;

@@ -8,7 +8,7 @@ mod common;
 
 use common::*;
 use mls_codec::{Add, ContentType, MlsMessage, Proposal, WireFormat};
-use mls_group::{CommitOptions, Group, GroupConfig, GroupError, JoinOptions};
+use mls_group::{Group, GroupConfig, GroupError, JoinOptions};
 
 #[test]
 fn join_takes_the_welcome_message_and_refuses_other_wire_formats() {
@@ -17,12 +17,11 @@ fn join_takes_the_welcome_message_and_refuses_other_wire_formats() {
     let mut alice = create(&cs, "alice", GroupConfig::default());
     let bob = bundle(cs.as_ref(), "bob");
     let out = alice
-        .commit(CommitOptions {
-            proposals: vec![Proposal::Add(Add {
-                key_package: bob.key_package().clone(),
-            })],
-            ..CommitOptions::default()
-        })
+        .commit_builder()
+        .proposals(vec![Proposal::Add(Add {
+            key_package: bob.key_package().clone(),
+        })])
+        .build()
         .unwrap();
     alice.merge_pending_commit().unwrap();
 
@@ -71,12 +70,11 @@ fn commit_output_carries_its_encoded_bytes_and_messages_route_without_decryption
     let mut alice = create(&cs, "alice", GroupConfig::default());
     let bob = bundle(cs.as_ref(), "bob");
     let out = alice
-        .commit(CommitOptions {
-            proposals: vec![Proposal::Add(Add {
-                key_package: bob.key_package().clone(),
-            })],
-            ..CommitOptions::default()
-        })
+        .commit_builder()
+        .proposals(vec![Proposal::Add(Add {
+            key_package: bob.key_package().clone(),
+        })])
+        .build()
         .unwrap();
     assert_eq!(out.commit_bytes, mls_codec::encode(&out.commit).unwrap());
     assert_eq!(
@@ -108,4 +106,53 @@ fn commit_output_carries_its_encoded_bytes_and_messages_route_without_decryption
     assert_eq!(app.group_id(), Some(alice.group_id()));
     assert_eq!(app.epoch(), Some(1));
     assert_eq!(app.content_type(), Some(ContentType::Application));
+}
+
+#[test]
+fn proposals_and_per_group_settings_through_the_builders() {
+    let provider = provider(43);
+    let cs = suite(&provider);
+    let mut alice = create(
+        &cs,
+        "alice",
+        GroupConfig::builder().encrypt_handshake(true).build(),
+    );
+    let bob = bundle(cs.as_ref(), "bob");
+
+    // A proposal of ours is cached and covered by the next Commit.
+    let proposal = alice.propose().add(bob.key_package().clone()).unwrap();
+    assert_eq!(proposal.wire_format(), WireFormat::PRIVATE_MESSAGE);
+    assert_eq!(alice.pending_proposal_count(), 1);
+
+    // The tree goes out of band from now on, for this group only.
+    alice.set_ratchet_tree_extension(false);
+    alice.set_encrypt_handshake(false);
+    let out = alice.commit_builder().force_path(true).build().unwrap();
+    assert_eq!(out.commit.wire_format(), WireFormat::PUBLIC_MESSAGE);
+    assert!(out.info.has_path);
+    assert_eq!(out.info.added.len(), 1);
+    let tree = out.ratchet_tree.clone().unwrap();
+    alice.merge_pending_commit().unwrap();
+
+    let welcome = out.welcome.unwrap();
+    let err = Group::join(
+        &provider,
+        &welcome,
+        &bob,
+        GroupConfig::default(),
+        JoinOptions::default(),
+    )
+    .unwrap_err();
+    assert!(matches!(err, GroupError::MissingRatchetTree), "{err:?}");
+    let (bob, _) = Group::join(
+        &provider,
+        &welcome,
+        &bob,
+        GroupConfig::default(),
+        JoinOptions {
+            ratchet_tree: Some(tree),
+        },
+    )
+    .unwrap();
+    assert_eq!(alice.epoch_authenticator(), bob.epoch_authenticator());
 }

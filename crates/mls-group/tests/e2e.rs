@@ -12,7 +12,7 @@ use common::*;
 use mls_codec::{Add, MlsMessage, Proposal, Remove};
 use mls_crypto_rustcrypto::RustCryptoProvider;
 use mls_group::key_package::KeyPackageBundle;
-use mls_group::{CommitOptions, CommitOutput, Group, GroupConfig, JoinOptions, ProcessedMessage};
+use mls_group::{CommitOutput, Group, GroupConfig, JoinOptions, ProcessedMessage};
 
 /// A tiny deterministic generator (xorshift) for choosing operations.
 struct Rng(u64);
@@ -59,9 +59,19 @@ impl Run {
             .collect()
     }
 
-    /// `committer` commits `options`; everyone else processes; new members join.
-    fn commit(&mut self, committer: usize, options: CommitOptions, joiners: Vec<KeyPackageBundle>) {
-        let out: CommitOutput = self.members[committer].commit(options).unwrap();
+    /// `committer` commits `proposals` (and the cached ones); everyone else
+    /// processes; new members join.
+    fn commit(
+        &mut self,
+        committer: usize,
+        proposals: Vec<Proposal>,
+        joiners: Vec<KeyPackageBundle>,
+    ) {
+        let out: CommitOutput = self.members[committer]
+            .commit_builder()
+            .proposals(proposals)
+            .build()
+            .unwrap();
         self.members[committer].merge_pending_commit().unwrap();
         self.deliver(committer, &out.commit);
         if let Some(welcome) = &out.welcome {
@@ -97,7 +107,7 @@ impl Run {
                 continue;
             }
             match m.process_message(message).unwrap() {
-                ProcessedMessage::Commit(staged) => m.merge_staged_commit(*staged).unwrap(),
+                ProcessedMessage::Commit(staged) => m.merge_staged_commit(staged).unwrap(),
                 ProcessedMessage::Proposal(_) => {}
                 ProcessedMessage::Application(a) => {
                     assert_eq!(a.data, format!("from {sender}").into_bytes())
@@ -139,14 +149,7 @@ fn run(seed: u8, config: GroupConfig, size: usize, epochs: usize) {
         let n = (size - run.members.len()).min(33);
         let bundles = run.fresh_bundles(n);
         let committer = rng.below(run.members.len());
-        run.commit(
-            committer,
-            CommitOptions {
-                proposals: add_all(&bundles),
-                ..CommitOptions::default()
-            },
-            bundles,
-        );
+        run.commit(committer, add_all(&bundles), bundles);
     }
     for epoch in 0..epochs {
         // An application message from a random member.
@@ -160,14 +163,7 @@ fn run(seed: u8, config: GroupConfig, size: usize, epochs: usize) {
         match epoch % 4 {
             0 => {
                 let bundles = run.fresh_bundles(1 + rng.below(3));
-                run.commit(
-                    committer,
-                    CommitOptions {
-                        proposals: add_all(&bundles),
-                        ..CommitOptions::default()
-                    },
-                    bundles,
-                );
+                run.commit(committer, add_all(&bundles), bundles);
             }
             1 => {
                 let mut victims = Vec::new();
@@ -180,23 +176,20 @@ fn run(seed: u8, config: GroupConfig, size: usize, epochs: usize) {
                 }
                 run.commit(
                     committer,
-                    CommitOptions {
-                        proposals: victims
-                            .into_iter()
-                            .map(|removed| Proposal::Remove(Remove { removed }))
-                            .collect(),
-                        ..CommitOptions::default()
-                    },
+                    victims
+                        .into_iter()
+                        .map(|removed| Proposal::Remove(Remove { removed }))
+                        .collect(),
                     Vec::new(),
                 );
             }
-            2 => run.commit(committer, CommitOptions::default(), Vec::new()),
+            2 => run.commit(committer, Vec::new(), Vec::new()),
             _ => {
                 // An Update proposal by one member, committed by another.
                 let proposer = (committer + 1) % run.members.len();
-                let p = run.members[proposer].propose_update().unwrap();
+                let p = run.members[proposer].propose().update().unwrap();
                 run.deliver(proposer, &p);
-                run.commit(committer, CommitOptions::default(), Vec::new());
+                run.commit(committer, Vec::new(), Vec::new());
             }
         }
     }

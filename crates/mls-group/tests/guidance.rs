@@ -6,7 +6,7 @@ mod common;
 
 use common::*;
 use mls_codec::{MlsMessageBody, Proposal, Remove};
-use mls_group::{CommitOptions, Group, GroupConfig, GroupError, GroupStore, InMemoryGroupStore};
+use mls_group::{Group, GroupConfig, GroupError, GroupStore, InMemoryGroupStore};
 
 /// Alice creates a group and adds Bob; Bob's KeyPackage bundle is returned
 /// too (its leaf private key is Bob's first leaf key).
@@ -23,12 +23,11 @@ fn alice_and_bob(
     let mut alice = create(&cs, "alice", GroupConfig::default());
     let bob_kp = bundle(cs.as_ref(), "bob");
     let out = alice
-        .commit(CommitOptions {
-            proposals: vec![Proposal::Add(mls_codec::Add {
-                key_package: bob_kp.key_package().clone(),
-            })],
-            ..CommitOptions::default()
-        })
+        .commit_builder()
+        .proposals(vec![Proposal::Add(mls_codec::Add {
+            key_package: bob_kp.key_package().clone(),
+        })])
+        .build()
         .expect("add bob");
     alice.merge_pending_commit().expect("merge");
     let bob = join(
@@ -81,10 +80,9 @@ fn replaced_leaf_private_key_is_gone_from_the_stored_state() {
     );
 
     let out = bob
-        .commit(CommitOptions {
-            force_path: true,
-            ..CommitOptions::default()
-        })
+        .commit_builder()
+        .force_path(true)
+        .build()
         .expect("self-update");
     bob.merge_pending_commit().expect("merge");
     process_commit(&mut alice, &out.commit);
@@ -110,10 +108,9 @@ fn the_epoch_is_checked_before_the_signature() {
     // cheap epoch check, not the signature check.
     let (_, mut alice, mut bob, _) = alice_and_bob(3);
     let out = alice
-        .commit(CommitOptions {
-            proposals: vec![Proposal::Remove(Remove { removed: 1 })],
-            ..CommitOptions::default()
-        })
+        .commit_builder()
+        .proposals(vec![Proposal::Remove(Remove { removed: 1 })])
+        .build()
         .expect("commit");
     let mut msg = out.commit.clone();
     let MlsMessageBody::PublicMessage(m) = &mut msg.body else {

@@ -7,7 +7,7 @@ mod common;
 
 use common::*;
 use mls_codec::{Add, Proposal};
-use mls_group::{CommitOptions, GroupConfig, ProcessedMessage};
+use mls_group::{GroupConfig, ProcessedMessage};
 
 #[test]
 fn create_add_join_message_update_remove() {
@@ -19,12 +19,11 @@ fn create_add_join_message_update_remove() {
     // Alice adds Bob.
     let bob_kp = bundle(cs.as_ref(), "bob");
     let out = alice
-        .commit(CommitOptions {
-            proposals: vec![Proposal::Add(Add {
-                key_package: bob_kp.key_package().clone(),
-            })],
-            ..CommitOptions::default()
-        })
+        .commit_builder()
+        .proposals(vec![Proposal::Add(Add {
+            key_package: bob_kp.key_package().clone(),
+        })])
+        .build()
         .expect("commit add");
     assert_eq!(alice.epoch(), 0, "commit is pending until merged");
     alice.merge_pending_commit().expect("merge");
@@ -46,18 +45,18 @@ fn create_add_join_message_update_remove() {
     assert_eq!(receive_app(&mut alice, &m), b"hi alice");
 
     // Bob updates with an empty commit (path).
-    let out = bob.commit(CommitOptions::default()).expect("self update");
+    let out = bob.commit_builder().build().expect("self update");
     bob.merge_pending_commit().unwrap();
     process_commit(&mut alice, &out.commit);
     assert_eq!(alice.epoch_authenticator(), bob.epoch_authenticator());
 
     // Alice proposes an update, Bob commits it.
-    let p = alice.propose_update().unwrap();
+    let p = alice.propose().update().unwrap();
     match bob.process_message(&p).unwrap() {
         ProcessedMessage::Proposal(_) => {}
         other => panic!("{other:?}"),
     }
-    let out = bob.commit(CommitOptions::default()).expect("commit update");
+    let out = bob.commit_builder().build().expect("commit update");
     bob.merge_pending_commit().unwrap();
     process_commit(&mut alice, &out.commit);
     assert_eq!(alice.epoch_authenticator(), bob.epoch_authenticator());
@@ -68,16 +67,15 @@ fn create_add_join_message_update_remove() {
 
     // Alice removes Bob.
     let out = alice
-        .commit(CommitOptions {
-            proposals: vec![Proposal::Remove(mls_codec::Remove { removed: 1 })],
-            ..CommitOptions::default()
-        })
+        .commit_builder()
+        .proposals(vec![Proposal::Remove(mls_codec::Remove { removed: 1 })])
+        .build()
         .unwrap();
     alice.merge_pending_commit().unwrap();
     match bob.process_message(&out.commit).unwrap() {
         ProcessedMessage::Commit(staged) => {
             assert!(staged.info().removes_us);
-            bob.merge_staged_commit(*staged).unwrap();
+            bob.merge_staged_commit(staged).unwrap();
         }
         other => panic!("{other:?}"),
     }
@@ -91,12 +89,11 @@ fn pair(seed: u8, config: GroupConfig) -> (mls_group::Group, mls_group::Group) {
     let mut alice = create(&cs, "alice", config.clone());
     let bob_kp = bundle(cs.as_ref(), "bob");
     let out = alice
-        .commit(CommitOptions {
-            proposals: vec![Proposal::Add(Add {
-                key_package: bob_kp.key_package().clone(),
-            })],
-            ..CommitOptions::default()
-        })
+        .commit_builder()
+        .proposals(vec![Proposal::Add(Add {
+            key_package: bob_kp.key_package().clone(),
+        })])
+        .build()
         .unwrap();
     alice.merge_pending_commit().unwrap();
     let tree = out.ratchet_tree.clone();
@@ -117,12 +114,12 @@ fn own_private_commit_echo_is_recognised() {
         ..GroupConfig::default()
     };
     let (mut alice, mut bob) = pair(40, config);
-    let out = alice.commit(CommitOptions::default()).unwrap();
+    let out = alice.commit_builder().build().unwrap();
     assert!(out.commit.as_private_message().is_some());
     match alice.process_message(&out.commit).unwrap() {
         ProcessedMessage::Commit(staged) => {
             assert!(staged.info().own_commit);
-            alice.merge_staged_commit(*staged).unwrap();
+            alice.merge_staged_commit(staged).unwrap();
         }
         other => panic!("{other:?}"),
     }
@@ -133,15 +130,15 @@ fn own_private_commit_echo_is_recognised() {
 #[test]
 fn staged_commit_goes_stale_after_another_merge() {
     let (mut alice, mut bob) = pair(41, GroupConfig::default());
-    let first = alice.commit(CommitOptions::default()).unwrap();
+    let first = alice.commit_builder().build().unwrap();
     alice.merge_pending_commit().unwrap();
     let ProcessedMessage::Commit(staged) = bob.process_message(&first.commit).unwrap() else {
         panic!()
     };
     let copy = staged.clone();
-    bob.merge_staged_commit(*staged).unwrap();
+    bob.merge_staged_commit(staged).unwrap();
     assert!(matches!(
-        bob.merge_staged_commit(*copy),
+        bob.merge_staged_commit(copy),
         Err(mls_group::GroupError::StaleCommit(_))
     ));
     assert!(matches!(
@@ -153,13 +150,13 @@ fn staged_commit_goes_stale_after_another_merge() {
 #[test]
 fn application_data_waits_for_pending_proposals() {
     let (mut alice, mut bob) = pair(42, GroupConfig::default());
-    let p = bob.propose_update().unwrap();
+    let p = bob.propose().update().unwrap();
     alice.process_message(&p).unwrap();
     assert!(matches!(
         alice.encrypt_application_message(b"x", b""),
         Err(mls_group::GroupError::ProposalsPending)
     ));
-    let out = alice.commit(CommitOptions::default()).unwrap();
+    let out = alice.commit_builder().build().unwrap();
     alice.merge_pending_commit().unwrap();
     process_commit(&mut bob, &out.commit);
     let m = bob.encrypt_application_message(b"now", b"aad").unwrap();
@@ -237,17 +234,16 @@ fn late_message_uses_the_membership_of_its_epoch() {
     let mut alice = create(&cs, "alice", GroupConfig::default());
     let (bob_kp, carol_kp) = (bundle(cs.as_ref(), "bob"), bundle(cs.as_ref(), "carol"));
     let out = alice
-        .commit(CommitOptions {
-            proposals: vec![
-                Proposal::Add(Add {
-                    key_package: bob_kp.key_package().clone(),
-                }),
-                Proposal::Add(Add {
-                    key_package: carol_kp.key_package().clone(),
-                }),
-            ],
-            ..CommitOptions::default()
-        })
+        .commit_builder()
+        .proposals(vec![
+            Proposal::Add(Add {
+                key_package: bob_kp.key_package().clone(),
+            }),
+            Proposal::Add(Add {
+                key_package: carol_kp.key_package().clone(),
+            }),
+        ])
+        .build()
         .unwrap();
     alice.merge_pending_commit().unwrap();
     let welcome = out.welcome.unwrap();
@@ -260,15 +256,14 @@ fn late_message_uses_the_membership_of_its_epoch() {
 
     let dave_kp = bundle(cs.as_ref(), "dave");
     let out = alice
-        .commit(CommitOptions {
-            proposals: vec![
-                Proposal::Remove(mls_codec::Remove { removed: 1 }),
-                Proposal::Add(Add {
-                    key_package: dave_kp.key_package().clone(),
-                }),
-            ],
-            ..CommitOptions::default()
-        })
+        .commit_builder()
+        .proposals(vec![
+            Proposal::Remove(mls_codec::Remove { removed: 1 }),
+            Proposal::Add(Add {
+                key_package: dave_kp.key_package().clone(),
+            }),
+        ])
+        .build()
         .unwrap();
     alice.merge_pending_commit().unwrap();
     assert_eq!(
@@ -278,7 +273,7 @@ fn late_message_uses_the_membership_of_its_epoch() {
     );
     process_commit(&mut carol, &out.commit);
     match bob.process_message(&out.commit).unwrap() {
-        ProcessedMessage::Commit(s) => bob.merge_staged_commit(*s).unwrap(),
+        ProcessedMessage::Commit(s) => bob.merge_staged_commit(s).unwrap(),
         other => panic!("{other:?}"),
     }
     match carol.process_message(&late).unwrap() {

@@ -13,7 +13,7 @@ use mls_codec::{
     RequiredCapabilities, VLBytes,
 };
 use mls_crypto::Secret;
-use mls_group::{CommitOptions, Group, GroupConfig, GroupError, JoinOptions, ProcessedMessage};
+use mls_group::{Group, GroupConfig, GroupError, JoinOptions, ProcessedMessage};
 use mls_keyschedule::{InMemoryPskStore, psk_id_with_random_nonce};
 
 #[test]
@@ -32,18 +32,15 @@ fn external_psk_by_value_and_in_the_welcome() {
     )
     .unwrap();
     let out = alice
-        .commit_with_psks(
-            CommitOptions {
-                proposals: vec![
-                    Proposal::Add(Add {
-                        key_package: bob_kp.key_package().clone(),
-                    }),
-                    Proposal::PreSharedKey(PreSharedKeyProposal { psk: psk.clone() }),
-                ],
-                ..CommitOptions::default()
-            },
-            &store,
-        )
+        .commit_builder()
+        .proposals(vec![
+            Proposal::Add(Add {
+                key_package: bob_kp.key_package().clone(),
+            }),
+            Proposal::PreSharedKey(PreSharedKeyProposal { psk: psk.clone() }),
+        ])
+        .psk_store(&store)
+        .build()
         .unwrap();
     assert_eq!(out.info.psks, vec![psk]);
     alice.merge_pending_commit().unwrap();
@@ -76,18 +73,16 @@ fn external_psk_by_value_and_in_the_welcome() {
         },
     )
     .unwrap();
-    let p = alice.propose_psk(psk).unwrap();
+    let p = alice.propose().psk(psk).unwrap();
     bob.process_message(&p).unwrap();
-    let out = alice
-        .commit_with_psks(CommitOptions::default(), &store)
-        .unwrap();
+    let out = alice.commit_builder().psk_store(&store).build().unwrap();
     alice.merge_pending_commit().unwrap();
     let before = bob.to_bytes().unwrap();
     let err = bob.process_message(&out.commit).unwrap_err();
     assert!(matches!(err, GroupError::PskUnavailable(_)), "{err}");
     assert_eq!(bob.to_bytes().unwrap(), before);
     match bob.process_message_with_psks(&out.commit, &store).unwrap() {
-        ProcessedMessage::Commit(staged) => bob.merge_staged_commit(*staged).unwrap(),
+        ProcessedMessage::Commit(staged) => bob.merge_staged_commit(staged).unwrap(),
         other => panic!("{other:?}"),
     }
     assert_eq!(alice.epoch_authenticator(), bob.epoch_authenticator());
@@ -100,12 +95,11 @@ fn group_context_extensions_replace_the_list() {
     let mut alice = create(&cs, "alice", GroupConfig::default());
     let bob_kp = bundle(cs.as_ref(), "bob");
     let out = alice
-        .commit(CommitOptions {
-            proposals: vec![Proposal::Add(Add {
-                key_package: bob_kp.key_package().clone(),
-            })],
-            ..CommitOptions::default()
-        })
+        .commit_builder()
+        .proposals(vec![Proposal::Add(Add {
+            key_package: bob_kp.key_package().clone(),
+        })])
+        .build()
         .unwrap();
     alice.merge_pending_commit().unwrap();
     let mut bob = join(
@@ -125,12 +119,7 @@ fn group_context_extensions_replace_the_list() {
         extensions: vec![required.clone()],
     });
     // Without a path it is rejected when forged; our own Commit adds one.
-    let out = bob
-        .commit(CommitOptions {
-            proposals: vec![gce],
-            ..CommitOptions::default()
-        })
-        .unwrap();
+    let out = bob.commit_builder().proposals(vec![gce]).build().unwrap();
     assert!(out.info.has_path);
     bob.merge_pending_commit().unwrap();
     process_commit(&mut alice, &out.commit);
@@ -143,10 +132,9 @@ fn group_context_extensions_replace_the_list() {
     });
     let before = bob.to_bytes().unwrap();
     let err = bob
-        .commit(CommitOptions {
-            proposals: vec![twice.clone(), twice],
-            ..CommitOptions::default()
-        })
+        .commit_builder()
+        .proposals(vec![twice.clone(), twice])
+        .build()
         .unwrap_err();
     assert!(matches!(err, GroupError::DuplicateGroupContextExtensions));
     assert_eq!(bob.to_bytes().unwrap(), before);

@@ -8,7 +8,7 @@ mod common;
 
 use common::*;
 use mls_codec::{Add, Proposal};
-use mls_group::{CommitOptions, Group, GroupConfig, GroupStore, InMemoryGroupStore};
+use mls_group::{Group, GroupConfig, GroupStore, InMemoryGroupStore};
 
 fn two_members(seed: u8) -> (mls_crypto_rustcrypto::RustCryptoProvider, Group, Group) {
     let provider = provider(seed);
@@ -16,12 +16,11 @@ fn two_members(seed: u8) -> (mls_crypto_rustcrypto::RustCryptoProvider, Group, G
     let mut alice = create(&cs, "alice", GroupConfig::default());
     let bob_kp = bundle(cs.as_ref(), "bob");
     let out = alice
-        .commit(CommitOptions {
-            proposals: vec![Proposal::Add(Add {
-                key_package: bob_kp.key_package().clone(),
-            })],
-            ..CommitOptions::default()
-        })
+        .commit_builder()
+        .proposals(vec![Proposal::Add(Add {
+            key_package: bob_kp.key_package().clone(),
+        })])
+        .build()
         .unwrap();
     alice.merge_pending_commit().unwrap();
     let bob = join(
@@ -40,15 +39,15 @@ fn round_trip_is_exact_and_restored_group_works() {
     // Some ratchet state, a past epoch, a cached proposal.
     let m = alice.encrypt_application_message(b"one", b"").unwrap();
     receive_app(&mut bob, &m);
-    let out = bob.commit(CommitOptions::default()).unwrap();
+    let out = bob.commit_builder().build().unwrap();
     bob.merge_pending_commit().unwrap();
     process_commit(&mut alice, &out.commit);
-    let p = bob.propose_update().unwrap();
+    let p = bob.propose().update().unwrap();
     alice.process_message(&p).unwrap();
 
     let mut alice = round_trip(&alice, &provider, GroupConfig::default());
     let mut bob = round_trip(&bob, &provider, GroupConfig::default());
-    let out = alice.commit(CommitOptions::default()).unwrap();
+    let out = alice.commit_builder().build().unwrap();
     // With a pending Commit too.
     let mut alice = round_trip(&alice, &provider, GroupConfig::default());
     alice.merge_pending_commit().unwrap();
@@ -63,7 +62,7 @@ fn round_trip_is_exact_and_restored_group_works() {
 #[test]
 fn echoed_commit_is_recognised_after_restore() {
     let (provider, mut alice, mut bob) = two_members(3);
-    let out = alice.commit(CommitOptions::default()).unwrap();
+    let out = alice.commit_builder().build().unwrap();
     let mut alice = round_trip(&alice, &provider, GroupConfig::default());
     // The delivery service echoes the Commit back.
     process_commit(&mut alice, &out.commit);
@@ -76,7 +75,7 @@ fn store_holds_one_snapshot_per_merge() {
     let (provider, mut alice, _bob) = two_members(4);
     let mut store = InMemoryGroupStore::new();
     alice.save(&mut store).unwrap();
-    alice.commit(CommitOptions::default()).unwrap();
+    alice.commit_builder().build().unwrap();
     alice.merge_pending_commit().unwrap();
     alice.save(&mut store).unwrap();
     assert_eq!(store.write_count(), 2);
@@ -112,12 +111,12 @@ fn corrupt_snapshots_are_rejected_without_panic() {
 fn discarding_a_pending_commit_restores_the_state_exactly() {
     let (_provider, mut alice, mut bob) = two_members(6);
     let before = snapshot(&alice);
-    let _ = alice.commit(CommitOptions::default()).unwrap();
+    let _ = alice.commit_builder().build().unwrap();
     alice.clear_pending_commit();
     assert_eq!(snapshot(&alice), before);
     // A competing Commit from Bob still applies (V-14-01).
-    let _ = alice.commit(CommitOptions::default()).unwrap();
-    let out = bob.commit(CommitOptions::default()).unwrap();
+    let _ = alice.commit_builder().build().unwrap();
+    let out = bob.commit_builder().build().unwrap();
     bob.merge_pending_commit().unwrap();
     process_commit(&mut alice, &out.commit);
     assert!(

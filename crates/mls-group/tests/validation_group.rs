@@ -26,9 +26,7 @@ use mls_group::framing::framed_content;
 use mls_group::key_package::{
     KeyPackageBuilder, KeyPackageBundle, sign_key_package, sign_leaf_node,
 };
-use mls_group::{
-    CommitOptions, CreateOptions, Group, GroupConfig, GroupError, JoinOptions, ProcessedMessage,
-};
+use mls_group::{CreateOptions, Group, GroupConfig, GroupError, JoinOptions, ProcessedMessage};
 use mls_keyschedule::{InMemoryPskStore, KeyScheduleError, PskStore};
 use mls_treekem::TreeKemError;
 
@@ -94,18 +92,13 @@ impl World {
             .iter()
             .map(|b| b.signature_private_key().clone())
             .collect();
-        let mut first = Group::create(
-            cs.clone(),
-            &bundles[0],
-            config.clone(),
-            CreateOptions::default(),
-        )
-        .unwrap();
+        let mut first = create_as(&cs, &bundles[0], config.clone());
         let mut members = Vec::new();
         if n > 1 {
             let out = first
-                .commit(CommitOptions {
-                    proposals: bundles[1..]
+                .commit_builder()
+                .proposals(
+                    bundles[1..]
                         .iter()
                         .map(|b| {
                             Proposal::Add(Add {
@@ -113,8 +106,8 @@ impl World {
                             })
                         })
                         .collect(),
-                    ..CommitOptions::default()
-                })
+                )
+                .build()
                 .unwrap();
             first.merge_pending_commit().unwrap();
             let welcome = out.welcome.unwrap();
@@ -147,7 +140,7 @@ impl World {
                 continue;
             }
             match g.process_message(message).unwrap() {
-                ProcessedMessage::Commit(staged) => g.merge_staged_commit(*staged).unwrap(),
+                ProcessedMessage::Commit(staged) => g.merge_staged_commit(staged).unwrap(),
                 _ => panic!("not a commit"),
             }
         }
@@ -258,7 +251,7 @@ fn rejected(group: &mut Group, message: &MlsMessage) -> GroupError {
 
 fn accepted_commit(group: &mut Group, message: &MlsMessage) {
     match group.process_message(message).unwrap() {
-        ProcessedMessage::Commit(staged) => group.merge_staged_commit(*staged).unwrap(),
+        ProcessedMessage::Commit(staged) => group.merge_staged_commit(staged).unwrap(),
         _ => panic!("not a commit"),
     }
 }
@@ -370,14 +363,13 @@ fn v12_1_02_proposal_of_another_epoch() {
 #[test]
 fn v12_1_03_cache_cleared_by_epoch_change() {
     let mut w = World::new(3, 3);
-    let p = w.members[0].propose_remove(leaf(2)).unwrap();
+    let p = w.members[0].propose().remove(leaf(2)).unwrap();
     let reference = w.deliver_proposal(0, &p);
     let out = w.members[0]
-        .commit(CommitOptions {
-            include_pending: false,
-            force_path: true,
-            ..CommitOptions::default()
-        })
+        .commit_builder()
+        .include_pending(false)
+        .force_path(true)
+        .build()
         .unwrap();
     w.deliver_commit(0, &out.commit);
     let m = w.forge_commit(0, vec![ProposalOrRef::Reference(reference)], None);
@@ -622,10 +614,9 @@ fn v8_6_01_resumption_psk_not_retained() {
     let mut w = World::new(15, 2);
     for _ in 0..4 {
         let out = w.members[0]
-            .commit(CommitOptions {
-                force_path: true,
-                ..CommitOptions::default()
-            })
+            .commit_builder()
+            .force_path(true)
+            .build()
             .unwrap();
         w.deliver_commit(0, &out.commit);
     }
@@ -651,10 +642,9 @@ fn v8_6_01_resumption_psk_not_retained() {
             resumption(ResumptionPskUsage::Application, &w.members[0], epoch),
         );
         let out = w.members[0]
-            .commit(CommitOptions {
-                proposals: vec![p],
-                ..CommitOptions::default()
-            })
+            .commit_builder()
+            .proposals(vec![p])
+            .build()
             .unwrap();
         w.members[0].clear_pending_commit();
         let staged = match w.members[1].process_message(&out.commit).unwrap() {
@@ -807,10 +797,9 @@ fn v13_4_04_add_lacking_group_extension() {
         extension_data: VLBytes::new(vec![]),
     };
     let out = w.members[0]
-        .commit(CommitOptions {
-            proposals: vec![gce(vec![e])],
-            ..CommitOptions::default()
-        })
+        .commit_builder()
+        .proposals(vec![gce(vec![e])])
+        .build()
         .unwrap();
     w.deliver_commit(0, &out.commit);
     let kp = bundle(w.cs.as_ref(), "new").key_package().clone();
@@ -825,7 +814,7 @@ fn v13_4_04_add_lacking_group_extension() {
 #[test]
 fn v12_2_02_committer_references_own_update() {
     let mut w = World::new(30, 3);
-    let p = w.members[0].propose_update().unwrap();
+    let p = w.members[0].propose().update().unwrap();
     let r = w.deliver_proposal(0, &p);
     let m = w.forge_commit(0, vec![ProposalOrRef::Reference(r)], None);
     let err = rejected(&mut w.members[1], &m);
@@ -849,7 +838,7 @@ fn v12_2_04_remove_of_the_committer() {
     let m = w.forge_commit(0, vec![val(remove(0))], None);
     let err = rejected(&mut w.members[1], &m);
     assert!(matches!(err, GroupError::CommitterRemoved(0)), "{err}");
-    let p = w.members[2].propose_remove(leaf(0)).unwrap();
+    let p = w.members[2].propose().remove(leaf(0)).unwrap();
     let r = w.deliver_proposal(2, &p);
     let m = w.forge_commit(0, vec![ProposalOrRef::Reference(r)], None);
     let err = rejected(&mut w.members[1], &m);
@@ -860,9 +849,9 @@ fn v12_2_04_remove_of_the_committer() {
 #[test]
 fn v12_2_05_two_updates_for_one_leaf() {
     let mut w = World::new(33, 3);
-    let p1 = w.members[2].propose_update().unwrap();
+    let p1 = w.members[2].propose().update().unwrap();
     let r1 = w.deliver_proposal(2, &p1);
-    let p2 = w.members[2].propose_update().unwrap();
+    let p2 = w.members[2].propose().update().unwrap();
     let r2 = w.deliver_proposal(2, &p2);
     let m = w.forge_commit(
         0,
@@ -886,7 +875,7 @@ fn v12_2_06_two_removes_for_one_leaf() {
 #[test]
 fn v12_2_07_update_and_remove_for_one_leaf() {
     let mut w = World::new(35, 3);
-    let p = w.members[2].propose_update().unwrap();
+    let p = w.members[2].propose().update().unwrap();
     let r = w.deliver_proposal(2, &p);
     let m = w.forge_commit(0, vec![ProposalOrRef::Reference(r), val(remove(2))], None);
     let err = rejected(&mut w.members[1], &m);
@@ -998,10 +987,9 @@ fn v12_2_10_11_add_of_an_existing_member() {
     assert!(matches!(err, GroupError::AddOfExistingMember), "{err}");
 
     let out = w.members[0]
-        .commit(CommitOptions {
-            proposals: vec![remove(2), add(&again)],
-            ..CommitOptions::default()
-        })
+        .commit_builder()
+        .proposals(vec![remove(2), add(&again)])
+        .build()
         .unwrap();
     accepted_commit(&mut w.members[1], &out.commit);
     assert_eq!(w.members[1].member_count(), 3);
@@ -1086,7 +1074,7 @@ fn v12_2_16_custom_proposal_type() {
 #[test]
 fn v12_4_01_04_path_required() {
     let mut w = World::new(50, 3);
-    let p = w.members[2].propose_update().unwrap();
+    let p = w.members[2].propose().update().unwrap();
     let r = w.deliver_proposal(2, &p);
     for list in [
         vec![],
@@ -1108,13 +1096,10 @@ fn v12_4_06_pathless_add_and_psk() {
     store.insert_external(b"e".to_vec(), Secret::from(vec![3; 32]));
     let kp = bundle(w.cs.as_ref(), "new").key_package().clone();
     let out = w.members[0]
-        .commit_with_psks(
-            CommitOptions {
-                proposals: vec![add(&kp), psk(w.cs.as_ref(), external(b"e"))],
-                ..CommitOptions::default()
-            },
-            &store,
-        )
+        .commit_builder()
+        .proposals(vec![add(&kp), psk(w.cs.as_ref(), external(b"e"))])
+        .psk_store(&store)
+        .build()
         .unwrap();
     match w.members[1]
         .process_message_with_psks(&out.commit, &store)
@@ -1122,7 +1107,7 @@ fn v12_4_06_pathless_add_and_psk() {
     {
         ProcessedMessage::Commit(staged) => {
             assert!(!staged.info().has_path);
-            w.members[1].merge_staged_commit(*staged).unwrap();
+            w.members[1].merge_staged_commit(staged).unwrap();
         }
         _ => panic!("not a commit"),
     }
@@ -1138,7 +1123,7 @@ fn v12_4_06_pathless_add_and_psk() {
 #[test]
 fn v12_4_08_09_unknown_and_repeated_references() {
     let mut w = World::new(52, 3);
-    let p = w.members[2].propose_remove(leaf(1)).unwrap();
+    let p = w.members[2].propose().remove(leaf(1)).unwrap();
     let r = w.deliver_proposal(2, &p);
     let bare = mls_crypto::labeled::make_proposal_ref(
         w.cs.as_ref(),
@@ -1164,14 +1149,13 @@ fn v12_4_08_09_unknown_and_repeated_references() {
 #[test]
 fn v12_4_10_commit_may_leave_out_pending_proposals() {
     let mut w = World::new(53, 3);
-    let p = w.members[2].propose_remove(leaf(1)).unwrap();
+    let p = w.members[2].propose().remove(leaf(1)).unwrap();
     w.deliver_proposal(2, &p);
     let out = w.members[0]
-        .commit(CommitOptions {
-            include_pending: false,
-            force_path: true,
-            ..CommitOptions::default()
-        })
+        .commit_builder()
+        .include_pending(false)
+        .force_path(true)
+        .build()
         .unwrap();
     accepted_commit(&mut w.members[1], &out.commit);
     assert_eq!(w.members[1].member_count(), 3);
@@ -1182,10 +1166,9 @@ fn v12_4_10_commit_may_leave_out_pending_proposals() {
 /// A real Commit with a path from member 0 (not merged by the committer).
 fn path_commit(w: &mut World) -> MlsMessage {
     let out = w.members[0]
-        .commit(CommitOptions {
-            force_path: true,
-            ..CommitOptions::default()
-        })
+        .commit_builder()
+        .force_path(true)
+        .build()
         .unwrap();
     w.members[0].clear_pending_commit();
     out.commit
@@ -1224,10 +1207,9 @@ fn v12_4_2_01_commit_of_another_epoch() {
 
     let first = path_commit(&mut w);
     let out = w.members[2]
-        .commit(CommitOptions {
-            force_path: true,
-            ..CommitOptions::default()
-        })
+        .commit_builder()
+        .force_path(true)
+        .build()
         .unwrap();
     accepted_commit(&mut w.members[1], &first);
     let err = rejected(&mut w.members[1], &out.commit);
@@ -1269,10 +1251,9 @@ fn v12_4_2_03_private_commit_that_does_not_decrypt() {
     };
     let mut w = World::with_caps(62, 2, None, config);
     let out = w.members[0]
-        .commit(CommitOptions {
-            force_path: true,
-            ..CommitOptions::default()
-        })
+        .commit_builder()
+        .force_path(true)
+        .build()
         .unwrap();
     let MlsMessageBody::PrivateMessage(mut p) = out.commit.body.clone() else {
         panic!("not a PrivateMessage")
@@ -1511,21 +1492,18 @@ fn v12_4_2_11_confirmation_tag() {
 fn v12_4_2_12_removed_member() {
     let mut w = World::new(74, 3);
     let out = w.members[0]
-        .commit(CommitOptions {
-            proposals: vec![remove(1)],
-            ..CommitOptions::default()
-        })
+        .commit_builder()
+        .proposals(vec![remove(1)])
+        .build()
         .unwrap();
     let staged = match w.members[1].process_message(&out.commit).unwrap() {
         ProcessedMessage::Commit(s) => s,
         _ => panic!("not a commit"),
     };
     assert!(staged.info().removes_us);
-    w.members[1].merge_staged_commit(*staged).unwrap();
+    w.members[1].merge_staged_commit(staged).unwrap();
     assert!(!w.members[1].is_active());
-    let err = w.members[1]
-        .commit(CommitOptions::default())
-        .expect_err("removed");
+    let err = w.members[1].commit_builder().build().expect_err("removed");
     assert!(matches!(err, GroupError::NotAMember), "{err}");
 }
 
@@ -1534,15 +1512,14 @@ fn v12_4_2_12_removed_member() {
 fn v12_4_2_13_own_commit_echo() {
     let mut w = World::new(75, 2);
     let out = w.members[0]
-        .commit(CommitOptions {
-            force_path: true,
-            ..CommitOptions::default()
-        })
+        .commit_builder()
+        .force_path(true)
+        .build()
         .unwrap();
     match w.members[0].process_message(&out.commit).unwrap() {
         ProcessedMessage::Commit(s) => {
             assert!(s.info().own_commit);
-            w.members[0].merge_staged_commit(*s).unwrap();
+            w.members[0].merge_staged_commit(s).unwrap();
         }
         _ => panic!("not a commit"),
     }
@@ -1559,10 +1536,9 @@ fn v6_08_wrong_message_kind() {
     let mut w = World::new(76, 2);
     let kp = bundle(w.cs.as_ref(), "x").key_package().clone();
     let out = w.members[0]
-        .commit(CommitOptions {
-            proposals: vec![add(&kp)],
-            ..CommitOptions::default()
-        })
+        .commit_builder()
+        .proposals(vec![add(&kp)])
+        .build()
         .unwrap();
     w.members[0].clear_pending_commit();
     for m in [
@@ -1587,10 +1563,9 @@ fn v12_4_3_1_10_no_ratchet_tree() {
     let mut w = World::with_caps(77, 1, None, config.clone());
     let b = bundle(w.cs.as_ref(), "x");
     let out = w.members[0]
-        .commit(CommitOptions {
-            proposals: vec![add(b.key_package())],
-            ..CommitOptions::default()
-        })
+        .commit_builder()
+        .proposals(vec![add(b.key_package())])
+        .build()
         .unwrap();
     let welcome = out.welcome.unwrap();
     let err = Group::join(
@@ -1624,10 +1599,9 @@ fn v16_8_01_key_package_single_use() {
     let b = bundle(w.cs.as_ref(), "x");
     pool.insert(b.clone()).unwrap();
     let out = w.members[0]
-        .commit(CommitOptions {
-            proposals: vec![add(b.key_package())],
-            ..CommitOptions::default()
-        })
+        .commit_builder()
+        .proposals(vec![add(b.key_package())])
+        .build()
         .unwrap();
     let welcome = out.welcome.unwrap();
     let (_, used) = Group::join(
@@ -1703,7 +1677,10 @@ fn v5_3_1_01_refuse_to_add_a_rejected_credential() {
     let mut w = World::with_caps(80, 2, None, deny_evil());
     let kp = bundle(w.cs.as_ref(), "evil").key_package().clone();
     let before = snapshot(&w.members[0]);
-    let err = w.members[0].propose_add(kp.clone()).expect_err("rejected");
+    let err = w.members[0]
+        .propose()
+        .add(kp.clone())
+        .expect_err("rejected");
     assert!(
         matches!(
             err,
@@ -1712,10 +1689,9 @@ fn v5_3_1_01_refuse_to_add_a_rejected_credential() {
         "{err}"
     );
     let err = w.members[0]
-        .commit(CommitOptions {
-            proposals: vec![add(&kp)],
-            ..CommitOptions::default()
-        })
+        .commit_builder()
+        .proposals(vec![add(&kp)])
+        .build()
         .expect_err("rejected");
     assert!(
         matches!(
@@ -1800,19 +1776,12 @@ fn v5_3_1_05_path_leaf_with_a_rejected_credential() {
 fn v5_3_1_02_join_with_a_rejected_credential_in_the_tree() {
     let (provider, cs) = provider_and_suite(84);
     let creator = bundle(cs.as_ref(), "evil");
-    let mut g = Group::create(
-        cs.clone(),
-        &creator,
-        GroupConfig::default(),
-        CreateOptions::default(),
-    )
-    .unwrap();
+    let mut g = create_as(&cs, &creator, GroupConfig::default());
     let b = bundle(cs.as_ref(), "x");
     let out = g
-        .commit(CommitOptions {
-            proposals: vec![add(b.key_package())],
-            ..CommitOptions::default()
-        })
+        .commit_builder()
+        .proposals(vec![add(b.key_package())])
+        .build()
         .unwrap();
     let err = Group::join(
         &provider,
@@ -1880,10 +1849,9 @@ fn v7_3_07_new_member_lacks_a_members_credential_type() {
         caps_with_credentials(&[1, 0xff90]),
     );
     let out = w.members[0]
-        .commit(CommitOptions {
-            proposals: vec![add(&custom)],
-            ..CommitOptions::default()
-        })
+        .commit_builder()
+        .proposals(vec![add(&custom)])
+        .build()
         .unwrap();
     w.members[0].merge_pending_commit().unwrap();
     accepted_commit(&mut w.members[1], &out.commit);
@@ -1915,10 +1883,9 @@ fn v5_2_01_welcome_ref_with_wrong_label() {
     let mut w = World::new(87, 1);
     let b = bundle(w.cs.as_ref(), "x");
     let out = w.members[0]
-        .commit(CommitOptions {
-            proposals: vec![add(b.key_package())],
-            ..CommitOptions::default()
-        })
+        .commit_builder()
+        .proposals(vec![add(b.key_package())])
+        .build()
         .unwrap();
     let mut welcome = out.welcome.unwrap().as_welcome().unwrap().clone();
     let kp_bytes = mls_codec::encode(b.key_package()).unwrap();
@@ -1948,10 +1915,9 @@ fn v12_4_3_1_19_own_leaf_not_in_the_tree() {
     let mut w = World::new(88, 1);
     let added = bundle(w.cs.as_ref(), "x");
     let out = w.members[0]
-        .commit(CommitOptions {
-            proposals: vec![add(added.key_package())],
-            ..CommitOptions::default()
-        })
+        .commit_builder()
+        .proposals(vec![add(added.key_package())])
+        .build()
         .unwrap();
     // Same init key and signer, another leaf encryption key.
     let pair = w.cs.hpke_generate_key_pair().unwrap();
@@ -2002,10 +1968,9 @@ fn v7_3_11_expired_leaf_in_the_joined_tree() {
     let mut creator = World::with_caps(89, 1, None, lenient.clone());
     std::mem::swap(&mut w, &mut creator);
     let out = w.members[0]
-        .commit(CommitOptions {
-            proposals: vec![add(b.key_package())],
-            ..CommitOptions::default()
-        })
+        .commit_builder()
+        .proposals(vec![add(b.key_package())])
+        .build()
         .unwrap();
     let welcome = out.welcome.unwrap();
     let err = Group::join(
@@ -2049,11 +2014,11 @@ fn v11_02_fresh_group() {
 #[test]
 fn v12_2_19_remove_wins_over_update() {
     let mut w = World::new(91, 3);
-    let u = w.members[2].propose_update().unwrap();
+    let u = w.members[2].propose().update().unwrap();
     w.deliver_proposal(2, &u);
-    let r = w.members[1].propose_remove(leaf(2)).unwrap();
+    let r = w.members[1].propose().remove(leaf(2)).unwrap();
     w.deliver_proposal(1, &r);
-    let out = w.members[0].commit(CommitOptions::default()).unwrap();
+    let out = w.members[0].commit_builder().build().unwrap();
     assert_eq!(out.info.removed.len(), 1);
     assert!(out.info.updated.is_empty());
     accepted_commit(&mut w.members[1], &out.commit);
@@ -2066,11 +2031,10 @@ fn v12_4_3_1_20_welcome_path_secret_mismatch() {
     let mut w = World::new(92, 2);
     let b = bundle(w.cs.as_ref(), "x");
     let out = w.members[0]
-        .commit(CommitOptions {
-            proposals: vec![add(b.key_package())],
-            force_path: true,
-            ..CommitOptions::default()
-        })
+        .commit_builder()
+        .proposals(vec![add(b.key_package())])
+        .force_path(true)
+        .build()
         .unwrap();
     let mut welcome = out.welcome.unwrap().as_welcome().unwrap().clone();
     let entry = &welcome.secrets[0];
@@ -2152,10 +2116,9 @@ fn v12_2_18_application_policy() {
         "{err}"
     );
     let err = w.members[1]
-        .commit(CommitOptions {
-            proposals: vec![add(&kp)],
-            ..CommitOptions::default()
-        })
+        .commit_builder()
+        .proposals(vec![add(&kp)])
+        .build()
         .expect_err("policy");
     assert!(
         matches!(err, GroupError::ProposalRejectedByPolicy { .. }),
@@ -2163,10 +2126,9 @@ fn v12_2_18_application_policy() {
     );
     // Leaf 0 may.
     let out = w.members[0]
-        .commit(CommitOptions {
-            proposals: vec![add(&kp)],
-            ..CommitOptions::default()
-        })
+        .commit_builder()
+        .proposals(vec![add(&kp)])
+        .build()
         .unwrap();
     accepted_commit(&mut w.members[2], &out.commit);
 }
@@ -2186,7 +2148,7 @@ fn v6_07_handshake_wire_format_policy() {
         matches!(err, GroupError::HandshakeWireFormatNotAllowed),
         "{err}"
     );
-    let proposal = w.members[0].propose_remove(leaf(1)).unwrap();
+    let proposal = w.members[0].propose().remove(leaf(1)).unwrap();
     let err = rejected(&mut w.members[1], &proposal);
     assert!(
         matches!(err, GroupError::HandshakeWireFormatNotAllowed),
@@ -2208,10 +2170,9 @@ fn v6_07_handshake_wire_format_policy() {
 fn v15_2_01_messages_use_the_new_epoch() {
     let mut w = World::new(96, 3);
     let out = w.members[0]
-        .commit(CommitOptions {
-            force_path: true,
-            ..CommitOptions::default()
-        })
+        .commit_builder()
+        .force_path(true)
+        .build()
         .unwrap();
     w.members[0].merge_pending_commit().unwrap();
     accepted_commit(&mut w.members[1], &out.commit);
@@ -2237,10 +2198,9 @@ fn v15_2_01_messages_use_the_new_epoch() {
 fn v12_4_3_3_05_no_trailing_blank_in_exported_tree() {
     let mut w = World::new(97, 3);
     let out = w.members[0]
-        .commit(CommitOptions {
-            proposals: vec![remove(2)],
-            ..CommitOptions::default()
-        })
+        .commit_builder()
+        .proposals(vec![remove(2)])
+        .build()
         .unwrap();
     w.members[0].merge_pending_commit().unwrap();
     accepted_commit(&mut w.members[1], &out.commit);
@@ -2252,4 +2212,30 @@ fn v12_4_3_3_05_no_trailing_blank_in_exported_tree() {
 /// Leaf `n` (tests name leaves by number).
 fn leaf(n: u32) -> mls_group::LeafIndex {
     mls_group::LeafIndex::new(n).expect("a leaf index below 2^31")
+}
+
+/// Create a group whose creator has the identity, signature key and
+/// capabilities of `bundle` (tests that forge messages need those keys).
+fn create_as(
+    cs: &std::sync::Arc<dyn mls_crypto::CipherSuiteProvider>,
+    bundle: &KeyPackageBundle,
+    config: GroupConfig,
+) -> Group {
+    let leaf = &bundle.key_package().leaf_node;
+    let signer = mls_crypto::SignatureKeyPair {
+        private_key: bundle.signature_private_key().clone(),
+        public_key: leaf.signature_key.as_slice().to_vec(),
+    };
+    let options = CreateOptions {
+        leaf: KeyPackageBuilder::new().capabilities(leaf.capabilities.clone()),
+        ..CreateOptions::default()
+    };
+    Group::create(
+        cs.clone(),
+        leaf.credential.clone(),
+        &signer,
+        config,
+        options,
+    )
+    .unwrap()
 }

@@ -9,8 +9,8 @@ use mls::codec::{
 };
 use mls::crypto::{CipherSuiteProvider, Secret};
 use mls::{
-    CipherSuite, CommitOptions, CreateOptions, Credential, CryptoProvider, Group, InMemoryPskStore,
-    JoinOptions, KeyPackageBuilder, KeyPackageBundle, ProcessedMessage,
+    CipherSuite, CreateOptions, Credential, CryptoProvider, Group, InMemoryPskStore, JoinOptions,
+    KeyPackageBuilder, KeyPackageBundle, ProcessedMessage,
 };
 use std::sync::Arc;
 
@@ -87,10 +87,11 @@ pub fn create_group(
     req: CreateGroupRequest,
 ) -> Answer<CreateGroupResponse> {
     let cs = server.suite(req.cipher_suite)?;
-    let bundle = server.key_package(req.cipher_suite, &req.identity)?;
+    let signer = cs.signature_generate_key_pair().map_err(engine)?;
     let group = Group::create(
         cs,
-        &bundle,
+        Credential::basic(req.identity),
+        &signer,
         config(req.encrypt_handshake, true),
         CreateOptions {
             group_id: Some(req.group_id),
@@ -252,7 +253,7 @@ fn propose(
 ) -> Answer<ProposalResponse> {
     server.with_group(state_id, |st, _| {
         let proposal = proposal(st)?;
-        let message = st.group.propose(proposal).map_err(engine)?;
+        let message = st.group.propose().proposal(proposal).map_err(engine)?;
         Ok(ProposalResponse {
             proposal: st.sent_proposal(&message)?,
         })
@@ -270,7 +271,7 @@ pub fn update_proposal(
     req: UpdateProposalRequest,
 ) -> Answer<ProposalResponse> {
     server.with_group(req.state_id, |st, _| {
-        let message = st.group.propose_update().map_err(engine)?;
+        let message = st.group.propose().update().map_err(engine)?;
         Ok(ProposalResponse {
             proposal: st.sent_proposal(&message)?,
         })
@@ -283,7 +284,7 @@ pub fn remove_proposal(
     req: RemoveProposalRequest,
 ) -> Answer<ProposalResponse> {
     propose(server, req.state_id, |st| {
-        Ok(mls::remove_proposal(st.leaf_of(&req.removed_id)?))
+        Ok(remove(st.leaf_of(&req.removed_id)?))
     })
 }
 
@@ -321,7 +322,9 @@ pub fn group_context_extensions_proposal(
 fn add_from(key_package: &[u8]) -> Answer<Proposal> {
     let message = decode_message("the key package", key_package)?;
     match message.body {
-        MlsMessageBody::KeyPackage(kp) => Ok(mls::add_proposal(kp)),
+        MlsMessageBody::KeyPackage(key_package) => {
+            Ok(Proposal::Add(mls::codec::Add { key_package }))
+        }
         _ => Err(InteropError::InvalidArgument(
             "the key package is not a KeyPackage".into(),
         )),
@@ -373,11 +376,18 @@ fn gce(extensions: &[Extension]) -> Answer<Proposal> {
     ))
 }
 
+/// A Remove of the member at `leaf` (RFC 9420 §12.1.3).
+fn remove(leaf: mls::LeafIndex) -> Proposal {
+    Proposal::Remove(mls::codec::Remove {
+        removed: leaf.get(),
+    })
+}
+
 /// A `ProposalDescription` as a proposal by value.
 fn describe(st: &GroupState, d: &ProposalDescription) -> Answer<Proposal> {
     match d.proposal_type.as_slice() {
         b"add" => add_from(&d.key_package),
-        b"remove" => Ok(mls::remove_proposal(st.leaf_of(&d.removed_id)?)),
+        b"remove" => Ok(remove(st.leaf_of(&d.removed_id)?)),
         b"externalPSK" => psk_proposal(
             st,
             Psk::External {
@@ -409,25 +419,21 @@ pub fn commit(server: &InteropServer, req: CommitRequest) -> Answer<CommitRespon
                 .iter()
                 .map(|d| describe(st, d))
                 .collect::<Answer<Vec<_>>>()?;
-            st.set_tree_in_welcome(provider, !req.external_tree)?;
+            st.group.set_ratchet_tree_extension(!req.external_tree);
             let out = st
                 .group
-                .commit_with_psks(
-                    CommitOptions {
-                        proposals,
-                        include_pending: true,
-                        force_path: req.force_path,
-                        authenticated_data: Vec::new(),
-                    },
-                    &st.psks,
-                )
+                .commit_builder()
+                .proposals(proposals)
+                .force_path(req.force_path)
+                .psk_store(&st.psks)
+                .build()
                 .map_err(engine)?;
             let ratchet_tree = match (&out.ratchet_tree, req.external_tree) {
                 (Some(tree), true) => mls::codec::encode(tree).map_err(engine)?,
                 _ => Vec::new(),
             };
             Ok(CommitResponse {
-                commit: encode_message(&out.commit)?,
+                commit: out.commit_bytes,
                 welcome: match &out.welcome {
                     Some(w) => encode_message(w)?,
                     None => Vec::new(),
@@ -467,7 +473,7 @@ pub fn handle_pending_commit(
         st.atomically(provider, |st| {
             st.group.merge_pending_commit().map_err(engine)?;
             st.own_proposals.clear();
-            st.set_tree_in_welcome(provider, true)?;
+            st.group.set_ratchet_tree_extension(true);
             Ok(HandleCommitResponse {
                 state_id: req.state_id,
                 epoch_authenticator: st.group.epoch_authenticator().to_vec(),

@@ -131,26 +131,6 @@ impl GroupState {
         }
     }
 
-    /// Switch between the tree in the Welcome and the tree out of band
-    /// (the engine keeps this in its configuration; a reload through the
-    /// storage encoding keeps everything else, pending proposals included).
-    pub fn set_tree_in_welcome(
-        &mut self,
-        provider: &dyn CryptoProvider,
-        in_welcome: bool,
-    ) -> Result<(), InteropError> {
-        if self.group.config().ratchet_tree_extension == in_welcome {
-            return Ok(());
-        }
-        let config = GroupConfig {
-            ratchet_tree_extension: in_welcome,
-            ..self.group.config().clone()
-        };
-        let bytes = self.group.to_bytes().map_err(engine)?;
-        self.group = Group::from_bytes(&bytes, provider, config).map_err(engine)?;
-        Ok(())
-    }
-
     /// Remember a proposal we sent.
     pub fn sent_proposal(&mut self, message: &MlsMessage) -> Result<Vec<u8>, InteropError> {
         let bytes = encode_message(message)?;
@@ -186,7 +166,7 @@ impl GroupState {
             .map_err(|e| refused(&message, e))?
         {
             ProcessedMessage::Commit(staged) => {
-                self.group.merge_staged_commit(*staged).map_err(engine)?;
+                self.group.merge_staged_commit(staged).map_err(engine)?;
                 self.own_proposals.clear();
                 Ok(())
             }

@@ -597,9 +597,7 @@ fn from_sender(sender: mls::codec::Sender, commit: bool) -> Vec<u8> {
             path: None,
         })
     } else {
-        FramedContentBody::Proposal(mls::remove_proposal(
-            mls::LeafIndex::new(0).expect("leaf 0"),
-        ))
+        FramedContentBody::Proposal(mls::Proposal::Remove(mls::codec::Remove { removed: 0 }))
     };
     let message = mls::MlsMessage::new(mls::MlsMessageBody::PublicMessage(PublicMessage {
         content: FramedContent {

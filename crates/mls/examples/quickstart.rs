@@ -4,8 +4,8 @@
 //! Run with `cargo run -p mls --example quickstart`.
 
 use mls::{
-    CipherSuite, CommitOptions, CreateOptions, Credential, CryptoProvider, Group, GroupConfig,
-    JoinOptions, KeyPackageBuilder, MlsMessage, ProcessedMessage, RustCryptoProvider,
+    CipherSuite, CreateOptions, Credential, CryptoProvider, Group, GroupConfig, JoinOptions,
+    KeyPackageBuilder, MlsMessage, ProcessedMessage, RustCryptoProvider,
 };
 
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
@@ -16,7 +16,7 @@ fn receive(group: &mut Group, message: &MlsMessage) -> Result<Option<Vec<u8>>> {
     match group.process_message(message)? {
         ProcessedMessage::Application(m) => Ok(Some(m.data)),
         ProcessedMessage::Commit(staged) => {
-            group.merge_staged_commit(*staged)?;
+            group.merge_staged_commit(staged)?;
             Ok(None)
         }
         ProcessedMessage::Proposal(_) => Ok(None),
@@ -30,43 +30,45 @@ fn main() -> Result<()> {
         .cipher_suite_provider(suite)
         .ok_or("suite not supported")?;
 
-    // Each client makes a signature key and a KeyPackage.
+    // Bob and Carol each make a signature key and publish a KeyPackage.
     let key_package = |name: &str| -> Result<_> {
         let signer = cs.signature_generate_key_pair()?;
         Ok(KeyPackageBuilder::new().build(cs.as_ref(), Credential::basic(name), &signer)?)
     };
-    let alice_kp = key_package("alice")?;
     let bob_kp = key_package("bob")?;
     let carol_kp = key_package("carol")?;
 
-    // Alice creates the group and adds Bob and Carol in one Commit.
+    // Alice creates the group from her identity and adds Bob and Carol in
+    // one Commit.
+    let alice_signer = cs.signature_generate_key_pair()?;
     let mut alice = Group::create(
         cs.clone(),
-        &alice_kp,
+        Credential::basic("alice"),
+        &alice_signer,
         GroupConfig::default(),
         CreateOptions::default(),
     )?;
-    let add = alice.commit(CommitOptions {
-        proposals: vec![
-            mls::add_proposal(bob_kp.key_package().clone()),
-            mls::add_proposal(carol_kp.key_package().clone()),
-        ],
-        ..CommitOptions::default()
-    })?;
+    let add = alice
+        .commit_builder()
+        .add_member(bob_kp.key_package().clone())
+        .add_member(carol_kp.key_package().clone())
+        .build()?;
     // The delivery service accepted the Commit: merge it, then send the Welcome.
     alice.merge_pending_commit()?;
-    let welcome = add.welcome.ok_or("no welcome")?;
+    let welcome = add
+        .welcome
+        .ok_or("a Commit that adds members has a Welcome")?;
     let (mut bob, _) = Group::join(
         &provider,
         &welcome,
-        &vec![bob_kp],
+        &bob_kp,
         GroupConfig::default(),
         JoinOptions::default(),
     )?;
     let (mut carol, _) = Group::join(
         &provider,
         &welcome,
-        &vec![carol_kp],
+        &carol_kp,
         GroupConfig::default(),
         JoinOptions::default(),
     )?;
@@ -93,18 +95,17 @@ fn main() -> Result<()> {
     );
 
     // Bob updates his keys (an empty Commit carries a fresh UpdatePath).
-    let update = bob.commit(CommitOptions::default())?;
+    let update = bob.commit_builder().build()?;
     bob.merge_pending_commit()?;
     receive(&mut alice, &update.commit)?;
     receive(&mut carol, &update.commit)?;
     println!("epoch {}: Bob updated", bob.epoch());
 
     // Alice removes Carol.
-    let carol_leaf = carol.own_leaf();
-    let remove = alice.commit(CommitOptions {
-        proposals: vec![mls::remove_proposal(carol_leaf)],
-        ..CommitOptions::default()
-    })?;
+    let remove = alice
+        .commit_builder()
+        .remove_member(carol.own_leaf())
+        .build()?;
     alice.merge_pending_commit()?;
     receive(&mut bob, &remove.commit)?;
     receive(&mut carol, &remove.commit)?;

@@ -7,8 +7,9 @@
 //! `rustcrypto` feature, the [`RustCryptoProvider`].
 //!
 //! The flow (RFC 9420 §11-§15): every client makes KeyPackages
-//! ([`KeyPackageBuilder`]); one creates a [`Group`]; members change the
-//! group with Commits ([`Group::commit`]), which stay pending until the
+//! ([`KeyPackageBuilder`]); one creates a [`Group`] from its credential and
+//! signature key; members change the group with Commits
+//! ([`Group::commit_builder`]), which stay pending until the
 //! delivery service accepts them ([`Group::merge_pending_commit`]); new
 //! members join from the Welcome ([`Group::join`]); everything received goes
 //! through [`Group::process_message`], and a received Commit is a
@@ -18,60 +19,71 @@
 //!
 //! ```
 //! use mls::{
-//!     CipherSuite, CommitOptions, CreateOptions, Credential, CryptoProvider, Group,
-//!     GroupConfig, JoinOptions, KeyPackageBuilder, ProcessedMessage, RustCryptoProvider,
+//!     CipherSuite, CreateOptions, Credential, CryptoProvider, Group, GroupConfig, JoinOptions,
+//!     KeyPackageBuilder, ProcessedMessage, RustCryptoProvider,
 //! };
 //!
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let provider = RustCryptoProvider::new();
-//! let cs = provider
-//!     .cipher_suite_provider(CipherSuite::Mls128DhKemX25519Aes128GcmSha256Ed25519)
-//!     .expect("suite 1 is supported");
+//! let suite = CipherSuite::Mls128DhKemX25519Aes128GcmSha256Ed25519;
+//! let cs = provider.cipher_suite_provider(suite).ok_or("suite 1 is not supported")?;
+//!
+//! // Bob and Carol publish KeyPackages.
 //! let key_package = |name: &str| {
 //!     let signer = cs.signature_generate_key_pair()?;
 //!     KeyPackageBuilder::new().build(cs.as_ref(), Credential::basic(name), &signer)
 //! };
-//! let (alice_kp, bob_kp, carol_kp) = (key_package("alice")?, key_package("bob")?, key_package("carol")?);
+//! let (bob_kp, carol_kp) = (key_package("bob")?, key_package("carol")?);
 //!
-//! // Alice creates the group and adds Bob and Carol.
-//! let mut alice = Group::create(cs.clone(), &alice_kp, GroupConfig::default(), CreateOptions::default())?;
-//! let add = alice.commit(CommitOptions {
-//!     proposals: vec![
-//!         mls::add_proposal(bob_kp.key_package().clone()),
-//!         mls::add_proposal(carol_kp.key_package().clone()),
-//!     ],
-//!     ..CommitOptions::default()
-//! })?;
+//! // Alice creates the group from her identity and adds Bob and Carol in one Commit.
+//! let alice_signer = cs.signature_generate_key_pair()?;
+//! let mut alice = Group::create(
+//!     cs.clone(),
+//!     Credential::basic("alice"),
+//!     &alice_signer,
+//!     GroupConfig::default(),
+//!     CreateOptions::default(),
+//! )?;
+//! let add = alice
+//!     .commit_builder()
+//!     .add_member(bob_kp.key_package().clone())
+//!     .add_member(carol_kp.key_package().clone())
+//!     .build()?;
 //! alice.merge_pending_commit()?; // once the delivery service accepted the Commit
-//! let welcome = add.welcome.expect("new members get a Welcome");
-//! let (mut bob, _) = Group::join(&provider, &welcome, &vec![bob_kp], GroupConfig::default(), JoinOptions::default())?;
-//! let (mut carol, _) = Group::join(&provider, &welcome, &vec![carol_kp], GroupConfig::default(), JoinOptions::default())?;
+//! let welcome = add.welcome.ok_or("a Commit that adds members has a Welcome")?;
+//! let (mut bob, _) = Group::join(&provider, &welcome, &bob_kp, GroupConfig::default(), JoinOptions::default())?;
+//! let (mut carol, _) = Group::join(&provider, &welcome, &carol_kp, GroupConfig::default(), JoinOptions::default())?;
 //!
 //! // Messages both ways.
 //! let msg = alice.encrypt_application_message(b"hello", b"")?;
-//! let ProcessedMessage::Application(m) = bob.process_message(&msg)? else { panic!() };
+//! let ProcessedMessage::Application(m) = bob.process_message(&msg)? else {
+//!     return Err("not application data".into());
+//! };
 //! assert_eq!(m.data, b"hello");
 //! let msg = bob.encrypt_application_message(b"hi alice", b"")?;
-//! let ProcessedMessage::Application(m) = alice.process_message(&msg)? else { panic!() };
+//! let ProcessedMessage::Application(m) = alice.process_message(&msg)? else {
+//!     return Err("not application data".into());
+//! };
 //! assert_eq!(m.data, b"hi alice");
 //!
-//! // Bob updates his keys; the others process and merge the Commit.
-//! let update = bob.commit(CommitOptions::default())?;
+//! // Bob updates his keys; the others process and merge his Commit.
+//! let update = bob.commit_builder().build()?;
 //! bob.merge_pending_commit()?;
 //! for member in [&mut alice, &mut carol] {
-//!     let ProcessedMessage::Commit(staged) = member.process_message(&update.commit)? else { panic!() };
-//!     member.merge_staged_commit(*staged)?;
+//!     let ProcessedMessage::Commit(staged) = member.process_message(&update.commit)? else {
+//!         return Err("not a Commit".into());
+//!     };
+//!     member.merge_staged_commit(staged)?;
 //! }
 //!
 //! // Alice removes Carol.
-//! let remove = alice.commit(CommitOptions {
-//!     proposals: vec![mls::remove_proposal(carol.own_leaf())],
-//!     ..CommitOptions::default()
-//! })?;
+//! let remove = alice.commit_builder().remove_member(carol.own_leaf()).build()?;
 //! alice.merge_pending_commit()?;
-//! let ProcessedMessage::Commit(staged) = bob.process_message(&remove.commit)? else { panic!() };
-//! assert_eq!(staged.info().removed.len(), 1);
-//! bob.merge_staged_commit(*staged)?;
+//! let ProcessedMessage::Commit(staged) = bob.process_message(&remove.commit)? else {
+//!     return Err("not a Commit".into());
+//! };
+//! assert_eq!(staged.info().removed[0].leaf_index, carol.own_leaf());
+//! bob.merge_staged_commit(staged)?;
 //!
 //! assert_eq!(alice.member_count(), 2);
 //! assert_eq!(alice.epoch_authenticator(), bob.epoch_authenticator());
@@ -91,10 +103,10 @@ pub use mls_crypto::{CipherSuite, CipherSuiteProvider, CryptoProvider, Signature
 pub use mls_group::framing::PaddingMode;
 pub use mls_group::key_package::{KeyPackageBuilder, KeyPackageBundle, KeyPackageRef};
 pub use mls_group::{
-    CommitInfo, CommitOptions, CommitOutput, CreateOptions, DEFAULT_MAX_PAST_EPOCHS, Group,
-    GroupConfig, GroupError, GroupStore, InMemoryGroupStore, JoinOptions, LeafIndex, Member,
-    MemberChange, ProcessedMessage, ProposalPolicy, ProposalRef, ReceivedApplicationMessage,
-    ReceivedProposal, Result, StagedCommit,
+    CommitBuilder, CommitInfo, CommitOutput, CreateOptions, DEFAULT_MAX_PAST_EPOCHS, Group,
+    GroupConfig, GroupConfigBuilder, GroupError, GroupStore, InMemoryGroupStore, JoinOptions,
+    LeafIndex, Member, MemberChange, ProcessedMessage, ProposalPolicy, ProposalRef, Proposer,
+    ReceivedApplicationMessage, ReceivedProposal, Result, StagedCommit,
 };
 pub use mls_keyschedule::{InMemoryPskStore, PskStore, SecretTreeConfig};
 pub use mls_treekem::{
@@ -108,18 +120,6 @@ pub use mls_crypto_rustcrypto::RustCryptoProvider;
 pub use mls_codec as codec;
 pub use mls_crypto as crypto;
 pub use mls_group as group;
-
-/// An Add proposal for `key_package` (RFC 9420 §12.1.1).
-pub fn add_proposal(key_package: KeyPackage) -> Proposal {
-    Proposal::Add(mls_codec::Add { key_package })
-}
-
-/// A Remove proposal for the member at leaf `leaf_index` (RFC 9420 §12.1.3).
-pub fn remove_proposal(leaf_index: LeafIndex) -> Proposal {
-    Proposal::Remove(mls_codec::Remove {
-        removed: leaf_index.get(),
-    })
-}
 
 /// Serialize an MLSMessage for the wire (RFC 9420 §6).
 pub fn encode_message(message: &MlsMessage) -> Result<Vec<u8>> {

@@ -11,24 +11,23 @@ use mls_codec::{
 };
 use mls_crypto::Secret;
 use mls_keyschedule::{
-    CommitSecret, ConfirmedTranscriptHash, EpochKeys, InMemoryPskStore, InterimTranscriptHash,
-    PskSecret, PskStore,
+    CommitSecret, ConfirmedTranscriptHash, EpochKeys, InterimTranscriptHash, PskSecret, PskStore,
 };
 use mls_treekem::{
     LeafIndex, NodeIndex, PrivateKeyChanges, TreeView, UpdatePathInput, prepare_update_path,
 };
 use tracing::info_span;
 
-use super::{CommitInfo, PendingCommit, StagedCommit, TreeUpdate};
+use super::{CommitInfo, PendingCommit, StagedEpoch, TreeUpdate};
 use crate::framing::{FramingContext, sign_content};
 use crate::group::Group;
 use crate::proposals::{ApplyContext, ProposalSource, apply_proposals};
 use crate::welcome::{WelcomeRecipient, create_welcome, sign_group_info};
 use crate::{GroupError, Result};
 
-/// What to commit.
+/// What to commit, as described through [`super::CommitBuilder`].
 #[derive(Clone, Debug)]
-pub struct CommitOptions {
+pub(crate) struct CommitOptions {
     /// Proposals to include by value (Add, Remove, PreSharedKey,
     /// GroupContextExtensions).
     pub proposals: Vec<Proposal>,
@@ -86,14 +85,9 @@ fn common_ancestor(size: mls_treekem::TreeSize, a: LeafIndex, b: LeafIndex) -> O
 }
 
 impl Group {
-    /// Create a Commit (RFC 9420 §12.4.1) without PSKs from a store.
-    pub fn commit(&mut self, options: CommitOptions) -> Result<CommitOutput> {
-        self.commit_with_psks(options, &InMemoryPskStore::new())
-    }
-
     /// Create a Commit (RFC 9420 §12.4.1); PreSharedKey proposals are
     /// resolved in `psk_store`. The new epoch becomes the pending Commit.
-    pub fn commit_with_psks(
+    pub(crate) fn create_commit(
         &mut self,
         options: CommitOptions,
         psk_store: &dyn PskStore,
@@ -332,7 +326,7 @@ impl Group {
             own_commit: true,
             ..super::stage::commit_info(&applied, proposals, me, &context, with_path, false)
         };
-        let staged = StagedCommit {
+        let staged = StagedEpoch {
             from_epoch: self.context.epoch,
             context,
             tree: TreeUpdate::Changes(diff.into_changes()),

@@ -5,7 +5,7 @@
 
 use tracing::info_span;
 
-use super::{StagedCommit, TreeUpdate};
+use super::{StagedCommit, StagedEpoch, TreeUpdate};
 use crate::group::Group;
 use crate::group::epoch::{EpochState, PastEpoch};
 use crate::proposals::ProposalCache;
@@ -17,6 +17,11 @@ impl Group {
     /// own, echoed back). Fails with [`GroupError::StaleCommit`] if the group
     /// left that Commit's epoch in between.
     pub fn merge_staged_commit(&mut self, staged: StagedCommit) -> Result<()> {
+        self.merge_epoch(*staged.epoch)
+    }
+
+    /// Make the staged epoch current.
+    fn merge_epoch(&mut self, staged: StagedEpoch) -> Result<()> {
         let span = info_span!(
             "mls.merge",
             from_epoch = staged.from_epoch,
@@ -31,7 +36,7 @@ impl Group {
                 "the staged Commit is for another epoch",
             ));
         }
-        let StagedCommit {
+        let StagedEpoch {
             context,
             tree,
             private_changes,
@@ -98,7 +103,7 @@ impl Group {
             .as_ref()
             .ok_or(GroupError::StaleCommit("no pending Commit"))?;
         let staged = pending.staged.clone();
-        self.merge_staged_commit(staged)
+        self.merge_epoch(staged)
     }
 
     /// Discard our pending Commit (the delivery service rejected it, or

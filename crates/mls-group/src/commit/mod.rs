@@ -3,6 +3,7 @@
 //! group ([`merge`]). A [`StagedCommit`] carries everything the new epoch
 //! needs; nothing in the group changes until it is merged (§14, G-01).
 
+mod builder;
 mod create;
 mod merge;
 mod stage;
@@ -12,7 +13,8 @@ use mls_crypto::HpkePrivateKey;
 use mls_keyschedule::{EpochSecrets, InterimTranscriptHash};
 use mls_treekem::{LeafIndex, PrivateKeyChanges, RatchetTree, TreeChanges};
 
-pub use create::{CommitOptions, CommitOutput};
+pub use builder::CommitBuilder;
+pub use create::CommitOutput;
 
 /// A member added or removed by a Commit.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -60,9 +62,16 @@ pub(crate) enum TreeUpdate {
     Full(Box<RatchetTree>),
 }
 
-/// A Commit ready to be merged: the complete state of the new epoch.
+/// A Commit ready to be merged: what it does ([`StagedCommit::info`]) and
+/// the complete state of the new epoch, boxed so that it moves cheaply.
 #[derive(Clone, Debug)]
 pub struct StagedCommit {
+    pub(crate) epoch: Box<StagedEpoch>,
+}
+
+/// The complete state of the epoch a Commit starts.
+#[derive(Clone, Debug)]
+pub(crate) struct StagedEpoch {
     pub(crate) from_epoch: u64,
     pub(crate) context: GroupContext,
     pub(crate) tree: TreeUpdate,
@@ -76,19 +85,25 @@ pub struct StagedCommit {
 }
 
 impl StagedCommit {
+    pub(crate) fn new(epoch: StagedEpoch) -> Self {
+        StagedCommit {
+            epoch: Box::new(epoch),
+        }
+    }
+
     /// What the Commit does.
     pub fn info(&self) -> &CommitInfo {
-        &self.info
+        &self.epoch.info
     }
 
     /// The epoch the Commit starts.
     pub fn new_epoch(&self) -> u64 {
-        self.context.epoch
+        self.epoch.context.epoch
     }
 
     /// The epoch authenticator of the new epoch (RFC 9420 §8.7).
     pub fn epoch_authenticator(&self) -> &[u8] {
-        self.secrets.epoch_authenticator.as_bytes()
+        self.epoch.secrets.epoch_authenticator.as_bytes()
     }
 }
 
@@ -98,7 +113,7 @@ impl StagedCommit {
 pub(crate) struct PendingCommit {
     /// The serialized MLSMessage of the Commit, to recognise its echo.
     pub message: Vec<u8>,
-    pub staged: StagedCommit,
+    pub staged: StagedEpoch,
 }
 
 /// Recognise an MLSMessage as the pending Commit's.

@@ -10,7 +10,7 @@ use mls_keyschedule::{
 };
 use mls_treekem::{LeafIndex, PrivateKeyChanges, apply_update_path};
 
-use super::{CommitInfo, MemberChange, StagedCommit, TreeUpdate};
+use super::{CommitInfo, MemberChange, StagedCommit, StagedEpoch, TreeUpdate};
 use crate::group::Group;
 use crate::proposals::{ApplyContext, ProposalSource, apply_proposals};
 use crate::{GroupError, Result};
@@ -197,7 +197,7 @@ impl Group {
             commit.path.is_some(),
             false,
         );
-        Ok(StagedCommit {
+        Ok(StagedCommit::new(StagedEpoch {
             from_epoch: self.context.epoch,
             context,
             tree: TreeUpdate::Changes(diff.into_changes()),
@@ -207,7 +207,7 @@ impl Group {
             interim,
             confirmation_tag: tag.as_slice().to_vec(),
             info,
-        })
+        }))
     }
 }
 
@@ -277,7 +277,7 @@ fn removed_commit(
         epoch_authenticator: group.epoch.epoch_authenticator.clone(),
         init_secret: group.epoch.init_secret.clone(),
     };
-    Ok(StagedCommit {
+    Ok(StagedCommit::new(StagedEpoch {
         from_epoch: group.context.epoch,
         context,
         tree: TreeUpdate::Changes(changes),
@@ -287,5 +287,5 @@ fn removed_commit(
         interim: group.interim.clone(),
         confirmation_tag: group.confirmation_tag.clone(),
         info,
-    })
+    }))
 }

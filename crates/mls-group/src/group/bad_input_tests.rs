@@ -15,9 +15,7 @@ use mls_crypto_rustcrypto::RustCryptoProvider;
 
 use crate::framing::{FramingContext, framed_content, sign_content};
 use crate::key_package::{KeyPackageBuilder, KeyPackageBundle};
-use crate::{
-    CommitOptions, CreateOptions, Group, GroupConfig, GroupError, JoinOptions, ProcessedMessage,
-};
+use crate::{CreateOptions, Group, GroupConfig, GroupError, JoinOptions, ProcessedMessage};
 
 const SUITE: CipherSuite = CipherSuite::Mls128DhKemX25519Aes128GcmSha256Ed25519;
 
@@ -43,20 +41,15 @@ impl World {
     /// A group of `n` members (leaf i is member i), all in the same epoch.
     fn group(&self, n: usize, config: GroupConfig) -> Vec<Group> {
         let creator = self.bundle("m0");
-        let mut first = Group::create(
-            self.cs.clone(),
-            &creator,
-            config.clone(),
-            CreateOptions::default(),
-        )
-        .unwrap();
+        let mut first = create_as(&self.cs, &creator, config.clone());
         let bundles: Vec<KeyPackageBundle> =
             (1..n).map(|i| self.bundle(&format!("m{i}"))).collect();
         let mut members = Vec::new();
         if !bundles.is_empty() {
             let out = first
-                .commit(CommitOptions {
-                    proposals: bundles
+                .commit_builder()
+                .proposals(
+                    bundles
                         .iter()
                         .map(|b| {
                             Proposal::Add(Add {
@@ -64,8 +57,8 @@ impl World {
                             })
                         })
                         .collect(),
-                    ..CommitOptions::default()
-                })
+                )
+                .build()
                 .unwrap();
             first.merge_pending_commit().unwrap();
             let welcome = out.welcome.unwrap();
@@ -147,7 +140,7 @@ fn remove(leaf: u32) -> Proposal {
 fn wrong_group_id() {
     let w = World::new(1);
     let mut g = w.group(2, GroupConfig::default());
-    let out = g[1].commit(CommitOptions::default()).unwrap();
+    let out = g[1].commit_builder().build().unwrap();
     let mut msg = out.commit;
     if let MlsMessageBody::PublicMessage(m) = &mut msg.body {
         m.content.group_id = VLBytes::new(b"another group".to_vec());
@@ -162,7 +155,7 @@ fn wrong_group_id() {
 fn future_epoch_and_past_handshake() {
     let w = World::new(2);
     let mut g = w.group(2, GroupConfig::default());
-    let out = g[1].commit(CommitOptions::default()).unwrap();
+    let out = g[1].commit_builder().build().unwrap();
     let mut future = out.commit.clone();
     if let MlsMessageBody::PublicMessage(m) = &mut future.body {
         m.content.epoch += 1;
@@ -179,7 +172,7 @@ fn future_epoch_and_past_handshake() {
     let ProcessedMessage::Commit(staged) = g[0].process_message(&out.commit).unwrap() else {
         panic!()
     };
-    g[0].merge_staged_commit(*staged).unwrap();
+    g[0].merge_staged_commit(staged).unwrap();
     assert!(matches!(
         rejected(&mut g[0], &out.commit),
         GroupError::WrongEpoch {
@@ -202,12 +195,12 @@ fn late_messages_within_and_beyond_retention() {
         .encrypt_application_message(b"epoch 1 again", b"")
         .unwrap();
     for _ in 0..1 {
-        let out = g[0].commit(CommitOptions::default()).unwrap();
+        let out = g[0].commit_builder().build().unwrap();
         g[0].merge_pending_commit().unwrap();
         let ProcessedMessage::Commit(s) = g[1].process_message(&out.commit).unwrap() else {
             panic!()
         };
-        g[1].merge_staged_commit(*s).unwrap();
+        g[1].merge_staged_commit(s).unwrap();
     }
     // One epoch back: still readable (G-12).
     let ProcessedMessage::Application(m) = g[0].process_message(&old).unwrap() else {
@@ -215,7 +208,7 @@ fn late_messages_within_and_beyond_retention() {
     };
     assert_eq!((m.data.as_slice(), m.epoch), (&b"epoch 1"[..], 1));
     // Two epochs back: too old.
-    let out = g[0].commit(CommitOptions::default()).unwrap();
+    let out = g[0].commit_builder().build().unwrap();
     g[0].merge_pending_commit().unwrap();
     drop(out);
     assert!(matches!(
@@ -243,7 +236,7 @@ fn replayed_application_message() {
 fn sender_outside_tree_or_blank() {
     let w = World::new(5);
     let mut g = w.group(3, GroupConfig::default());
-    let out = g[1].commit(CommitOptions::default()).unwrap();
+    let out = g[1].commit_builder().build().unwrap();
     let mut msg = out.commit;
     if let MlsMessageBody::PublicMessage(m) = &mut msg.body {
         m.content.sender = Sender::Member(99);
@@ -256,17 +249,16 @@ fn sender_outside_tree_or_blank() {
     // Remove member 2, then a message claiming leaf 2 (now blank)... the
     // tree shrinks to leaves 0..1 only when leaf 2 is the last; use leaf 1.
     let out = g[0]
-        .commit(CommitOptions {
-            proposals: vec![remove(1)],
-            ..CommitOptions::default()
-        })
+        .commit_builder()
+        .proposals(vec![remove(1)])
+        .build()
         .unwrap();
     g[0].merge_pending_commit().unwrap();
     let ProcessedMessage::Commit(s) = g[2].process_message(&out.commit).unwrap() else {
         panic!()
     };
-    g[2].merge_staged_commit(*s).unwrap();
-    let mut msg = g[2].commit(CommitOptions::default()).unwrap().commit;
+    g[2].merge_staged_commit(s).unwrap();
+    let mut msg = g[2].commit_builder().build().unwrap().commit;
     if let MlsMessageBody::PublicMessage(m) = &mut msg.body {
         m.content.sender = Sender::Member(1);
     }
@@ -283,12 +275,11 @@ fn welcome_for_a_key_package_we_do_not_hold() {
     let bob = w.bundle("bob");
     let stranger = w.bundle("stranger");
     let out = g[0]
-        .commit(CommitOptions {
-            proposals: vec![Proposal::Add(Add {
-                key_package: bob.key_package().clone(),
-            })],
-            ..CommitOptions::default()
-        })
+        .commit_builder()
+        .proposals(vec![Proposal::Add(Add {
+            key_package: bob.key_package().clone(),
+        })])
+        .build()
         .unwrap();
     let welcome = out.welcome.unwrap();
     let err = Group::join(
@@ -332,10 +323,9 @@ fn commit_removing_the_committer() {
     // The sender side refuses to build it too (V-12.4.1-01).
     let before = snapshot(&g[1]);
     let err = g[1]
-        .commit(CommitOptions {
-            proposals: vec![remove(1)],
-            ..CommitOptions::default()
-        })
+        .commit_builder()
+        .proposals(vec![remove(1)])
+        .build()
         .unwrap_err();
     assert!(matches!(err, GroupError::CommitterRemoved(1)));
     assert_eq!(snapshot(&g[1]), before);
@@ -356,7 +346,7 @@ fn duplicate_remove_for_one_leaf() {
 fn update_and_remove_for_one_leaf() {
     let w = World::new(10);
     let mut g = w.group(3, GroupConfig::default());
-    let p = g[2].propose_update().unwrap();
+    let p = g[2].propose().update().unwrap();
     g[0].process_message(&p).unwrap();
     g[1].process_message(&p).unwrap();
     let reference = g[1].proposals.entries[0].reference.clone();
@@ -450,7 +440,8 @@ fn unknown_and_duplicate_proposal_refs() {
         GroupError::UnknownProposalRef
     ));
     let p = g[2]
-        .propose_remove(leaf(0))
+        .propose()
+        .remove(leaf(0))
         .unwrap_or_else(|_| unreachable!());
     g[0].process_message(&p).unwrap();
     g[1].process_message(&p).unwrap();
@@ -473,7 +464,7 @@ fn unknown_and_duplicate_proposal_refs() {
 fn tampered_membership_tag_and_signature() {
     let w = World::new(15);
     let mut g = w.group(2, GroupConfig::default());
-    let out = g[1].commit(CommitOptions::default()).unwrap();
+    let out = g[1].commit_builder().build().unwrap();
     let mut msg = out.commit;
     if let MlsMessageBody::PublicMessage(m) = &mut msg.body {
         m.auth.signature = VLBytes::new(vec![0; 64]);
@@ -490,12 +481,11 @@ fn mutated_commits_never_panic_and_change_nothing() {
     let mut g = w.group(3, GroupConfig::default());
     let carol = w.bundle("carol");
     let out = g[1]
-        .commit(CommitOptions {
-            proposals: vec![Proposal::Add(Add {
-                key_package: carol.key_package().clone(),
-            })],
-            ..CommitOptions::default()
-        })
+        .commit_builder()
+        .proposals(vec![Proposal::Add(Add {
+            key_package: carol.key_package().clone(),
+        })])
+        .build()
         .unwrap();
     let bytes = mls_codec::encode(&out.commit).unwrap();
     let before = snapshot(&g[0]);
@@ -582,4 +572,30 @@ fn invalid_standalone_proposals_are_not_cached() {
 /// Leaf `n` (tests name leaves by number).
 fn leaf(n: u32) -> crate::LeafIndex {
     crate::LeafIndex::new(n).expect("a leaf index below 2^31")
+}
+
+/// Create a group whose creator has the identity, signature key and
+/// capabilities of `bundle` (tests that forge messages need those keys).
+fn create_as(
+    cs: &std::sync::Arc<dyn mls_crypto::CipherSuiteProvider>,
+    bundle: &KeyPackageBundle,
+    config: GroupConfig,
+) -> Group {
+    let leaf = &bundle.key_package().leaf_node;
+    let signer = mls_crypto::SignatureKeyPair {
+        private_key: bundle.signature_private_key().clone(),
+        public_key: leaf.signature_key.as_slice().to_vec(),
+    };
+    let options = CreateOptions {
+        leaf: KeyPackageBuilder::new().capabilities(leaf.capabilities.clone()),
+        ..CreateOptions::default()
+    };
+    Group::create(
+        cs.clone(),
+        leaf.credential.clone(),
+        &signer,
+        config,
+        options,
+    )
+    .unwrap()
 }

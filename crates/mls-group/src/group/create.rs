@@ -4,16 +4,17 @@ use std::collections::VecDeque;
 use std::sync::Arc;
 
 use mls_codec::{
-    CipherSuiteId, Extension, ExtensionContainer, GroupContext, ProtocolVersion, VLBytes,
+    CipherSuiteId, Credential, Extension, ExtensionContainer, GroupContext, ProtocolVersion,
+    VLBytes,
 };
-use mls_crypto::CipherSuiteProvider;
+use mls_crypto::{CipherSuiteProvider, SignatureKeyPair};
 use mls_keyschedule::{ConfirmedTranscriptHash, EpochSecret, InterimTranscriptHash};
 use mls_treekem::{LeafIndex, RatchetTree, TreePrivateKeys};
 use tracing::info_span;
 
 use super::Group;
 use super::epoch::EpochState;
-use crate::key_package::KeyPackageBundle;
+use crate::key_package::{KeyPackageBuilder, KeyPackageBundle};
 use crate::proposals::ProposalCache;
 use crate::{GroupConfig, GroupError, Result};
 
@@ -26,14 +27,34 @@ pub struct CreateOptions {
     /// The initial GroupContext extensions (e.g. `required_capabilities`,
     /// `external_senders`).
     pub extensions: Vec<Extension>,
+    /// How our leaf is made: its capabilities, lifetime and leaf
+    /// extensions (the same settings as a KeyPackage's, RFC 9420 §7.2).
+    pub leaf: KeyPackageBuilder,
 }
 
 impl Group {
-    /// Create a group with one member, us (RFC 9420 §11): our leaf is the
-    /// LeafNode of our KeyPackage `bundle` (whose suite must be the one of
-    /// `cs`), epoch 0, a random epoch secret, an empty confirmed transcript
-    /// hash, and the interim hash of the first confirmation tag.
+    /// Create a group with one member, us (RFC 9420 §11), from our identity:
+    /// `credential` and the signature key pair `signer` of the suite of
+    /// `cs`. Our leaf gets a fresh encryption key and the capabilities of
+    /// `options.leaf`; the group starts at epoch 0 with a random epoch
+    /// secret, an empty confirmed transcript hash, and the interim hash of
+    /// the first confirmation tag.
     pub fn create(
+        cs: Arc<dyn CipherSuiteProvider>,
+        credential: Credential,
+        signer: &SignatureKeyPair,
+        config: GroupConfig,
+        options: CreateOptions,
+    ) -> Result<Self> {
+        // The leaf of a KeyPackage of ours is exactly the leaf RFC 9420 §11
+        // asks for; its init key is not used.
+        let bundle = options.leaf.build(cs.as_ref(), credential, signer)?;
+        Self::create_with_bundle(cs, &bundle, config, options)
+    }
+
+    /// [`Group::create`] with our leaf taken from `bundle` (whose suite must
+    /// be the one of `cs`).
+    fn create_with_bundle(
         cs: Arc<dyn CipherSuiteProvider>,
         bundle: &KeyPackageBundle,
         config: GroupConfig,

@@ -38,7 +38,7 @@ pub use application::ReceivedApplicationMessage;
 pub use create::CreateOptions;
 pub use join::JoinOptions;
 pub use process::ProcessedMessage;
-pub use proposal::ReceivedProposal;
+pub use proposal::{Proposer, ReceivedProposal};
 
 /// One member's state of one MLS group.
 ///
@@ -117,6 +117,18 @@ impl Group {
     /// The configuration.
     pub fn config(&self) -> &GroupConfig {
         &self.config
+    }
+
+    /// Send our later Proposals and Commits as PrivateMessages (true) or
+    /// PublicMessages (false) (RFC 9420 §6); a per-group setting.
+    pub fn set_encrypt_handshake(&mut self, encrypt: bool) {
+        self.config.encrypt_handshake = encrypt;
+    }
+
+    /// Put the ratchet tree into the GroupInfo of our later Welcomes (true)
+    /// or hand it to joiners out of band (false) (RFC 9420 §12.4.3.3).
+    pub fn set_ratchet_tree_extension(&mut self, in_welcome: bool) {
+        self.config.ratchet_tree_extension = in_welcome;
     }
 
     /// The current GroupContext (RFC 9420 §8.1).

@@ -26,7 +26,7 @@ pub enum ProcessedMessage {
     /// A Commit, staged: inspect it, then [`Group::merge_staged_commit`].
     /// Our own Commit echoed back by the delivery service is returned here
     /// too (`info().own_commit`), ready to merge.
-    Commit(Box<StagedCommit>),
+    Commit(StagedCommit),
 }
 
 /// Map secret-tree replay errors to the group's typed error (V-9.2-01).
@@ -80,7 +80,7 @@ impl Group {
         {
             let mut staged = pending.staged.clone();
             staged.info.own_commit = true;
-            return Ok(ProcessedMessage::Commit(Box::new(staged)));
+            return Ok(ProcessedMessage::Commit(StagedCommit::new(staged)));
         }
         // RFC 9420 §6 (V-6-01): our group.
         if group_id != self.context.group_id.as_slice() {
@@ -229,6 +229,6 @@ impl Group {
         };
         let staged = self.stage_commit(&verified.content, commit, sender, psk_store)?;
         verified.confirm(&mut self.epoch.secret_tree)?;
-        Ok(ProcessedMessage::Commit(Box::new(staged)))
+        Ok(ProcessedMessage::Commit(staged))
     }
 }

@@ -33,30 +33,47 @@ pub struct ReceivedProposal {
     pub proposal: Proposal,
 }
 
-impl Group {
+/// Standalone proposals of ours (RFC 9420 §12.1), made by
+/// [`Group::propose`]: each call signs the proposal, protects it as the
+/// group's configuration says (PublicMessage or PrivateMessage), caches it
+/// so that our next Commit includes it, and returns the message to send.
+#[must_use = "a Proposer does nothing until one of its methods is called"]
+pub struct Proposer<'a> {
+    group: &'a mut Group,
+}
+
+impl std::fmt::Debug for Proposer<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Proposer").finish_non_exhaustive()
+    }
+}
+
+impl Proposer<'_> {
     /// Propose adding the owner of `key_package` (RFC 9420 §12.1.1).
-    pub fn propose_add(&mut self, key_package: KeyPackage) -> Result<MlsMessage> {
-        self.propose(Proposal::Add(Add { key_package }))
+    // `propose().add(kp)` reads as the protocol step; it is not arithmetic.
+    #[allow(clippy::should_implement_trait)]
+    pub fn add(self, key_package: KeyPackage) -> Result<MlsMessage> {
+        self.proposal(Proposal::Add(Add { key_package }))
     }
 
     /// Propose removing the member at `leaf` (RFC 9420 §12.1.3).
-    pub fn propose_remove(&mut self, leaf: LeafIndex) -> Result<MlsMessage> {
-        self.propose(Proposal::Remove(Remove {
+    pub fn remove(self, leaf: LeafIndex) -> Result<MlsMessage> {
+        self.proposal(Proposal::Remove(Remove {
             removed: leaf.get(),
         }))
     }
 
     /// Propose injecting a PSK (RFC 9420 §12.1.4).
-    pub fn propose_psk(&mut self, psk: PreSharedKeyId) -> Result<MlsMessage> {
-        self.propose(Proposal::PreSharedKey(PreSharedKeyProposal { psk }))
+    pub fn psk(self, psk: PreSharedKeyId) -> Result<MlsMessage> {
+        self.proposal(Proposal::PreSharedKey(PreSharedKeyProposal { psk }))
     }
 
     /// Propose new GroupContext extensions (RFC 9420 §12.1.7).
-    pub fn propose_group_context_extensions(
-        &mut self,
+    pub fn group_context_extensions(
+        self,
         extensions: Vec<mls_codec::Extension>,
     ) -> Result<MlsMessage> {
-        self.propose(Proposal::GroupContextExtensions(GroupContextExtensions {
+        self.proposal(Proposal::GroupContextExtensions(GroupContextExtensions {
             extensions,
         }))
     }
@@ -64,29 +81,38 @@ impl Group {
     /// Propose replacing our leaf with a fresh encryption key (RFC 9420
     /// §12.1.2). The new private key is kept with the cached proposal and
     /// becomes ours when another member commits it.
-    pub fn propose_update(&mut self) -> Result<MlsMessage> {
-        let cs = self.cs.clone();
+    pub fn update(self) -> Result<MlsMessage> {
+        let group = self.group;
+        let cs = group.cs.clone();
         let pair = cs.hpke_generate_key_pair()?;
-        let mut leaf: LeafNode = self.own_leaf_node()?.clone();
+        let mut leaf: LeafNode = group.own_leaf_node()?.clone();
         leaf.encryption_key = pair.public_key.into();
         leaf.leaf_node_source = LeafNodeSource::Update;
-        let tbs = leaf.tbs_bytes(self.context.group_id.as_slice(), self.own_leaf().get())?;
+        let tbs = leaf.tbs_bytes(group.context.group_id.as_slice(), group.own_leaf().get())?;
         leaf.signature = VLBytes::new(sign_with_label(
             cs.as_ref(),
-            &self.signer,
+            &group.signer,
             LEAF_NODE_TBS_LABEL,
             &tbs,
         )?);
-        self.propose_with_key(
+        group.propose_with_key(
             Proposal::Update(Update { leaf_node: leaf }),
             Some(pair.private_key),
         )
     }
 
-    /// Send any proposal; it is also cached here so our next Commit
-    /// includes it.
-    pub fn propose(&mut self, proposal: Proposal) -> Result<MlsMessage> {
-        self.propose_with_key(proposal, None)
+    /// Propose any proposal; it is checked on its own (RFC 9420 §12.1.x)
+    /// before it is sent.
+    pub fn proposal(self, proposal: Proposal) -> Result<MlsMessage> {
+        self.group.propose_with_key(proposal, None)
+    }
+}
+
+impl Group {
+    /// Make a standalone proposal (RFC 9420 §12.1), e.g.
+    /// `group.propose().add(key_package)?`; see [`Proposer`].
+    pub fn propose(&mut self) -> Proposer<'_> {
+        Proposer { group: self }
     }
 
     fn propose_with_key(

@@ -27,7 +27,7 @@ use mls_treekem::{
 use zeroize::Zeroizing;
 
 use super::encode::{ReadExt, Writer, corrupt};
-use crate::commit::{CommitInfo, MemberChange, PendingCommit, StagedCommit, TreeUpdate};
+use crate::commit::{CommitInfo, MemberChange, PendingCommit, StagedEpoch, TreeUpdate};
 use crate::group::epoch::{EpochState, PastEpoch};
 use crate::proposals::{CachedProposal, ProposalCache, ProposalRef};
 use crate::{Group, GroupConfig, GroupError, Result};
@@ -475,7 +475,7 @@ fn read_pending(r: &mut Reader<'_>, nh: usize) -> Result<PendingCommit> {
     let info = read_info(r)?;
     Ok(PendingCommit {
         message,
-        staged: StagedCommit {
+        staged: StagedEpoch {
             from_epoch,
             context,
             tree: TreeUpdate::Full(Box::new(tree)),

@@ -129,13 +129,22 @@ impl WelcomeKeyPackage for KeyPackageInitKey {
 }
 
 /// Our KeyPackages, looked up by reference while opening a Welcome.
-/// Implemented for slices and vectors (linear search) and for maps keyed by
-/// [`KeyPackageRef`].
+/// Implemented for one bundle, for slices and vectors (linear search) and
+/// for maps keyed by [`KeyPackageRef`].
 pub trait KeyPackageLookup {
     /// The kind of entry held.
     type Entry: WelcomeKeyPackage;
     /// The entry whose reference is `reference`.
     fn find(&self, reference: &KeyPackageRef) -> Option<&Self::Entry>;
+}
+
+/// One KeyPackage: the usual case of a client that published one for this
+/// group (`Group::join(provider, &welcome, &bundle, ..)`).
+impl KeyPackageLookup for crate::key_package::KeyPackageBundle {
+    type Entry = Self;
+    fn find(&self, reference: &KeyPackageRef) -> Option<&Self> {
+        (self.reference() == reference).then_some(self)
+    }
 }
 
 impl<K: WelcomeKeyPackage> KeyPackageLookup for [K] {

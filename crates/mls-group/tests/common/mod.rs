@@ -39,8 +39,15 @@ pub fn bundle(cs: &dyn CipherSuiteProvider, name: &str) -> KeyPackageBundle {
 
 /// A new group created by `name`.
 pub fn create(cs: &Arc<dyn CipherSuiteProvider>, name: &str, config: GroupConfig) -> Group {
-    let b = bundle(cs.as_ref(), name);
-    Group::create(cs.clone(), &b, config, CreateOptions::default()).expect("create")
+    let signer = cs.signature_generate_key_pair().expect("signature key");
+    Group::create(
+        cs.clone(),
+        Credential::basic(name.as_bytes().to_vec()),
+        &signer,
+        config,
+        CreateOptions::default(),
+    )
+    .expect("create")
 }
 
 /// The Welcome inside an MLSMessage.
@@ -73,7 +80,7 @@ pub fn join(
 /// Process a Commit and merge it.
 pub fn process_commit(group: &mut Group, message: &MlsMessage) {
     match group.process_message(message).expect("process commit") {
-        ProcessedMessage::Commit(staged) => group.merge_staged_commit(*staged).expect("merge"),
+        ProcessedMessage::Commit(staged) => group.merge_staged_commit(staged).expect("merge"),
         other => panic!("expected a commit, got {other:?}"),
     }
 }

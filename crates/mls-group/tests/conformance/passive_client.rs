@@ -106,7 +106,7 @@ pub fn run(case: &Case<'_>) -> CaseResult {
             ProcessedMessage::Commit(staged) => staged,
             _ => return Err(CaseError::failed(format!("epoch {i}: not a Commit"))),
         };
-        group.merge_staged_commit(*staged)?;
+        group.merge_staged_commit(staged)?;
         ensure_bytes_eq(
             &format!("epoch authenticator after epoch {i}"),
             group.epoch_authenticator(),
