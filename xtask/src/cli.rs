@@ -14,7 +14,8 @@ commands:
       --json prints one JSON object instead of the table.
   check-dag
       Check that the crates under crates/ depend on each other only downward
-      along the layer table (docs/conformance.md).
+      along the layer table, and that no crate's modules use each other in a
+      cycle (docs/conformance.md).
   help
       Print this text.
 ";
