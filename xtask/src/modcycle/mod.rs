@@ -380,8 +380,23 @@ mod tests {
                 vec!["nested::inner".to_string(), "nested::leaf".to_string()],
             ]
         );
+        assert_eq!(
+            found[0].describe(),
+            "a -> b (src/a.rs:2) -> nested (src/b.rs:2) -> a (src/nested/inner.rs:1)"
+        );
         let verdict = judge(&found, &[]);
         assert_eq!(verdict.errors.len(), 2, "{verdict:?}");
+    }
+
+    #[test]
+    fn missing_module_file_is_a_problem() {
+        let dir = std::env::temp_dir().join(format!("modcycle-missing-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("src")).expect("temp dir");
+        std::fs::write(dir.join("src/lib.rs"), "mod gone;\n").expect("write lib.rs");
+        let source = scan_crate(&dir);
+        let _ = std::fs::remove_dir_all(&dir);
+        assert_eq!(source.problems.len(), 1, "{:?}", source.problems);
+        assert!(source.problems[0].contains("`mod gone;` but no file"));
     }
 
     #[test]
