@@ -86,7 +86,7 @@ pub(crate) struct HpkeSuite<A, F, K> {
 }
 
 impl<A, F, K> HpkeSuite<A, F, K> {
-    const fn new(kem: Kem) -> Self {
+    pub(crate) const fn new(kem: Kem) -> Self {
         HpkeSuite {
             kem,
             _algorithms: PhantomData,
@@ -118,6 +118,8 @@ pub(crate) fn for_suite(suite: CipherSuite) -> &'static dyn HpkeOps {
         CipherSuite::Mls256DhKemP521Aes256GcmSha512P521 => &S5,
         CipherSuite::Mls256DhKemX448ChaCha20Poly1305Sha512Ed448 => &S6,
         CipherSuite::Mls256DhKemP384Aes256GcmSha384P384 => &S7,
+        #[cfg(feature = "pq")]
+        CipherSuite::Pq(pq) => crate::pq_hpke::for_suite(pq),
     }
 }
 
@@ -169,6 +171,11 @@ impl<A: HpkeAead, F: HpkeKdf, K: HpkeKemTrait> HpkeSuite<A, F, K> {
             }
             // Low-order X448 points are rejected by the decoder.
             Kem::DhKemX448Sha512 => {}
+            // draft-ietf-hpke-pq-05: the `hpke` crate's decoders run the
+            // FIPS 203 encapsulation key check and decode the ECDH part as
+            // an uncompressed point (X-Wing: any 32-byte X25519 key).
+            #[cfg(feature = "pq")]
+            Kem::Pq(_) => {}
         }
         K::PublicKey::from_bytes(public_key).map_err(|_| CryptoError::InvalidHpkePublicKey)
     }

@@ -285,6 +285,8 @@ fn malformed_public_keys_are_rejected() {
                 u[0] = 1;
                 check(&u);
             }
+            #[cfg(feature = "pq")]
+            Kem::Pq(_) => crate::pq_hpke::tests::malformed_public_keys(&pk, check),
         }
         assert_eq!(ops.validate_public_key(&pk), Ok(()));
     }

@@ -34,6 +34,8 @@ pub(crate) fn for_scheme(scheme: SignatureScheme) -> &'static dyn SignatureOps {
         SignatureScheme::EcdsaP256Sha256 => &ecdsa_p256::EcdsaP256,
         SignatureScheme::EcdsaP384Sha384 => &ecdsa_p384::EcdsaP384,
         SignatureScheme::EcdsaP521Sha512 => &ecdsa_p521::EcdsaP521,
+        #[cfg(feature = "pq")]
+        SignatureScheme::MlDsa(set) => crate::mldsa::for_parameter_set(set),
     }
 }
 
@@ -43,7 +45,10 @@ fn fixed<const N: usize>(bytes: &[u8], err: CryptoError) -> Result<[u8; N]> {
 }
 
 /// Build a key pair from freshly drawn private key bytes.
-fn key_pair(ops: &dyn SignatureOps, private_key: Zeroizing<Vec<u8>>) -> Result<SignatureKeyPair> {
+pub(crate) fn key_pair(
+    ops: &dyn SignatureOps,
+    private_key: Zeroizing<Vec<u8>>,
+) -> Result<SignatureKeyPair> {
     let public_key = ops.public_key(&private_key)?;
     Ok(SignatureKeyPair {
         private_key: SignaturePrivateKey(private_key.to_vec().into()),

@@ -2,7 +2,10 @@
 //!
 //! RFC 9420 sections covered:
 //! - §5.1 cipher suites: the registry of the seven suites in [`suite`], with
-//!   their sizes and algorithms, and GREASE values recognised (§13.5);
+//!   their sizes and algorithms, and GREASE values recognised (§13.5); with
+//!   the `pq` feature also the eleven suites of
+//!   draft-ietf-mls-pq-ciphersuites-06 (`pq_suites`) and the configurable
+//!   table of their wire values (`code_points`);
 //! - §5.1.1-§5.1.3 the primitives a suite provides, as the
 //!   [`CipherSuiteProvider`] trait (hash, MAC, KDF, AEAD, HPKE, KEM key
 //!   derivation, signatures, randomness);
@@ -18,13 +21,21 @@
 
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "pq")]
+pub mod code_points;
 mod error;
 pub mod labeled;
+#[cfg(feature = "pq")]
+pub mod pq_suites;
 mod provider;
 pub mod secret;
 pub mod suite;
 
+#[cfg(feature = "pq")]
+pub use code_points::{CodePointError, CodePoints};
 pub use error::CryptoError;
+#[cfg(feature = "pq")]
+pub use pq_suites::{MlDsa, PqKem, PqSuite};
 pub use provider::{
     CipherSuiteProvider, CryptoProvider, HpkeCiphertext, HpkeKeyPair, HpkePrivateKey,
     SignatureKeyPair, SignaturePrivateKey,

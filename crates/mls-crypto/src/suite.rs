@@ -1,6 +1,10 @@
 //! The cipher-suite registry of RFC 9420 §17.1 and GREASE values (§13.5).
 
 use crate::CryptoError;
+#[cfg(feature = "pq")]
+use crate::code_points::CodePoints;
+#[cfg(feature = "pq")]
+use crate::pq_suites::{MlDsa, PqKem, PqSuite};
 
 /// A KEM of RFC 9180 used by an MLS cipher suite.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -15,6 +19,9 @@ pub enum Kem {
     DhKemP521Sha512,
     /// DHKEM(X448, HKDF-SHA512), KEM id 0x0021.
     DhKemX448Sha512,
+    /// A post-quantum or hybrid KEM of draft-ietf-hpke-pq (`pq` feature).
+    #[cfg(feature = "pq")]
+    Pq(PqKem),
 }
 
 impl Kem {
@@ -26,6 +33,8 @@ impl Kem {
             Kem::DhKemP521Sha512 => 0x0012,
             Kem::DhKemX25519Sha256 => 0x0020,
             Kem::DhKemX448Sha512 => 0x0021,
+            #[cfg(feature = "pq")]
+            Kem::Pq(k) => k.id(),
         }
     }
 
@@ -37,6 +46,8 @@ impl Kem {
             Kem::DhKemP256Sha256 => 65,
             Kem::DhKemP384Sha384 => 97,
             Kem::DhKemP521Sha512 => 133,
+            #[cfg(feature = "pq")]
+            Kem::Pq(k) => k.public_key_len(),
         }
     }
 
@@ -48,11 +59,17 @@ impl Kem {
             Kem::DhKemP256Sha256 => 32,
             Kem::DhKemP384Sha384 => 48,
             Kem::DhKemP521Sha512 => 66,
+            #[cfg(feature = "pq")]
+            Kem::Pq(k) => k.private_key_len(),
         }
     }
 
     /// Nenc: length of the encapsulated key (equals Npk for DHKEMs).
     pub const fn enc_len(self) -> usize {
+        #[cfg(feature = "pq")]
+        if let Kem::Pq(k) = self {
+            return k.enc_len();
+        }
         self.public_key_len()
     }
 }
@@ -123,6 +140,9 @@ pub enum SignatureScheme {
     EcdsaP384Sha384,
     /// ecdsa_secp521r1_sha512 (0x0603), DER signatures.
     EcdsaP521Sha512,
+    /// ML-DSA (draft-ietf-tls-mldsa, `pq` feature).
+    #[cfg(feature = "pq")]
+    MlDsa(MlDsa),
 }
 
 impl SignatureScheme {
@@ -134,6 +154,8 @@ impl SignatureScheme {
             SignatureScheme::EcdsaP521Sha512 => 0x0603,
             SignatureScheme::Ed25519 => 0x0807,
             SignatureScheme::Ed448 => 0x0808,
+            #[cfg(feature = "pq")]
+            SignatureScheme::MlDsa(m) => m.id(),
         }
     }
 }
@@ -155,11 +177,22 @@ pub enum CipherSuite {
     Mls256DhKemX448ChaCha20Poly1305Sha512Ed448,
     /// 0x0007 MLS_256_DHKEMP384_AES256GCM_SHA384_P384.
     Mls256DhKemP384Aes256GcmSha384P384,
+    /// A suite of draft-ietf-mls-pq-ciphersuites-06 (`pq` feature); its wire
+    /// value comes from [`CodePoints`].
+    #[cfg(feature = "pq")]
+    Pq(PqSuite),
 }
 
 impl CipherSuite {
-    /// Every suite of the registry, in id order.
-    pub const ALL: [CipherSuite; 7] = [
+    /// How many suites the registry holds (7, or 18 with the `pq` feature).
+    pub const COUNT: usize = 7 + PQ_COUNT;
+
+    /// Every suite of the registry: the seven of RFC 9420 in id order, then
+    /// (with the `pq` feature) the eleven PQ suites in the draft's order.
+    pub const ALL: [CipherSuite; CipherSuite::COUNT] = all_suites();
+
+    /// The seven suites of RFC 9420 §17.1, in id order.
+    pub const RFC9420: [CipherSuite; 7] = [
         CipherSuite::Mls128DhKemX25519Aes128GcmSha256Ed25519,
         CipherSuite::Mls128DhKemP256Aes128GcmSha256P256,
         CipherSuite::Mls128DhKemX25519ChaCha20Poly1305Sha256Ed25519,
@@ -172,15 +205,21 @@ impl CipherSuite {
     /// Look a wire value up in the registry. The reserved value 0, GREASE
     /// values and unassigned values are errors.
     pub fn from_id(id: u16) -> Result<Self, CryptoError> {
-        CipherSuite::ALL
+        #[cfg(feature = "pq")]
+        if let Some(pq) = CodePoints::current().suite(id) {
+            return Ok(CipherSuite::Pq(pq));
+        }
+        CipherSuite::RFC9420
             .into_iter()
             .find(|s| s.id() == id)
             .ok_or(CryptoError::UnsupportedCipherSuite(id))
     }
 
-    /// The wire value.
-    pub const fn id(self) -> u16 {
+    /// The wire value (for a PQ suite, from the installed [`CodePoints`]).
+    pub fn id(self) -> u16 {
         match self {
+            #[cfg(feature = "pq")]
+            CipherSuite::Pq(s) => CodePoints::current().id(s),
             CipherSuite::Mls128DhKemX25519Aes128GcmSha256Ed25519 => 1,
             CipherSuite::Mls128DhKemP256Aes128GcmSha256P256 => 2,
             CipherSuite::Mls128DhKemX25519ChaCha20Poly1305Sha256Ed25519 => 3,
@@ -201,6 +240,8 @@ impl CipherSuite {
             | CipherSuite::Mls256DhKemX448ChaCha20Poly1305Sha512Ed448 => Kem::DhKemX448Sha512,
             CipherSuite::Mls256DhKemP521Aes256GcmSha512P521 => Kem::DhKemP521Sha512,
             CipherSuite::Mls256DhKemP384Aes256GcmSha384P384 => Kem::DhKemP384Sha384,
+            #[cfg(feature = "pq")]
+            CipherSuite::Pq(s) => Kem::Pq(s.kem()),
         }
     }
 
@@ -214,6 +255,8 @@ impl CipherSuite {
             CipherSuite::Mls256DhKemX448Aes256GcmSha512Ed448
             | CipherSuite::Mls256DhKemP521Aes256GcmSha512P521
             | CipherSuite::Mls256DhKemX448ChaCha20Poly1305Sha512Ed448 => HashAlgorithm::Sha512,
+            #[cfg(feature = "pq")]
+            CipherSuite::Pq(s) => s.hash(),
         }
     }
 
@@ -227,6 +270,8 @@ impl CipherSuite {
             CipherSuite::Mls256DhKemX448Aes256GcmSha512Ed448
             | CipherSuite::Mls256DhKemP521Aes256GcmSha512P521
             | CipherSuite::Mls256DhKemP384Aes256GcmSha384P384 => Aead::Aes256Gcm,
+            #[cfg(feature = "pq")]
+            CipherSuite::Pq(s) => s.aead(),
         }
     }
 
@@ -242,6 +287,8 @@ impl CipherSuite {
             | CipherSuite::Mls256DhKemX448ChaCha20Poly1305Sha512Ed448 => SignatureScheme::Ed448,
             CipherSuite::Mls256DhKemP521Aes256GcmSha512P521 => SignatureScheme::EcdsaP521Sha512,
             CipherSuite::Mls256DhKemP384Aes256GcmSha384P384 => SignatureScheme::EcdsaP384Sha384,
+            #[cfg(feature = "pq")]
+            CipherSuite::Pq(s) => s.signature(),
         }
     }
 
@@ -261,6 +308,28 @@ impl CipherSuite {
     }
 }
 
+/// The number of PQ suites compiled in.
+#[cfg(feature = "pq")]
+const PQ_COUNT: usize = PqSuite::ALL.len();
+#[cfg(not(feature = "pq"))]
+const PQ_COUNT: usize = 0;
+
+/// `CipherSuite::ALL`: the RFC 9420 suites, then the PQ suites.
+const fn all_suites() -> [CipherSuite; CipherSuite::COUNT] {
+    let mut all = [CipherSuite::RFC9420[0]; CipherSuite::COUNT];
+    let mut i = 0;
+    while i < CipherSuite::RFC9420.len() {
+        all[i] = CipherSuite::RFC9420[i];
+        i += 1;
+    }
+    #[cfg(feature = "pq")]
+    while i < CipherSuite::COUNT {
+        all[i] = CipherSuite::Pq(PqSuite::ALL[i - CipherSuite::RFC9420.len()]);
+        i += 1;
+    }
+    all
+}
+
 impl TryFrom<u16> for CipherSuite {
     type Error = CryptoError;
 
@@ -271,6 +340,10 @@ impl TryFrom<u16> for CipherSuite {
 
 impl std::fmt::Display for CipherSuite {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        #[cfg(feature = "pq")]
+        if let CipherSuite::Pq(s) = self {
+            return write!(f, "0x{:04x} {}", self.id(), s.name());
+        }
         write!(f, "0x{:04x} {:?}", self.id(), self)
     }
 }
