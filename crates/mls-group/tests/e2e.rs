@@ -10,6 +10,7 @@ mod common;
 
 use common::*;
 use mls_codec::{Add, MlsMessage, Proposal, Remove};
+use mls_crypto::CipherSuite;
 use mls_crypto_rustcrypto::RustCryptoProvider;
 use mls_group::key_package::KeyPackageBundle;
 use mls_group::{CommitOutput, Group, GroupConfig, JoinOptions, ProcessedMessage};
@@ -31,18 +32,20 @@ impl Rng {
 
 struct Run {
     provider: RustCryptoProvider,
+    suite: CipherSuite,
     config: GroupConfig,
     members: Vec<Group>,
     next_name: usize,
 }
 
 impl Run {
-    fn new(seed: u8, config: GroupConfig) -> Self {
+    fn new(seed: u8, config: GroupConfig, suite: CipherSuite) -> Self {
         let provider = provider(seed);
-        let cs = suite(&provider);
+        let cs = suite_provider(&provider, suite);
         let first = create(&cs, "member-0", config.clone());
         Run {
             provider,
+            suite,
             config,
             members: vec![first],
             next_name: 1,
@@ -50,7 +53,7 @@ impl Run {
     }
 
     fn fresh_bundles(&mut self, n: usize) -> Vec<KeyPackageBundle> {
-        let cs = suite(&self.provider);
+        let cs = suite_provider(&self.provider, self.suite);
         (0..n)
             .map(|_| {
                 self.next_name += 1;
@@ -141,8 +144,8 @@ fn add_all(bundles: &[KeyPackageBundle]) -> Vec<Proposal> {
         .collect()
 }
 
-fn run(seed: u8, config: GroupConfig, size: usize, epochs: usize) {
-    let mut run = Run::new(seed, config);
+fn run(seed: u8, config: GroupConfig, suite: CipherSuite, size: usize, epochs: usize) {
+    let mut run = Run::new(seed, config, suite);
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15 ^ u64::from(seed));
     // Grow in batches of up to 33.
     while run.members.len() < size {
@@ -197,7 +200,7 @@ fn run(seed: u8, config: GroupConfig, size: usize, epochs: usize) {
 
 #[test]
 fn hundred_members_fifty_epochs() {
-    run(21, GroupConfig::default(), 100, 50);
+    run(21, GroupConfig::default(), SUITE, 100, 50);
 }
 
 #[test]
@@ -207,5 +210,20 @@ fn encrypted_handshake_with_out_of_band_tree() {
         ratchet_tree_extension: false,
         ..GroupConfig::default()
     };
-    run(22, config, 20, 16);
+    run(22, config, SUITE, 20, 16);
+}
+
+/// The same scenario over each of the eleven post-quantum suites (smaller:
+/// 20 members, 8 epochs, so every operation kind runs twice), alternately
+/// with public and encrypted handshake messages.
+#[cfg(feature = "pq")]
+#[test]
+fn every_pq_suite_end_to_end() {
+    for (i, pq) in mls_crypto::PqSuite::ALL.into_iter().enumerate() {
+        let config = GroupConfig {
+            encrypt_handshake: i % 2 == 1,
+            ..GroupConfig::default()
+        };
+        run(40 + i as u8, config, CipherSuite::Pq(pq), 20, 8);
+    }
 }

@@ -29,6 +29,16 @@ pub fn suite(provider: &RustCryptoProvider) -> Arc<dyn CipherSuiteProvider> {
     provider.cipher_suite_provider(SUITE).expect("suite 1")
 }
 
+/// The provider of any suite (the post-quantum ones with the `pq` feature).
+pub fn suite_provider(
+    provider: &RustCryptoProvider,
+    suite: CipherSuite,
+) -> Arc<dyn CipherSuiteProvider> {
+    provider
+        .cipher_suite_provider(suite)
+        .unwrap_or_else(|| panic!("{suite} supported"))
+}
+
 /// A fresh KeyPackage bundle for `name`.
 pub fn bundle(cs: &dyn CipherSuiteProvider, name: &str) -> KeyPackageBundle {
     let signer = cs.signature_generate_key_pair().expect("signature key");
