@@ -19,6 +19,9 @@ use zeroize::{Zeroize, Zeroizing};
 use crate::rng::Randomness;
 use crate::x448_kem::X448HkdfSha512;
 
+#[cfg(feature = "pq")]
+mod pq;
+
 /// The HPKE operations of one suite, object safe so a suite provider can
 /// hold a `&'static dyn HpkeOps`.
 pub(crate) trait HpkeOps: Send + Sync {
@@ -86,7 +89,7 @@ pub(crate) struct HpkeSuite<A, F, K> {
 }
 
 impl<A, F, K> HpkeSuite<A, F, K> {
-    pub(crate) const fn new(kem: Kem) -> Self {
+    const fn new(kem: Kem) -> Self {
         HpkeSuite {
             kem,
             _algorithms: PhantomData,
@@ -119,7 +122,7 @@ pub(crate) fn for_suite(suite: CipherSuite) -> &'static dyn HpkeOps {
         CipherSuite::Mls256DhKemX448ChaCha20Poly1305Sha512Ed448 => &S6,
         CipherSuite::Mls256DhKemP384Aes256GcmSha384P384 => &S7,
         #[cfg(feature = "pq")]
-        CipherSuite::Pq(pq) => crate::pq_hpke::for_suite(pq),
+        CipherSuite::Pq(pq) => pq::for_suite(pq),
     }
 }
 

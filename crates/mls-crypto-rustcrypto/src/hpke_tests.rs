@@ -286,7 +286,7 @@ fn malformed_public_keys_are_rejected() {
                 check(&u);
             }
             #[cfg(feature = "pq")]
-            Kem::Pq(_) => crate::pq_hpke::tests::malformed_public_keys(&pk, check),
+            Kem::Pq(_) => super::pq::tests::malformed_public_keys(&pk, check),
         }
         assert_eq!(ops.validate_public_key(&pk), Ok(()));
     }

@@ -14,8 +14,8 @@
 //! - with the `pq` feature, the eleven suites of
 //!   draft-ietf-mls-pq-ciphersuites-06: ML-KEM-768/1024, X-Wing and the
 //!   ML-KEM + P-256/P-384 hybrids of draft-ietf-hpke-pq-05 (module
-//!   `pq_hpke`, on the `hpke` crate's `mlkem` feature) and ML-DSA-44/65/87
-//!   (module `mldsa`, on RustCrypto's `ml-dsa`).
+//!   `hpke::pq`, on the `hpke` crate's `mlkem` feature) and ML-DSA-44/65/87
+//!   (module `sig::mldsa`, on RustCrypto's `ml-dsa`).
 //!
 //! Keys and signatures from the wire are validated and rejected with the
 //! typed [`mls_crypto::CryptoError`] variants (V-5.1.1-01, V-5.1.1-02,
@@ -41,10 +41,6 @@
 mod aead;
 mod hash;
 mod hpke;
-#[cfg(feature = "pq")]
-mod mldsa;
-#[cfg(feature = "pq")]
-mod pq_hpke;
 mod provider;
 mod rng;
 mod sig;

@@ -12,6 +12,9 @@ use zeroize::Zeroizing;
 
 use crate::rng::Randomness;
 
+#[cfg(feature = "pq")]
+mod mldsa;
+
 /// The operations of one signature scheme, object safe.
 pub(crate) trait SignatureOps: Send + Sync {
     /// A fresh key pair from `rng`.
@@ -35,7 +38,7 @@ pub(crate) fn for_scheme(scheme: SignatureScheme) -> &'static dyn SignatureOps {
         SignatureScheme::EcdsaP384Sha384 => &ecdsa_p384::EcdsaP384,
         SignatureScheme::EcdsaP521Sha512 => &ecdsa_p521::EcdsaP521,
         #[cfg(feature = "pq")]
-        SignatureScheme::MlDsa(set) => crate::mldsa::for_parameter_set(set),
+        SignatureScheme::MlDsa(set) => mldsa::for_parameter_set(set),
     }
 }
 

@@ -21,12 +21,8 @@
 
 #![forbid(unsafe_code)]
 
-#[cfg(feature = "pq")]
-pub mod code_points;
 mod error;
 pub mod labeled;
-#[cfg(feature = "pq")]
-pub mod pq_suites;
 mod provider;
 pub mod secret;
 pub mod suite;
@@ -42,6 +38,8 @@ pub use provider::{
 };
 pub use secret::Secret;
 pub use suite::{Aead, CipherSuite, HashAlgorithm, Kem, SignatureScheme};
+#[cfg(feature = "pq")]
+pub use suite::{code_points, pq_suites};
 
 /// Result type of this crate.
 pub type Result<T> = std::result::Result<T, CryptoError>;

@@ -1,10 +1,16 @@
 //! The cipher-suite registry of RFC 9420 §17.1 and GREASE values (§13.5).
 
 use crate::CryptoError;
+
 #[cfg(feature = "pq")]
-use crate::code_points::CodePoints;
+pub mod code_points;
 #[cfg(feature = "pq")]
-use crate::pq_suites::{MlDsa, PqKem, PqSuite};
+pub mod pq_suites;
+
+#[cfg(feature = "pq")]
+use code_points::CodePoints;
+#[cfg(feature = "pq")]
+use pq_suites::{MlDsa, PqKem, PqSuite};
 
 /// A KEM of RFC 9180 used by an MLS cipher suite.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

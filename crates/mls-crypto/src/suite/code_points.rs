@@ -15,8 +15,8 @@ use std::sync::OnceLock;
 
 use thiserror::Error;
 
-use crate::pq_suites::PqSuite;
-use crate::suite::is_grease;
+use super::is_grease;
+use super::pq_suites::PqSuite;
 
 /// Why a code point cannot be given to a post-quantum suite.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]

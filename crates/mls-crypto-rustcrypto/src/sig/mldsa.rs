@@ -16,8 +16,8 @@ use ml_dsa::{MlDsa44, MlDsa65, MlDsa87, VerifyingKey};
 use mls_crypto::{CryptoError, MlDsa, Result, SignatureKeyPair};
 use zeroize::Zeroizing;
 
+use super::{SignatureOps, key_pair};
 use crate::rng::Randomness;
-use crate::sig::{SignatureOps, key_pair};
 
 /// The implementation of one ML-DSA parameter set.
 pub(crate) fn for_parameter_set(set: MlDsa) -> &'static dyn SignatureOps {

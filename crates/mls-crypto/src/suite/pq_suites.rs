@@ -3,14 +3,14 @@
 //!
 //! The draft leaves the code points as placeholders (`TBD1` .. `TBD11`); the
 //! wire value of each suite comes from the configurable table in
-//! [`crate::code_points`]. The algorithms are exactly those of revision -06:
+//! [`super::code_points`]. The algorithms are exactly those of revision -06:
 //! the KEMs of draft-ietf-hpke-pq-05 (ML-KEM-768/1024, X-Wing and the
 //! ML-KEM + P-256/P-384 hybrids of draft-irtf-cfrg-concrete-hybrid-kems-04),
 //! HKDF-SHA256 or HKDF-SHA384 as the MLS and HPKE KDF (revisions before -06
 //! used SHAKE256 here), AES-GCM or ChaCha20-Poly1305, and Ed25519, ECDSA or
 //! ML-DSA (draft-ietf-tls-mldsa-05 code points) signatures.
 
-use crate::suite::{Aead, HashAlgorithm, SignatureScheme};
+use super::{Aead, HashAlgorithm, SignatureScheme};
 
 /// A post-quantum or PQ/traditional hybrid KEM of draft-ietf-hpke-pq-05.
 ///

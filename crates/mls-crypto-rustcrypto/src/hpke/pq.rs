@@ -14,7 +14,7 @@ use hpke::kdf::{HkdfSha256, HkdfSha384};
 use hpke::kem::{MlKem768, MlKem768P256, MlKem1024, MlKem1024P384, XWing};
 use mls_crypto::{Kem, PqKem, PqSuite};
 
-use crate::hpke::{HpkeOps, HpkeSuite};
+use super::{HpkeOps, HpkeSuite};
 
 /// The HPKE operations of a PQ suite (draft-06 §3.1 Table 2).
 pub(crate) fn for_suite(suite: PqSuite) -> &'static dyn HpkeOps {
