@@ -14,7 +14,7 @@ use mls_codec::{Add, Credential, Proposal};
 use mls_crypto::{CipherSuite, CipherSuiteProvider, CryptoProvider, PqSuite};
 use mls_crypto_rustcrypto::RustCryptoProvider;
 use mls_group::key_package::{KeyPackageBuilder, KeyPackageBundle};
-use mls_group::{CommitOptions, CreateOptions, Group, GroupConfig, JoinOptions};
+use mls_group::{CreateOptions, Group, GroupConfig, JoinOptions};
 
 fn bundles(cs: &dyn CipherSuiteProvider, n: usize) -> Vec<KeyPackageBundle> {
     (0..n)
@@ -27,18 +27,15 @@ fn bundles(cs: &dyn CipherSuiteProvider, n: usize) -> Vec<KeyPackageBundle> {
         .collect()
 }
 
-fn add_options(bundles: &[KeyPackageBundle]) -> CommitOptions {
-    CommitOptions {
-        proposals: bundles
-            .iter()
-            .map(|b| {
-                Proposal::Add(Add {
-                    key_package: b.key_package().clone(),
-                })
+fn add_proposals(bundles: &[KeyPackageBundle]) -> Vec<Proposal> {
+    bundles
+        .iter()
+        .map(|b| {
+            Proposal::Add(Add {
+                key_package: b.key_package().clone(),
             })
-            .collect(),
-        ..CommitOptions::default()
-    }
+        })
+        .collect()
 }
 
 /// One row of the table.
@@ -68,20 +65,25 @@ fn best_of<T>(runs: usize, mut f: impl FnMut() -> T) -> (T, Duration) {
 fn measure(suite: CipherSuite, n: usize) -> Cell {
     let provider = RustCryptoProvider::with_seed([7; 32]);
     let cs: Arc<dyn CipherSuiteProvider> = provider.cipher_suite_provider(suite).expect("suite");
-    let mut all = bundles(cs.as_ref(), n);
-    let creator_kp = all.remove(0);
-    let key_package = mls_codec::encode(creator_kp.key_package()).expect("encode");
+    let mut all = bundles(cs.as_ref(), n - 1);
+    let key_package = mls_codec::encode(all[0].key_package()).expect("encode");
+    let signer = cs.signature_generate_key_pair().expect("signature key");
     let mut creator = Group::create(
         cs,
-        &creator_kp,
+        Credential::basic("creator"),
+        &signer,
         GroupConfig::default(),
         CreateOptions::default(),
     )
     .expect("create");
-    let options = add_options(&all);
+    let proposals = add_proposals(&all);
     let runs = if n <= 100 { 3 } else { 1 };
     let (out, commit_time) = best_of(runs, || {
-        let out = creator.commit(options.clone()).expect("commit");
+        let out = creator
+            .commit_builder()
+            .proposals(proposals.clone())
+            .build()
+            .expect("commit");
         creator.clear_pending_commit();
         out
     });
