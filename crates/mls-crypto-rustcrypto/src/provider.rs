@@ -72,6 +72,16 @@ impl RustCryptoProvider {
         }
     }
 
+    /// A provider drawing all randomness from `source`, for example an
+    /// [`mls_crypto::EntropyPool`] (GUIDANCE G-39): every key generation,
+    /// encapsulation and `random_fill` of every suite goes through it, and
+    /// its failures are errors of the operation that drew.
+    pub fn with_random_source(source: Arc<dyn mls_crypto::RandomSource>) -> Self {
+        RustCryptoProvider {
+            rng: Arc::new(Randomness::external(source)),
+        }
+    }
+
     /// The concrete provider of one suite (the same value that
     /// [`CryptoProvider::cipher_suite_provider`] hands out as a trait object).
     pub fn suite(&self, suite: CipherSuite) -> RustCryptoSuite {

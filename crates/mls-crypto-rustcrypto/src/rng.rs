@@ -24,6 +24,8 @@ enum Source {
     /// A generator supplied by the caller (or seeded by us), shared by every
     /// suite of the provider.
     Injected(Mutex<InjectedRng>),
+    /// A fallible source such as the entropy pool (GUIDANCE G-39).
+    External(std::sync::Arc<dyn mls_crypto::RandomSource>),
 }
 
 /// The randomness source shared by a provider and all its suites.
@@ -49,6 +51,13 @@ impl Randomness {
         }
     }
 
+    /// A fallible source shared with others (the entropy pool, G-39).
+    pub(crate) fn external(source: std::sync::Arc<dyn mls_crypto::RandomSource>) -> Self {
+        Randomness {
+            source: Source::External(source),
+        }
+    }
+
     /// Whether this source is the operating system's generator.
     pub(crate) fn is_os(&self) -> bool {
         matches!(self.source, Source::Os)
@@ -66,6 +75,7 @@ impl Randomness {
                     Ok(()) => Ok(()),
                 }
             }
+            Source::External(source) => source.fill(out),
         }
     }
 

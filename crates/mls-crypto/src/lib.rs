@@ -14,13 +14,16 @@
 //!   `SignWithLabel`/`VerifyWithLabel`, `EncryptWithLabel`/`DecryptWithLabel`,
 //!   `RefHash`, `MakeKeyPackageRef`, `MakeProposalRef`;
 //! - secret handling in [`secret`]: a [`Secret`] zeroizes on drop, never prints
-//!   its bytes, and compares in constant time.
+//!   its bytes, and compares in constant time;
+//! - the optional entropy pool of GUIDANCE G-39 in [`entropy_pool`] (a
+//!   [`RandomSource`] built on the suite KDF, §5.1 and §8).
 //!
 //! This crate defines what a provider must do; `mls-crypto-rustcrypto`
 //! implements it.
 
 #![forbid(unsafe_code)]
 
+pub mod entropy_pool;
 mod error;
 pub mod labeled;
 mod provider;
@@ -29,6 +32,7 @@ pub mod suite;
 
 #[cfg(feature = "pq")]
 pub use code_points::{CodePointError, CodePoints};
+pub use entropy_pool::{EntropyPool, EntropyPoolError, RandomSource};
 pub use error::CryptoError;
 #[cfg(feature = "pq")]
 pub use pq_suites::{MlDsa, PqKem, PqSuite};

@@ -89,6 +89,7 @@ pub mod framing;
 mod group;
 pub mod key_package;
 mod proposals;
+pub mod signals;
 pub mod storage;
 pub mod welcome;
 

@@ -14,6 +14,7 @@ mod application;
 #[cfg(test)]
 mod bad_input_tests;
 mod create;
+mod entropy;
 pub(crate) mod epoch;
 mod info;
 mod join;
