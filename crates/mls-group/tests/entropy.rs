@@ -9,7 +9,7 @@ use std::sync::Arc;
 use common::*;
 use mls_crypto::{CryptoProvider, EntropyPool};
 use mls_crypto_rustcrypto::RustCryptoProvider;
-use mls_group::{CommitOptions, GroupConfig};
+use mls_group::GroupConfig;
 
 #[test]
 fn contributions_differ_per_member_and_per_epoch() {
@@ -18,12 +18,11 @@ fn contributions_differ_per_member_and_per_epoch() {
     let mut alice = create(&cs, "alice", GroupConfig::default());
     let bob_kp = bundle(cs.as_ref(), "bob");
     let out = alice
-        .commit(CommitOptions {
-            proposals: vec![mls_codec::Proposal::Add(mls_codec::Add {
-                key_package: bob_kp.key_package().clone(),
-            })],
-            ..CommitOptions::default()
-        })
+        .commit_builder()
+        .proposals(vec![mls_codec::Proposal::Add(mls_codec::Add {
+            key_package: bob_kp.key_package().clone(),
+        })])
+        .build()
         .expect("add");
     alice.merge_pending_commit().expect("merge");
     let mut bob = join(
@@ -41,7 +40,7 @@ fn contributions_differ_per_member_and_per_epoch() {
     assert_eq!(a1.len(), cs.cipher_suite().hash_len());
     assert_ne!(a1, b1, "the leaf index separates members");
 
-    let out = alice.commit(CommitOptions::default()).expect("commit");
+    let out = alice.commit_builder().build().expect("commit");
     alice.merge_pending_commit().expect("merge");
     process_commit(&mut bob, &out.commit);
     let b2 = bob.entropy_contribution().expect("value");
@@ -65,12 +64,11 @@ fn a_group_runs_on_a_pooled_provider() {
     let mut alice = create(&cs, "alice", GroupConfig::default());
     let bob_kp = bundle(cs.as_ref(), "bob");
     let out = alice
-        .commit(CommitOptions {
-            proposals: vec![mls_codec::Proposal::Add(mls_codec::Add {
-                key_package: bob_kp.key_package().clone(),
-            })],
-            ..CommitOptions::default()
-        })
+        .commit_builder()
+        .proposals(vec![mls_codec::Proposal::Add(mls_codec::Add {
+            key_package: bob_kp.key_package().clone(),
+        })])
+        .build()
         .expect("add");
     alice.merge_pending_commit().expect("merge");
     assert_ne!(

@@ -4,7 +4,7 @@ mod common;
 
 use common::*;
 use mls_group::signals::{GenerationSignal, GenerationTracker, UpdateCadence};
-use mls_group::{CommitOptions, Group, GroupConfig, ProcessedMessage};
+use mls_group::{Group, GroupConfig, ProcessedMessage};
 
 fn alice_and_bob(seed: u8) -> (Group, Group) {
     let provider = provider(seed);
@@ -12,12 +12,11 @@ fn alice_and_bob(seed: u8) -> (Group, Group) {
     let mut alice = create(&cs, "alice", GroupConfig::default());
     let bob_kp = bundle(cs.as_ref(), "bob");
     let out = alice
-        .commit(CommitOptions {
-            proposals: vec![mls_codec::Proposal::Add(mls_codec::Add {
-                key_package: bob_kp.key_package().clone(),
-            })],
-            ..CommitOptions::default()
-        })
+        .commit_builder()
+        .proposals(vec![mls_codec::Proposal::Add(mls_codec::Add {
+            key_package: bob_kp.key_package().clone(),
+        })])
+        .build()
         .expect("add");
     alice.merge_pending_commit().expect("merge");
     let bob = join(
@@ -78,10 +77,9 @@ fn the_epoch_of_each_members_last_update_is_tracked() {
     // Bob updates three times (Commits with a path); Alice never does.
     for _ in 0..3 {
         let out = bob
-            .commit(CommitOptions {
-                force_path: true,
-                ..CommitOptions::default()
-            })
+            .commit_builder()
+            .force_path(true)
+            .build()
             .expect("update");
         cadence.observe_commit(bob.pending_commit().expect("pending"));
         bob.merge_pending_commit().expect("merge");
@@ -93,10 +91,9 @@ fn the_epoch_of_each_members_last_update_is_tracked() {
     assert!(cadence.idle_members(bob.epoch(), 3).is_empty());
     // Alice commits a path; Bob processes it: she is no longer idle.
     let out = alice
-        .commit(CommitOptions {
-            force_path: true,
-            ..CommitOptions::default()
-        })
+        .commit_builder()
+        .force_path(true)
+        .build()
         .expect("update");
     alice.merge_pending_commit().expect("merge");
     let ProcessedMessage::Commit(staged) = bob.process_message(&out.commit).expect("process")
@@ -104,7 +101,7 @@ fn the_epoch_of_each_members_last_update_is_tracked() {
         panic!("commit")
     };
     cadence.observe_commit(staged.info());
-    bob.merge_staged_commit(*staged).expect("merge");
+    bob.merge_staged_commit(staged).expect("merge");
     assert_eq!(cadence.last_update(a), Some(bob.epoch()));
     assert!(cadence.idle_members(bob.epoch(), 1).is_empty());
     assert_eq!(cadence.idle_members(bob.epoch(), 0), vec![b]);
