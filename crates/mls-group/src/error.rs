@@ -553,9 +553,17 @@ pub enum GroupError {
     /// which part.
     #[error("stored group state invalid: {0}")]
     CorruptState(&'static str),
-    /// The group store failed.
+    /// Stored group state was written by a newer format version.
+    #[error("stored group state has format version {found}; this build reads up to {supported}")]
+    StateVersion {
+        /// The version found.
+        found: u16,
+        /// The newest version this build reads.
+        supported: u16,
+    },
+    /// The group store failed (see [`crate::storage::StoreError`]).
     #[error("group store: {0}")]
-    Storage(String),
+    Storage(#[from] crate::storage::StoreError),
 }
 
 /// A wire format by its RFC 9420 §17.2 name, for messages read by people.

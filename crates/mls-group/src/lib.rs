@@ -23,7 +23,7 @@
 //! | apply a received Commit after inspecting [`StagedCommit::info`] | [`Group::merge_staged_commit`] | §12.4.2 |
 //! | send application data | [`Group::encrypt_application_message`] | §15 |
 //! | compare state out of band, export keys | [`Group::epoch_authenticator`], [`Group::export_secret`] | §8.5, §8.7 |
-//! | persist | [`Group::save`] / [`Group::load`] with a [`GroupStore`]; [`Group::to_bytes`] / [`Group::from_bytes`] | G-02..G-07 |
+//! | persist | [`Group::save`] / [`Group::load`] with a [`Store`] (records: [`Group::to_records`]); [`Group::to_bytes`] / [`Group::from_bytes`] | G-02..G-07 |
 //!
 //! Policy is runtime configuration ([`GroupConfig`], built with
 //! [`GroupConfig::builder`]; [`Group::set_encrypt_handshake`] and
@@ -102,7 +102,7 @@ pub use group::{
 };
 pub use mls_treemath::LeafIndex;
 pub use proposals::ProposalRef;
-pub use storage::{GroupStore, InMemoryGroupStore};
+pub use storage::{InMemoryStore, SaveCursor, SideEffects, Store, StoreError};
 
 /// Result type of this crate.
 pub type Result<T> = std::result::Result<T, GroupError>;

@@ -8,7 +8,8 @@ mod common;
 
 use common::*;
 use mls_codec::{Add, Proposal};
-use mls_group::{Group, GroupConfig, GroupStore, InMemoryGroupStore};
+use mls_group::storage::{GroupStateStore, KeyPackageRecord, KeyPackageStore, StoreError};
+use mls_group::{Group, GroupConfig, GroupError, InMemoryStore, SaveCursor, SideEffects};
 
 fn two_members(seed: u8) -> (mls_crypto_rustcrypto::RustCryptoProvider, Group, Group) {
     let provider = provider(seed);
@@ -70,21 +71,114 @@ fn echoed_commit_is_recognised_after_restore() {
     assert_eq!(alice.epoch_authenticator(), bob.epoch_authenticator());
 }
 
+fn commit_and_merge(g: &mut Group) {
+    g.commit_builder().build().unwrap();
+    g.merge_pending_commit().unwrap();
+}
+
 #[test]
-fn store_holds_one_snapshot_per_merge() {
+fn store_holds_one_batch_per_merge_and_only_changed_records() {
     let (provider, mut alice, _bob) = two_members(4);
-    let mut store = InMemoryGroupStore::new();
-    alice.save(&mut store).unwrap();
-    alice.commit_builder().build().unwrap();
-    alice.merge_pending_commit().unwrap();
-    alice.save(&mut store).unwrap();
-    assert_eq!(store.write_count(), 2);
-    let loaded = Group::load(&store, alice.group_id(), &provider, GroupConfig::default())
+    let store = InMemoryStore::new();
+    let mut cursor = SaveCursor::new();
+    alice
+        .save(&store, &mut cursor, SideEffects::default())
+        .unwrap();
+    // Two past epochs retained by default: after enough commits every save
+    // writes the state plus the one epoch just left, never all of them.
+    for _ in 0..4 {
+        commit_and_merge(&mut alice);
+        let before = store.record_write_count();
+        alice
+            .save(&store, &mut cursor, SideEffects::default())
+            .unwrap();
+        assert_eq!(store.record_write_count() - before, 2);
+    }
+    assert_eq!(store.write_count(), 5);
+    let stored = store.read_group(alice.group_id()).unwrap().unwrap();
+    assert_eq!(
+        stored.past_epochs.len(),
+        GroupConfig::default().max_past_epochs
+    );
+    let (loaded, loaded_cursor) =
+        Group::load(&store, alice.group_id(), &provider, GroupConfig::default())
+            .unwrap()
+            .unwrap();
+    assert_eq!(snapshot(&loaded), snapshot(&alice));
+    assert_eq!(loaded_cursor, cursor);
+    store.delete_group(alice.group_id()).unwrap();
+    assert!(store.is_empty());
+}
+
+#[test]
+fn a_stale_writer_gets_a_conflict_and_changes_nothing() {
+    let (provider, mut alice, _bob) = two_members(7);
+    let store = InMemoryStore::new();
+    let mut cursor = SaveCursor::new();
+    alice
+        .save(&store, &mut cursor, SideEffects::default())
+        .unwrap();
+    let (mut other, mut other_cursor) =
+        Group::load(&store, alice.group_id(), &provider, GroupConfig::default())
+            .unwrap()
+            .unwrap();
+    commit_and_merge(&mut other);
+    other
+        .save(&store, &mut other_cursor, SideEffects::default())
+        .unwrap();
+    commit_and_merge(&mut alice);
+    let err = alice
+        .save(&store, &mut cursor, SideEffects::default())
+        .unwrap_err();
+    assert!(matches!(
+        err,
+        GroupError::Storage(StoreError::Conflict {
+            stored: Some(2),
+            expected: Some(1),
+            ..
+        })
+    ));
+    let stored = store.read_group(alice.group_id()).unwrap().unwrap();
+    assert_eq!(stored.epoch, other.epoch());
+}
+
+#[test]
+fn a_failed_write_applies_nothing_and_the_next_succeeds() {
+    let (provider, mut alice, _bob) = two_members(8);
+    let store = InMemoryStore::new();
+    store
+        .insert_key_package(KeyPackageRecord {
+            reference: vec![1, 2, 3],
+            bundle: Default::default(),
+            last_resort: false,
+            created_at: 0,
+        })
+        .unwrap();
+    let mut cursor = SaveCursor::new();
+    alice
+        .save(&store, &mut cursor, SideEffects::default())
+        .unwrap();
+    let saved = cursor.clone();
+    commit_and_merge(&mut alice);
+    store.fail_nth_write(1);
+    let effects = SideEffects {
+        consumed_key_packages: vec![vec![1, 2, 3]],
+        ..SideEffects::default()
+    };
+    assert!(matches!(
+        alice.save(&store, &mut cursor, effects.clone()),
+        Err(GroupError::Storage(StoreError::Backend(_)))
+    ));
+    assert_eq!(cursor, saved);
+    assert!(store.key_package(&[1, 2, 3]).unwrap().is_some());
+    let stored = store.read_group(alice.group_id()).unwrap().unwrap();
+    assert_eq!(stored.epoch, alice.epoch() - 1);
+    alice.save(&store, &mut cursor, effects).unwrap();
+    assert!(store.key_package(&[1, 2, 3]).unwrap().is_none());
+    let (loaded, _) = Group::load(&store, alice.group_id(), &provider, GroupConfig::default())
         .unwrap()
         .unwrap();
-    assert_eq!(snapshot(&loaded), snapshot(&alice));
-    store.delete(alice.group_id()).unwrap();
-    assert!(store.is_empty());
+    assert_eq!(loaded.epoch_authenticator(), alice.epoch_authenticator());
 }
 
 #[test]
@@ -95,16 +189,23 @@ fn corrupt_snapshots_are_rejected_without_panic() {
     for len in 0..bytes.len() {
         assert!(Group::from_bytes(&bytes[..len], &provider, GroupConfig::default()).is_err());
     }
-    // Single-byte flips at many positions: never a panic; most fail.
+    // Single-byte flips at many positions: the record digests catch every one.
     for i in (0..bytes.len()).step_by(7) {
         let mut b = bytes.clone();
         b[i] ^= 0x5a;
-        let _ = Group::from_bytes(&b, &provider, GroupConfig::default());
+        assert!(Group::from_bytes(&b, &provider, GroupConfig::default()).is_err());
     }
     // Trailing bytes.
     let mut b = bytes.clone();
     b.push(0);
     assert!(Group::from_bytes(&b, &provider, GroupConfig::default()).is_err());
+    // A newer format version is its own error.
+    let mut b = bytes.clone();
+    b[5] = b[5].wrapping_add(1);
+    assert!(matches!(
+        Group::from_bytes(&b, &provider, GroupConfig::default()),
+        Err(GroupError::StateVersion { .. })
+    ));
 }
 
 #[test]

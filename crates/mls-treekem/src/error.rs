@@ -48,6 +48,11 @@ pub enum TreeKemError {
         node: u32,
     },
 
+    /// A stored tree-hash cache ([`crate::RatchetTree::hash_cache_bytes`])
+    /// does not fit the tree it is restored onto.
+    #[error("stored tree-hash cache does not fit the tree: {0}")]
+    HashCacheMismatch(&'static str),
+
     // ---- Addressing ---------------------------------------------------------
     /// A leaf that must be occupied is blank (e.g. the sender of an update).
     #[error("RFC 9420 §7: leaf {leaf} is blank")]

@@ -53,6 +53,7 @@ mod hash;
 mod key_index;
 mod leaf;
 mod parent_hash;
+mod persist;
 mod private;
 mod resolution;
 mod tree;

@@ -159,9 +159,9 @@ impl TreeView for TreeNodes {
 /// a validity flag per node.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct HashCache {
-    nh: usize,
-    bytes: Vec<u8>,
-    valid: Vec<bool>,
+    pub(crate) nh: usize,
+    pub(crate) bytes: Vec<u8>,
+    pub(crate) valid: Vec<bool>,
 }
 
 impl HashCache {

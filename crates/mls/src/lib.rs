@@ -15,7 +15,7 @@
 //! through [`Group::process_message`], and a received Commit is a
 //! [`StagedCommit`] to inspect and then merge. Nothing in a group changes
 //! until a merge, and a rejected message leaves it byte-identical.
-//! Group state is saved with [`Group::save`] into a [`GroupStore`].
+//! Group state is saved with [`Group::save`] into a [`Store`] (see [`storage`]).
 //!
 //! ```
 //! use mls::{
@@ -104,9 +104,10 @@ pub use mls_group::framing::PaddingMode;
 pub use mls_group::key_package::{KeyPackageBuilder, KeyPackageBundle, KeyPackageRef};
 pub use mls_group::{
     CommitBuilder, CommitInfo, CommitOutput, CreateOptions, DEFAULT_MAX_PAST_EPOCHS, Group,
-    GroupConfig, GroupConfigBuilder, GroupError, GroupStore, InMemoryGroupStore, JoinOptions,
-    LeafIndex, Member, MemberChange, ProcessedMessage, ProposalPolicy, ProposalRef, Proposer,
-    ReceivedApplicationMessage, ReceivedProposal, Result, StagedCommit,
+    GroupConfig, GroupConfigBuilder, GroupError, InMemoryStore, JoinOptions, LeafIndex, Member,
+    MemberChange, ProcessedMessage, ProposalPolicy, ProposalRef, Proposer,
+    ReceivedApplicationMessage, ReceivedProposal, Result, SaveCursor, SideEffects, StagedCommit,
+    Store, StoreError, storage,
 };
 pub use mls_keyschedule::{InMemoryPskStore, PskStore, SecretTreeConfig};
 pub use mls_treekem::{

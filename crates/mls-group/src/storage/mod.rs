@@ -1,120 +1,151 @@
-//! Group state persistence (GUIDANCE G-02..G-07): the whole state of a
-//! [`crate::Group`] serialises to one versioned byte string
-//! ([`crate::Group::to_bytes`], restored with [`crate::Group::from_bytes`]),
-//! and a [`GroupStore`] keeps one such snapshot per group. A merged change
-//! is one write of one snapshot, never a write per field, so a crash
-//! leaves the stored group wholly at the old or wholly at the new epoch
-//! (G-03).
+//! Group state persistence (GUIDANCE G-02..G-07).
 //!
-//! The snapshot holds secrets (private keys, epoch secrets, ratchets): it is
-//! handed out in a zeroizing buffer. The store is trusted: integrity and
-//! encryption at rest are the application's (G-07).
+//! A [`crate::Group`] is stored as records ([`crate::Group::to_records`]):
+//! one current-state record and one per retained past epoch. A store
+//! implements the contracts of [`traits`] ([`GroupStateStore`],
+//! [`KeyPackageStore`], [`PskStore`], together [`Store`]) with owned values
+//! and its own [`StoreError`]; [`InMemoryStore`] is the in-memory one.
+//! A transition is ONE [`GroupWrite`] batch: the new current state, the
+//! changed past epochs, pruning, consumed KeyPackages and PSK changes, so a
+//! crash leaves the stored group wholly at the old or wholly at the new
+//! epoch (G-03). [`crate::Group::save`] writes only the records that changed
+//! since the last save ([`SaveCursor`]).
+//!
+//! Records hold secrets (private keys, epoch secrets, ratchets) and are
+//! handed out in zeroizing buffers. Each record carries a digest, so damage
+//! is detected; the store is otherwise trusted: encryption at rest is the
+//! application's (G-07). The contract a third-party store must honour is in
+//! `docs/storage.md`.
 
 mod encode;
+mod error;
+mod memory;
+mod records;
 mod state;
+pub mod traits;
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
-use zeroize::Zeroizing;
+pub use error::{StoreError, StoreResult};
+pub use memory::InMemoryStore;
+pub use records::{EpochRecord, GroupWrite, KeyPackageRecord, PskChange, StoredGroup};
+pub use state::{GroupRecords, STATE_VERSION};
+pub use traits::{GroupStateStore, KeyPackageStore, PskStore, Store};
 
 use crate::{Group, GroupError, Result};
 
-pub use state::STATE_VERSION;
-
-/// Where groups are persisted: one snapshot per group id.
-///
-/// Contract: `write` replaces the whole snapshot atomically; `delete`
-/// removes every copy (G-06).
-pub trait GroupStore {
-    /// Store (replace) the snapshot of `group_id`.
-    fn write(&mut self, group_id: &[u8], state: &[u8]) -> Result<()>;
-    /// The snapshot of `group_id`, if stored.
-    fn read(&self, group_id: &[u8]) -> Result<Option<Zeroizing<Vec<u8>>>>;
-    /// Forget `group_id` (e.g. after we were removed, RFC 9420 §12.4.2).
-    fn delete(&mut self, group_id: &[u8]) -> Result<()>;
+/// What a writer knows of a group's stored records: the generation it read
+/// or last wrote, and a fingerprint (the trailing digest) of each past-epoch
+/// record it wrote, so the next save sends only the changed ones.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SaveCursor {
+    generation: Option<u64>,
+    past: BTreeMap<u64, Vec<u8>>,
 }
 
-/// A [`GroupStore`] in memory (tests, short-lived clients). Snapshots are
-/// zeroized when replaced or deleted.
-#[derive(Default)]
-pub struct InMemoryGroupStore {
-    groups: HashMap<Vec<u8>, Zeroizing<Vec<u8>>>,
-    writes: usize,
-}
-
-impl std::fmt::Debug for InMemoryGroupStore {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("InMemoryGroupStore")
-            .field("groups", &self.groups.len())
-            .field("writes", &self.writes)
-            .finish()
-    }
-}
-
-impl InMemoryGroupStore {
-    /// An empty store.
+impl SaveCursor {
+    /// A cursor for a group not stored yet.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// How many writes were made (tests check "one write per change").
-    pub fn write_count(&self) -> usize {
-        self.writes
+    /// The stored generation this writer is at (`None`: not stored yet).
+    pub fn generation(&self) -> Option<u64> {
+        self.generation
     }
 
-    /// How many groups are stored.
-    pub fn len(&self) -> usize {
-        self.groups.len()
-    }
-
-    /// Whether no group is stored.
-    pub fn is_empty(&self) -> bool {
-        self.groups.is_empty()
+    fn fingerprint(bytes: &[u8]) -> Vec<u8> {
+        bytes[bytes.len().saturating_sub(16)..].to_vec()
     }
 }
 
-impl GroupStore for InMemoryGroupStore {
-    fn write(&mut self, group_id: &[u8], state: &[u8]) -> Result<()> {
-        self.groups
-            .insert(group_id.to_vec(), Zeroizing::new(state.to_vec()));
-        self.writes += 1;
-        Ok(())
-    }
-
-    fn read(&self, group_id: &[u8]) -> Result<Option<Zeroizing<Vec<u8>>>> {
-        Ok(self.groups.get(group_id).cloned())
-    }
-
-    fn delete(&mut self, group_id: &[u8]) -> Result<()> {
-        self.groups.remove(group_id);
-        Ok(())
-    }
+/// What a transition consumed besides the group state: written in the same
+/// batch as the group (G-03).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SideEffects {
+    /// KeyPackageRefs consumed (e.g. the one a join used).
+    pub consumed_key_packages: Vec<Vec<u8>>,
+    /// PSK changes.
+    pub psk_changes: Vec<PskChange>,
 }
 
 impl Group {
-    /// Write the group's snapshot to `store` (one write). Call it after
-    /// every merge, and after sending (the ratchet advanced, G-04).
-    pub fn save(&self, store: &mut dyn GroupStore) -> Result<()> {
-        let bytes = self.to_bytes()?;
-        store.write(self.group_id(), &bytes)
+    /// The batch that brings the stored group from `cursor` to this state:
+    /// the current state, the past epochs that are new or changed since
+    /// `cursor`, pruning below the oldest retained epoch, and `effects`.
+    pub fn write_batch(&self, cursor: &SaveCursor, effects: SideEffects) -> Result<GroupWrite> {
+        let records = self.to_records()?;
+        let prune_before = records
+            .past_epochs
+            .first()
+            .map_or(records.epoch, |p| p.epoch);
+        let past_epochs = records
+            .past_epochs
+            .into_iter()
+            .filter(|p| {
+                cursor.past.get(&p.epoch).map(Vec::as_slice)
+                    != Some(SaveCursor::fingerprint(&p.bytes).as_slice())
+            })
+            .collect();
+        Ok(GroupWrite {
+            group_id: self.group_id().to_vec(),
+            expected_generation: cursor.generation,
+            epoch: records.epoch,
+            state: records.state,
+            past_epochs,
+            prune_before,
+            consumed_key_packages: effects.consumed_key_packages,
+            psk_changes: effects.psk_changes,
+        })
     }
 
-    /// Load a group from `store`; `None` if it holds no snapshot for `group_id`.
+    /// Write the group to `store` as one batch ([`Group::write_batch`]) and
+    /// advance `cursor`. Call it after every merge, and after sending (the
+    /// ratchet advanced, G-04). On error nothing was stored and `cursor` is
+    /// unchanged; the caller keeps (or returns to) the state it had before.
+    pub fn save(
+        &self,
+        store: &dyn GroupStateStore,
+        cursor: &mut SaveCursor,
+        effects: SideEffects,
+    ) -> Result<()> {
+        let write = self.write_batch(cursor, effects)?;
+        let mut past = cursor.past.clone();
+        for p in &write.past_epochs {
+            past.insert(p.epoch, SaveCursor::fingerprint(&p.bytes));
+        }
+        let prune_before = write.prune_before;
+        let generation = store.write_group(write)?;
+        cursor.generation = Some(generation);
+        cursor.past = past.split_off(&prune_before);
+        Ok(())
+    }
+
+    /// Load a group from `store`; `None` if it holds none for `group_id`.
+    /// The returned cursor lets the next [`Group::save`] write only changes.
     pub fn load(
-        store: &dyn GroupStore,
+        store: &dyn GroupStateStore,
         group_id: &[u8],
         provider: &dyn mls_crypto::CryptoProvider,
         config: crate::GroupConfig,
-    ) -> Result<Option<Group>> {
-        match store.read(group_id)? {
-            Some(bytes) => {
-                let group = Group::from_bytes(&bytes, provider, config)?;
-                if group.group_id() != group_id {
-                    return Err(GroupError::CorruptState("stored under another group id"));
-                }
-                Ok(Some(group))
-            }
-            None => Ok(None),
+    ) -> Result<Option<(Group, SaveCursor)>> {
+        let Some(stored) = store.read_group(group_id)? else {
+            return Ok(None);
+        };
+        let group = Group::from_records(&stored.state, &stored.past_epochs, provider, config)?;
+        if group.group_id() != group_id || group.epoch() != stored.epoch {
+            return Err(GroupError::CorruptState(
+                "stored under another group id or epoch",
+            ));
         }
+        let cursor = SaveCursor {
+            generation: Some(stored.generation),
+            past: stored
+                .past_epochs
+                .iter()
+                .map(|p| (p.epoch, SaveCursor::fingerprint(&p.bytes)))
+                .collect(),
+        };
+        Ok(Some((group, cursor)))
     }
 }

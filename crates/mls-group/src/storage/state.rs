@@ -1,18 +1,29 @@
-//! The versioned snapshot of a [`Group`] (format version [`STATE_VERSION`]).
+//! The versioned records of a [`Group`] (format version [`STATE_VERSION`]):
+//! one current-state record and one record per retained past epoch, so a
+//! save after a commit writes the current state and the one new past epoch,
+//! not every past epoch again.
 //!
 //! ```text
-//! "MLSG" version:u16 cipher_suite:u16 active:u8
-//! context<V> tree<V> own_leaf:u32 private_keys<V> signer<V>
-//! interim<V> confirmation_tag<V> epoch_secrets past_epochs<V>
-//! proposals<V> optional<pending_commit>
+//! state: "MLSG" version:u16 cipher_suite:u16 active:u8
+//!        context<V> tree<V> tree_hashes<V> own_leaf:u32 private_keys<V> signer<V>
+//!        interim<V> confirmation_tag<V> epoch_secrets
+//!        proposals<V> optional<pending_commit> digest[Nh]
+//! past:  "MLSE" version:u16 cipher_suite:u16 epoch:u64 context<V> secrets
+//!        secret_tree<V> signature_keys<V> digest[Nh]
+//! whole: "MLSS" version:u16 state<V> past<V>   (Group::to_bytes)
 //! ```
 //!
-//! Restoring checks what can be checked cheaply: the format, the suite,
-//! every secret's length, the tree against the GroupContext's tree hash,
-//! our leaf and signature keys against the tree. Corrupt input gives
-//! [`GroupError::CorruptState`] naming the part, never a panic.
+//! `digest` is the suite's hash of everything before it: a truncated or
+//! bit-flipped record is rejected before it is parsed. The tree-hash cache
+//! (`mls_treekem::RatchetTree::hash_cache_bytes`) is stored beside the tree,
+//! so loading checks the cached root against the GroupContext's tree hash
+//! instead of rehashing N nodes: O(state size) decoding. Restoring also checks
+//! the format, the suite, every secret's length, our leaf and signature keys
+//! against the tree. Corrupt input gives [`GroupError::CorruptState`]
+//! naming the part, a newer format [`GroupError::StateVersion`], never a panic.
 
 use std::collections::VecDeque;
+use std::sync::Arc;
 
 use mls_codec::{Credential, Extension, PreSharedKeyId, Proposal, Reader};
 use mls_crypto::{CipherSuite, CryptoProvider, HpkePrivateKey, Secret, SignaturePrivateKey};
@@ -27,14 +38,86 @@ use mls_treekem::{
 use zeroize::Zeroizing;
 
 use super::encode::{ReadExt, Writer, corrupt};
+use super::records::EpochRecord;
 use crate::commit::{CommitInfo, MemberChange, PendingCommit, StagedEpoch, TreeUpdate};
 use crate::group::epoch::{EpochState, PastEpoch};
 use crate::proposals::{CachedProposal, ProposalCache, ProposalRef};
 use crate::{Group, GroupConfig, GroupError, Result};
 
 /// The snapshot format version written by this build.
-pub const STATE_VERSION: u16 = 1;
+pub const STATE_VERSION: u16 = 2;
 const MAGIC: &[u8; 4] = b"MLSG";
+const PAST_MAGIC: &[u8; 4] = b"MLSE";
+const WHOLE_MAGIC: &[u8; 4] = b"MLSS";
+
+/// A group's records: the current state and one per retained past epoch.
+pub struct GroupRecords {
+    /// The epoch of the current state.
+    pub epoch: u64,
+    /// The current-state record.
+    pub state: Zeroizing<Vec<u8>>,
+    /// One record per retained past epoch, oldest first.
+    pub past_epochs: Vec<EpochRecord>,
+}
+
+impl std::fmt::Debug for GroupRecords {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GroupRecords")
+            .field("epoch", &self.epoch)
+            .field("state_len", &self.state.len())
+            .field("past_epochs", &self.past_epochs)
+            .finish()
+    }
+}
+
+/// Append the suite's hash of everything written so far.
+fn seal(cs: &dyn mls_crypto::CipherSuiteProvider, mut w: Writer) -> Zeroizing<Vec<u8>> {
+    let digest = cs.hash(&w.buf);
+    w.buf.extend_from_slice(&digest);
+    w.buf
+}
+
+/// Check a record's header (`magic`, version, suite) and trailing digest;
+/// returns the suite provider and a reader over the body after the header.
+fn open_record<'a>(
+    bytes: &'a [u8],
+    magic: &[u8; 4],
+    provider: &dyn CryptoProvider,
+) -> Result<(Arc<dyn mls_crypto::CipherSuiteProvider>, Reader<'a>)> {
+    let mut r = Reader::new(bytes);
+    if r.read_array::<4>().map_err(corrupt("magic"))? != *magic {
+        return Err(GroupError::CorruptState("not a group record"));
+    }
+    let version = r.u16_("version")?;
+    if version > STATE_VERSION {
+        return Err(GroupError::StateVersion {
+            found: version,
+            supported: STATE_VERSION,
+        });
+    }
+    if version != STATE_VERSION {
+        return Err(GroupError::CorruptState("unknown record version"));
+    }
+    let suite_id = r.u16_("cipher suite")?;
+    let suite =
+        CipherSuite::from_id(suite_id).map_err(|_| GroupError::UnsupportedCipherSuite(suite_id))?;
+    let cs = provider
+        .cipher_suite_provider(suite)
+        .ok_or(GroupError::UnsupportedCipherSuite(suite_id))?;
+    let nh = suite.hash_len();
+    let body_len = bytes
+        .len()
+        .checked_sub(nh)
+        .filter(|&l| l >= 8)
+        .ok_or(GroupError::CorruptState("truncated record"))?;
+    let (body, digest) = bytes.split_at(body_len);
+    if cs.hash(body) != digest {
+        return Err(GroupError::CorruptState("record digest mismatch"));
+    }
+    let mut r = Reader::new(body);
+    r.read_array::<8>().map_err(corrupt("header"))?;
+    Ok((cs, r))
+}
 
 fn write_private_keys(w: &mut Writer, keys: &[(NodeIndex, &HpkePrivateKey)]) -> Result<()> {
     w.vector(|w| {
@@ -221,16 +304,76 @@ fn read_info(r: &mut Reader<'_>) -> Result<CommitInfo> {
 }
 
 impl Group {
-    /// Serialize the whole group state (format version [`STATE_VERSION`]).
-    /// The bytes hold secrets and come in a zeroizing buffer.
+    /// The group's records (format version [`STATE_VERSION`]): the current
+    /// state and one record per retained past epoch. They hold secrets and
+    /// come in zeroizing buffers.
+    pub fn to_records(&self) -> Result<GroupRecords> {
+        Ok(GroupRecords {
+            epoch: self.context.epoch,
+            state: self.state_record()?,
+            past_epochs: self
+                .past
+                .iter()
+                .map(|p| {
+                    Ok(EpochRecord {
+                        epoch: p.epoch,
+                        bytes: self.past_record(p)?,
+                    })
+                })
+                .collect::<Result<_>>()?,
+        })
+    }
+
+    /// The whole group state as one byte string: the records of
+    /// [`Group::to_records`] in one container.
     pub fn to_bytes(&self) -> Result<Zeroizing<Vec<u8>>> {
+        let records = self.to_records()?;
         let mut w = Writer::default();
-        w.buf.extend_from_slice(MAGIC);
+        w.buf.extend_from_slice(WHOLE_MAGIC);
+        w.u16(STATE_VERSION);
+        w.opaque(&records.state)?;
+        w.vector(|w| {
+            for p in &records.past_epochs {
+                w.u64(p.epoch);
+                w.opaque(&p.bytes)?;
+            }
+            Ok(())
+        })?;
+        Ok(w.buf)
+    }
+
+    fn header(&self, magic: &[u8; 4]) -> Writer {
+        let mut w = Writer::default();
+        w.buf.extend_from_slice(magic);
         w.u16(STATE_VERSION);
         w.u16(self.cs.cipher_suite().id());
+        w
+    }
+
+    fn past_record(&self, p: &PastEpoch) -> Result<Zeroizing<Vec<u8>>> {
+        let mut w = self.header(PAST_MAGIC);
+        w.u64(p.epoch);
+        w.encoded(&p.context)?;
+        w.opaque(p.sender_data_secret.as_bytes())?;
+        w.opaque(p.membership_key.as_bytes())?;
+        w.opaque(p.resumption_psk.as_bytes())?;
+        w.opaque(&p.secret_tree.to_bytes())?;
+        w.vector(|w| {
+            for (leaf, key) in &p.signature_keys {
+                w.u32(*leaf);
+                w.opaque(key)?;
+            }
+            Ok(())
+        })?;
+        Ok(seal(self.cs.as_ref(), w))
+    }
+
+    fn state_record(&self) -> Result<Zeroizing<Vec<u8>>> {
+        let mut w = self.header(MAGIC);
         w.bool(self.active);
         w.encoded(&self.context)?;
         w.opaque(&self.tree.to_bytes()?)?;
+        w.opaque(&self.tree.hash_cache_bytes())?;
         w.u32(self.private.leaf().get());
         // Our leaf key first, then the path keys in node order.
         let own = self.private.leaf().node();
@@ -244,24 +387,6 @@ impl Group {
         w.opaque(&self.confirmation_tag)?;
         write_epoch(&mut w, &self.epoch)?;
         w.vector(|w| {
-            for p in &self.past {
-                w.u64(p.epoch);
-                w.encoded(&p.context)?;
-                w.opaque(p.sender_data_secret.as_bytes())?;
-                w.opaque(p.membership_key.as_bytes())?;
-                w.opaque(p.resumption_psk.as_bytes())?;
-                w.opaque(&p.secret_tree.to_bytes())?;
-                w.vector(|w| {
-                    for (leaf, key) in &p.signature_keys {
-                        w.u32(*leaf);
-                        w.opaque(key)?;
-                    }
-                    Ok(())
-                })?;
-            }
-            Ok(())
-        })?;
-        w.vector(|w| {
             for e in &self.proposals.entries {
                 w.opaque(e.reference.as_bytes())?;
                 w.u32(e.sender);
@@ -271,7 +396,7 @@ impl Group {
             Ok(())
         })?;
         w.option(self.pending.as_ref(), |w, p| self.write_pending(w, p))?;
-        Ok(w.buf)
+        Ok(seal(self.cs.as_ref(), w))
     }
 
     fn write_pending(&self, w: &mut Writer, p: &PendingCommit) -> Result<()> {
@@ -318,18 +443,46 @@ impl Group {
         config: GroupConfig,
     ) -> Result<Group> {
         let mut r = Reader::new(bytes);
-        if r.read_array::<4>().map_err(corrupt("magic"))? != *MAGIC {
+        if r.read_array::<4>().map_err(corrupt("magic"))? != *WHOLE_MAGIC {
             return Err(GroupError::CorruptState("not a group snapshot"));
         }
-        if r.u16_("version")? != STATE_VERSION {
+        let version = r.u16_("version")?;
+        if version > STATE_VERSION {
+            return Err(GroupError::StateVersion {
+                found: version,
+                supported: STATE_VERSION,
+            });
+        }
+        if version != STATE_VERSION {
             return Err(GroupError::CorruptState("unknown snapshot version"));
         }
-        let suite_id = r.u16_("cipher suite")?;
-        let suite = CipherSuite::from_id(suite_id)
-            .map_err(|_| GroupError::UnsupportedCipherSuite(suite_id))?;
-        let cs = provider
-            .cipher_suite_provider(suite)
-            .ok_or(GroupError::UnsupportedCipherSuite(suite_id))?;
+        let state = r.opaque_("state record")?;
+        let mut pv = r.vector_("past epoch records")?;
+        let mut past = Vec::new();
+        while !pv.is_empty() {
+            let epoch = pv.u64_("past epoch")?;
+            past.push(EpochRecord {
+                epoch,
+                bytes: Zeroizing::new(pv.opaque_("past epoch record")?.to_vec()),
+            });
+        }
+        r.finish().map_err(corrupt("trailing bytes"))?;
+        Group::from_records(state, &past, provider, config)
+    }
+
+    /// Restore a group from its records ([`Group::to_records`]): the current
+    /// state and the retained past epochs, oldest first (a store may have
+    /// pruned some). No tree rehash: the stored tree-hash cache must give
+    /// the GroupContext's tree hash.
+    pub fn from_records(
+        state: &[u8],
+        past_epochs: &[EpochRecord],
+        provider: &dyn CryptoProvider,
+        config: GroupConfig,
+    ) -> Result<Group> {
+        let (cs, mut r) = open_record(state, MAGIC, provider)?;
+        let suite = cs.cipher_suite();
+        let suite_id = suite.id();
         let nh = suite.hash_len();
         let active = r.bool_("active")?;
         let context: mls_codec::GroupContext = r.decoded_("group context")?;
@@ -338,7 +491,14 @@ impl Group {
         }
         let mut tree = RatchetTree::from_bytes(r.opaque_("tree")?)
             .map_err(|_| GroupError::CorruptState("tree"))?;
-        if tree.tree_hash(cs.as_ref())? != context.tree_hash.as_slice() {
+        tree.restore_hash_cache(r.opaque_("tree hashes")?)
+            .map_err(|_| GroupError::CorruptState("tree hashes"))?;
+        // The cached root is enough: the digest vouches for the cache.
+        let root_matches = match tree.cached_root_hash() {
+            Some(root) => root == context.tree_hash.as_slice(),
+            None => tree.tree_hash(cs.as_ref())? == context.tree_hash.as_slice(),
+        };
+        if !root_matches {
             return Err(GroupError::CorruptState(
                 "tree does not match the tree hash",
             ));
@@ -380,29 +540,21 @@ impl Group {
         }
 
         let mut past = VecDeque::new();
-        let mut pv = r.vector_("past epochs")?;
-        while !pv.is_empty() {
-            let epoch = pv.u64_("past epoch")?;
-            let context = pv.decoded_("past context")?;
-            let sender_data_secret =
-                SenderDataSecret::new(secret(&mut pv, nh, "past sender data")?);
-            let membership_key = MembershipKey::new(secret(&mut pv, nh, "past membership key")?);
-            let resumption_psk = ResumptionPsk::new(secret(&mut pv, nh, "past resumption psk")?);
-            let secret_tree = read_secret_tree(&mut pv)?;
-            let mut kv = pv.vector_("past signature keys")?;
-            let mut signature_keys = Vec::new();
-            while !kv.is_empty() {
-                signature_keys.push((kv.u32_("past leaf")?, kv.opaque_("past key")?.to_vec()));
+        for record in past_epochs {
+            let p = read_past(&record.bytes, provider, nh)?;
+            if p.epoch != record.epoch || p.epoch >= context.epoch {
+                return Err(GroupError::CorruptState("past epoch number"));
             }
-            past.push_back(PastEpoch {
-                epoch,
-                context,
-                sender_data_secret,
-                membership_key,
-                resumption_psk,
-                secret_tree,
-                signature_keys,
-            });
+            if past.back().is_some_and(|q: &PastEpoch| q.epoch >= p.epoch) {
+                return Err(GroupError::CorruptState("past epochs out of order"));
+            }
+            if p.context.cipher_suite.0 != suite_id || p.context.group_id != context.group_id {
+                return Err(GroupError::CorruptState("past epoch of another group"));
+            }
+            past.push_back(p);
+        }
+        while past.len() > config.max_past_epochs {
+            past.pop_front();
         }
 
         let mut proposals = ProposalCache::default();
@@ -448,6 +600,34 @@ impl Group {
             active,
         })
     }
+}
+
+fn read_past(bytes: &[u8], provider: &dyn CryptoProvider, nh: usize) -> Result<PastEpoch> {
+    let (cs, mut pv) = open_record(bytes, PAST_MAGIC, provider)?;
+    if cs.cipher_suite().hash_len() != nh {
+        return Err(GroupError::CorruptState("past epoch suite"));
+    }
+    let epoch = pv.u64_("past epoch")?;
+    let context = pv.decoded_("past context")?;
+    let sender_data_secret = SenderDataSecret::new(secret(&mut pv, nh, "past sender data")?);
+    let membership_key = MembershipKey::new(secret(&mut pv, nh, "past membership key")?);
+    let resumption_psk = ResumptionPsk::new(secret(&mut pv, nh, "past resumption psk")?);
+    let secret_tree = read_secret_tree(&mut pv)?;
+    let mut kv = pv.vector_("past signature keys")?;
+    let mut signature_keys = Vec::new();
+    while !kv.is_empty() {
+        signature_keys.push((kv.u32_("past leaf")?, kv.opaque_("past key")?.to_vec()));
+    }
+    pv.finish().map_err(corrupt("trailing bytes"))?;
+    Ok(PastEpoch {
+        epoch,
+        context,
+        sender_data_secret,
+        membership_key,
+        resumption_psk,
+        secret_tree,
+        signature_keys,
+    })
 }
 
 fn read_pending(r: &mut Reader<'_>, nh: usize) -> Result<PendingCommit> {
