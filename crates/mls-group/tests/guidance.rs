@@ -6,7 +6,8 @@ mod common;
 
 use common::*;
 use mls_codec::{MlsMessageBody, Proposal, Remove};
-use mls_group::{Group, GroupConfig, GroupError, GroupStore, InMemoryGroupStore};
+use mls_group::storage::GroupStateStore;
+use mls_group::{Group, GroupConfig, GroupError, InMemoryStore, SaveCursor, SideEffects};
 
 /// Alice creates a group and adds Bob; Bob's KeyPackage bundle is returned
 /// too (its leaf private key is Bob's first leaf key).
@@ -71,9 +72,15 @@ fn replaced_leaf_private_key_is_gone_from_the_stored_state() {
     // leaf private key is in no stored snapshot.
     let (provider, mut alice, mut bob, bob_kp) = alice_and_bob(2);
     let old_key = bob_kp.encryption_private_key().as_bytes().to_vec();
-    let mut store = InMemoryGroupStore::new();
-    bob.save(&mut store).expect("save");
-    let stored = store.read(bob.group_id()).expect("read").expect("stored");
+    let store = InMemoryStore::new();
+    let mut cursor = SaveCursor::new();
+    bob.save(&store, &mut cursor, SideEffects::default())
+        .expect("save");
+    let stored = store
+        .read_group(bob.group_id())
+        .expect("read")
+        .expect("stored");
+    let stored = stored.state;
     assert!(
         contains(&stored, &old_key),
         "the leaf key is stored while in use"
@@ -86,14 +93,19 @@ fn replaced_leaf_private_key_is_gone_from_the_stored_state() {
         .expect("self-update");
     bob.merge_pending_commit().expect("merge");
     process_commit(&mut alice, &out.commit);
-    bob.save(&mut store).expect("save");
-    let stored = store.read(bob.group_id()).expect("read").expect("stored");
+    bob.save(&store, &mut cursor, SideEffects::default())
+        .expect("save");
+    let stored = store
+        .read_group(bob.group_id())
+        .expect("read")
+        .expect("stored");
+    let stored = stored.state;
     assert!(
         !contains(&stored, &old_key),
         "the replaced leaf key is deleted"
     );
     // The stored group still works.
-    let mut bob = Group::load(&store, alice.group_id(), &provider, GroupConfig::default())
+    let (mut bob, _) = Group::load(&store, alice.group_id(), &provider, GroupConfig::default())
         .expect("load")
         .expect("stored");
     let m = alice

@@ -73,7 +73,7 @@ impl RatchetTree {
         if (count > 0 && nh == 0) || hashes.len() != count * nh {
             return Err(mismatch("hash bytes"));
         }
-        if slots % 8 != 0
+        if !slots.is_multiple_of(8)
             && bitmap
                 .last()
                 .is_some_and(|b| b & (0xff >> (slots % 8)) != 0)
