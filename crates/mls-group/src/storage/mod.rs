@@ -18,7 +18,7 @@
 //! `docs/storage.md`.
 
 mod encode;
-mod error;
+pub mod error;
 mod memory;
 mod records;
 mod state;
