@@ -183,16 +183,32 @@ impl<A: HpkeAead, F: HpkeKdf, K: HpkeKemTrait> HpkeSuite<A, F, K> {
         K::PublicKey::from_bytes(public_key).map_err(|_| CryptoError::InvalidHpkePublicKey)
     }
 
-    /// Decode a private key.
+    /// Decode a private key. A NIST-curve scalar with its leading zero
+    /// bytes dropped is left-padded (issue 11 item 5(b), [`crate::scalar`]);
+    /// X25519 and X448 keys are fixed-length strings, not integers.
     fn decode_private(&self, private_key: &[u8]) -> Result<K::PrivateKey> {
-        if private_key.len() != self.kem.private_key_len() {
-            return Err(CryptoError::InvalidLength {
-                what: "HPKE private key",
-                expected: self.kem.private_key_len(),
-                actual: private_key.len(),
-            });
-        }
-        K::PrivateKey::from_bytes(private_key).map_err(|_| CryptoError::InvalidHpkePrivateKey)
+        let expected = self.kem.private_key_len();
+        let wrong_length = || CryptoError::InvalidLength {
+            what: "HPKE private key",
+            expected,
+            actual: private_key.len(),
+        };
+        let padded;
+        let bytes = match self.kem {
+            Kem::DhKemP256Sha256 | Kem::DhKemP384Sha384 | Kem::DhKemP521Sha512 => {
+                padded =
+                    crate::scalar::left_padded(private_key, expected).ok_or_else(wrong_length)?;
+                &padded[..]
+            }
+            Kem::DhKemX25519Sha256 | Kem::DhKemX448Sha512 => {
+                if private_key.len() != expected {
+                    return Err(wrong_length());
+                }
+                private_key
+            }
+        };
+        // Rejects zero and values not below the group order.
+        K::PrivateKey::from_bytes(bytes).map_err(|_| CryptoError::InvalidHpkePrivateKey)
     }
 
     /// Decode the encapsulated key of a received ciphertext.

@@ -297,18 +297,22 @@ fn malformed_private_keys_are_rejected() {
     for cs in CipherSuite::ALL {
         let ops = for_suite(cs);
         let n = cs.kem().private_key_len();
-        assert!(matches!(
-            ops.public_key(&vec![1u8; n - 1]),
-            Err(CryptoError::InvalidLength { .. })
-        ));
+        let nist = matches!(
+            cs.kem(),
+            Kem::DhKemP256Sha256 | Kem::DhKemP384Sha384 | Kem::DhKemP521Sha512
+        );
+        if !nist {
+            // X25519 and X448 keys are strings, not integers: no padding.
+            assert!(matches!(
+                ops.public_key(&vec![1u8; n - 1]),
+                Err(CryptoError::InvalidLength { .. })
+            ));
+        }
         assert!(matches!(
             ops.open(&vec![1u8; n + 1], &[], b"", b"", b""),
             Err(CryptoError::InvalidLength { .. })
         ));
-        if matches!(
-            cs.kem(),
-            Kem::DhKemP256Sha256 | Kem::DhKemP384Sha384 | Kem::DhKemP521Sha512
-        ) {
+        if nist {
             // Zero and values at or above the group order are not scalars.
             assert_eq!(
                 ops.public_key(&vec![0u8; n]).err(),
@@ -317,6 +321,57 @@ fn malformed_private_keys_are_rejected() {
             assert_eq!(
                 ops.public_key(&vec![0xffu8; n]).err(),
                 Some(CryptoError::InvalidHpkePrivateKey)
+            );
+        }
+    }
+}
+
+/// Issue 11 item 5(b): a NIST-curve HPKE private key serialized without its
+/// leading zero bytes is the same key, for every use of a private key; a
+/// longer one (even by a leading zero) or zero is still rejected.
+#[test]
+fn short_nist_private_keys_are_left_padded() {
+    let rng = Randomness::seeded([13; 32]);
+    for cs in CipherSuite::ALL {
+        if !matches!(
+            cs.kem(),
+            Kem::DhKemP256Sha256 | Kem::DhKemP384Sha384 | Kem::DhKemP521Sha512
+        ) {
+            continue;
+        }
+        let ops = for_suite(cs);
+        let n = cs.kem().private_key_len();
+        let mut full = vec![0u8; n];
+        full[3..]
+            .copy_from_slice(&ops.generate(&rng).expect("generate").private_key.as_bytes()[3..]);
+        let public_key = ops.public_key(&full).expect("pk");
+        let ct = ops
+            .seal(&rng, &public_key, b"info", b"aad", b"m")
+            .expect("seal");
+        let (enc, exported) = ops
+            .export_sender(&rng, &public_key, b"", b"ctx", 32)
+            .expect("export");
+        for short in [&full[1..], &full[3..]] {
+            assert_eq!(ops.public_key(short).as_ref(), Ok(&public_key), "{cs}");
+            let opened = ops
+                .open(short, &ct.kem_output, b"info", b"aad", &ct.ciphertext)
+                .expect("open");
+            assert_eq!(&opened[..], b"m");
+            let received = ops
+                .export_receiver(short, &enc, b"", b"ctx", 32)
+                .expect("export");
+            assert_eq!(received, exported);
+        }
+        let longer = [&[0u8][..], &full].concat();
+        assert!(matches!(
+            ops.public_key(&longer),
+            Err(CryptoError::InvalidLength { .. })
+        ));
+        for zero in [&[][..], &[0u8; 7][..]] {
+            assert_eq!(
+                ops.public_key(zero).err(),
+                Some(CryptoError::InvalidHpkePrivateKey),
+                "{cs}"
             );
         }
     }

@@ -21,6 +21,13 @@
 //! typed [`mls_crypto::CryptoError`] variants (V-5.1.1-01, V-5.1.1-02,
 //! V-5.1.2-03); nothing here panics on hostile input.
 //!
+//! Private keys are imported leniently in one respect only: a P-256, P-384
+//! or P-521 scalar serialized in fewer bytes than the field size (leading
+//! zero bytes dropped, as some implementations and the official vectors
+//! write them) is left-padded, for signature and HPKE keys alike; longer
+//! strings, zero and values not below the group order are refused
+//! (`docs/crypto.md`).
+//!
 //! ```
 //! use mls_crypto::{CipherSuite, CryptoProvider, labeled};
 //! use mls_crypto_rustcrypto::RustCryptoProvider;
@@ -43,6 +50,7 @@ mod hash;
 mod hpke;
 mod provider;
 mod rng;
+mod scalar;
 mod sig;
 mod x448_kem;
 

@@ -189,11 +189,12 @@ macro_rules! ecdsa_scheme {
 
             impl $name {
                 fn signing_key(private_key: &[u8]) -> Result<SigningKey> {
-                    if private_key.len() != SCALAR_LEN {
-                        return Err(CryptoError::InvalidSignaturePrivateKey);
-                    }
+                    // A scalar with its leading zero bytes dropped is
+                    // accepted; a longer one is not (issue 11 item 5(b)).
+                    let scalar = crate::scalar::left_padded(private_key, SCALAR_LEN)
+                        .ok_or(CryptoError::InvalidSignaturePrivateKey)?;
                     // Rejects zero and values not below the group order.
-                    SigningKey::from_slice(private_key)
+                    SigningKey::from_slice(&scalar)
                         .map_err(|_| CryptoError::InvalidSignaturePrivateKey)
                 }
 

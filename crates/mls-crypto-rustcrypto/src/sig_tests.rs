@@ -108,7 +108,14 @@ fn wrong_length_keys_and_signatures_are_typed_errors() {
         let kp = ops.generate(&rng).expect("generate");
         let sk = kp.private_key.as_bytes();
         let sig = ops.sign(sk, b"m").expect("sign");
-        for bad_sk in [&sk[1..], &[sk, &[0]].concat()[..], &[][..]] {
+        // A shorter ECDSA scalar is left-padded (see
+        // `short_ecdsa_private_keys_are_left_padded`); EdDSA keys are strings.
+        let shorter: &[u8] = if ECDSA.contains(&scheme) {
+            &[]
+        } else {
+            &sk[1..]
+        };
+        for bad_sk in [shorter, &[sk, &[0]].concat()[..], &[0, 0][..], &[][..]] {
             assert_eq!(
                 ops.sign(bad_sk, b"m").err(),
                 Some(CryptoError::InvalidSignaturePrivateKey)
@@ -219,6 +226,51 @@ fn ecdsa_private_keys_must_be_scalars() {
             assert_eq!(
                 ops.sign(&bad, b"m").err(),
                 Some(CryptoError::InvalidSignaturePrivateKey)
+            );
+        }
+    }
+}
+
+/// Issue 11 item 5(b): a P-256/P-384/P-521 private key serialized without
+/// its leading zero bytes is the same key; one longer than the field size
+/// (even by a leading zero) or zero in any length is still rejected.
+#[test]
+fn short_ecdsa_private_keys_are_left_padded() {
+    let rng = Randomness::seeded([12; 32]);
+    for scheme in ECDSA {
+        let ops = for_scheme(scheme);
+        let mut full = ops
+            .generate(&rng)
+            .expect("generate")
+            .private_key
+            .as_bytes()
+            .to_vec();
+        full[0] = 0;
+        full[1] = 0;
+        let public_key = ops.public_key(&full).expect("pk");
+        let signature = ops.sign(&full, b"m").expect("sign");
+        for short in [&full[1..], &full[2..]] {
+            assert_eq!(
+                ops.public_key(short).as_ref(),
+                Ok(&public_key),
+                "{scheme:?}"
+            );
+            // Signing is deterministic (RFC 6979): the same key signs alike.
+            assert_eq!(ops.sign(short, b"m").as_ref(), Ok(&signature), "{scheme:?}");
+        }
+        assert_eq!(ops.verify(&public_key, b"m", &signature), Ok(()));
+        let longer = [&[0u8][..], &full].concat();
+        for bad in [
+            &longer[..],
+            &full[..0],
+            &[0u8; 5][..],
+            &vec![0u8; full.len()][..],
+        ] {
+            assert_eq!(
+                ops.public_key(bad).err(),
+                Some(CryptoError::InvalidSignaturePrivateKey),
+                "{scheme:?} {}",
+                bad.len()
             );
         }
     }

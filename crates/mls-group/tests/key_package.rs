@@ -131,6 +131,58 @@ fn from_parts_rejects_mismatched_keys() {
     assert!(matches!(err, GroupError::KeyPackageCreation(_)), "{err:?}");
 }
 
+/// Issue 11 item 5(b): P-521 private keys written without their leading
+/// zero bytes (as some implementations store them) still form a bundle with
+/// their KeyPackage, also through the storage encoding; a key one byte
+/// longer than the field size does not. (P-384 keys take the same provider
+/// path, tested in `mls-crypto-rustcrypto`.)
+#[test]
+fn from_parts_accepts_short_p521_private_keys() {
+    use mls_crypto::{HpkePrivateKey, SignaturePrivateKey};
+    fn strip(key: &[u8]) -> Vec<u8> {
+        let zeros = key.iter().take_while(|b| **b == 0).count();
+        key[zeros..].to_vec()
+    }
+    let p = provider();
+    let cs = suite_provider(&p, CipherSuite::Mls256DhKemP521Aes256GcmSha512P521);
+    // A P-521 scalar starts with a zero byte about half the time: draw
+    // until all three keys do (1 in 8 per draw).
+    let bundle = (0..200)
+        .map(|_| build(&*cs, &KeyPackageBuilder::new()))
+        .find(|b| {
+            [
+                b.init_private_key().as_bytes(),
+                b.encryption_private_key().as_bytes(),
+                b.signature_private_key().as_bytes(),
+            ]
+            .iter()
+            .all(|k| k.first() == Some(&0))
+        })
+        .expect("a bundle whose three keys start with a zero byte");
+    let short = KeyPackageBundle::from_parts(
+        &*cs,
+        bundle.key_package().clone(),
+        HpkePrivateKey::from(strip(bundle.init_private_key().as_bytes())),
+        HpkePrivateKey::from(strip(bundle.encryption_private_key().as_bytes())),
+        SignaturePrivateKey::from(strip(bundle.signature_private_key().as_bytes())),
+        false,
+    )
+    .expect("short keys are left-padded");
+    let stored = short.to_bytes().expect("encodes");
+    KeyPackageBundle::from_bytes(&p, &stored).expect("short keys read back");
+    let longer = [&[0u8][..], bundle.signature_private_key().as_bytes()].concat();
+    let err = KeyPackageBundle::from_parts(
+        &*cs,
+        bundle.key_package().clone(),
+        bundle.init_private_key().clone(),
+        bundle.encryption_private_key().clone(),
+        SignaturePrivateKey::from(longer),
+        false,
+    )
+    .unwrap_err();
+    assert!(matches!(err, GroupError::Crypto(_)), "{err:?}");
+}
+
 #[test]
 fn bundle_debug_redacts_private_keys() {
     let (_, cs) = suite1();

@@ -10,9 +10,7 @@
 //! epoch's proposals and Commit, comparing epoch authenticators.
 
 use mls_codec::{MlsMessage, RatchetTree, decode};
-use mls_crypto::{
-    CipherSuite, CryptoProvider, HpkePrivateKey, Secret, SignaturePrivateKey, SignatureScheme,
-};
+use mls_crypto::{CipherSuite, CryptoProvider, HpkePrivateKey, Secret, SignaturePrivateKey};
 use mls_crypto_rustcrypto::RustCryptoProvider;
 use mls_group::key_package::KeyPackageBundle;
 use mls_group::{Group, GroupConfig, JoinOptions, ProcessedMessage};
@@ -22,27 +20,6 @@ use mls_vectors::{Case, CaseError, CaseResult, ensure_bytes_eq};
 /// Decode an MLSMessage field of the case.
 fn message(case: &Case<'_>, name: &str) -> Result<MlsMessage, CaseError> {
     Ok(decode::<MlsMessage>(&case.bytes(name)?)?)
-}
-
-/// A private key of the case. Some P-521 scalars in the files are 65
-/// bytes (a leading zero byte dropped); the HPKE/ECDSA serialization is
-/// the fixed-length big-endian scalar (66 bytes), so shorter NIST-curve
-/// scalars are left-padded with zeros. Other keys are used as given.
-fn private_key(case: &Case<'_>, name: &str, suite: CipherSuite) -> Result<Vec<u8>, CaseError> {
-    let bytes = case.bytes(name)?;
-    let len = suite.kem().private_key_len();
-    let nist = matches!(
-        suite.signature(),
-        SignatureScheme::EcdsaP256Sha256
-            | SignatureScheme::EcdsaP384Sha384
-            | SignatureScheme::EcdsaP521Sha512
-    );
-    if nist && bytes.len() < len {
-        let mut padded = vec![0; len - bytes.len()];
-        padded.extend_from_slice(&bytes);
-        return Ok(padded);
-    }
-    Ok(bytes)
 }
 
 /// Run one passive-client case: join, then every epoch.
@@ -56,16 +33,18 @@ pub fn run(case: &Case<'_>) -> CaseResult {
         .ok_or_else(unsupported)?;
 
     // The three private keys match the KeyPackage (init_key, leaf
-    // encryption_key, leaf signature_key): `from_parts` checks each.
+    // encryption_key, leaf signature_key): `from_parts` checks each. Some
+    // P-521 scalars in the files are 65 bytes (a leading zero dropped); the
+    // provider left-pads such keys wherever a private key is imported.
     let key_package = message(case, "key_package")?
         .into_key_package()
         .ok_or_else(|| CaseError::failed("key_package is not an MLSMessage(KeyPackage)"))?;
     let bundle = KeyPackageBundle::from_parts(
         &*cs,
         key_package,
-        HpkePrivateKey::from(private_key(case, "init_priv", suite)?),
-        HpkePrivateKey::from(private_key(case, "encryption_priv", suite)?),
-        SignaturePrivateKey::from(private_key(case, "signature_priv", suite)?),
+        HpkePrivateKey::from(case.bytes("init_priv")?),
+        HpkePrivateKey::from(case.bytes("encryption_priv")?),
+        SignaturePrivateKey::from(case.bytes("signature_priv")?),
         false,
     )?;
 
