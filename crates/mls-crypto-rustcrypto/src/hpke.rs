@@ -185,7 +185,8 @@ impl<A: HpkeAead, F: HpkeKdf, K: HpkeKemTrait> HpkeSuite<A, F, K> {
 
     /// Decode a private key. A NIST-curve scalar with its leading zero
     /// bytes dropped is left-padded (issue 11 item 5(b), [`crate::scalar`]);
-    /// X25519 and X448 keys are fixed-length strings, not integers.
+    /// X25519, X448 and post-quantum keys are fixed-length strings, not
+    /// integers.
     fn decode_private(&self, private_key: &[u8]) -> Result<K::PrivateKey> {
         let expected = self.kem.private_key_len();
         let wrong_length = || CryptoError::InvalidLength {
@@ -200,7 +201,8 @@ impl<A: HpkeAead, F: HpkeKdf, K: HpkeKemTrait> HpkeSuite<A, F, K> {
                     crate::scalar::left_padded(private_key, expected).ok_or_else(wrong_length)?;
                 &padded[..]
             }
-            Kem::DhKemX25519Sha256 | Kem::DhKemX448Sha512 => {
+            // X25519/X448 keys and post-quantum seeds: fixed-length strings.
+            _ => {
                 if private_key.len() != expected {
                     return Err(wrong_length());
                 }
