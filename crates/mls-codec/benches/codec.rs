@@ -35,7 +35,7 @@ fn leaf(i: u32) -> LeafNode {
 
 /// A full tree of `LEAVES` leaves: every leaf and every parent populated.
 fn large_tree() -> RatchetTree {
-    let nodes = (0..2 * LEAVES - 1)
+    let nodes: Vec<Option<Node>> = (0..2 * LEAVES - 1)
         .map(|i| {
             Some(if i % 2 == 0 {
                 Node::Leaf(leaf(i / 2))
@@ -48,7 +48,7 @@ fn large_tree() -> RatchetTree {
             })
         })
         .collect();
-    RatchetTree(nodes)
+    RatchetTree::from_nodes(nodes)
 }
 
 fn tree_benches(c: &mut Criterion) {

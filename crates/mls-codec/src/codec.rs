@@ -20,29 +20,108 @@
 
 use tls_codec::VLBytes;
 
+use std::cell::Cell;
+use std::rc::Rc;
+
 use crate::error::CodecError;
+use crate::limits::DecodeLimits;
 pub use crate::limits::MAX_VECTOR_LEN;
 
-/// A cursor over input bytes. Every read is bounds-checked.
+/// The state shared by a reader and the sub-readers of its vectors: the
+/// limits and what is left of the heap budget (see [`crate::limits`]).
+#[derive(Debug)]
+struct DecodeState {
+    limits: DecodeLimits,
+    heap_left: Cell<usize>,
+}
+
+/// A cursor over input bytes. Every read is bounds-checked; every vector
+/// header is checked against the [`DecodeLimits`] the reader was made with.
 #[derive(Debug, Clone)]
 pub struct Reader<'a> {
     buf: &'a [u8],
-    max_vector_len: usize,
+    /// Vectors entered to reach this reader.
+    depth: u32,
+    state: Rc<DecodeState>,
 }
 
 impl<'a> Reader<'a> {
-    /// A reader over `buf`; vectors may be as long as the varint allows.
+    /// A reader over `buf` under [`DecodeLimits::unbounded`] (the RFC's own
+    /// bounds and the heap budget only): for local data. Network input goes
+    /// through [`Reader::with_limits`] or [`decode`].
     pub fn new(buf: &'a [u8]) -> Self {
-        Self::with_max_vector_len(buf, MAX_VECTOR_LEN)
+        Self::with_state(buf, DecodeLimits::unbounded())
     }
 
     /// A reader over `buf` that rejects any vector (at any depth) longer than
     /// `max_vector_len` bytes with [`CodecError::VectorTooLarge`]
     /// (V-2.1.2-06).
     pub fn with_max_vector_len(buf: &'a [u8], max_vector_len: usize) -> Self {
+        Self::with_state(
+            buf,
+            DecodeLimits {
+                max_vector_len,
+                ..DecodeLimits::unbounded()
+            },
+        )
+    }
+
+    /// A reader over `buf` under `limits`; fails at once if the input is
+    /// larger than `limits.max_message_len` (G-34).
+    pub fn with_limits(buf: &'a [u8], limits: DecodeLimits) -> Result<Self, CodecError> {
+        if buf.len() > limits.max_message_len {
+            return Err(CodecError::MessageTooLarge {
+                len: buf.len(),
+                max: limits.max_message_len,
+            });
+        }
+        Ok(Self::with_state(buf, limits))
+    }
+
+    fn with_state(buf: &'a [u8], limits: DecodeLimits) -> Self {
         Reader {
             buf,
-            max_vector_len,
+            depth: 0,
+            state: Rc::new(DecodeState {
+                heap_left: Cell::new(limits.heap_budget(buf.len())),
+                limits,
+            }),
+        }
+    }
+
+    /// A reader over `buf` (a part of this reader's input, e.g. the data of
+    /// an extension) that shares this reader's limits and heap budget.
+    pub fn nested(&self, buf: &'a [u8]) -> Reader<'a> {
+        Reader {
+            buf,
+            depth: self.depth,
+            state: Rc::clone(&self.state),
+        }
+    }
+
+    /// Give back heap charged for an allocation that has been freed.
+    pub(crate) fn refund_heap(&self, bytes: usize) {
+        let left = self.state.heap_left.get();
+        self.state.heap_left.set(left.saturating_add(bytes));
+    }
+
+    /// The limits this reader enforces.
+    pub fn limits(&self) -> DecodeLimits {
+        self.state.limits
+    }
+
+    /// Take `bytes` from the heap budget before allocating them
+    /// ([`CodecError::MemoryLimitExceeded`] when the budget is spent, G-34).
+    pub fn charge_heap(&self, bytes: usize) -> Result<(), CodecError> {
+        let left = self.state.heap_left.get();
+        match left.checked_sub(bytes) {
+            Some(rest) => {
+                self.state.heap_left.set(rest);
+                Ok(())
+            }
+            None => Err(CodecError::MemoryLimitExceeded {
+                limit: self.state.limits.heap_ratio,
+            }),
         }
     }
 
@@ -111,11 +190,9 @@ impl<'a> Reader<'a> {
     /// nothing is allocated).
     pub fn read_vector(&mut self) -> Result<Reader<'a>, CodecError> {
         let declared = self.read_varint()?;
-        if declared > self.max_vector_len {
-            return Err(CodecError::VectorTooLarge {
-                len: declared,
-                max: self.max_vector_len,
-            });
+        let max = self.state.limits.max_vector_len;
+        if declared > max {
+            return Err(CodecError::VectorTooLarge { len: declared, max });
         }
         if declared > self.buf.len() {
             return Err(CodecError::VectorLengthExceedsInput {
@@ -123,8 +200,17 @@ impl<'a> Reader<'a> {
                 remaining: self.buf.len(),
             });
         }
+        if self.depth >= self.state.limits.max_depth {
+            return Err(CodecError::NestedTooDeep {
+                max: self.state.limits.max_depth,
+            });
+        }
         let body = self.read_bytes(declared)?;
-        Ok(Reader::with_max_vector_len(body, self.max_vector_len))
+        Ok(Reader {
+            buf: body,
+            depth: self.depth + 1,
+            state: Rc::clone(&self.state),
+        })
     }
 
     /// Read an `optional<T>` presence octet (RFC 9420 §2.1.1, V-2.1.1-01).
@@ -213,10 +299,17 @@ pub fn encode<T: tls_codec::Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, Co
     Ok(out)
 }
 
-/// Decode a `T` that must use all of `bytes`; leftover bytes are rejected with
+/// Decode a `T` that must use all of `bytes`, under the default
+/// [`DecodeLimits`]; leftover bytes are rejected with
 /// [`CodecError::TrailingBytes`] (V-2.1-09).
 pub fn decode<T: Decode>(bytes: &[u8]) -> Result<T, CodecError> {
-    let mut r = Reader::new(bytes);
+    decode_with_limits(bytes, DecodeLimits::default())
+}
+
+/// [`decode`] under caller-chosen limits (a per-client or per-group
+/// setting: larger groups, larger messages).
+pub fn decode_with_limits<T: Decode>(bytes: &[u8], limits: DecodeLimits) -> Result<T, CodecError> {
+    let mut r = Reader::with_limits(bytes, limits)?;
     let value = T::decode(&mut r)?;
     r.finish()?;
     Ok(value)
@@ -228,15 +321,18 @@ pub fn decode_with_max_vector_len<T: Decode>(
     bytes: &[u8],
     max_vector_len: usize,
 ) -> Result<T, CodecError> {
-    let mut r = Reader::with_max_vector_len(bytes, max_vector_len);
-    let value = T::decode(&mut r)?;
-    r.finish()?;
-    Ok(value)
+    decode_with_limits(
+        bytes,
+        DecodeLimits {
+            max_vector_len,
+            ..DecodeLimits::default()
+        },
+    )
 }
 
 /// Decode a `T` from the front of `bytes`, returning it and the unread rest.
 pub fn decode_prefix<T: Decode>(bytes: &[u8]) -> Result<(T, &[u8]), CodecError> {
-    let mut r = Reader::new(bytes);
+    let mut r = Reader::with_limits(bytes, DecodeLimits::default())?;
     let value = T::decode(&mut r)?;
     Ok((value, r.rest()))
 }
@@ -263,6 +359,7 @@ impl<const N: usize> Decode for [u8; N] {
 impl Decode for VLBytes {
     fn decode(r: &mut Reader<'_>) -> Result<Self, CodecError> {
         let body = r.read_vector()?;
+        r.charge_heap(body.remaining())?;
         Ok(VLBytes::new(body.rest().to_vec()))
     }
 }
@@ -279,7 +376,9 @@ impl<T: Decode> Decode for Vec<T> {
                 });
             }
             // The count is bounded by bytes actually present in the input.
-            out.reserve_exact(body.remaining() / size.max(1));
+            let count = body.remaining() / size.max(1);
+            r.charge_heap(count.saturating_mul(core::mem::size_of::<T>()))?;
+            out.reserve_exact(count);
         }
         while !body.is_empty() {
             let before = body.remaining();
@@ -294,6 +393,16 @@ impl<T: Decode> Decode for Vec<T> {
             })?;
             if body.remaining() == before {
                 return Err(CodecError::EmptyElement);
+            }
+            if out.len() == out.capacity() {
+                // Grow by doubling. The new storage is charged while the old
+                // one is still charged (both are live during the copy), then
+                // the old one is given back (G-34).
+                let old = out.capacity().saturating_mul(core::mem::size_of::<T>());
+                let grow = out.capacity().max(4);
+                r.charge_heap(old.saturating_add(grow.saturating_mul(core::mem::size_of::<T>())))?;
+                out.reserve_exact(grow);
+                r.refund_heap(old);
             }
             out.push(element);
         }

@@ -60,6 +60,42 @@ pub enum CodecError {
         max: usize,
     },
 
+    /// The whole input is larger than the configured maximum message size
+    /// (G-34); nothing of it was read.
+    #[error("input of {len} bytes exceeds the maximum message size of {max} bytes (G-34)")]
+    MessageTooLarge {
+        /// The input length.
+        len: usize,
+        /// The configured maximum.
+        max: usize,
+    },
+
+    /// Vectors nest deeper than the configured maximum (G-34).
+    #[error("vectors nest deeper than the maximum of {max} levels (G-34)")]
+    NestedTooDeep {
+        /// The configured maximum depth.
+        max: u32,
+    },
+
+    /// Decoding would hold more heap than the configured multiple of the
+    /// input size (G-34): the input is made of many tiny values whose
+    /// in-memory form is much larger than their encoding.
+    #[error("decoding would need more than {limit} bytes of memory per input byte (G-34)")]
+    MemoryLimitExceeded {
+        /// The configured heap bytes per input byte.
+        limit: usize,
+    },
+
+    /// A ratchet tree has more nodes than the configured maximum group size
+    /// allows (V-12.4.3.3-03); rejected before any node was kept.
+    #[error(
+        "ratchet tree of more than {max} nodes exceeds the configured maximum group size (RFC 9420 §12.4.3.3, V-12.4.3.3-03)"
+    )]
+    TreeTooLarge {
+        /// The largest node count allowed.
+        max: usize,
+    },
+
     /// A vector of fixed-size elements has a byte length that is not a
     /// multiple of the element size (RFC 9420 §2.1, V-2.1-07).
     #[error(
@@ -134,6 +170,21 @@ pub enum CodecError {
     /// The underlying `tls_codec` encoder failed (text of its error).
     #[error("tls_codec encoding failed: {0}")]
     Encoding(String),
+}
+
+impl CodecError {
+    /// Whether this is a configured limit (size, depth, memory, group size)
+    /// rather than malformed input.
+    pub fn is_limit(&self) -> bool {
+        matches!(
+            self,
+            CodecError::VectorTooLarge { .. }
+                | CodecError::MessageTooLarge { .. }
+                | CodecError::NestedTooDeep { .. }
+                | CodecError::MemoryLimitExceeded { .. }
+                | CodecError::TreeTooLarge { .. }
+        )
+    }
 }
 
 impl From<tls_codec::Error> for CodecError {

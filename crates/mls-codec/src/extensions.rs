@@ -15,6 +15,7 @@ use tls_codec::{TlsSerialize, TlsSize, VLBytes};
 use crate::codec::{self, Decode, Reader, decode_struct, tls_deserialize_bytes};
 use crate::credential::Credential;
 use crate::error::CodecError;
+use crate::limits::DecodeLimits;
 use crate::primitives::{
     CredentialType, ExtensionType, HpkePublicKey, ProposalType, SignaturePublicKey,
 };
@@ -52,24 +53,47 @@ impl Extension {
     /// Check that the data of a registered extension type parses exactly as
     /// its struct (V-2.1-11). Other types always pass.
     pub fn check_known_payload(&self) -> Result<(), CodecError> {
-        let t = self.extension_type;
         let data = self.extension_data.as_slice();
+        match Reader::with_limits(data, DecodeLimits::default()) {
+            Ok(r) => self.check_known_payload_in(&r),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// [`Extension::check_known_payload`] under the limits and heap budget
+    /// of the reader the extension came from.
+    fn check_known_payload_in(&self, outer: &Reader<'_>) -> Result<(), CodecError> {
+        let t = self.extension_type;
+        let r = outer.nested(self.extension_data.as_slice());
         match t {
-            ExtensionType::APPLICATION_ID => parse_exact::<ApplicationId>(t, data).map(drop),
-            ExtensionType::RATCHET_TREE => parse_exact::<RatchetTreeExtension>(t, data).map(drop),
+            ExtensionType::APPLICATION_ID => parse_exact_in::<ApplicationId>(t, r).map(drop),
+            ExtensionType::RATCHET_TREE => parse_exact_in::<RatchetTreeExtension>(t, r).map(drop),
             ExtensionType::REQUIRED_CAPABILITIES => {
-                parse_exact::<RequiredCapabilities>(t, data).map(drop)
+                parse_exact_in::<RequiredCapabilities>(t, r).map(drop)
             }
-            ExtensionType::EXTERNAL_PUB => parse_exact::<ExternalPub>(t, data).map(drop),
-            ExtensionType::EXTERNAL_SENDERS => parse_exact::<ExternalSenders>(t, data).map(drop),
+            ExtensionType::EXTERNAL_PUB => parse_exact_in::<ExternalPub>(t, r).map(drop),
+            ExtensionType::EXTERNAL_SENDERS => parse_exact_in::<ExternalSenders>(t, r).map(drop),
             _ => Ok(()),
         }
     }
 }
 
 fn parse_exact<T: Decode>(t: ExtensionType, data: &[u8]) -> Result<T, CodecError> {
-    codec::decode(data).map_err(|_| CodecError::MalformedExtension {
-        extension_type: t.0,
+    parse_exact_in(t, Reader::with_limits(data, DecodeLimits::default())?)
+}
+
+/// Decode `T` from all of `r`; a failure is the extension's
+/// `MalformedExtension` (V-2.1-11), except that a limit keeps its own error.
+fn parse_exact_in<T: Decode>(t: ExtensionType, mut r: Reader<'_>) -> Result<T, CodecError> {
+    let value = T::decode(&mut r).and_then(|v| r.finish().map(|()| v));
+    value.map_err(|e| {
+        if e.is_limit() {
+            e
+        } else {
+            CodecError::MalformedExtension {
+                extension_type: t.0,
+            }
+        }
     })
 }
 
@@ -79,7 +103,7 @@ impl Decode for Extension {
             extension_type: Decode::decode(r)?,
             extension_data: Decode::decode(r)?,
         };
-        ext.check_known_payload()?;
+        ext.check_known_payload_in(r)?;
         Ok(ext)
     }
 }

@@ -60,7 +60,9 @@ pub mod psk;
 pub mod tree;
 pub mod welcome;
 
-pub use codec::{Decode, Reader, decode, decode_prefix, decode_with_max_vector_len, encode};
+pub use codec::{
+    Decode, Reader, decode, decode_prefix, decode_with_limits, decode_with_max_vector_len, encode,
+};
 pub use commit::Commit;
 pub use credential::{Certificate, Credential};
 pub use error::CodecError;
@@ -78,6 +80,7 @@ pub use group_context::GroupContext;
 pub use group_info::GroupInfo;
 pub use key_package::KeyPackage;
 pub use leaf_node::{Capabilities, LeafNode, LeafNodeSource, Lifetime};
+pub use limits::DecodeLimits;
 pub use message::{MlsMessage, MlsMessageBody};
 pub use primitives::{
     CipherSuiteId, CredentialType, ExtensionContainer, ExtensionType, GREASE_VALUES,

@@ -104,18 +104,22 @@ pub struct GroupContextExtensions {
 decode_struct!(GroupContextExtensions { extensions });
 
 /// `Proposal` (RFC 9420 §12.1).
+///
+/// The large bodies are boxed so that a proposal list costs a few words per
+/// entry: a Commit of many 7-byte Removes must not take hundreds of bytes of
+/// memory per Remove (G-34).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Proposal {
     /// `add` (1).
-    Add(Add),
+    Add(Box<Add>),
     /// `update` (2).
-    Update(Update),
+    Update(Box<Update>),
     /// `remove` (3).
     Remove(Remove),
     /// `psk` (4).
-    PreSharedKey(PreSharedKeyProposal),
+    PreSharedKey(Box<PreSharedKeyProposal>),
     /// `reinit` (5).
-    ReInit(ReInit),
+    ReInit(Box<ReInit>),
     /// `external_init` (6).
     ExternalInit(ExternalInit),
     /// `group_context_extensions` (7).
@@ -146,11 +150,11 @@ impl Proposal {
 
     fn body(&self) -> &dyn BodyCodec {
         match self {
-            Proposal::Add(b) => b,
-            Proposal::Update(b) => b,
+            Proposal::Add(b) => b.as_ref(),
+            Proposal::Update(b) => b.as_ref(),
             Proposal::Remove(b) => b,
-            Proposal::PreSharedKey(b) => b,
-            Proposal::ReInit(b) => b,
+            Proposal::PreSharedKey(b) => b.as_ref(),
+            Proposal::ReInit(b) => b.as_ref(),
             Proposal::ExternalInit(b) => b,
             Proposal::GroupContextExtensions(b) => b,
             Proposal::Unknown { data, .. } => data,
@@ -195,11 +199,11 @@ impl Decode for Proposal {
                     value: 0,
                 });
             }
-            1 => Proposal::Add(Decode::decode(r)?),
-            2 => Proposal::Update(Decode::decode(r)?),
+            1 => Proposal::Add(boxed(r)?),
+            2 => Proposal::Update(boxed(r)?),
             3 => Proposal::Remove(Decode::decode(r)?),
-            4 => Proposal::PreSharedKey(Decode::decode(r)?),
-            5 => Proposal::ReInit(Decode::decode(r)?),
+            4 => Proposal::PreSharedKey(boxed(r)?),
+            5 => Proposal::ReInit(boxed(r)?),
             6 => Proposal::ExternalInit(Decode::decode(r)?),
             7 => Proposal::GroupContextExtensions(Decode::decode(r)?),
             proposal_type => Proposal::Unknown {
@@ -211,10 +215,57 @@ impl Decode for Proposal {
 }
 tls_deserialize_bytes!(Proposal);
 
+/// Decode a body and box it, charging the box to the heap budget (G-34).
+fn boxed<T: Decode>(r: &mut Reader<'_>) -> Result<Box<T>, CodecError> {
+    let value = T::decode(r)?;
+    r.charge_heap(core::mem::size_of::<T>())?;
+    Ok(Box::new(value))
+}
+
+impl From<Add> for Proposal {
+    fn from(add: Add) -> Self {
+        Proposal::Add(Box::new(add))
+    }
+}
+
+impl From<Update> for Proposal {
+    fn from(update: Update) -> Self {
+        Proposal::Update(Box::new(update))
+    }
+}
+
+impl From<Remove> for Proposal {
+    fn from(remove: Remove) -> Self {
+        Proposal::Remove(remove)
+    }
+}
+
+impl From<PreSharedKeyProposal> for Proposal {
+    fn from(psk: PreSharedKeyProposal) -> Self {
+        Proposal::PreSharedKey(Box::new(psk))
+    }
+}
+
+impl From<ReInit> for Proposal {
+    fn from(reinit: ReInit) -> Self {
+        Proposal::ReInit(Box::new(reinit))
+    }
+}
+
+impl From<ExternalInit> for Proposal {
+    fn from(init: ExternalInit) -> Self {
+        Proposal::ExternalInit(init)
+    }
+}
+
+impl From<GroupContextExtensions> for Proposal {
+    fn from(gce: GroupContextExtensions) -> Self {
+        Proposal::GroupContextExtensions(gce)
+    }
+}
+
 /// `ProposalOrRef` (RFC 9420 §12.4). `ProposalOrRefType` is closed
 /// (V-2.1-10).
-// Not boxed: the variant shapes are the published API (codec-api.md).
-#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ProposalOrRef {
     /// `proposal` (1): the proposal by value.
@@ -277,14 +328,14 @@ pub(crate) mod tests {
 
     pub(crate) fn sample_proposals() -> Vec<Proposal> {
         vec![
-            Proposal::Add(Add {
+            Proposal::from(Add {
                 key_package: sample_key_package(),
             }),
-            Proposal::Update(Update {
+            Proposal::from(Update {
                 leaf_node: sample_leaf(LeafNodeSource::Update),
             }),
             Proposal::Remove(Remove { removed: 5 }),
-            Proposal::PreSharedKey(PreSharedKeyProposal {
+            Proposal::from(PreSharedKeyProposal {
                 psk: PreSharedKeyId {
                     psk: Psk::External {
                         psk_id: VLBytes::new(b"id".to_vec()),
@@ -292,7 +343,7 @@ pub(crate) mod tests {
                     psk_nonce: VLBytes::new(vec![0; 32]),
                 },
             }),
-            Proposal::ReInit(ReInit {
+            Proposal::from(ReInit {
                 group_id: VLBytes::new(b"new".to_vec()),
                 version: ProtocolVersion::MLS10,
                 cipher_suite: CipherSuiteId(3),

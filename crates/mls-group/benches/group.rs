@@ -49,7 +49,7 @@ fn add_options(bundles: &[KeyPackageBundle]) -> Vec<Proposal> {
     bundles
         .iter()
         .map(|b| {
-            Proposal::Add(Add {
+            Proposal::from(Add {
                 key_package: b.key_package().clone(),
             })
         })

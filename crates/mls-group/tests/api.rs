@@ -18,7 +18,7 @@ fn join_takes_the_welcome_message_and_refuses_other_wire_formats() {
     let bob = bundle(cs.as_ref(), "bob");
     let out = alice
         .commit_builder()
-        .proposals(vec![Proposal::Add(Add {
+        .proposals(vec![Proposal::from(Add {
             key_package: bob.key_package().clone(),
         })])
         .build()
@@ -71,7 +71,7 @@ fn commit_output_carries_its_encoded_bytes_and_messages_route_without_decryption
     let bob = bundle(cs.as_ref(), "bob");
     let out = alice
         .commit_builder()
-        .proposals(vec![Proposal::Add(Add {
+        .proposals(vec![Proposal::from(Add {
             key_package: bob.key_package().clone(),
         })])
         .build()

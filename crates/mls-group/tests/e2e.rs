@@ -137,7 +137,7 @@ fn add_all(bundles: &[KeyPackageBundle]) -> Vec<Proposal> {
     bundles
         .iter()
         .map(|b| {
-            Proposal::Add(Add {
+            Proposal::from(Add {
                 key_package: b.key_package().clone(),
             })
         })

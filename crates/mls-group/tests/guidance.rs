@@ -25,7 +25,7 @@ fn alice_and_bob(
     let bob_kp = bundle(cs.as_ref(), "bob");
     let out = alice
         .commit_builder()
-        .proposals(vec![Proposal::Add(mls_codec::Add {
+        .proposals(vec![Proposal::from(mls_codec::Add {
             key_package: bob_kp.key_package().clone(),
         })])
         .build()

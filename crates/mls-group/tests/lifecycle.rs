@@ -20,7 +20,7 @@ fn create_add_join_message_update_remove() {
     let bob_kp = bundle(cs.as_ref(), "bob");
     let out = alice
         .commit_builder()
-        .proposals(vec![Proposal::Add(Add {
+        .proposals(vec![Proposal::from(Add {
             key_package: bob_kp.key_package().clone(),
         })])
         .build()
@@ -90,7 +90,7 @@ fn pair(seed: u8, config: GroupConfig) -> (mls_group::Group, mls_group::Group) {
     let bob_kp = bundle(cs.as_ref(), "bob");
     let out = alice
         .commit_builder()
-        .proposals(vec![Proposal::Add(Add {
+        .proposals(vec![Proposal::from(Add {
             key_package: bob_kp.key_package().clone(),
         })])
         .build()
@@ -236,10 +236,10 @@ fn late_message_uses_the_membership_of_its_epoch() {
     let out = alice
         .commit_builder()
         .proposals(vec![
-            Proposal::Add(Add {
+            Proposal::from(Add {
                 key_package: bob_kp.key_package().clone(),
             }),
-            Proposal::Add(Add {
+            Proposal::from(Add {
                 key_package: carol_kp.key_package().clone(),
             }),
         ])
@@ -259,7 +259,7 @@ fn late_message_uses_the_membership_of_its_epoch() {
         .commit_builder()
         .proposals(vec![
             Proposal::Remove(mls_codec::Remove { removed: 1 }),
-            Proposal::Add(Add {
+            Proposal::from(Add {
                 key_package: dave_kp.key_package().clone(),
             }),
         ])

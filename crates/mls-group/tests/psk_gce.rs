@@ -34,10 +34,10 @@ fn external_psk_by_value_and_in_the_welcome() {
     let out = alice
         .commit_builder()
         .proposals(vec![
-            Proposal::Add(Add {
+            Proposal::from(Add {
                 key_package: bob_kp.key_package().clone(),
             }),
-            Proposal::PreSharedKey(PreSharedKeyProposal { psk: psk.clone() }),
+            Proposal::from(PreSharedKeyProposal { psk: psk.clone() }),
         ])
         .psk_store(&store)
         .build()
@@ -96,7 +96,7 @@ fn group_context_extensions_replace_the_list() {
     let bob_kp = bundle(cs.as_ref(), "bob");
     let out = alice
         .commit_builder()
-        .proposals(vec![Proposal::Add(Add {
+        .proposals(vec![Proposal::from(Add {
             key_package: bob_kp.key_package().clone(),
         })])
         .build()

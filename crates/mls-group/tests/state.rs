@@ -18,7 +18,7 @@ fn two_members(seed: u8) -> (mls_crypto_rustcrypto::RustCryptoProvider, Group, G
     let bob_kp = bundle(cs.as_ref(), "bob");
     let out = alice
         .commit_builder()
-        .proposals(vec![Proposal::Add(Add {
+        .proposals(vec![Proposal::from(Add {
             key_package: bob_kp.key_package().clone(),
         })])
         .build()

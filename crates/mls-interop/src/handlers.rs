@@ -323,7 +323,7 @@ fn add_from(key_package: &[u8]) -> Answer<Proposal> {
     let message = decode_message("the key package", key_package)?;
     match message.body {
         MlsMessageBody::KeyPackage(key_package) => {
-            Ok(Proposal::Add(mls::codec::Add { key_package }))
+            Ok(Proposal::from(mls::codec::Add { key_package }))
         }
         _ => Err(InteropError::InvalidArgument(
             "the key package is not a KeyPackage".into(),
@@ -336,7 +336,7 @@ fn psk_proposal(st: &GroupState, psk: Psk) -> Answer<Proposal> {
     let nonce = cs
         .random_bytes(st.group.cipher_suite().hash().output_len())
         .map_err(engine)?;
-    Ok(Proposal::PreSharedKey(mls::codec::PreSharedKeyProposal {
+    Ok(Proposal::from(mls::codec::PreSharedKeyProposal {
         psk: PreSharedKeyId {
             psk,
             psk_nonce: VLBytes::new(nonce),

@@ -450,7 +450,7 @@ impl RatchetTree {
                 .parents
                 .get_mut(parent_slot(NodeIndex::new(node)))
             {
-                *slot = value;
+                *slot = value.map(Box::new);
             }
         }
         self.nodes.tighten_blank_from(bound);
@@ -528,7 +528,7 @@ mod tests {
     fn add_keeps_unmerged_leaves_sorted() {
         // V-7.1-02: leaf 6 is already unmerged at nodes 11 and 7; the new
         // member lands in blank leaf 4 and must go before it.
-        let tree = RatchetTree::from_wire(Wire(vec![
+        let tree = RatchetTree::from_wire(Wire::from_nodes(vec![
             leaf(1),
             parent(2, vec![]),
             leaf(3),
@@ -576,7 +576,7 @@ mod tests {
             l.encryption_key = i.to_be_bytes().to_vec().into();
             wire[2 * i as usize] = Some(Node::Leaf(l));
         }
-        let tree = RatchetTree::from_wire(Wire(wire)).unwrap();
+        let tree = RatchetTree::from_wire(Wire::from_nodes(wire)).unwrap();
         assert_eq!(tree.leaf_count(), 256);
         let mut diff = tree.diff();
         assert_eq!(diff.leftmost_blank_leaf(), LeafIndex::new(1).ok());
@@ -589,7 +589,7 @@ mod tests {
 
     #[test]
     fn remove_truncates_and_dropping_a_diff_changes_nothing() {
-        let tree = RatchetTree::from_wire(Wire(vec![
+        let tree = RatchetTree::from_wire(Wire::from_nodes(vec![
             leaf(1),
             parent(2, vec![]),
             leaf(3),
@@ -605,7 +605,7 @@ mod tests {
             assert_eq!(diff.leaf_count(), 2);
             diff.remove_leaf(LeafIndex::new(1).unwrap()).unwrap();
             assert_eq!(diff.leaf_count(), 1);
-            assert_eq!(diff.to_wire().0.len(), 1);
+            assert_eq!(diff.to_wire().len(), 1);
             assert_eq!(
                 diff.remove_leaf(LeafIndex::new(1).unwrap()).unwrap_err(),
                 TreeKemError::BlankLeaf { leaf: 1 }

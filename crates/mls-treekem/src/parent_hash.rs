@@ -389,7 +389,7 @@ mod tests {
             .cipher_suite_provider(CipherSuite::Mls128DhKemX25519Aes128GcmSha256Ed25519)
             .unwrap();
         let cs = ConstantHash(inner);
-        let mut tree = RatchetTree::from_wire(Wire(nodes)).unwrap();
+        let mut tree = RatchetTree::from_wire(Wire::from_nodes(nodes)).unwrap();
         let RatchetTree { nodes, hashes, .. } = &mut tree;
         verify_tree_parent_hashes(&*nodes, hashes, &cs)
     }

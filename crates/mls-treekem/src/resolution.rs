@@ -146,7 +146,7 @@ mod tests {
     fn rfc_resolution_example() {
         // RFC 9420 §4.1.2, "A Tree with Blanks and Unmerged Leaves": X = node 3
         // with unmerged B (leaf 1), Y = node 9, leaves 2 and 6 blank.
-        let tree = RatchetTree::from_wire(Wire(vec![
+        let tree = RatchetTree::from_wire(Wire::from_nodes(vec![
             leaf(0xA),
             None,
             leaf(0xB),
@@ -179,7 +179,7 @@ mod tests {
         // RFC 9420 §4.1.2, "A Complete Tree with Five Members": T = 1,
         // W = 7, X = 9, Y = 11 non-blank; U = 3, V = 5, Z = 13 blank;
         // leaves 2, 3 and 7 blank.
-        let tree = RatchetTree::from_wire(Wire(vec![
+        let tree = RatchetTree::from_wire(Wire::from_nodes(vec![
             leaf(0xA),
             parent(0x20, vec![]),
             leaf(0xB),

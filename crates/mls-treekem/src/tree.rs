@@ -23,8 +23,9 @@ use crate::view::TreeView;
 use crate::{Result, TreeKemError};
 
 /// The default largest number of nodes accepted from the wire
-/// (V-12.4.3.3-03): 2^22 - 1 nodes, about two million leaves.
-pub const DEFAULT_MAX_NODES: usize = (1 << 22) - 1;
+/// (V-12.4.3.3-03): the tree of the codec's default maximum group size
+/// ([`mls_codec::limits::DEFAULT_MAX_GROUP_SIZE`] leaves).
+pub const DEFAULT_MAX_NODES: usize = 2 * mls_codec::limits::DEFAULT_MAX_GROUP_SIZE as usize - 1;
 
 /// The shape of a one-leaf tree.
 const ONE_LEAF: TreeSize = match TreeSize::for_leaves(1) {
@@ -40,8 +41,9 @@ pub(crate) struct TreeNodes {
     /// One slot per leaf of the padded tree.
     /// Boxed, so that blank slots of the padded tree cost a pointer.
     pub(crate) leaves: Vec<Option<Box<LeafNode>>>,
-    /// One slot per parent position: node `2k+1` is slot `k`.
-    pub(crate) parents: Vec<Option<ParentNode>>,
+    /// One slot per parent position: node `2k+1` is slot `k`. Boxed too:
+    /// a blank parent costs a pointer, not a `ParentNode` (G-34).
+    pub(crate) parents: Vec<Option<Box<ParentNode>>>,
     /// Every node at this index or beyond is blank.
     pub(crate) blank_from: u32,
     /// One bit per leaf, set when occupied: finds the leftmost blank leaf
@@ -143,7 +145,9 @@ impl TreeView for TreeNodes {
         if node.is_leaf() {
             return None;
         }
-        self.parents.get(parent_slot(node)).and_then(Option::as_ref)
+        self.parents
+            .get(parent_slot(node))
+            .and_then(Option::as_deref)
     }
 
     fn cached_hash(&self, _node: NodeIndex) -> Option<&[u8]> {
@@ -352,7 +356,9 @@ impl RatchetTree {
 
     /// [`RatchetTree::from_wire`] with a caller-chosen node limit.
     pub fn from_wire_with_limit(tree: mls_codec::RatchetTree, max_nodes: usize) -> Result<Self> {
-        let wire = tree.0;
+        // Shape checks first: they cost nothing and reject before any node
+        // is decoded or stored (G-35).
+        let wire = &tree;
         if wire.is_empty() {
             return Err(TreeKemError::EmptyTree);
         }
@@ -362,7 +368,7 @@ impl RatchetTree {
                 max: max_nodes,
             });
         }
-        if matches!(wire.last(), Some(None)) {
+        if wire.ends_with_blank() {
             return Err(TreeKemError::TrailingBlankNode);
         }
         let count = u32::try_from(wire.len()).map_err(|_| TreeKemError::TreeTooLarge {
@@ -371,14 +377,16 @@ impl RatchetTree {
         })?;
         let size = TreeSize::covering_width(count)?;
         let mut nodes = TreeNodes::with_size(size);
-        for (i, node) in wire.into_iter().enumerate() {
-            let index = NodeIndex::new(i as u32);
+        for node in wire.nodes() {
+            let (i, node) = node?;
+            let index = NodeIndex::new(i);
             match (node, index.leaf()) {
-                (None, _) => {}
-                (Some(Node::Leaf(l)), Some(leaf)) => {
-                    nodes.set_leaf(leaf.as_usize(), Some(Box::new(l)))
+                (Node::Leaf(l), Some(leaf)) => nodes.set_leaf(leaf.as_usize(), Some(Box::new(l))),
+                (Node::Parent(p), None) => {
+                    if let Some(slot) = nodes.parents.get_mut(parent_slot(index)) {
+                        *slot = Some(Box::new(p));
+                    }
                 }
-                (Some(Node::Parent(p)), None) => nodes.parents[parent_slot(index)] = Some(p),
                 _ => return Err(TreeKemError::WrongNodeType { node: index.get() }),
             }
         }
@@ -441,15 +449,16 @@ impl RatchetTree {
     pub fn memory_bytes(&self) -> usize {
         let mut total = std::mem::size_of::<Self>();
         total += self.nodes.leaves.capacity() * std::mem::size_of::<Option<Box<LeafNode>>>();
-        total += self.nodes.parents.capacity() * std::mem::size_of::<Option<ParentNode>>();
+        total += self.nodes.parents.capacity() * std::mem::size_of::<Option<Box<ParentNode>>>();
         for leaf in self.nodes.leaves.iter().flatten() {
             total += leaf_heap_bytes(leaf);
         }
         for p in self.nodes.parents.iter().flatten() {
-            total += p.encryption_key.0.as_slice().len()
+            total += std::mem::size_of::<ParentNode>()
+                + p.encryption_key.0.as_slice().len()
                 + p.parent_hash.as_slice().len()
                 + p.unmerged_leaves.capacity() * 4
-                + 3 * ALLOC_OVERHEAD;
+                + 4 * ALLOC_OVERHEAD;
         }
         total + self.hashes.heap_bytes() + self.keys.heap_bytes()
     }

@@ -5,7 +5,7 @@
 //! parent hashes, UpdatePath) is written once against [`TreeView`], so a
 //! commit can be staged on a diff and never needs a copy of the whole tree.
 
-use mls_codec::{LeafNode, Node, ParentNode};
+use mls_codec::{LeafNode, ParentNode};
 use mls_treemath::{LeafIndex, NodeIndex, TreeSize};
 
 /// A node of the tree, borrowed: a leaf or a parent (RFC 9420 §4.1.1).
@@ -86,18 +86,19 @@ pub trait TreeView {
     /// nodes (RFC 9420 §12.4.3.3, V-12.4.3.3-05).
     fn to_wire(&self) -> mls_codec::RatchetTree {
         let width = self.size().width().get();
-        let mut out: Vec<Option<Node>> = Vec::with_capacity(width as usize);
-        for i in 0..width {
-            out.push(match self.node(NodeIndex::new(i)) {
-                Some(NodeRef::Leaf(l)) => Some(Node::Leaf(l.clone())),
-                Some(NodeRef::Parent(p)) => Some(Node::Parent(p.clone())),
-                None => None,
-            });
+        let end = (0..self.blank_from().min(width))
+            .rev()
+            .find(|&i| !self.is_blank(NodeIndex::new(i)))
+            .map_or(0, |i| i + 1);
+        let mut out = mls_codec::RatchetTree::new();
+        for i in 0..end {
+            match self.node(NodeIndex::new(i)) {
+                Some(NodeRef::Leaf(l)) => out.push_leaf(l),
+                Some(NodeRef::Parent(p)) => out.push_parent(p),
+                None => out.push_blank(),
+            }
         }
-        while matches!(out.last(), Some(None)) {
-            out.pop();
-        }
-        mls_codec::RatchetTree(out)
+        out
     }
 
     /// The nodes whose encryption key is `key` (RFC 9420 §7.3 uniqueness).

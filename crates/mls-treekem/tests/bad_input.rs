@@ -21,9 +21,9 @@ fn policy() -> LeafValidationPolicy {
 
 /// The mixed fixture's wire nodes, mutated by `f`.
 fn mutated(g: &Group, f: impl FnOnce(&mut Vec<Option<Node>>)) -> mls_codec::RatchetTree {
-    let mut wire = g.tree.to_wire();
-    f(&mut wire.0);
-    wire
+    let mut nodes = g.tree.to_wire().to_nodes().unwrap();
+    f(&mut nodes);
+    mls_codec::RatchetTree::from_nodes(nodes)
 }
 
 fn parent_mut(nodes: &mut [Option<Node>], i: usize) -> &mut mls_codec::ParentNode {
@@ -120,7 +120,7 @@ fn parent_on_no_chain() {
     let g = Group::mixed();
     let blank = (1..15)
         .step_by(2)
-        .find(|&i| g.tree.to_wire().0[i].is_none())
+        .find(|&i| g.tree.to_wire().to_nodes().unwrap()[i].is_none())
         .unwrap();
     let wire = mutated(&g, |n| {
         n[blank] = Some(Node::Parent(mls_codec::ParentNode {
@@ -140,7 +140,12 @@ fn parent_on_no_chain() {
 #[test]
 fn unsorted_or_duplicate_unmerged_leaves() {
     let g = Group::mixed();
-    assert_eq!(g.tree.to_wire().0[11].as_ref().map(|_| ()), Some(()));
+    assert_eq!(
+        g.tree.to_wire().to_nodes().unwrap()[11]
+            .as_ref()
+            .map(|_| ()),
+        Some(())
+    );
     for list in [vec![7, 6], vec![7, 7]] {
         let wire = mutated(&g, |n| parent_mut(n, 11).unmerged_leaves = list.clone());
         assert_eq!(
@@ -220,10 +225,14 @@ fn trailing_blank_and_empty_tree() {
         TreeKemError::TrailingBlankNode
     );
     assert_eq!(
-        RatchetTree::from_wire(mls_codec::RatchetTree(vec![])).unwrap_err(),
+        RatchetTree::from_wire(mls_codec::RatchetTree::new()).unwrap_err(),
         TreeKemError::EmptyTree
     );
-    let too_big = mls_codec::RatchetTree(vec![g.tree.to_wire().0[0].clone(); 9]);
+    let too_big = mls_codec::RatchetTree::from_nodes(vec![
+        g.tree.to_wire().to_nodes().unwrap()[0]
+            .clone();
+        9
+    ]);
     assert!(matches!(
         RatchetTree::from_wire_with_limit(too_big, 8).unwrap_err(),
         TreeKemError::TreeTooLarge { .. }
@@ -603,9 +612,9 @@ fn every_node_mutation_is_rejected() {
     // G-26: change one byte of any node's key; validation (against the
     // mutated tree's own hash, so the deeper rule fires) must fail.
     let g = Group::mixed();
-    let width = g.tree.to_wire().0.len();
+    let width = g.tree.to_wire().len();
     for i in 0..width {
-        if g.tree.to_wire().0[i].is_none() {
+        if g.tree.to_wire().to_nodes().unwrap()[i].is_none() {
             continue;
         }
         let wire = mutated(&g, |n| match n[i].as_mut() {

@@ -131,6 +131,8 @@ tls_deserialize_bytes!(Sender);
 /// The content-type-selected part of `FramedContent` (RFC 9420 §6). Its
 /// encoding starts with the `ContentType` octet.
 #[derive(Debug, Clone, PartialEq, Eq)]
+// One body per message: its size is not multiplied by any input length.
+#[allow(clippy::large_enum_variant)]
 pub enum FramedContentBody {
     /// `application`: the application data.
     Application(VLBytes),

@@ -201,7 +201,7 @@ pub fn node() -> impl Strategy<Value = Node> {
 }
 
 pub fn ratchet_tree() -> impl Strategy<Value = RatchetTree> {
-    vec(option::of(node()), 0..6).prop_map(RatchetTree)
+    vec(option::of(node()), 0..6).prop_map(RatchetTree::from_nodes)
 }
 
 fn hpke_ciphertext() -> impl Strategy<Value = HpkeCiphertext> {
@@ -272,13 +272,13 @@ pub fn psk_id() -> impl Strategy<Value = PreSharedKeyId> {
 
 pub fn proposal() -> impl Strategy<Value = Proposal> {
     prop_oneof![
-        key_package().prop_map(|key_package| Proposal::Add(Add { key_package })),
+        key_package().prop_map(|key_package| Proposal::from(Add { key_package })),
         leaf_node_with(Just(LeafNodeSource::Update))
-            .prop_map(|leaf_node| Proposal::Update(Update { leaf_node })),
+            .prop_map(|leaf_node| Proposal::from(Update { leaf_node })),
         any::<u32>().prop_map(|removed| Proposal::Remove(Remove { removed })),
-        psk_id().prop_map(|psk| Proposal::PreSharedKey(PreSharedKeyProposal { psk })),
+        psk_id().prop_map(|psk| Proposal::from(PreSharedKeyProposal { psk })),
         (small_bytes(), any::<u16>(), any::<u16>(), extensions()).prop_map(
-            |(group_id, v, cs, extensions)| Proposal::ReInit(ReInit {
+            |(group_id, v, cs, extensions)| Proposal::from(ReInit {
                 group_id,
                 version: ProtocolVersion(v),
                 cipher_suite: CipherSuiteId(cs),

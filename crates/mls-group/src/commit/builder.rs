@@ -59,7 +59,7 @@ impl<'a> CommitBuilder<'a> {
     /// Add the owner of `key_package` (an Add proposal by value, RFC 9420
     /// §12.1.1); the Commit's Welcome is for them.
     pub fn add_member(self, key_package: KeyPackage) -> Self {
-        self.proposal(Proposal::Add(Add { key_package }))
+        self.proposal(Proposal::from(Add { key_package }))
     }
 
     /// Remove the member at `leaf` (a Remove proposal by value, RFC 9420
@@ -74,7 +74,7 @@ impl<'a> CommitBuilder<'a> {
     /// §12.1.4); its secret is looked up in the group's own resumption PSKs
     /// and in the store given to [`CommitBuilder::psk_store`].
     pub fn psk(self, psk: PreSharedKeyId) -> Self {
-        self.proposal(Proposal::PreSharedKey(PreSharedKeyProposal { psk }))
+        self.proposal(Proposal::from(PreSharedKeyProposal { psk }))
     }
 
     /// Replace the GroupContext extensions (a GroupContextExtensions

@@ -52,7 +52,7 @@ impl World {
                     bundles
                         .iter()
                         .map(|b| {
-                            Proposal::Add(Add {
+                            Proposal::from(Add {
                                 key_package: b.key_package().clone(),
                             })
                         })
@@ -276,7 +276,7 @@ fn welcome_for_a_key_package_we_do_not_hold() {
     let stranger = w.bundle("stranger");
     let out = g[0]
         .commit_builder()
-        .proposals(vec![Proposal::Add(Add {
+        .proposals(vec![Proposal::from(Add {
             key_package: bob.key_package().clone(),
         })])
         .build()
@@ -300,7 +300,7 @@ fn wrong_confirmation_tag() {
     let carol = w.bundle("carol");
     let msg = forge_commit(
         &g[1],
-        vec![by_value(Proposal::Add(Add {
+        vec![by_value(Proposal::from(Add {
             key_package: carol.key_package().clone(),
         }))],
         None,
@@ -371,7 +371,7 @@ fn update_by_value_from_the_committer() {
     let leaf = g[1].own_leaf_node().unwrap().clone();
     let msg = forge_commit(
         &g[1],
-        vec![by_value(Proposal::Update(Update { leaf_node: leaf }))],
+        vec![by_value(Proposal::from(Update { leaf_node: leaf }))],
         None,
     );
     assert!(matches!(
@@ -399,7 +399,7 @@ fn add_of_an_existing_member() {
         .unwrap();
     let msg = forge_commit(
         &g[1],
-        vec![by_value(Proposal::Add(Add {
+        vec![by_value(Proposal::from(Add {
             key_package: again.key_package().clone(),
         }))],
         None,
@@ -482,7 +482,7 @@ fn mutated_commits_never_panic_and_change_nothing() {
     let carol = w.bundle("carol");
     let out = g[1]
         .commit_builder()
-        .proposals(vec![Proposal::Add(Add {
+        .proposals(vec![Proposal::from(Add {
             key_package: carol.key_package().clone(),
         })])
         .build()
@@ -550,13 +550,13 @@ fn invalid_standalone_proposals_are_not_cached() {
     // An Update whose leaf is signed for another leaf index (V-12.1.2-02).
     let mut leaf = g[0].own_leaf_node().unwrap().clone();
     leaf.leaf_node_source = mls_codec::LeafNodeSource::Update;
-    let msg = forge_proposal(&g[1], Proposal::Update(Update { leaf_node: leaf }));
+    let msg = forge_proposal(&g[1], Proposal::from(Update { leaf_node: leaf }));
     assert!(matches!(
         rejected(&mut g[0], &msg),
         GroupError::InvalidCommitTree(_)
     ));
     // A ReInit is not supported by this engine.
-    let reinit = Proposal::ReInit(mls_codec::ReInit {
+    let reinit = Proposal::from(mls_codec::ReInit {
         group_id: VLBytes::new(b"new".to_vec()),
         version: mls_codec::ProtocolVersion::MLS10,
         cipher_suite: mls_codec::CipherSuiteId(1),

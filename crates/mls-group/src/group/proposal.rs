@@ -53,7 +53,7 @@ impl Proposer<'_> {
     // `propose().add(kp)` reads as the protocol step; it is not arithmetic.
     #[allow(clippy::should_implement_trait)]
     pub fn add(self, key_package: KeyPackage) -> Result<MlsMessage> {
-        self.proposal(Proposal::Add(Add { key_package }))
+        self.proposal(Proposal::from(Add { key_package }))
     }
 
     /// Propose removing the member at `leaf` (RFC 9420 §12.1.3).
@@ -65,7 +65,7 @@ impl Proposer<'_> {
 
     /// Propose injecting a PSK (RFC 9420 §12.1.4).
     pub fn psk(self, psk: PreSharedKeyId) -> Result<MlsMessage> {
-        self.proposal(Proposal::PreSharedKey(PreSharedKeyProposal { psk }))
+        self.proposal(Proposal::from(PreSharedKeyProposal { psk }))
     }
 
     /// Propose new GroupContext extensions (RFC 9420 §12.1.7).
@@ -96,7 +96,7 @@ impl Proposer<'_> {
             &tbs,
         )?);
         group.propose_with_key(
-            Proposal::Update(Update { leaf_node: leaf }),
+            Proposal::from(Update { leaf_node: leaf }),
             Some(pair.private_key),
         )
     }

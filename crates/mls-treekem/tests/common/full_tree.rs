@@ -143,7 +143,7 @@ pub fn build_full_tree(cs: &dyn CipherSuiteProvider, n: u32) -> FullTree {
         }
     }
     FullTree {
-        wire: mls_codec::RatchetTree(b.nodes),
+        wire: mls_codec::RatchetTree::from_nodes(b.nodes),
         sender: LeafIndex::new(0).expect("leaf"),
         sender_signer: b.sender_signer.expect("sender"),
         receiver,
