@@ -22,6 +22,7 @@ use mls_crypto::CipherSuiteProvider;
 use mls_treemath::{LeafIndex, NodeIndex, TreeSize};
 
 use crate::hash::{HashStore, compute_tree_hash};
+use crate::key_index::KeyIndex;
 use crate::tree::{RatchetTree, parent_slot};
 use crate::view::TreeView;
 use crate::{Result, TreeKemError};
@@ -52,11 +53,65 @@ pub(crate) struct DiffNodes<'a> {
     dirty: BTreeSet<NodeIndex>,
     /// Every node at this index or beyond is blank (an upper bound).
     blank_from: u32,
+    /// The keys of the nodes this diff sets, so that the uniqueness lookups
+    /// of RFC 9420 §7.3 cost O(1) per Add instead of a scan of the changes.
+    keys: KeyIndex,
+    /// Leaves this diff blanked (their entry in `leaves` is `None`).
+    blanked: BTreeSet<u32>,
+    /// Every leaf blank in the base below this index has an entry in
+    /// `leaves`: the leftmost-blank search starts here (issue 14 item 3).
+    base_cursor: u32,
+    /// Every leaf from `base_leaves` up to this index has an entry in `leaves`.
+    fresh_cursor: u32,
 }
 
 impl DiffNodes<'_> {
     fn in_base(&self, node: NodeIndex) -> bool {
         u64::from(node.get()) < 2 * u64::from(self.base_leaves) - 1
+    }
+
+    /// Leaves of the base still visible through the diff.
+    fn visible_base_leaves(&self) -> u32 {
+        self.base_leaves.min(self.size.leaf_count().get())
+    }
+
+    /// Move the leftmost-blank cursors past leaves that now have an entry.
+    /// Amortized O(1) per Add: each cursor only moves forward (until a
+    /// truncation, which restarts them).
+    fn advance_cursors(&mut self) {
+        let visible = self.visible_base_leaves();
+        loop {
+            match self.base.blank_leaves_from(self.base_cursor).next() {
+                Some(l) if l < visible && self.leaves.contains_key(&l) => self.base_cursor = l + 1,
+                Some(l) if l < visible => break,
+                _ => {
+                    self.base_cursor = visible;
+                    break;
+                }
+            }
+        }
+        self.fresh_cursor = self.fresh_cursor.max(self.base_leaves);
+        while self.leaves.contains_key(&self.fresh_cursor) {
+            self.fresh_cursor += 1;
+        }
+    }
+
+    /// Drop the index entries of the diff's own entry for `node`, if any.
+    fn unindex(&mut self, node: NodeIndex) {
+        let (enc, sig) = match node.leaf() {
+            Some(leaf) => match self.leaves.get(&leaf.get()) {
+                Some(Some(l)) => (
+                    l.encryption_key.as_slice(),
+                    Some(l.signature_key.as_slice()),
+                ),
+                _ => return,
+            },
+            None => match self.parents.get(&node.get()) {
+                Some(Some(p)) => (p.encryption_key.as_slice(), None),
+                _ => return,
+            },
+        };
+        self.keys.remove(node.get(), enc, sig);
     }
 }
 
@@ -141,9 +196,8 @@ impl TreeView for TreeDiff<'_> {
             .into_iter()
             .filter(|&n| holds(n))
             .collect();
-        let changed = (self.nodes.leaves.keys().map(|&l| NodeIndex::new(l << 1)))
-            .chain(self.nodes.parents.keys().map(|&p| NodeIndex::new(p)));
-        for n in changed {
+        for n in self.nodes.keys.encryption_candidates(key) {
+            let n = NodeIndex::new(n);
             if holds(n) && !out.contains(&n) {
                 out.push(n);
             }
@@ -165,9 +219,10 @@ impl TreeView for TreeDiff<'_> {
             .collect();
         for l in self
             .nodes
-            .leaves
-            .keys()
-            .filter_map(|&l| LeafIndex::new(l).ok())
+            .keys
+            .signature_candidates(key)
+            .into_iter()
+            .filter_map(|n| NodeIndex::new(n).leaf())
         {
             if holds(l) && !out.contains(&l) {
                 out.push(l);
@@ -190,6 +245,10 @@ impl<'a> TreeDiff<'a> {
                 parents: BTreeMap::new(),
                 dirty: BTreeSet::new(),
                 blank_from: base.blank_from(),
+                keys: KeyIndex::default(),
+                blanked: BTreeSet::new(),
+                base_cursor: 0,
+                fresh_cursor: size.leaf_count().get(),
             },
             memo: BTreeMap::new(),
         }
@@ -252,7 +311,22 @@ impl<'a> TreeDiff<'a> {
         if node.is_some() {
             self.nodes.blank_from = self.nodes.blank_from.max(leaf.node().get() + 1);
         }
+        self.nodes.unindex(leaf.node());
+        match &node {
+            Some(l) => {
+                self.nodes.keys.insert(
+                    leaf.node().get(),
+                    l.encryption_key.as_slice(),
+                    Some(l.signature_key.as_slice()),
+                );
+                self.nodes.blanked.remove(&leaf.get());
+            }
+            None => {
+                self.nodes.blanked.insert(leaf.get());
+            }
+        }
         self.nodes.leaves.insert(leaf.get(), node);
+        self.nodes.advance_cursors();
         self.touch(leaf.node());
         Ok(())
     }
@@ -265,6 +339,12 @@ impl<'a> TreeDiff<'a> {
         }
         if value.is_some() {
             self.nodes.blank_from = self.nodes.blank_from.max(node.get() + 1);
+        }
+        self.nodes.unindex(node);
+        if let Some(p) = &value {
+            self.nodes
+                .keys
+                .insert(node.get(), p.encryption_key.as_slice(), None);
         }
         self.nodes.parents.insert(node.get(), value);
         self.touch(node);
@@ -286,25 +366,24 @@ impl<'a> TreeDiff<'a> {
     // ---- Proposals ----------------------------------------------------------
 
     /// The leftmost blank leaf, if any (RFC 9420 §12.1.1). Uses the base
-    /// tree's occupancy bitmap plus the leaves this diff changed.
+    /// tree's occupancy bitmap plus the leaves this diff changed, each
+    /// searched from a cursor past the leaves already filled, so a Commit of
+    /// many Adds does not rescan them (issue 14 item 3).
     pub fn leftmost_blank_leaf(&self) -> Option<LeafIndex> {
         let n = &self.nodes;
         let leaves = n.size.leaf_count().get();
-        let visible = n.base_leaves.min(leaves);
+        let visible = n.visible_base_leaves();
         // Blank in the base and not filled by this diff.
         let from_base = n
             .base
-            .blank_leaves_from(0)
+            .blank_leaves_from(n.base_cursor)
             .take_while(|&l| l < visible)
             .find(|l| !matches!(n.leaves.get(l), Some(Some(_))));
         // Blanked by this diff.
-        let from_diff = n
-            .leaves
-            .iter()
-            .find(|(l, v)| v.is_none() && **l < leaves)
-            .map(|(l, _)| *l);
+        let from_diff = n.blanked.iter().copied().find(|&l| l < leaves);
         // Beyond the visible base, blank unless set by this diff.
-        let beyond = (visible..leaves).find(|l| !matches!(n.leaves.get(l), Some(Some(_))));
+        let beyond = (visible.max(n.fresh_cursor)..leaves)
+            .find(|l| !matches!(n.leaves.get(l), Some(Some(_))));
         [from_base, from_diff, beyond]
             .into_iter()
             .flatten()
@@ -329,7 +408,14 @@ impl<'a> TreeDiff<'a> {
         self.set_leaf(leaf, Some(leaf_node))?;
         let path: Vec<NodeIndex> = self.nodes.size.direct_path_iter(leaf.node())?.collect();
         for node in path {
-            if let Some(p) = self.parent(node) {
+            // A parent this diff already holds is updated in place (its keys
+            // do not change); one of the base is copied once.
+            if let Some(Some(p)) = self.nodes.parents.get_mut(&node.get()) {
+                if let Err(pos) = p.unmerged_leaves.binary_search(&leaf.get()) {
+                    p.unmerged_leaves.insert(pos, leaf.get());
+                }
+                self.touch(node);
+            } else if let Some(p) = self.parent(node) {
                 let mut p = p.clone();
                 if let Err(pos) = p.unmerged_leaves.binary_search(&leaf.get()) {
                     p.unmerged_leaves.insert(pos, leaf.get());
@@ -390,6 +476,12 @@ impl<'a> TreeDiff<'a> {
             self.nodes.parents.retain(|&n, _| n < width);
             self.nodes.dirty.retain(|n| n.get() < width);
             self.memo.retain(|n, _| n.get() < width);
+            self.nodes.blanked.retain(|&l| l < leaves);
+            // Keys of dropped entries stay in the index as stale candidates;
+            // every lookup compares the node's real key, so they never match.
+            self.nodes.base_cursor = 0;
+            self.nodes.fresh_cursor = self.nodes.base_leaves;
+            self.nodes.advance_cursors();
         }
     }
 }
