@@ -12,44 +12,18 @@
 
 use tls_codec::{TlsSerialize, TlsSize, VLBytes};
 
-use crate::codec::{self, Decode, Reader, decode_struct, tls_deserialize_bytes};
+use crate::codec::{Decode, Reader, decode_struct, tls_deserialize_bytes};
 use crate::credential::Credential;
 use crate::error::CodecError;
+use crate::extension::parse_exact_in;
+pub use crate::extension::{Extension, ExtensionPayload, find_extension, find_payload};
 use crate::limits::DecodeLimits;
 use crate::primitives::{
     CredentialType, ExtensionType, HpkePublicKey, ProposalType, SignaturePublicKey,
 };
 use crate::tree::RatchetTree;
 
-/// `Extension` (RFC 9420 §7.2).
-#[derive(Debug, Clone, PartialEq, Eq, TlsSerialize, TlsSize)]
-pub struct Extension {
-    /// The extension type.
-    pub extension_type: ExtensionType,
-    /// The encoded payload.
-    pub extension_data: VLBytes,
-}
-
 impl Extension {
-    /// An extension of type `T::EXTENSION_TYPE` holding `payload`.
-    pub fn from_payload<T: ExtensionPayload>(payload: &T) -> Result<Self, CodecError> {
-        Ok(Extension {
-            extension_type: T::EXTENSION_TYPE,
-            extension_data: VLBytes::new(codec::encode(payload)?),
-        })
-    }
-
-    /// Parse the data as `T`; the type must match and the data must parse
-    /// exactly (V-2.1-11).
-    pub fn payload<T: ExtensionPayload>(&self) -> Result<T, CodecError> {
-        if self.extension_type != T::EXTENSION_TYPE {
-            return Err(CodecError::InconsistentFields {
-                what: "extension type differs from the requested payload type",
-            });
-        }
-        parse_exact(self.extension_type, self.extension_data.as_slice())
-    }
-
     /// Check that the data of a registered extension type parses exactly as
     /// its struct (V-2.1-11). Other types always pass.
     pub fn check_known_payload(&self) -> Result<(), CodecError> {
@@ -78,25 +52,6 @@ impl Extension {
     }
 }
 
-fn parse_exact<T: Decode>(t: ExtensionType, data: &[u8]) -> Result<T, CodecError> {
-    parse_exact_in(t, Reader::with_limits(data, DecodeLimits::default())?)
-}
-
-/// Decode `T` from all of `r`; a failure is the extension's
-/// `MalformedExtension` (V-2.1-11), except that a limit keeps its own error.
-fn parse_exact_in<T: Decode>(t: ExtensionType, mut r: Reader<'_>) -> Result<T, CodecError> {
-    let value = T::decode(&mut r).and_then(|v| r.finish().map(|()| v));
-    value.map_err(|e| {
-        if e.is_limit() {
-            e
-        } else {
-            CodecError::MalformedExtension {
-                extension_type: t.0,
-            }
-        }
-    })
-}
-
 impl Decode for Extension {
     fn decode(r: &mut Reader<'_>) -> Result<Self, CodecError> {
         let ext = Extension {
@@ -108,27 +63,6 @@ impl Decode for Extension {
     }
 }
 tls_deserialize_bytes!(Extension);
-
-/// The first extension of type `t` in a list.
-pub fn find_extension(extensions: &[Extension], t: ExtensionType) -> Option<&Extension> {
-    extensions.iter().find(|e| e.extension_type == t)
-}
-
-/// The typed payload of the first extension of type `T::EXTENSION_TYPE` in a
-/// list, if there is one.
-pub fn find_payload<T: ExtensionPayload>(
-    extensions: &[Extension],
-) -> Result<Option<T>, CodecError> {
-    find_extension(extensions, T::EXTENSION_TYPE)
-        .map(Extension::payload)
-        .transpose()
-}
-
-/// The struct carried in the data of a registered extension type.
-pub trait ExtensionPayload: Decode + tls_codec::Serialize {
-    /// The extension type whose data this is.
-    const EXTENSION_TYPE: ExtensionType;
-}
 
 /// `application_id` payload (RFC 9420 §5.3.3): `opaque application_id<V>`.
 #[derive(Debug, Clone, PartialEq, Eq, TlsSerialize, TlsSize)]

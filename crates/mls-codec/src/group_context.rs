@@ -15,7 +15,7 @@
 use tls_codec::{TlsSerialize, TlsSize, VLBytes};
 
 use crate::codec::decode_struct;
-use crate::extensions::Extension;
+use crate::extension::Extension;
 use crate::primitives::{CipherSuiteId, ProtocolVersion};
 
 /// `GroupContext` (RFC 9420 §8.1).

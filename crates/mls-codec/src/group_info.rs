@@ -15,7 +15,7 @@ use tls_codec::{Size, TlsSerialize, TlsSize, VLBytes};
 
 use crate::codec::{decode_struct, encode_into};
 use crate::error::CodecError;
-use crate::extensions::Extension;
+use crate::extension::Extension;
 use crate::group_context::GroupContext;
 
 /// `GroupInfo` (RFC 9420 §12.4.3).

@@ -15,7 +15,7 @@ use tls_codec::{Size, TlsSerialize, TlsSize, VLBytes};
 
 use crate::codec::{decode_struct, encode_into};
 use crate::error::CodecError;
-use crate::extensions::Extension;
+use crate::extension::Extension;
 use crate::leaf_node::LeafNode;
 use crate::primitives::{CipherSuiteId, HpkePublicKey, ProtocolVersion};
 

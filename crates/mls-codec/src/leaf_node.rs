@@ -27,7 +27,7 @@ use crate::codec::{
 };
 use crate::credential::Credential;
 use crate::error::CodecError;
-use crate::extensions::Extension;
+use crate::extension::Extension;
 use crate::primitives::{
     CipherSuiteId, CredentialType, ExtensionType, HpkePublicKey, ProposalType, ProtocolVersion,
     SignaturePublicKey,

@@ -46,6 +46,7 @@ pub mod codec;
 pub mod commit;
 pub mod credential;
 pub mod error;
+pub mod extension;
 pub mod extensions;
 pub mod framing;
 pub mod group_context;

@@ -30,7 +30,7 @@ use tls_codec::{Serialize, Size, TlsSerialize, TlsSize, VLBytes};
 
 use crate::codec::{Decode, Reader, decode_struct, tls_deserialize_bytes};
 use crate::error::CodecError;
-use crate::extensions::Extension;
+use crate::extension::Extension;
 use crate::key_package::KeyPackage;
 use crate::leaf_node::LeafNode;
 use crate::primitives::{CipherSuiteId, ProposalType, ProtocolVersion};

@@ -21,6 +21,7 @@
 //! message, [`SecretTree::confirm`] applies the token. Sending uses
 //! [`SecretTree::encryption_key`], which advances at once.
 
+mod bytes;
 mod persist;
 mod ratchet;
 

@@ -19,7 +19,7 @@ use mls_crypto::CipherSuiteProvider;
 use mls_crypto::labeled::derive_tree_secret;
 
 use super::SecretTreeConfig;
-use super::persist::{Reader, Writer};
+use super::bytes::{Reader, Writer};
 use crate::secrets::{nh, nk, nn};
 use crate::{AeadKey, AeadNonce, KeyScheduleError, MessageKey, Result, TreeSecret};
 
