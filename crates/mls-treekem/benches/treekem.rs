@@ -1,7 +1,8 @@
 //! Ratchet-tree benchmarks at N = 1,000, 10,000 and 100,000 occupied
 //! leaves (suite 1): first tree hash, root hash after one UpdatePath,
 //! UpdatePath creation and processing, full validation of a received tree,
-//! and the memory the public tree takes per member (printed).
+//! the tree work of one Commit adding N - 1 members (N <= 10,000), and the
+//! memory the public tree takes per member (printed).
 //!
 //! Trees are built once per size by `tests/common/full_tree.rs` (real
 //! signatures on every leaf), then reused by every benchmark of that size.
@@ -67,6 +68,30 @@ fn benches(c: &mut Criterion) {
         let ft = build_full_tree(cs, n);
         let mut tree = RatchetTree::from_wire(ft.wire.clone()).unwrap();
         tree.tree_hash(cs).unwrap();
+        if n <= 10_000 {
+            // One Commit adding N - 1 members to a one-member group: the
+            // per-Add tree work (key uniqueness lookups, leftmost blank leaf,
+            // unmerged leaves) must not grow with the Adds before it.
+            let leaves: Vec<_> = tree.members().map(|(_, l)| l.clone()).collect();
+            let base = RatchetTree::new(leaves[0].clone());
+            group.bench_with_input(BenchmarkId::new("add_n_minus_1_members", n), &n, |b, _| {
+                b.iter(|| {
+                    let mut diff = base.diff();
+                    for leaf in &leaves[1..] {
+                        assert!(
+                            diff.nodes_with_encryption_key(leaf.encryption_key.as_slice())
+                                .is_empty()
+                        );
+                        assert!(
+                            diff.leaves_with_signature_key(leaf.signature_key.as_slice())
+                                .is_empty()
+                        );
+                        diff.add_leaf(leaf.clone()).unwrap();
+                    }
+                    diff.into_changes()
+                })
+            });
+        }
         let bytes = tree.memory_bytes();
         println!(
             "treekem/memory/{n}: public tree {bytes} bytes, {} bytes per member; receiver private keys: {} nodes",
