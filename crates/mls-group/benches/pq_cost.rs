@@ -31,7 +31,7 @@ fn add_proposals(bundles: &[KeyPackageBundle]) -> Vec<Proposal> {
     bundles
         .iter()
         .map(|b| {
-            Proposal::Add(Add {
+            Proposal::from(Add {
                 key_package: b.key_package().clone(),
             })
         })

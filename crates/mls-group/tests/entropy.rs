@@ -19,7 +19,7 @@ fn contributions_differ_per_member_and_per_epoch() {
     let bob_kp = bundle(cs.as_ref(), "bob");
     let out = alice
         .commit_builder()
-        .proposals(vec![mls_codec::Proposal::Add(mls_codec::Add {
+        .proposals(vec![mls_codec::Proposal::from(mls_codec::Add {
             key_package: bob_kp.key_package().clone(),
         })])
         .build()
@@ -65,7 +65,7 @@ fn a_group_runs_on_a_pooled_provider() {
     let bob_kp = bundle(cs.as_ref(), "bob");
     let out = alice
         .commit_builder()
-        .proposals(vec![mls_codec::Proposal::Add(mls_codec::Add {
+        .proposals(vec![mls_codec::Proposal::from(mls_codec::Add {
             key_package: bob_kp.key_package().clone(),
         })])
         .build()

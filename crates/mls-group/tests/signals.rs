@@ -13,7 +13,7 @@ fn alice_and_bob(seed: u8) -> (Group, Group) {
     let bob_kp = bundle(cs.as_ref(), "bob");
     let out = alice
         .commit_builder()
-        .proposals(vec![mls_codec::Proposal::Add(mls_codec::Add {
+        .proposals(vec![mls_codec::Proposal::from(mls_codec::Add {
             key_package: bob_kp.key_package().clone(),
         })])
         .build()
