@@ -119,7 +119,7 @@ mod tests {
             }
             nodes.push(leaf(k));
         }
-        RatchetTree::from_wire(mls_codec::RatchetTree(nodes)).unwrap()
+        RatchetTree::from_wire(mls_codec::RatchetTree::from_nodes(nodes)).unwrap()
     }
 
     #[test]
