@@ -200,7 +200,9 @@ impl Group {
             .export(self.cs.as_ref(), label, context, length)?)
     }
 
-    /// The resumption PSK of the current epoch (RFC 9420 §8.6).
+    /// The resumption PSK of the current epoch (RFC 9420 §8.6): a secret,
+    /// so only with the `test-utils` feature.
+    #[cfg(feature = "test-utils")]
     pub fn resumption_psk(&self) -> &mls_keyschedule::ResumptionPsk {
         &self.epoch.resumption_psk
     }
@@ -211,10 +213,11 @@ impl Group {
     }
 
     /// The framing keys and GroupContext of the current epoch (RFC 9420 §6),
-    /// for tooling that protects content built outside the engine, such as
-    /// bad-input tests that forge correctly signed but invalid messages.
-    /// Applications never need it: the engine protects its own messages.
-    #[doc(hidden)]
+    /// for tests that forge correctly protected but invalid messages. It
+    /// hands out the membership key and the sender-data secret, so it
+    /// exists only with the `test-utils` feature; applications never need
+    /// it, the engine protects its own messages.
+    #[cfg(feature = "test-utils")]
     pub fn framing_context(&self) -> crate::framing::FramingContext<'_> {
         crate::framing::FramingContext {
             cs: self.cs.as_ref(),
