@@ -90,10 +90,11 @@ mod group;
 pub mod key_package;
 mod proposals;
 pub mod signals;
+mod staged;
 pub mod storage;
 pub mod welcome;
 
-pub use commit::{CommitBuilder, CommitInfo, CommitOutput, MemberChange, StagedCommit};
+pub use commit::{CommitBuilder, CommitOutput};
 pub use config::{DEFAULT_MAX_PAST_EPOCHS, GroupConfig, GroupConfigBuilder, ProposalPolicy};
 pub use error::GroupError;
 pub use group::{
@@ -102,6 +103,7 @@ pub use group::{
 };
 pub use mls_treemath::LeafIndex;
 pub use proposals::ProposalRef;
+pub use staged::{CommitInfo, MemberChange, StagedCommit};
 pub use storage::{InMemoryStore, SaveCursor, SideEffects, Store, StoreError};
 
 /// Result type of this crate.

@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 use crate::error::InteropError;
 use crate::proto::*;
-use crate::server::InteropServer;
+use crate::server_state::InteropServer;
 use crate::state::{GroupState, Held, PendingJoin, config, decode_message, encode_message, engine};
 
 /// The implementation name answered by `Name`.

@@ -20,11 +20,12 @@ pub mod handlers;
 pub mod proto;
 pub mod schema;
 pub mod server;
+mod server_state;
 pub mod state;
 pub mod table;
 
 pub use error::InteropError;
-pub use server::InteropServer;
+pub use server_state::InteropServer;
 
 include!("rpcs.rs");
 

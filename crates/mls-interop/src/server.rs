@@ -5,52 +5,16 @@
 use std::net::SocketAddr;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use mls::RustCryptoProvider;
 use tokio::net::TcpListener;
 use tonic::{Request, Response, Status};
 
 use crate::error::InteropError;
 use crate::handlers;
 use crate::proto::*;
+pub use crate::server_state::InteropServer;
 use crate::service::m_l_s_client_server::{MLSClient, MLSClientServer};
-use crate::state::Held;
-use crate::table::Table;
-
-/// The server state: every group state and pending join it holds, and the
-/// crypto provider.
-pub struct InteropServer {
-    pub(crate) held: Table<Held>,
-    pub(crate) provider: RustCryptoProvider,
-}
-
-impl std::fmt::Debug for InteropServer {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("InteropServer")
-            .field("held", &self.held.len())
-            .finish_non_exhaustive()
-    }
-}
-
-impl Default for InteropServer {
-    fn default() -> Self {
-        Self::new()
-    }
-}
 
 impl InteropServer {
-    /// A server holding nothing, with the RustCrypto provider.
-    pub fn new() -> Self {
-        InteropServer {
-            held: Table::default(),
-            provider: RustCryptoProvider::new(),
-        }
-    }
-
-    /// How many states, pending joins and signers are held.
-    pub fn held_count(&self) -> usize {
-        self.held.len()
-    }
-
     fn call<Q, A>(
         &self,
         rpc: &'static str,

@@ -31,8 +31,8 @@ use mls_keyschedule::InterimTranscriptHash;
 use mls_treekem::{LeafIndex, RatchetTree, TreePrivateKeys, TreeView};
 
 use crate::GroupConfig;
-use crate::commit::PendingCommit;
 use crate::proposals::ProposalCache;
+use crate::staged::PendingCommit;
 use epoch::{EpochState, PastEpoch};
 
 pub use application::ReceivedApplicationMessage;

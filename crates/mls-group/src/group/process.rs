@@ -12,8 +12,8 @@ use tracing::info_span;
 use super::Group;
 use super::application::ReceivedApplicationMessage;
 use super::proposal::ReceivedProposal;
-use crate::commit::{StagedCommit, is_echo};
 use crate::framing::{FramingContext, VerifiedMessage};
+use crate::staged::{StagedCommit, is_echo};
 use crate::{GroupError, Result};
 
 /// The result of [`Group::process_message`].
@@ -132,7 +132,9 @@ impl Group {
             LeafIndex::new(sender).map_err(|_| GroupError::MessageSenderNotMember(sender))?;
         match verified.content_type() {
             ContentType::Application => self.accept_application(verified, sender, epoch, None),
-            ContentType::Proposal => self.accept_proposal(verified, sender),
+            ContentType::Proposal => Ok(ProcessedMessage::Proposal(Box::new(
+                self.accept_proposal(verified, sender)?,
+            ))),
             ContentType::Commit => self.accept_commit(verified, sender, psk_store),
         }
     }

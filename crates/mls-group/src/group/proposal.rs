@@ -16,7 +16,6 @@ use mls_treekem::{
 use tracing::info_span;
 
 use super::Group;
-use super::process::ProcessedMessage;
 use crate::framing::{VerifiedMessage, framed_content, sign_content};
 use crate::key_package::{KeyPackageValidation, validate_key_package};
 use crate::proposals::{CachedProposal, ProposalRef};
@@ -234,7 +233,7 @@ impl Group {
         &mut self,
         mut verified: VerifiedMessage,
         sender: LeafIndex,
-    ) -> Result<ProcessedMessage> {
+    ) -> Result<ReceivedProposal> {
         let FramedContentBody::Proposal(proposal) = &verified.content.content.content else {
             return Err(GroupError::UnexpectedMessage("not a proposal"));
         };
@@ -248,10 +247,10 @@ impl Group {
             proposal: proposal.clone(),
             update_key: None,
         });
-        Ok(ProcessedMessage::Proposal(Box::new(ReceivedProposal {
+        Ok(ReceivedProposal {
             sender,
             reference,
             proposal,
-        })))
+        })
     }
 }

@@ -7,7 +7,6 @@ use mls_codec::{Credential, KeyPackage, LeafNodeSource};
 use mls_crypto::{CipherSuiteProvider, SignatureKeyPair};
 
 use super::{KeyPackageBuilder, KeyPackageBundle, KeyPackageRef};
-use crate::welcome::KeyPackageLookup;
 use crate::{GroupError, Result};
 
 /// An in-memory pool of our KeyPackage bundles.
@@ -21,7 +20,7 @@ use crate::{GroupError, Result};
 /// rotated last-resort KeyPackage stays usable until it expires or is
 /// removed, since the Delivery Service may still hand it out.
 ///
-/// The pool implements [`KeyPackageLookup`], so it can be passed to
+/// The pool implements [`crate::welcome::KeyPackageLookup`], so it can be passed to
 /// [`open_welcome`](crate::welcome::open_welcome) directly.
 #[derive(Clone, Debug, Default)]
 pub struct KeyPackagePool {
@@ -206,13 +205,6 @@ impl KeyPackagePool {
         let key_package = bundle.key_package().clone();
         self.insert(bundle)?;
         Ok(key_package)
-    }
-}
-
-impl KeyPackageLookup for KeyPackagePool {
-    type Entry = KeyPackageBundle;
-    fn find(&self, reference: &KeyPackageRef) -> Option<&KeyPackageBundle> {
-        self.get(reference)
     }
 }
 

@@ -147,6 +147,13 @@ impl KeyPackageLookup for crate::key_package::KeyPackageBundle {
     }
 }
 
+impl KeyPackageLookup for crate::key_package::KeyPackagePool {
+    type Entry = crate::key_package::KeyPackageBundle;
+    fn find(&self, reference: &KeyPackageRef) -> Option<&Self::Entry> {
+        self.get(reference)
+    }
+}
+
 impl<K: WelcomeKeyPackage> KeyPackageLookup for [K] {
     type Entry = K;
     fn find(&self, reference: &KeyPackageRef) -> Option<&K> {
