@@ -561,9 +561,9 @@ pub enum GroupError {
         /// The newest version this build reads.
         supported: u16,
     },
-    /// The group store failed (see [`crate::storage::error::StoreError`]).
+    /// The group store failed (see [`crate::storage::StoreError`]).
     #[error("group store: {0}")]
-    Storage(#[from] crate::storage::error::StoreError),
+    Storage(#[from] crate::store_error::StoreError),
 }
 
 /// A wire format by its RFC 9420 §17.2 name, for messages read by people.

@@ -92,6 +92,7 @@ mod proposals;
 pub mod signals;
 mod staged;
 pub mod storage;
+mod store_error;
 pub mod welcome;
 
 pub use commit::{CommitBuilder, CommitOutput};

@@ -6,9 +6,9 @@ use std::sync::Mutex;
 
 use zeroize::Zeroizing;
 
-use super::error::{StoreError, StoreResult};
 use super::records::{EpochRecord, GroupWrite, KeyPackageRecord, PskChange, StoredGroup};
 use super::traits::{GroupStateStore, KeyPackageStore, PskStore, Store};
+use crate::store_error::{StoreError, StoreResult};
 
 struct GroupEntry {
     generation: u64,

@@ -18,7 +18,6 @@
 //! `docs/storage.md`.
 
 mod encode;
-pub mod error;
 mod memory;
 mod records;
 mod state;
@@ -26,7 +25,7 @@ pub mod traits;
 
 use std::collections::BTreeMap;
 
-pub use error::{StoreError, StoreResult};
+pub use crate::store_error::{StoreError, StoreResult};
 pub use memory::InMemoryStore;
 pub use records::{EpochRecord, GroupWrite, KeyPackageRecord, PskChange, StoredGroup};
 pub use state::{GroupRecords, STATE_VERSION};

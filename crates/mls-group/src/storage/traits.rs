@@ -18,8 +18,8 @@
 //!
 //! [`StoreError::Conflict`]: super::StoreError::Conflict
 
-use super::error::StoreResult;
 use super::records::{GroupWrite, KeyPackageRecord, StoredGroup};
+use crate::store_error::StoreResult;
 
 /// Group state: the current state of each group plus its retained past
 /// epochs, as separate records.
