@@ -77,16 +77,17 @@ fn seal(cs: &dyn mls_crypto::CipherSuiteProvider, mut w: Writer) -> Zeroizing<Ve
     w.buf
 }
 
-/// Check a record's header (`magic`, version, suite) and trailing digest;
-/// returns the suite provider and a reader over the body after the header.
-fn open_record<'a>(
-    bytes: &'a [u8],
+/// Check a record's or snapshot's `magic` and format version: a newer
+/// version is its own error ([`GroupError::StateVersion`]), anything else
+/// that is not ours is corrupt.
+fn read_header(
+    r: &mut Reader<'_>,
     magic: &[u8; 4],
-    provider: &dyn CryptoProvider,
-) -> Result<(Arc<dyn mls_crypto::CipherSuiteProvider>, Reader<'a>)> {
-    let mut r = Reader::new(bytes);
+    not_ours: &'static str,
+    unknown_version: &'static str,
+) -> Result<()> {
     if r.read_array::<4>().map_err(corrupt("magic"))? != *magic {
-        return Err(GroupError::CorruptState("not a group record"));
+        return Err(GroupError::CorruptState(not_ours));
     }
     let version = r.u16_("version")?;
     if version > STATE_VERSION {
@@ -96,8 +97,25 @@ fn open_record<'a>(
         });
     }
     if version != STATE_VERSION {
-        return Err(GroupError::CorruptState("unknown record version"));
+        return Err(GroupError::CorruptState(unknown_version));
     }
+    Ok(())
+}
+
+/// Check a record's header (`magic`, version, suite) and trailing digest;
+/// returns the suite provider and a reader over the body after the header.
+fn open_record<'a>(
+    bytes: &'a [u8],
+    magic: &[u8; 4],
+    provider: &dyn CryptoProvider,
+) -> Result<(Arc<dyn mls_crypto::CipherSuiteProvider>, Reader<'a>)> {
+    let mut r = Reader::new(bytes);
+    read_header(
+        &mut r,
+        magic,
+        "not a group record",
+        "unknown record version",
+    )?;
     let suite_id = r.u16_("cipher suite")?;
     let suite =
         CipherSuite::from_id(suite_id).map_err(|_| GroupError::UnsupportedCipherSuite(suite_id))?;
@@ -443,19 +461,12 @@ impl Group {
         config: GroupConfig,
     ) -> Result<Group> {
         let mut r = Reader::new(bytes);
-        if r.read_array::<4>().map_err(corrupt("magic"))? != *WHOLE_MAGIC {
-            return Err(GroupError::CorruptState("not a group snapshot"));
-        }
-        let version = r.u16_("version")?;
-        if version > STATE_VERSION {
-            return Err(GroupError::StateVersion {
-                found: version,
-                supported: STATE_VERSION,
-            });
-        }
-        if version != STATE_VERSION {
-            return Err(GroupError::CorruptState("unknown snapshot version"));
-        }
+        read_header(
+            &mut r,
+            WHOLE_MAGIC,
+            "not a group snapshot",
+            "unknown snapshot version",
+        )?;
         let state = r.opaque_("state record")?;
         let mut pv = r.vector_("past epoch records")?;
         let mut past = Vec::new();
