@@ -16,22 +16,7 @@ fn contributions_differ_per_member_and_per_epoch() {
     let provider = provider(7);
     let cs = suite(&provider);
     let mut alice = create(&cs, "alice", GroupConfig::default());
-    let bob_kp = bundle(cs.as_ref(), "bob");
-    let out = alice
-        .commit_builder()
-        .proposals(vec![mls_codec::Proposal::from(mls_codec::Add {
-            key_package: bob_kp.key_package().clone(),
-        })])
-        .build()
-        .expect("add");
-    alice.merge_pending_commit().expect("merge");
-    let mut bob = join(
-        &provider,
-        out.welcome.as_ref().expect("welcome"),
-        bob_kp,
-        GroupConfig::default(),
-        None,
-    );
+    let mut bob = add_member(&mut alice, &provider, cs.as_ref(), "bob");
     assert_eq!(alice.epoch_authenticator(), bob.epoch_authenticator());
     let (a1, b1) = (
         alice.entropy_contribution().expect("value"),

@@ -10,22 +10,7 @@ fn alice_and_bob(seed: u8) -> (Group, Group) {
     let provider = provider(seed);
     let cs = suite(&provider);
     let mut alice = create(&cs, "alice", GroupConfig::default());
-    let bob_kp = bundle(cs.as_ref(), "bob");
-    let out = alice
-        .commit_builder()
-        .proposals(vec![mls_codec::Proposal::from(mls_codec::Add {
-            key_package: bob_kp.key_package().clone(),
-        })])
-        .build()
-        .expect("add");
-    alice.merge_pending_commit().expect("merge");
-    let bob = join(
-        &provider,
-        out.welcome.as_ref().expect("welcome"),
-        bob_kp,
-        GroupConfig::default(),
-        None,
-    );
+    let bob = add_member(&mut alice, &provider, cs.as_ref(), "bob");
     (alice, bob)
 }
 

@@ -87,6 +87,32 @@ pub fn join(
     group
 }
 
+/// `group` adds a new member `name` by value in one Commit and merges it;
+/// the new member joins from the Welcome (tree in-band, default config).
+pub fn add_member(
+    group: &mut Group,
+    provider: &RustCryptoProvider,
+    cs: &dyn CipherSuiteProvider,
+    name: &str,
+) -> Group {
+    let kp = bundle(cs, name);
+    let out = group
+        .commit_builder()
+        .proposals(vec![mls_codec::Proposal::from(mls_codec::Add {
+            key_package: kp.key_package().clone(),
+        })])
+        .build()
+        .expect("add");
+    group.merge_pending_commit().expect("merge");
+    join(
+        provider,
+        out.welcome.as_ref().expect("welcome"),
+        kp,
+        GroupConfig::default(),
+        None,
+    )
+}
+
 /// Process a Commit and merge it.
 pub fn process_commit(group: &mut Group, message: &MlsMessage) {
     match group.process_message(message).expect("process commit") {
