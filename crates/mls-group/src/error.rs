@@ -171,10 +171,6 @@ pub enum GroupError {
     /// RFC 9420 §10.1 (V-10.1-05): `leaf_node.encryption_key` equals `init_key`.
     #[error("RFC 9420 §10.1 (V-10.1-05): KeyPackage init_key equals the leaf encryption_key")]
     KeyPackageInitKeyEqualsEncryptionKey,
-    /// RFC 9420 §10 (V-10-04): a non-default extension of `KeyPackage.extensions`
-    /// is missing from `leaf_node.capabilities.extensions`.
-    #[error("RFC 9420 §10 (V-10-04): KeyPackage extension 0x{0:04x} not in the leaf capabilities")]
-    KeyPackageExtensionNotInCapabilities(u16),
     /// RFC 9420 §13.4 (V-13.4-01): an extension type appears twice in
     /// `KeyPackage.extensions` or `leaf_node.extensions`.
     #[error("RFC 9420 §13.4 (V-13.4-01): duplicate extension type 0x{0:04x} in a KeyPackage")]

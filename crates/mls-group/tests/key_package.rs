@@ -745,7 +745,7 @@ fn rejects_capabilities_without_own_version_or_suite() {
 }
 
 #[test]
-fn rejects_unlisted_or_duplicate_extensions() {
+fn kp_extension_rules_unlisted_accepted_leaf_and_duplicates_rejected() {
     let (_, cs) = suite1();
     let bundle = build(&*cs, &KeyPackageBuilder::new());
     let ext = |t: u16| Extension {
@@ -753,18 +753,21 @@ fn rejects_unlisted_or_duplicate_extensions() {
         extension_data: VLBytes::new(vec![]),
     };
 
-    // V-10-04: a KeyPackage extension not in the capabilities.
-    let mut kp = bundle.key_package().clone();
-    kp.extensions.push(ext(0xff01));
-    resign(&*cs, &bundle, &mut kp, false);
-    let err = validate_key_package(&*cs, &kp, &strict()).unwrap_err();
-    assert!(
-        matches!(
-            err,
-            GroupError::KeyPackageExtensionNotInCapabilities(0xff01)
-        ),
-        "{err:?}"
-    );
+    // V-10-04 is a sender rule: a received KeyPackage whose extensions carry
+    // unknown or GREASE types missing from its capabilities is valid
+    // (RFC 9420 §10.1, §13.5), as other implementations send them.
+    for t in [0xff01, 0x5a5a] {
+        let mut kp = bundle.key_package().clone();
+        kp.extensions.push(ext(t));
+        resign(&*cs, &bundle, &mut kp, false);
+        assert!(
+            !kp.leaf_node
+                .capabilities
+                .extensions
+                .contains(&ExtensionType(t))
+        );
+        validate_key_package(&*cs, &kp, &strict()).expect("unlisted KeyPackage extension ignored");
+    }
 
     // V-7.2-01: a leaf extension not in the capabilities.
     let mut kp = bundle.key_package().clone();

@@ -59,7 +59,8 @@ impl KeyPackageValidation {
 /// suite; the capabilities list the own version and suite (V-7.3-08) and no
 /// default type (V-7.2-08, per policy); no duplicate extension (V-13.4-01)
 /// and no registered extension outside its container (V-17.3-01);
-/// every non-default KeyPackage extension is in the capabilities (V-10-04);
+/// KeyPackage extensions not listed in the capabilities are ignored
+/// (V-10-04 is a sender rule; §10.1 does not ask receivers to check it);
 /// the LeafNode is valid in the KeyPackage context (V-10.1-03: credential,
 /// source `key_package`, signature, lifetime, extensions, credential type);
 /// the KeyPackage signature verifies under the leaf `signature_key`
@@ -106,12 +107,9 @@ pub fn validate_key_package(
     check_no_duplicates(&leaf.extensions)?;
     check_placement(&key_package.extensions, ExtensionContainer::KeyPackage)?;
     check_placement(&leaf.extensions, ExtensionContainer::LeafNode)?;
-    for ext in &key_package.extensions {
-        let t = ext.extension_type;
-        if !t.is_default() && !leaf.capabilities.extensions.contains(&t) {
-            return Err(GroupError::KeyPackageExtensionNotInCapabilities(t.0));
-        }
-    }
+    // RFC 9420 §10.1, §13.5: a KeyPackage extension missing from the
+    // capabilities (e.g. GREASE) is ignored, not rejected; listing it is the
+    // creator's duty (V-10-04, a sender rule kept by `KeyPackageBuilder`).
 
     // §10.1: the leaf node is valid for a KeyPackage (§7.3).
     validate_leaf_node(cs, leaf, LeafContext::KeyPackage, &policy.leaf_policy)
