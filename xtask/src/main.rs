@@ -18,6 +18,7 @@ mod bench;
 mod cli;
 mod conformance;
 mod dag;
+mod dag_doc;
 mod interop;
 mod json;
 mod modcycle;
@@ -137,6 +138,7 @@ fn run_check_dag() -> ExitCode {
         println!("check-dag: warning: {w}");
     }
     problems.extend(verdict.errors);
+    problems.extend(architecture_doc_problems(&root, &graph));
     if problems.is_empty() {
         println!(
             "check-dag: ok ({} crates, {} dependency edges, all pointing down; \
@@ -153,4 +155,24 @@ fn run_check_dag() -> ExitCode {
         eprintln!("check-dag: {} violation(s)", problems.len());
         ExitCode::FAILURE
     }
+}
+
+/// The dependency block of docs/architecture.md against the manifests.
+fn architecture_doc_problems(root: &Path, graph: &dag::Graph) -> Vec<String> {
+    let path = root.join("docs/architecture.md");
+    let documented = std::fs::read_to_string(&path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))
+        .and_then(|doc| dag_doc::documented_edges(&doc));
+    let mut problems = match documented {
+        Ok(documented) => dag_doc::differences(&documented, &dag_doc::declared_edges(graph)),
+        Err(e) => vec![format!("docs/architecture.md: {e}")],
+    };
+    if !problems.is_empty() {
+        problems.push(format!(
+            "the block after `{}` in docs/architecture.md should read:\n{}",
+            dag_doc::MARKER,
+            dag_doc::render_block(graph)
+        ));
+    }
+    problems
 }
