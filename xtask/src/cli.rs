@@ -31,6 +31,8 @@ pub enum Command {
     Interop(crate::interop::args::InteropArgs),
     /// `bench`: the group-level benchmark table.
     Bench(crate::bench::BenchArgs),
+    /// `fuzz`: the libFuzzer targets (docs/fuzzing.md).
+    Fuzz(crate::fuzz::FuzzArgs),
     /// `help`, `--help`, `-h`, or no command.
     Help,
 }
@@ -60,6 +62,7 @@ pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<Command, String>
         },
         "interop" => crate::interop::args::parse(args).map(Command::Interop),
         "bench" => crate::bench::parse(args).map(Command::Bench),
+        "fuzz" => crate::fuzz::parse(args).map(Command::Fuzz),
         "help" | "--help" | "-h" => Ok(Command::Help),
         other => Err(format!("unknown command `{other}`")),
     }

@@ -8,7 +8,9 @@
 //!   between its modules ([`modcycle`]);
 //! - `bench`: run the group-level benchmarks and print a table ([`bench`]);
 //! - `interop`: play the official interop scenarios against gRPC
-//!   `mls_client.MLSClient` servers ([`interop`], docs/interop.md).
+//!   `mls_client.MLSClient` servers ([`interop`], docs/interop.md);
+//! - `fuzz`: build and run the libFuzzer targets of `fuzz/` ([`fuzz`],
+//!   docs/fuzzing.md).
 //!
 //! See docs/conformance.md for usage, output formats and how to add a file.
 
@@ -19,6 +21,8 @@ mod cli;
 mod conformance;
 mod dag;
 mod dag_doc;
+mod fuzz;
+mod fuzz_seeds;
 mod interop;
 mod json;
 mod modcycle;
@@ -32,13 +36,19 @@ use cli::{Command, ConformanceArgs, USAGE};
 fn main() -> ExitCode {
     match cli::parse(std::env::args().skip(1)) {
         Ok(Command::Help) => {
-            print!("{USAGE}{}{}", bench::USAGE, interop::args::USAGE);
+            print!(
+                "{USAGE}{}{}{}",
+                bench::USAGE,
+                interop::args::USAGE,
+                fuzz::USAGE
+            );
             ExitCode::SUCCESS
         }
         Ok(Command::Conformance(args)) => run_conformance(&args),
         Ok(Command::CheckDag) => run_check_dag(),
         Ok(Command::Interop(args)) => interop::run(&args, &workspace_root()),
         Ok(Command::Bench(args)) => bench::run(&args, &workspace_root()),
+        Ok(Command::Fuzz(args)) => fuzz::run(&args, &workspace_root()),
         Err(msg) => {
             eprintln!("error: {msg}\n\n{USAGE}");
             ExitCode::from(2)

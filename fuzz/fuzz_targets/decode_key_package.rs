@@ -1,0 +1,12 @@
+//! The decoder of the KeyPackage (RFC 9420 §10) on its own, without the MLSMessage header:
+//! never panics, stays within the heap bound, and a decoded value
+//! re-encodes to the input.
+
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use mls_codec::KeyPackage;
+
+fuzz_target!(|data: &[u8]| {
+    let _ = mls_fuzz::check_decode_round_trip::<KeyPackage>(data);
+});

@@ -1,0 +1,322 @@
+//! `cargo xtask fuzz`: build the libFuzzer targets of `fuzz/` and run each
+//! for a while (issue 15 item 6, docs/fuzzing.md).
+//!
+//! No cargo-fuzz and no nightly: the build is a plain `cargo build` of the
+//! `fuzz/` workspace with the SanitizerCoverage flags cargo-fuzz would pass
+//! for `--sanitizer none` (all stable `-C` options), for the host target
+//! triple so that build scripts and proc macros stay uninstrumented. The
+//! targets link libFuzzer through `libfuzzer-sys`. Everything lives under
+//! `target/fuzz/`: the build, the seed corpora (regenerated every run by
+//! [`crate::fuzz_seeds`]), the growing corpora and crash artifacts.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+use crate::fuzz_seeds;
+
+/// Every target of `fuzz/fuzz_targets/`, in the order they run.
+pub const TARGETS: &[&str] = &[
+    "decode_mls_message",
+    "decode_welcome",
+    "decode_group_info",
+    "decode_key_package",
+    "decode_ratchet_tree",
+    "group_from_bytes",
+    "validate_key_package",
+    "validate_group_info",
+    "join_welcome",
+    "group_ops",
+];
+
+/// The coverage instrumentation cargo-fuzz uses without a sanitizer, plus
+/// `--cfg fuzzing`.
+const RUSTFLAGS: &[&str] = &[
+    "-Cpasses=sancov-module",
+    "-Cllvm-args=-sanitizer-coverage-level=4",
+    "-Cllvm-args=-sanitizer-coverage-inline-8bit-counters",
+    "-Cllvm-args=-sanitizer-coverage-pc-table",
+    "-Cllvm-args=-sanitizer-coverage-trace-compares",
+    "-Cllvm-args=-sanitizer-coverage-stack-depth",
+    "--cfg",
+    "fuzzing",
+];
+
+/// Options of `fuzz`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FuzzArgs {
+    /// `--target T` (repeatable); empty for every target.
+    pub targets: Vec<String>,
+    /// `--time S`: seconds per target.
+    pub seconds: u64,
+    /// `--seeds-only`: write the seed corpora and stop.
+    pub seeds_only: bool,
+}
+
+impl Default for FuzzArgs {
+    fn default() -> Self {
+        FuzzArgs {
+            targets: Vec::new(),
+            seconds: 10,
+            seeds_only: false,
+        }
+    }
+}
+
+/// Usage text of `fuzz`.
+pub const USAGE: &str = "\
+  fuzz [--target T]... [--time S] [--seeds-only]
+      Build the libFuzzer targets of fuzz/ (stable toolchain, no sanitizer)
+      and run each for S seconds (default 10) from seed corpora generated
+      from test-vectors/ and from generated groups; print executions and
+      coverage per target. Fails on the first crash (the input is kept in
+      target/fuzz/artifacts/T/). --seeds-only writes the seeds and stops.
+      Run long campaigns under `nice -n 19` (docs/fuzzing.md).
+";
+
+/// Parse the arguments after `fuzz`.
+pub fn parse(mut args: impl Iterator<Item = String>) -> Result<FuzzArgs, String> {
+    let mut out = FuzzArgs::default();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--target" => {
+                let t = args.next().ok_or("--target needs a value")?;
+                if !TARGETS.contains(&t.as_str()) {
+                    return Err(format!(
+                        "unknown fuzz target `{t}`; known: {}",
+                        TARGETS.join(", ")
+                    ));
+                }
+                out.targets.push(t);
+            }
+            "--time" => {
+                let s = args.next().ok_or("--time needs a value")?;
+                out.seconds = s.parse().ok().filter(|&s| s > 0).ok_or(format!(
+                    "--time takes a positive number of seconds, got `{s}`"
+                ))?;
+            }
+            "--seeds-only" => out.seeds_only = true,
+            other => return Err(format!("fuzz: unknown option `{other}`")),
+        }
+    }
+    Ok(out)
+}
+
+/// What one run of a target printed.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct RunStats {
+    executions: u64,
+    coverage: u64,
+    features: u64,
+    corpus: u64,
+}
+
+/// Read libFuzzer's status lines (`#N ... cov: C ft: F corp: K/...`) and
+/// final `stat::number_of_executed_units`.
+fn parse_stats(log: &str) -> RunStats {
+    let mut stats = RunStats::default();
+    let field = |line: &str, name: &str| -> Option<u64> {
+        let rest = line.split(name).nth(1)?;
+        let word = rest.split_whitespace().next()?;
+        word.split('/').next()?.parse().ok()
+    };
+    for line in log.lines() {
+        if let Some(status) = line.strip_prefix('#') {
+            if let Some(c) = field(status, "cov: ") {
+                stats.coverage = c;
+            }
+            if let Some(f) = field(status, "ft: ") {
+                stats.features = f;
+            }
+            if let Some(k) = field(status, "corp: ") {
+                stats.corpus = k;
+            }
+            if let Some(n) = status
+                .split_whitespace()
+                .next()
+                .and_then(|n| n.parse().ok())
+            {
+                stats.executions = stats.executions.max(n);
+            }
+        }
+        if let Some(n) = field(line, "stat::number_of_executed_units: ") {
+            stats.executions = n;
+        }
+    }
+    stats
+}
+
+fn host_triple() -> Result<String, String> {
+    let out = Command::new("rustc")
+        .arg("-vV")
+        .output()
+        .map_err(|e| format!("rustc -vV: {e}"))?;
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("host: ").map(str::to_string))
+        .ok_or_else(|| "rustc -vV printed no host triple".into())
+}
+
+/// Build the chosen targets; returns the directory of the binaries.
+fn build(root: &Path, targets: &[&str]) -> Result<PathBuf, String> {
+    let triple = host_triple()?;
+    let target_dir = root.join("target/fuzz");
+    let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    cmd.current_dir(root.join("fuzz"))
+        .args(["build", "--release", "--locked", "--target", &triple])
+        .arg("--target-dir")
+        .arg(&target_dir)
+        .env("RUSTFLAGS", RUSTFLAGS.join(" "))
+        .env("CARGO_INCREMENTAL", "0");
+    for t in targets {
+        cmd.args(["--bin", t]);
+    }
+    let started = Instant::now();
+    let status = cmd.status().map_err(|e| format!("cargo build: {e}"))?;
+    if !status.success() {
+        return Err(format!("building the fuzz targets failed ({status})"));
+    }
+    println!(
+        "built {} fuzz target(s) in {:.0} s",
+        targets.len(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(target_dir.join(triple).join("release"))
+}
+
+/// Run one target for `seconds`; Ok(stats) or Err(the log's tail) on a crash.
+fn run_target(bin: &Path, root: &Path, target: &str, seconds: u64) -> Result<RunStats, String> {
+    let fuzz_dir = root.join("target/fuzz");
+    let corpus = fuzz_dir.join("corpus").join(target);
+    let artifacts = fuzz_dir.join("artifacts").join(target);
+    let seeds = fuzz_seeds::seed_dir(root, target);
+    for dir in [&corpus, &artifacts] {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    let out = Command::new(bin.join(target))
+        .arg(format!("-max_total_time={seconds}"))
+        // A stuck input fails the run; the heap bound is the targets' own.
+        .arg("-timeout=20")
+        .arg("-rss_limit_mb=2048")
+        .arg("-max_len=65536")
+        .arg("-print_final_stats=1")
+        .arg(format!("-artifact_prefix={}/", artifacts.display()))
+        .arg(&corpus)
+        .arg(&seeds)
+        .output()
+        .map_err(|e| format!("{target}: {e}"))?;
+    let log = String::from_utf8_lossy(&out.stderr);
+    std::fs::write(fuzz_dir.join(format!("{target}.log")), log.as_bytes())
+        .map_err(|e| format!("{target}.log: {e}"))?;
+    if out.status.success() {
+        Ok(parse_stats(&log))
+    } else {
+        let tail: Vec<&str> = log.lines().rev().take(40).collect();
+        let tail: Vec<&str> = tail.into_iter().rev().collect();
+        Err(tail.join("\n"))
+    }
+}
+
+/// `cargo xtask fuzz`.
+pub fn run(args: &FuzzArgs, root: &Path) -> ExitCode {
+    let targets: Vec<&str> = if args.targets.is_empty() {
+        TARGETS.to_vec()
+    } else {
+        args.targets.iter().map(String::as_str).collect()
+    };
+    match fuzz_seeds::write_all(root, TARGETS) {
+        Ok(counts) => {
+            for (target, n) in counts {
+                println!("seeds: {target}: {n}");
+            }
+        }
+        Err(e) => {
+            eprintln!("error: writing the seed corpora: {e}");
+            return ExitCode::FAILURE;
+        }
+    }
+    if args.seeds_only {
+        return ExitCode::SUCCESS;
+    }
+    let bin = match build(root, &targets) {
+        Ok(bin) => bin,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    println!(
+        "\n{:<22} {:>12} {:>8} {:>8} {:>8}",
+        "target", "executions", "cov", "ft", "corpus"
+    );
+    for target in targets {
+        match run_target(&bin, root, target, args.seconds) {
+            Ok(s) => println!(
+                "{target:<22} {:>12} {:>8} {:>8} {:>8}",
+                s.executions, s.coverage, s.features, s.corpus
+            ),
+            Err(tail) => {
+                eprintln!(
+                    "{tail}\n\nerror: fuzz target {target} crashed (input in target/fuzz/artifacts/{target}/)"
+                );
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(args: &[&str]) -> Result<FuzzArgs, String> {
+        parse(args.iter().map(|s| s.to_string()))
+    }
+
+    #[test]
+    fn options() {
+        assert_eq!(p(&[]), Ok(FuzzArgs::default()));
+        let want = FuzzArgs {
+            targets: vec!["group_ops".into(), "decode_welcome".into()],
+            seconds: 60,
+            seeds_only: false,
+        };
+        assert_eq!(
+            p(&[
+                "--target",
+                "group_ops",
+                "--time",
+                "60",
+                "--target",
+                "decode_welcome"
+            ]),
+            Ok(want)
+        );
+        assert!(p(&["--target", "nope"]).is_err());
+        assert!(p(&["--time", "0"]).is_err());
+        assert!(p(&["--time"]).is_err());
+        assert!(p(&["--fast"]).is_err());
+    }
+
+    #[test]
+    fn libfuzzer_stats() {
+        let log = "\
+INFO: Seed: 1
+#2\tINITED cov: 10 ft: 11 corp: 1/1b exec/s: 0 rss: 30Mb
+#4096\tpulse  cov: 120 ft: 300 corp: 40/2Kb lim: 43 exec/s: 2048 rss: 40Mb
+#8000\tNEW    cov: 125 ft: 310 corp: 41/2Kb lim: 43 exec/s: 2000 rss: 40Mb
+Done 8123 runs in 4 second(s)
+stat::number_of_executed_units: 8123
+";
+        assert_eq!(
+            parse_stats(log),
+            RunStats {
+                executions: 8123,
+                coverage: 125,
+                features: 310,
+                corpus: 41
+            }
+        );
+    }
+}
