@@ -49,6 +49,8 @@ pub struct FuzzArgs {
     pub targets: Vec<String>,
     /// `--time S`: seconds per target.
     pub seconds: u64,
+    /// `--runs N`: stop a target after N executions (if before `--time`).
+    pub runs: Option<u64>,
     /// `--seeds-only`: write the seed corpora and stop.
     pub seeds_only: bool,
 }
@@ -58,6 +60,7 @@ impl Default for FuzzArgs {
         FuzzArgs {
             targets: Vec::new(),
             seconds: 10,
+            runs: None,
             seeds_only: false,
         }
     }
@@ -65,12 +68,13 @@ impl Default for FuzzArgs {
 
 /// Usage text of `fuzz`.
 pub const USAGE: &str = "\
-  fuzz [--target T]... [--time S] [--seeds-only]
+  fuzz [--target T]... [--time S] [--runs N] [--seeds-only]
       Build the libFuzzer targets of fuzz/ (stable toolchain, no sanitizer)
       and run each for S seconds (default 10) from seed corpora generated
       from test-vectors/ and from generated groups; print executions and
       coverage per target. Fails on the first crash (the input is kept in
-      target/fuzz/artifacts/T/). --seeds-only writes the seeds and stops.
+      target/fuzz/artifacts/T/). --runs N stops a target after N executions
+      if that comes first. --seeds-only writes the seeds and stops.
       Run long campaigns under `nice -n 19` (docs/fuzzing.md).
 ";
 
@@ -94,6 +98,15 @@ pub fn parse(mut args: impl Iterator<Item = String>) -> Result<FuzzArgs, String>
                 out.seconds = s.parse().ok().filter(|&s| s > 0).ok_or(format!(
                     "--time takes a positive number of seconds, got `{s}`"
                 ))?;
+            }
+            "--runs" => {
+                let n = args.next().ok_or("--runs needs a value")?;
+                out.runs = Some(
+                    n.parse()
+                        .ok()
+                        .filter(|&n| n > 0)
+                        .ok_or(format!("--runs takes a positive count, got `{n}`"))?,
+                );
             }
             "--seeds-only" => out.seeds_only = true,
             other => return Err(format!("fuzz: unknown option `{other}`")),
@@ -185,7 +198,7 @@ fn build(root: &Path, targets: &[&str]) -> Result<PathBuf, String> {
 }
 
 /// Run one target for `seconds`; Ok(stats) or Err(the log's tail) on a crash.
-fn run_target(bin: &Path, root: &Path, target: &str, seconds: u64) -> Result<RunStats, String> {
+fn run_target(bin: &Path, root: &Path, target: &str, args: &FuzzArgs) -> Result<RunStats, String> {
     let fuzz_dir = root.join("target/fuzz");
     let corpus = fuzz_dir.join("corpus").join(target);
     let artifacts = fuzz_dir.join("artifacts").join(target);
@@ -193,8 +206,12 @@ fn run_target(bin: &Path, root: &Path, target: &str, seconds: u64) -> Result<Run
     for dir in [&corpus, &artifacts] {
         std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     }
-    let out = Command::new(bin.join(target))
-        .arg(format!("-max_total_time={seconds}"))
+    let mut cmd = Command::new(bin.join(target));
+    if let Some(runs) = args.runs {
+        cmd.arg(format!("-runs={runs}"));
+    }
+    let out = cmd
+        .arg(format!("-max_total_time={}", args.seconds))
         // A stuck input fails the run; the heap bound is the targets' own.
         .arg("-timeout=20")
         .arg("-rss_limit_mb=2048")
@@ -250,7 +267,7 @@ pub fn run(args: &FuzzArgs, root: &Path) -> ExitCode {
         "target", "executions", "cov", "ft", "corpus"
     );
     for target in targets {
-        match run_target(&bin, root, target, args.seconds) {
+        match run_target(&bin, root, target, args) {
             Ok(s) => println!(
                 "{target:<22} {:>12} {:>8} {:>8} {:>8}",
                 s.executions, s.coverage, s.features, s.corpus
@@ -280,6 +297,7 @@ mod tests {
         let want = FuzzArgs {
             targets: vec!["group_ops".into(), "decode_welcome".into()],
             seconds: 60,
+            runs: Some(1000),
             seeds_only: false,
         };
         assert_eq!(
@@ -288,6 +306,8 @@ mod tests {
                 "group_ops",
                 "--time",
                 "60",
+                "--runs",
+                "1000",
                 "--target",
                 "decode_welcome"
             ]),
@@ -296,6 +316,7 @@ mod tests {
         assert!(p(&["--target", "nope"]).is_err());
         assert!(p(&["--time", "0"]).is_err());
         assert!(p(&["--time"]).is_err());
+        assert!(p(&["--runs", "x"]).is_err());
         assert!(p(&["--fast"]).is_err());
     }
 
