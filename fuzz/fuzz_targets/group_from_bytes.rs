@@ -1,6 +1,11 @@
 //! The group snapshot reader (`Group::from_bytes`, G-02..G-07): corrupt or
-//! foreign bytes are a typed error, never a panic, and a snapshot that
-//! loads saves back to the same bytes.
+//! foreign bytes are a typed error, never a panic, stay within the heap
+//! bound, and saving is a fixpoint: a snapshot that loads saves to bytes
+//! that load and save to themselves.
+//!
+//! Not asserted: that the save equals the input. The reader accepts a list
+//! of keyed entries in any order and the writer sorts them, so an unsorted
+//! snapshot saves differently (found by this target, docs/fuzzing.md).
 
 #![no_main]
 
@@ -16,6 +21,13 @@ fuzz_target!(|data: &[u8]| {
     });
     if let Ok(group) = loaded {
         let saved = group.to_bytes().expect("a loaded group saves");
-        assert_eq!(&saved[..], data, "load then save is not the identity");
+        let again = Group::from_bytes(&saved, fixture::provider(), fixture::config())
+            .expect("a saved group loads");
+        assert_eq!(
+            again.to_bytes().expect("saves again")[..],
+            saved[..],
+            "save is not a fixpoint"
+        );
+        assert_eq!(again.epoch_authenticator(), group.epoch_authenticator());
     }
 });
