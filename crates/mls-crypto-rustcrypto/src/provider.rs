@@ -241,6 +241,10 @@ impl CipherSuiteProvider for RustCryptoSuite {
         self.signature.verify(public_key, message, signature)
     }
 
+    fn signature_twin(&self, signature: &[u8]) -> Option<Vec<u8>> {
+        self.signature.twin(signature)
+    }
+
     fn random_fill(&self, out: &mut [u8]) -> Result<()> {
         self.rng.fill(out)
     }

@@ -6,6 +6,13 @@
 //! (V-5.1.1-02, V-5.1.2-03): wrong sizes, points off the curve, the
 //! identity, compressed points, and raw `r || s` ECDSA signatures are all
 //! rejected with typed errors.
+//!
+//! ECDSA malleability (issue 15 item 5): `(r, s)` and `(r, n - s)` verify
+//! alike. We sign with low `s` only (the BIP 62 normal form), but keep
+//! accepting both forms on receipt: RFC 9420 does not require low `s`, and
+//! other implementations sign with either, so rejecting high `s` would break
+//! interop. [`SignatureOps::twin`] gives the other form, so that a joiner can
+//! recognise a Welcome addressed to a re-encoded copy of its KeyPackage.
 
 use mls_crypto::{CryptoError, Result, SignatureKeyPair, SignaturePrivateKey, SignatureScheme};
 use zeroize::Zeroizing;
@@ -27,6 +34,12 @@ pub(crate) trait SignatureOps: Send + Sync {
     fn sign(&self, private_key: &[u8], message: &[u8]) -> Result<Vec<u8>>;
     /// Verify `signature` over `message`.
     fn verify(&self, public_key: &[u8], message: &[u8], signature: &[u8]) -> Result<()>;
+    /// The other encoding of `signature` that verifies too (ECDSA only:
+    /// `s` replaced by `n - s`); `None` for a non-malleable scheme.
+    fn twin(&self, signature: &[u8]) -> Option<Vec<u8>> {
+        let _ = signature;
+        None
+    }
 }
 
 /// The implementation of a suite's signature scheme.
@@ -178,7 +191,7 @@ macro_rules! ecdsa_scheme {
     ($module:ident, $name:ident, $curve:ident, $scalar_len:expr, $top_byte_mask:expr) => {
         mod $module {
             use $curve::ecdsa::signature::{Signer, Verifier};
-            use $curve::ecdsa::{DerSignature, SigningKey, VerifyingKey};
+            use $curve::ecdsa::{DerSignature, Signature, SigningKey, VerifyingKey};
 
             use super::*;
 
@@ -240,10 +253,20 @@ macro_rules! ecdsa_scheme {
 
                 fn sign(&self, private_key: &[u8], message: &[u8]) -> Result<Vec<u8>> {
                     let key = Self::signing_key(private_key)?;
-                    let sig: DerSignature = key
+                    let sig: Signature = key
                         .try_sign(message)
                         .map_err(|_| CryptoError::InvalidSignaturePrivateKey)?;
-                    Ok(sig.as_bytes().to_vec())
+                    // Low `s` only, so that what we sign has one encoding
+                    // (see the module docs).
+                    Ok(sig.normalize_s().to_der().as_bytes().to_vec())
+                }
+
+                fn twin(&self, signature: &[u8]) -> Option<Vec<u8>> {
+                    let der = DerSignature::from_bytes(signature).ok()?;
+                    let sig = Signature::try_from(der).ok()?;
+                    let (r, s) = sig.split_scalars();
+                    let flipped = Signature::from_scalars(r, -s).ok()?;
+                    Some(flipped.to_der().as_bytes().to_vec())
                 }
 
                 fn verify(

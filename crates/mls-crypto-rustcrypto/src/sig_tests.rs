@@ -2,6 +2,7 @@
 //! rejection of malformed keys and signatures.
 
 use mls_crypto::{CryptoError, SignatureScheme};
+use p256::elliptic_curve::scalar::IsHigh;
 
 use super::for_scheme;
 use crate::rng::Randomness;
@@ -339,5 +340,60 @@ fn ed448_rejects_small_order_keys() {
             ops.validate_public_key(&key).err(),
             Some(CryptoError::InvalidSignaturePublicKey)
         );
+    }
+}
+
+/// Whether a DER ECDSA signature has a high `s` (above n/2).
+fn is_high_s(scheme: SignatureScheme, der: &[u8]) -> bool {
+    match scheme {
+        SignatureScheme::EcdsaP256Sha256 => bool::from(
+            p256::ecdsa::Signature::from_der(der)
+                .expect("der")
+                .s()
+                .is_high(),
+        ),
+        SignatureScheme::EcdsaP384Sha384 => bool::from(
+            p384::ecdsa::Signature::from_der(der)
+                .expect("der")
+                .s()
+                .is_high(),
+        ),
+        SignatureScheme::EcdsaP521Sha512 => bool::from(
+            p521::ecdsa::Signature::from_der(der)
+                .expect("der")
+                .s()
+                .is_high(),
+        ),
+        other => panic!("{other:?} is not ECDSA"),
+    }
+}
+
+/// Issue 15 item 5: we sign ECDSA with low `s` only; the twin `(r, n - s)`
+/// still verifies (accepted on receipt for interop) and is high; twinning
+/// twice gives the signature back; EdDSA has no twin.
+#[test]
+fn ecdsa_signs_low_s_and_accepts_the_high_s_twin() {
+    let rng = Randomness::seeded([9; 32]);
+    for scheme in ECDSA {
+        let ops = for_scheme(scheme);
+        let kp = ops.generate(&rng).expect("generate");
+        // With random s, 32 signatures all low by chance is 2^-32.
+        for i in 0u8..32 {
+            let msg = [i; 3];
+            let sig = ops.sign(kp.private_key.as_bytes(), &msg).expect("sign");
+            assert!(!is_high_s(scheme, &sig), "{scheme:?} message {i}: high s");
+            let twin = ops.twin(&sig).expect("ECDSA has a twin");
+            assert_ne!(twin, sig);
+            assert!(is_high_s(scheme, &twin));
+            assert_eq!(ops.verify(&kp.public_key, &msg, &twin), Ok(()));
+            assert_eq!(ops.twin(&twin).as_deref(), Some(sig.as_slice()));
+        }
+        assert_eq!(ops.twin(b"not der"), None);
+    }
+    for scheme in [SignatureScheme::Ed25519, SignatureScheme::Ed448] {
+        let ops = for_scheme(scheme);
+        let kp = ops.generate(&rng).expect("generate");
+        let sig = ops.sign(kp.private_key.as_bytes(), b"m").expect("sign");
+        assert_eq!(ops.twin(&sig), None, "{scheme:?}");
     }
 }

@@ -182,6 +182,17 @@ pub trait CipherSuiteProvider: Send + Sync {
     /// `InvalidSignature` when it does not verify.
     fn verify(&self, public_key: &[u8], message: &[u8], signature: &[u8]) -> Result<()>;
 
+    /// The other encoding of the same signature that also verifies, for a
+    /// malleable scheme (ECDSA: `(r, s)` and `(r, n - s)` both verify), or
+    /// `None` (EdDSA and ML-DSA signatures are not malleable, or the bytes
+    /// do not parse). A joiner uses it to recognise a Welcome addressed to a
+    /// KeyPackage that a relay re-encoded (RFC 9420 §5.2: the KeyPackageRef
+    /// hashes the signature bytes).
+    fn signature_twin(&self, signature: &[u8]) -> Option<Vec<u8>> {
+        let _ = signature;
+        None
+    }
+
     /// Fill `out` with bytes from the provider's randomness source.
     fn random_fill(&self, out: &mut [u8]) -> Result<()>;
 

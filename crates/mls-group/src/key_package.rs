@@ -62,7 +62,7 @@ pub use create::{
     LAST_RESORT_DRAFT_EXTENSION_TYPE, sign_key_package, sign_leaf_node,
 };
 pub use pool::KeyPackagePool;
-pub use reference::KeyPackageRef;
+pub use reference::{KeyPackageRef, reencoded_twin};
 pub use validate::{
     KeyPackageValidation, validate_key_package, validate_key_package_message,
     verify_key_package_signature,

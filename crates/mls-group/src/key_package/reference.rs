@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use mls_codec::KeyPackage;
+use mls_codec::{KeyPackage, VLBytes};
 use mls_crypto::CipherSuiteProvider;
 use mls_crypto::labeled::make_key_package_ref;
 
@@ -49,6 +49,21 @@ impl fmt::Debug for KeyPackageRef {
         }
         write!(f, ")")
     }
+}
+
+/// The other encoding of `key_package` whose signature verifies as well,
+/// if its suite's signature scheme is malleable (ECDSA: `s` replaced by
+/// `n - s`, see `CipherSuiteProvider::signature_twin`). Its reference
+/// differs, so a Welcome may address it instead of the KeyPackage we
+/// published (issue 15 item 5).
+pub fn reencoded_twin(
+    cs: &dyn CipherSuiteProvider,
+    key_package: &KeyPackage,
+) -> Option<KeyPackage> {
+    let signature = cs.signature_twin(key_package.signature.as_slice())?;
+    let mut twin = key_package.clone();
+    twin.signature = VLBytes::new(signature);
+    Some(twin)
 }
 
 #[cfg(test)]

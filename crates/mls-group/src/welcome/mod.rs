@@ -136,6 +136,12 @@ pub trait KeyPackageLookup {
     type Entry: WelcomeKeyPackage;
     /// The entry whose reference is `reference`.
     fn find(&self, reference: &KeyPackageRef) -> Option<&Self::Entry>;
+    /// Every entry, so that a Welcome addressed to the re-encoded twin of
+    /// one of ours is recognised too (issue 15 item 5). The default yields
+    /// none: a lookup that keeps it finds only exact references.
+    fn entries(&self) -> Box<dyn Iterator<Item = &Self::Entry> + '_> {
+        Box::new(std::iter::empty())
+    }
 }
 
 /// One KeyPackage: the usual case of a client that published one for this
@@ -145,12 +151,18 @@ impl KeyPackageLookup for crate::key_package::KeyPackageBundle {
     fn find(&self, reference: &KeyPackageRef) -> Option<&Self> {
         (self.reference() == reference).then_some(self)
     }
+    fn entries(&self) -> Box<dyn Iterator<Item = &Self> + '_> {
+        Box::new(std::iter::once(self))
+    }
 }
 
 impl KeyPackageLookup for crate::key_package::KeyPackagePool {
     type Entry = crate::key_package::KeyPackageBundle;
     fn find(&self, reference: &KeyPackageRef) -> Option<&Self::Entry> {
         self.get(reference)
+    }
+    fn entries(&self) -> Box<dyn Iterator<Item = &Self::Entry> + '_> {
+        Box::new(self.iter())
     }
 }
 
@@ -159,12 +171,18 @@ impl<K: WelcomeKeyPackage> KeyPackageLookup for [K] {
     fn find(&self, reference: &KeyPackageRef) -> Option<&K> {
         self.iter().find(|k| k.reference() == reference)
     }
+    fn entries(&self) -> Box<dyn Iterator<Item = &K> + '_> {
+        Box::new(self.iter())
+    }
 }
 
 impl<K: WelcomeKeyPackage> KeyPackageLookup for Vec<K> {
     type Entry = K;
     fn find(&self, reference: &KeyPackageRef) -> Option<&K> {
         self.as_slice().find(reference)
+    }
+    fn entries(&self) -> Box<dyn Iterator<Item = &K> + '_> {
+        Box::new(self.iter())
     }
 }
 
@@ -175,11 +193,17 @@ impl<K: WelcomeKeyPackage, S: std::hash::BuildHasher> KeyPackageLookup
     fn find(&self, reference: &KeyPackageRef) -> Option<&K> {
         self.get(reference)
     }
+    fn entries(&self) -> Box<dyn Iterator<Item = &K> + '_> {
+        Box::new(self.values())
+    }
 }
 
 impl<K: WelcomeKeyPackage> KeyPackageLookup for BTreeMap<KeyPackageRef, K> {
     type Entry = K;
     fn find(&self, reference: &KeyPackageRef) -> Option<&K> {
         self.get(reference)
+    }
+    fn entries(&self) -> Box<dyn Iterator<Item = &K> + '_> {
+        Box::new(self.values())
     }
 }

@@ -2,13 +2,13 @@
 //! order the RFC lists them; the tree and group-state steps are the
 //! engine's (see the module docs).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::sync::Arc;
 
 use mls_codec::{
-    ExtensionContainer, GroupInfo, GroupSecrets, KeyPackage, PreSharedKeyId, Psk, RatchetTree,
-    RatchetTreeExtension, ResumptionPskUsage, Welcome, find_payload,
+    EncryptedGroupSecrets, ExtensionContainer, GroupInfo, GroupSecrets, KeyPackage, PreSharedKeyId,
+    Psk, RatchetTree, RatchetTreeExtension, ResumptionPskUsage, Welcome, find_payload,
 };
 use mls_crypto::labeled::decrypt_with_label;
 use mls_crypto::{CipherSuite, CipherSuiteProvider, CryptoProvider, Secret};
@@ -19,7 +19,7 @@ use mls_treekem::{LeafIndex, TreeView};
 
 use super::create::WELCOME_LABEL;
 use super::{KeyPackageLookup, WelcomeKeyPackage, verify_group_info_signature};
-use crate::key_package::KeyPackageRef;
+use crate::key_package::{KeyPackageRef, reencoded_twin};
 use crate::{GroupError, Result};
 
 /// A Welcome whose GroupSecrets and GroupInfo are decrypted and whose
@@ -155,15 +155,8 @@ where
     P: PskStore + ?Sized,
 {
     // Our entry, by KeyPackageRef (V-12.4.3.1-01).
-    let (entry, ours) = welcome
-        .secrets
-        .iter()
-        .find_map(|e| {
-            ours.find(&KeyPackageRef::from_bytes(e.new_member.as_slice()))
-                .map(|k| (e, k))
-        })
-        .ok_or(GroupError::WelcomeNoMatchingKeyPackage)?;
-    let key_package = ours.key_package();
+    let (entry, ours, key_package) = find_our_entry(provider, welcome, ours)?;
+    let key_package = &key_package;
 
     // The Welcome's suite is the KeyPackage's (V-12.4.3.1-02).
     if welcome.cipher_suite != key_package.cipher_suite {
@@ -273,6 +266,47 @@ where
         confirmed_transcript_hash,
         interim_transcript_hash,
     })
+}
+
+/// Our `EncryptedGroupSecrets` entry, the KeyPackage it is for and the
+/// encoding of that KeyPackage the committer added: by KeyPackageRef
+/// (V-12.4.3.1-01), else by the reference of the re-encoded twin of one of
+/// ours (its ECDSA signature's `s` replaced by `n - s`, which a relay can do
+/// without any key; issue 15 item 5, docs/crypto.md). The twin's leaf node
+/// is ours unchanged: it is covered by the KeyPackage signature.
+fn find_our_entry<'a, L>(
+    provider: &dyn CryptoProvider,
+    welcome: &'a Welcome,
+    ours: &'a L,
+) -> Result<(&'a EncryptedGroupSecrets, &'a L::Entry, KeyPackage)>
+where
+    L: KeyPackageLookup + ?Sized,
+{
+    if let Some((entry, k)) = welcome.secrets.iter().find_map(|e| {
+        ours.find(&KeyPackageRef::from_bytes(e.new_member.as_slice()))
+            .map(|k| (e, k))
+    }) {
+        return Ok((entry, k, k.key_package().clone()));
+    }
+    let cs = CipherSuite::from_id(welcome.cipher_suite.0)
+        .ok()
+        .and_then(|suite| provider.cipher_suite_provider(suite))
+        .ok_or(GroupError::WelcomeNoMatchingKeyPackage)?;
+    let addressed: HashMap<&[u8], &EncryptedGroupSecrets> = welcome
+        .secrets
+        .iter()
+        .map(|e| (e.new_member.as_slice(), e))
+        .collect();
+    for k in ours.entries() {
+        let Some(twin) = reencoded_twin(&*cs, k.key_package()) else {
+            continue;
+        };
+        let reference = KeyPackageRef::compute(&*cs, &twin)?;
+        if let Some(entry) = addressed.get(reference.as_bytes()) {
+            return Ok((entry, k, twin));
+        }
+    }
+    Err(GroupError::WelcomeNoMatchingKeyPackage)
 }
 
 /// RFC 9420 §12.2 (V-12.2-12): no PreSharedKeyID twice; §12.4.3.1
