@@ -69,6 +69,12 @@ pub struct GroupConfig {
     /// The application's proposal policy (RFC 9420 §12.2, V-12.2-18);
     /// `None` (the default) allows every proposal the RFC allows.
     pub proposal_policy: Option<Arc<dyn ProposalPolicy>>,
+    /// Accept external Commits (sender `new_member_commit`, RFC 9420
+    /// §12.4.3.2) from joiners holding a published GroupInfo. Default true
+    /// (publishing a GroupInfo with `external_pub` is the invitation); false
+    /// refuses them with [`crate::GroupError::ExternalCommitNotAllowed`]
+    /// (V-12.4.3.2-07).
+    pub allow_external_commits: bool,
 }
 
 impl std::fmt::Debug for GroupConfig {
@@ -86,6 +92,7 @@ impl std::fmt::Debug for GroupConfig {
             .field("force_path", &self.force_path)
             .field("lifetime_checks", &self.lifetime_checks)
             .field("proposal_policy", &self.proposal_policy.is_some())
+            .field("allow_external_commits", &self.allow_external_commits)
             .finish_non_exhaustive()
     }
 }
@@ -104,6 +111,7 @@ impl Default for GroupConfig {
             clock: Arc::new(SystemClock),
             credential_validator: Arc::new(BasicCredentialValidator),
             proposal_policy: None,
+            allow_external_commits: true,
         }
     }
 }
@@ -202,6 +210,13 @@ impl GroupConfigBuilder {
     /// The application's proposal policy (RFC 9420 §12.2, V-12.2-18).
     pub fn proposal_policy(mut self, policy: Arc<dyn ProposalPolicy>) -> Self {
         self.config.proposal_policy = Some(policy);
+        self
+    }
+
+    /// Accept (true, the default) or refuse external Commits (RFC 9420
+    /// §12.4.3.2, V-12.4.3.2-07).
+    pub fn allow_external_commits(mut self, allow: bool) -> Self {
+        self.config.allow_external_commits = allow;
         self
     }
 

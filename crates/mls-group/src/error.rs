@@ -560,6 +560,52 @@ pub enum GroupError {
     /// The group store failed (see [`crate::storage::StoreError`]).
     #[error("group store: {0}")]
     Storage(#[from] crate::store_error::StoreError),
+
+    // ----- external Commits (§12.4.3.2), modules `commit::external`, `group::external_join` -----
+    /// RFC 9420 §12.4.3.2 (V-12.4.3.2-07) {policy}: this group refuses
+    /// external Commits (`GroupConfig::allow_external_commits`).
+    #[error("RFC 9420 §12.4.3.2 (V-12.4.3.2-07): this group does not accept external Commits")]
+    ExternalCommitNotAllowed,
+    /// RFC 9420 §12.4.3.2 (V-12.4.3.2-02): an external Commit lists a
+    /// proposal by reference (a joiner cannot judge cached proposals).
+    #[error("RFC 9420 §12.4.3.2 (V-12.4.3.2-02): external Commit with a proposal by reference")]
+    ExternalCommitProposalByReference,
+    /// RFC 9420 §12.2 (V-12.2-20): an external Commit without ExternalInit.
+    #[error("RFC 9420 §12.2 (V-12.2-20): external Commit without an ExternalInit proposal")]
+    ExternalCommitWithoutExternalInit,
+    /// RFC 9420 §12.2 (V-12.2-21): an external Commit with more than one
+    /// ExternalInit.
+    #[error("RFC 9420 §12.2 (V-12.2-21): external Commit with more than one ExternalInit")]
+    ExternalCommitDuplicateExternalInit,
+    /// RFC 9420 §12.2 (V-12.2-22): an external Commit with more than one
+    /// Remove.
+    #[error("RFC 9420 §12.2 (V-12.2-22): external Commit with more than one Remove")]
+    ExternalCommitDuplicateRemove,
+    /// RFC 9420 §12.2 (V-12.2-24): an external Commit holds a proposal type
+    /// other than ExternalInit, Remove and PreSharedKey.
+    #[error(
+        "RFC 9420 §12.2 (V-12.2-24): proposal type 0x{0:04x} is not allowed in an external Commit"
+    )]
+    ExternalCommitProposalNotAllowed(u16),
+    /// RFC 9420 §12.2, §12.4.3.2 (V-12.2-23): the Remove of a resync
+    /// external Commit names a leaf that is not the joiner's earlier leaf
+    /// (its credential is not one the joiner's is a valid successor of, as
+    /// the credential validator decides) or the new leaf reuses its key.
+    #[error("RFC 9420 §12.2 (V-12.2-23): external Commit removes leaf {leaf}, {reason}")]
+    ExternalCommitInvalidResync {
+        /// The removed leaf.
+        leaf: u32,
+        /// Why it may not be removed by this joiner.
+        reason: &'static str,
+    },
+    /// RFC 9420 §8.3 (V-8.3-02): the ExternalInit `kem_output` does not
+    /// decapsulate with the group's external key.
+    #[error("RFC 9420 §8.3 (V-8.3-02): ExternalInit kem_output does not decapsulate")]
+    ExternalInitInvalid,
+    /// RFC 9420 §12.4.3.2 (V-12.4.3.2-08) {sender}: the GroupInfo has no
+    /// `external_pub` extension, so no external Commit can be made from it.
+    #[error("RFC 9420 §12.4.3.2 (V-12.4.3.2-08): the GroupInfo has no external_pub extension")]
+    GroupInfoWithoutExternalPub,
 }
 
 /// A wire format by its RFC 9420 §17.2 name, for messages read by people.

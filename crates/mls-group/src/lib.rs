@@ -19,6 +19,7 @@
 //! | commit cached proposals and/or proposals by value | [`Group::commit_builder`] → [`CommitBuilder`] → [`CommitOutput`] (Commit and its bytes, Welcome, GroupInfo, tree out of band) | §12.4.1 |
 //! | the delivery service accepted our Commit | [`Group::merge_pending_commit`] (or [`Group::clear_pending_commit`]) | §14 |
 //! | join from the Welcome message | [`Group::join`] / [`Group::join_with_psks`] | §12.4.3.1 |
+//! | join (or resync) from a published GroupInfo by external Commit | [`Group::external_commit_builder`] → [`ExternalCommitBuilder`] → the joiner's group and [`ExternalCommitOutput`] | §12.4.3.2 |
 //! | receive anything | [`Group::process_message`] → [`ProcessedMessage`]: application data, a cached proposal, or a [`StagedCommit`] | §6, §12.4.2 |
 //! | apply a received Commit after inspecting [`StagedCommit::info`] | [`Group::merge_staged_commit`] | §12.4.2 |
 //! | send application data | [`Group::encrypt_application_message`] | §15 |
@@ -95,7 +96,7 @@ pub mod storage;
 mod store_error;
 pub mod welcome;
 
-pub use commit::{CommitBuilder, CommitOutput};
+pub use commit::{CommitBuilder, CommitOutput, ExternalCommitBuilder, ExternalCommitOutput};
 pub use config::{DEFAULT_MAX_PAST_EPOCHS, GroupConfig, GroupConfigBuilder, ProposalPolicy};
 pub use error::GroupError;
 pub use group::{

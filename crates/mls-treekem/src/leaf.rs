@@ -30,6 +30,19 @@ pub const LEAF_NODE_TBS_LABEL: &[u8] = b"LeafNodeTBS";
 pub trait CredentialValidator: Send + Sync {
     /// Whether `credential` is acceptable and binds `signature_key`.
     fn accept(&self, credential: &Credential, signature_key: &[u8]) -> bool;
+
+    /// Whether `new` names the same client as `old`, so that a leaf with
+    /// `new` may replace one with `old` (RFC 9420 §5.3.1 "valid successor";
+    /// §12.4.3.2: the Remove of a resync external Commit names the joiner's
+    /// own earlier leaf). Decided by identity, never by signature key. The
+    /// default: two basic credentials with equal identities, or equal
+    /// credentials of any other type.
+    fn valid_successor(&self, old: &Credential, new: &Credential) -> bool {
+        match (old, new) {
+            (Credential::Basic { identity: a }, Credential::Basic { identity: b }) => a == b,
+            (a, b) => a == b,
+        }
+    }
 }
 
 /// The default validator: accepts basic credentials, rejects every other type.

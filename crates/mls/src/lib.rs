@@ -103,11 +103,11 @@ pub use mls_crypto::{CipherSuite, CipherSuiteProvider, CryptoProvider, Signature
 pub use mls_group::framing::PaddingMode;
 pub use mls_group::key_package::{KeyPackageBuilder, KeyPackageBundle, KeyPackageRef};
 pub use mls_group::{
-    CommitBuilder, CommitInfo, CommitOutput, CreateOptions, DEFAULT_MAX_PAST_EPOCHS, Group,
-    GroupConfig, GroupConfigBuilder, GroupError, InMemoryStore, JoinOptions, LeafIndex, Member,
-    MemberChange, ProcessedMessage, ProposalPolicy, ProposalRef, Proposer,
-    ReceivedApplicationMessage, ReceivedProposal, Result, SaveCursor, SideEffects, StagedCommit,
-    Store, StoreError, storage,
+    CommitBuilder, CommitInfo, CommitOutput, CreateOptions, DEFAULT_MAX_PAST_EPOCHS,
+    ExternalCommitBuilder, ExternalCommitOutput, Group, GroupConfig, GroupConfigBuilder,
+    GroupError, InMemoryStore, JoinOptions, LeafIndex, Member, MemberChange, ProcessedMessage,
+    ProposalPolicy, ProposalRef, Proposer, ReceivedApplicationMessage, ReceivedProposal, Result,
+    SaveCursor, SideEffects, StagedCommit, Store, StoreError, storage,
 };
 pub use mls_keyschedule::{InMemoryPskStore, PskStore, SecretTreeConfig};
 pub use mls_treekem::{

@@ -5,6 +5,8 @@
 
 mod builder;
 mod create;
+mod external;
+mod external_join;
 mod merge;
 mod stage;
 
@@ -12,3 +14,4 @@ pub use crate::staged::{CommitInfo, MemberChange, StagedCommit};
 pub(crate) use crate::staged::{PendingCommit, StagedEpoch, TreeUpdate};
 pub use builder::CommitBuilder;
 pub use create::CommitOutput;
+pub use external_join::{ExternalCommitBuilder, ExternalCommitOutput};

@@ -253,7 +253,7 @@ pub(super) fn commit_info(
 /// A Commit that removes us: merging it ends our membership. The epoch
 /// secrets of the new epoch are unknown to us; the staged state keeps the
 /// current ones (unusable: the group becomes inactive).
-fn removed_commit(
+pub(super) fn removed_commit(
     group: &Group,
     context: mls_codec::GroupContext,
     changes: mls_treekem::TreeChanges,

@@ -126,6 +126,12 @@ impl Group {
         self.config.encrypt_handshake = encrypt;
     }
 
+    /// Accept (true) or refuse (false) external Commits from now on
+    /// (RFC 9420 §12.4.3.2, V-12.4.3.2-07); a per-group setting.
+    pub fn set_allow_external_commits(&mut self, allow: bool) {
+        self.config.allow_external_commits = allow;
+    }
+
     /// Put the ratchet tree into the GroupInfo of our later Welcomes (true)
     /// or hand it to joiners out of band (false) (RFC 9420 §12.4.3.3).
     pub fn set_ratchet_tree_extension(&mut self, in_welcome: bool) {

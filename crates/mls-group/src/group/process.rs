@@ -104,7 +104,13 @@ impl Group {
 
         // §6: the local wire-format policy for handshake messages (V-6-07);
         // a PublicMessage never carries application data (V-6-01).
-        if public && self.config.require_encrypted_handshake {
+        // Non-members cannot encrypt (RFC 9420 §6.3.2): the policy is for
+        // members' handshake messages.
+        let member_sender = match &message.body {
+            MlsMessageBody::PublicMessage(m) => matches!(m.content.sender, Sender::Member(_)),
+            _ => true,
+        };
+        if public && member_sender && self.config.require_encrypted_handshake {
             return Err(GroupError::HandshakeWireFormatNotAllowed);
         }
         let ctx = FramingContext {
@@ -123,9 +129,7 @@ impl Group {
             Sender::NewMemberProposal => {
                 return Err(GroupError::UnsupportedSender("new_member_proposal"));
             }
-            Sender::NewMemberCommit => {
-                return Err(GroupError::UnsupportedSender("new_member_commit"));
-            }
+            Sender::NewMemberCommit => return self.accept_external_commit(&verified, psk_store),
         };
         // The framing layer found this leaf in the tree (V-6.1-01).
         let sender =
@@ -231,6 +235,20 @@ impl Group {
         };
         let staged = self.stage_commit(&verified.content, commit, sender, psk_store)?;
         verified.confirm(&mut self.epoch.secret_tree)?;
+        Ok(ProcessedMessage::Commit(staged))
+    }
+
+    /// Stage a verified external Commit (RFC 9420 §12.4.3.2); PublicMessages
+    /// only, so there is no ratchet key to consume.
+    fn accept_external_commit(
+        &mut self,
+        verified: &VerifiedMessage,
+        psk_store: &dyn PskStore,
+    ) -> Result<ProcessedMessage> {
+        let FramedContentBody::Commit(commit) = &verified.content.content.content else {
+            return Err(GroupError::UnexpectedMessage("not a Commit"));
+        };
+        let staged = self.stage_external_commit(&verified.content, commit, psk_store)?;
         Ok(ProcessedMessage::Commit(staged))
     }
 }

@@ -1,0 +1,380 @@
+//! Joining a group by external Commit (RFC 9420 §12.4.3.2): from a
+//! published GroupInfo (with its `external_pub` and, in the `ratchet_tree`
+//! extension or out of band, the tree), the joiner encapsulates an init
+//! secret to `external_pub` (ExternalInit, §8.3), takes the leftmost blank
+//! leaf, sends an UpdatePath, and is a member of the new epoch at once.
+//!
+//! ```text
+//! let (group, output) = Group::external_commit_builder(cs, &group_info, credential, &signer)
+//!     .ratchet_tree(tree)          // when the GroupInfo has no ratchet_tree extension
+//!     .remove_prior_leaf(old_leaf) // resync: replace our own earlier leaf
+//!     .psk(psk_id)                 // inject a PSK (with .psk_store(store))
+//!     .build()?;
+//! // send output.commit (a PublicMessage, sender new_member_commit)
+//! ```
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+use mls_codec::{
+    Commit, Credential, ExternalInit, ExternalPub, FramedContent, FramedContentBody, MlsMessage,
+    MlsMessageBody, PreSharedKeyId, PreSharedKeyProposal, Proposal, ProposalOrRef,
+    RatchetTreeExtension, Remove, Sender, VLBytes, WireFormat, find_payload,
+};
+use mls_crypto::{CipherSuiteProvider, Secret, SignatureKeyPair};
+use mls_keyschedule::{
+    CommitSecret, ConfirmedTranscriptHash, EpochKeys, InMemoryPskStore, InitSecret,
+    InterimTranscriptHash, PskSecret, PskStore,
+};
+use mls_treekem::{
+    LeafIndex, RatchetTree, TreePrivateKeys, TreeView, UpdatePathInput, prepare_update_path,
+    validate_tree,
+};
+use mls_treemath::LeafIndex as TypedLeaf;
+use tracing::info_span;
+
+use super::CommitInfo;
+use super::external::{
+    apply_external_proposals, check_external_proposals, check_resync, external_commit_info,
+};
+use crate::framing::{protect_public, sign_content};
+use crate::group::Group;
+use crate::group::epoch::EpochState;
+use crate::key_package::KeyPackageBuilder;
+use crate::proposals::{ProposalCache, leaf_supports};
+use crate::welcome::verify_group_info_signature;
+use crate::{GroupConfig, GroupError, Result};
+
+/// An external join being described; [`ExternalCommitBuilder::build`]
+/// makes the Commit and the joiner's group. Made by
+/// [`Group::external_commit_builder`].
+#[must_use = "an ExternalCommitBuilder does nothing until build()"]
+pub struct ExternalCommitBuilder<'a> {
+    cs: Arc<dyn CipherSuiteProvider>,
+    group_info: &'a MlsMessage,
+    credential: Credential,
+    signer: &'a SignatureKeyPair,
+    config: GroupConfig,
+    leaf: KeyPackageBuilder,
+    ratchet_tree: Option<mls_codec::RatchetTree>,
+    remove_prior: Option<TypedLeaf>,
+    psks: Vec<PreSharedKeyId>,
+    psk_store: Option<&'a dyn PskStore>,
+    authenticated_data: Vec<u8>,
+}
+
+impl std::fmt::Debug for ExternalCommitBuilder<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ExternalCommitBuilder")
+            .field("cipher_suite", &self.cs.cipher_suite())
+            .field("ratchet_tree", &self.ratchet_tree.is_some())
+            .field("remove_prior", &self.remove_prior)
+            .field("psks", &self.psks.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// The result of an external join: send `commit` to the group; the
+/// joiner's [`Group`] (returned beside it) is already in the new epoch.
+#[derive(Clone, Debug)]
+pub struct ExternalCommitOutput {
+    /// The Commit, a PublicMessage with sender `new_member_commit`.
+    pub commit: MlsMessage,
+    /// `commit` encoded for the wire.
+    pub commit_bytes: Vec<u8>,
+    /// What the Commit does (the joiner is its committer and added member).
+    pub info: CommitInfo,
+}
+
+impl Group {
+    /// Describe an external join (RFC 9420 §12.4.3.2) from `group_info` (an
+    /// MLSMessage carrying a GroupInfo with an `external_pub` extension) as
+    /// the client `credential` with the signature key pair `signer`, in the
+    /// suite of `cs` (the GroupInfo's). See [`ExternalCommitBuilder`].
+    pub fn external_commit_builder<'a>(
+        cs: Arc<dyn CipherSuiteProvider>,
+        group_info: &'a MlsMessage,
+        credential: Credential,
+        signer: &'a SignatureKeyPair,
+    ) -> ExternalCommitBuilder<'a> {
+        ExternalCommitBuilder {
+            cs,
+            group_info,
+            credential,
+            signer,
+            config: GroupConfig::default(),
+            leaf: KeyPackageBuilder::new(),
+            ratchet_tree: None,
+            remove_prior: None,
+            psks: Vec::new(),
+            psk_store: None,
+            authenticated_data: Vec::new(),
+        }
+    }
+}
+
+impl<'a> ExternalCommitBuilder<'a> {
+    /// The configuration of the joined group (default [`GroupConfig::default`]).
+    pub fn config(mut self, config: GroupConfig) -> Self {
+        self.config = config;
+        self
+    }
+
+    /// How our leaf is made: capabilities and leaf extensions (as for a
+    /// KeyPackage, RFC 9420 §7.2).
+    pub fn leaf(mut self, leaf: KeyPackageBuilder) -> Self {
+        self.leaf = leaf;
+        self
+    }
+
+    /// The ratchet tree, when the GroupInfo has no `ratchet_tree`
+    /// extension (RFC 9420 §12.4.3.3).
+    pub fn ratchet_tree(mut self, tree: mls_codec::RatchetTree) -> Self {
+        self.ratchet_tree = Some(tree);
+        self
+    }
+
+    /// Resync: remove our own earlier leaf `leaf` in the same Commit
+    /// (RFC 9420 §12.4.3.2). The members accept it only if that leaf's
+    /// credential names the same client as ours (V-12.2-23).
+    pub fn remove_prior_leaf(mut self, leaf: TypedLeaf) -> Self {
+        self.remove_prior = Some(leaf);
+        self
+    }
+
+    /// Inject the PSK `psk` (a PreSharedKey proposal, RFC 9420 §12.1.4);
+    /// its secret is looked up in the store of
+    /// [`ExternalCommitBuilder::psk_store`].
+    pub fn psk(mut self, psk: PreSharedKeyId) -> Self {
+        self.psks.push(psk);
+        self
+    }
+
+    /// Where the secrets of the PSKs are found.
+    pub fn psk_store(mut self, store: &'a dyn PskStore) -> Self {
+        self.psk_store = Some(store);
+        self
+    }
+
+    /// The `authenticated_data` of the Commit message (RFC 9420 §6).
+    pub fn authenticated_data(mut self, data: impl Into<Vec<u8>>) -> Self {
+        self.authenticated_data = data.into();
+        self
+    }
+
+    /// Verify the GroupInfo and its tree, build the external Commit, and
+    /// return the joiner's group in the new epoch with the Commit to send.
+    pub fn build(self) -> Result<(Group, ExternalCommitOutput)> {
+        let span = info_span!(
+            "mls.external_join",
+            epoch = tracing::field::Empty,
+            members = tracing::field::Empty
+        );
+        let _guard = span.enter();
+        let cs_arc = self.cs.clone();
+        let cs = cs_arc.as_ref();
+        let group_info =
+            self.group_info
+                .as_group_info()
+                .ok_or(GroupError::UnexpectedWireFormat {
+                    expected: WireFormat::GROUP_INFO,
+                    actual: self.group_info.wire_format(),
+                })?;
+        let old_context = &group_info.group_context;
+        span.record("epoch", old_context.epoch);
+        if old_context.cipher_suite.0 != cs.cipher_suite().id() {
+            return Err(GroupError::UnsupportedCipherSuite(
+                old_context.cipher_suite.0,
+            ));
+        }
+        // §12.4.3.2 (V-12.4.3.2-08): no external_pub, no external join.
+        let external_pub = find_payload::<ExternalPub>(&group_info.extensions)?
+            .ok_or(GroupError::GroupInfoWithoutExternalPub)?;
+
+        // The tree, validated in full against the GroupContext's tree hash,
+        // then the GroupInfo signature under its signer's leaf (§12.4.3.1).
+        let wire = match find_payload::<RatchetTreeExtension>(&group_info.extensions)? {
+            Some(ext) => ext.ratchet_tree,
+            None => self.ratchet_tree.ok_or(GroupError::MissingRatchetTree)?,
+        };
+        let mut tree = RatchetTree::from_wire(wire).map_err(GroupError::InvalidJoinTree)?;
+        let policy = self.config.leaf_policy();
+        validate_tree(
+            &mut tree,
+            cs,
+            old_context.group_id.as_slice(),
+            Some(old_context.tree_hash.as_slice()),
+            &policy,
+        )
+        .map_err(GroupError::InvalidJoinTree)?;
+        let signer_leaf = LeafIndex::new(group_info.signer)
+            .ok()
+            .and_then(|l| tree.leaf(l))
+            .ok_or(GroupError::GroupInfoSignerNotInTree(group_info.signer))?;
+        verify_group_info_signature(cs, group_info, signer_leaf.signature_key.as_slice())?;
+
+        // Our leaf: the template of a KeyPackage leaf of ours; it must
+        // support the group's extensions (§11.1, §12.4.3).
+        let bundle = self.leaf.build(cs, self.credential.clone(), self.signer)?;
+        let template = bundle.key_package().leaf_node.clone();
+        leaf_supports(&template, &old_context.extensions).map_err(GroupError::MissingCapability)?;
+
+        // §8.3: the init secret, encapsulated to external_pub.
+        let (kem_output, init_secret) =
+            InitSecret::external_init(cs, external_pub.external_pub.as_slice())?;
+        let mut proposals = vec![Proposal::ExternalInit(ExternalInit {
+            kem_output: VLBytes::new(kem_output),
+        })];
+        if let Some(leaf) = self.remove_prior {
+            proposals.push(Proposal::Remove(Remove {
+                removed: leaf.get(),
+            }));
+        }
+        proposals.extend(
+            self.psks
+                .iter()
+                .map(|psk| Proposal::from(PreSharedKeyProposal { psk: psk.clone() })),
+        );
+        let list: Vec<ProposalOrRef> = proposals.into_iter().map(ProposalOrRef::Proposal).collect();
+
+        // The members' own checks on our list (one checker for both sides).
+        let shape = check_external_proposals(&list)?;
+        let mut diff = tree.diff();
+        let applied = apply_external_proposals(cs, old_context, &policy, &mut diff, &shape.others)?;
+        check_resync(
+            self.config.credential_validator.as_ref(),
+            &applied.removed,
+            &template,
+        )?;
+        drop(shape);
+
+        // §12.4.3.2: the leftmost blank leaf, then the path from it.
+        let me = diff.add_leaf(template.clone())?;
+        let leaf_secret = Secret::new(cs.random_bytes(cs.cipher_suite().hash_len())?);
+        let group_id = old_context.group_id.as_slice().to_vec();
+        let prepared = prepare_update_path(
+            &mut diff,
+            cs,
+            UpdatePathInput {
+                sender: me,
+                group_id: &group_id,
+                leaf_secret: &leaf_secret,
+                leaf_template: &template,
+                signer: &self.signer.private_key,
+            },
+        )
+        .map_err(GroupError::InvalidCommitTree)?;
+        let mut context = old_context.clone();
+        context.epoch = context
+            .epoch
+            .checked_add(1)
+            .ok_or(GroupError::CorruptState("epoch overflow"))?;
+        context.tree_hash = VLBytes::new(diff.tree_hash(cs)?);
+        let provisional = mls_codec::encode(&context)?;
+        let created = prepared
+            .encrypt(&diff, cs, &provisional, &[])
+            .map_err(GroupError::InvalidCommitTree)?;
+        let psk_secret = match self.psk_store {
+            Some(store) => PskSecret::resolve(cs, &applied.psks, store),
+            None => PskSecret::resolve(cs, &applied.psks, &InMemoryPskStore::new()),
+        }
+        .map_err(GroupError::PskUnavailable)?;
+
+        // §12.4.1: sign under the GroupInfo's GroupContext, then the
+        // transcript (from the GroupInfo's interim hash), key schedule and
+        // confirmation tag of the new epoch.
+        let content = FramedContent {
+            group_id: old_context.group_id.clone(),
+            epoch: old_context.epoch,
+            sender: Sender::NewMemberCommit,
+            authenticated_data: VLBytes::new(self.authenticated_data),
+            content: FramedContentBody::Commit(Commit {
+                proposals: list.clone(),
+                path: Some(created.update_path),
+            }),
+        };
+        let mut auth = sign_content(
+            cs,
+            &self.signer.private_key,
+            WireFormat::PUBLIC_MESSAGE,
+            content,
+            Some(old_context),
+        )?;
+        let old_confirmed =
+            ConfirmedTranscriptHash::new(old_context.confirmed_transcript_hash.as_slice().to_vec());
+        let old_interim = InterimTranscriptHash::next(
+            cs,
+            &old_confirmed,
+            group_info.confirmation_tag.as_slice(),
+        )?;
+        let confirmed = ConfirmedTranscriptHash::next(
+            cs,
+            &old_interim,
+            &auth.confirmed_transcript_hash_input()?,
+        );
+        context.confirmed_transcript_hash = VLBytes::new(confirmed.as_bytes().to_vec());
+        let keys = EpochKeys::derive(
+            cs,
+            init_secret,
+            CommitSecret::new(created.commit_secret),
+            psk_secret,
+            &mls_codec::encode(&context)?,
+        )?;
+        let confirmation_tag = keys.secrets.confirmation_key.tag(cs, confirmed.as_bytes());
+        auth.auth.confirmation_tag = Some(VLBytes::new(confirmation_tag.clone()));
+        let interim = InterimTranscriptHash::next(cs, &confirmed, &confirmation_tag)?;
+        let commit = MlsMessage::new(MlsMessageBody::PublicMessage(protect_public(
+            cs,
+            auth,
+            Some(old_context),
+            None,
+        )?));
+        let commit_bytes = mls_codec::encode(&commit)?;
+
+        let joiner_leaf = diff
+            .leaf(me)
+            .cloned()
+            .ok_or(GroupError::CorruptState("own leaf of the external Commit"))?;
+        let proposals: Vec<Proposal> = list
+            .into_iter()
+            .filter_map(|p| match p {
+                ProposalOrRef::Proposal(p) => Some(p),
+                ProposalOrRef::Reference(_) => None,
+            })
+            .collect();
+        let info = CommitInfo {
+            own_commit: true,
+            ..external_commit_info(&applied, proposals, me, &joiner_leaf, &context)
+        };
+        let changes = diff.into_changes();
+        tree.merge(changes);
+        let mut private = TreePrivateKeys::without_keys(me);
+        private.apply(created.private_keys);
+        private.prune(&tree);
+        let epoch = EpochState::new(keys.secrets, tree.leaf_count(), self.config.secret_tree)?;
+        let group = Group {
+            cs: cs_arc,
+            signer: self.signer.private_key.clone(),
+            config: self.config,
+            context,
+            tree,
+            private,
+            interim,
+            confirmation_tag,
+            epoch,
+            past: VecDeque::new(),
+            proposals: ProposalCache::default(),
+            pending: None,
+            active: true,
+        };
+        span.record("members", group.member_count());
+        Ok((
+            group,
+            ExternalCommitOutput {
+                commit,
+                commit_bytes,
+                info,
+            },
+        ))
+    }
+}
