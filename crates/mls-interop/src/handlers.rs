@@ -503,6 +503,115 @@ pub fn group_info(server: &InteropServer, req: GroupInfoRequest) -> Answer<Group
     })
 }
 
+/// `ExternalJoin` (RFC 9420 §12.4.3.2): join by external Commit from the
+/// GroupInfo (the tree in its extension, or `ratchet_tree` out of band),
+/// with the given external PSKs; with `remove_prior` the leaf holding our
+/// identity is removed in the same Commit (resync).
+pub fn external_join(
+    server: &InteropServer,
+    req: ExternalJoinRequest,
+) -> Answer<ExternalJoinResponse> {
+    let info = decode_message("the group info", &req.group_info)?;
+    let MlsMessageBody::GroupInfo(group_info) = &info.body else {
+        return Err(InteropError::InvalidArgument(
+            "the group info is not a GroupInfo".into(),
+        ));
+    };
+    let cs = server.suite(u32::from(group_info.group_context.cipher_suite.0))?;
+    let out_of_band = if req.ratchet_tree.is_empty() {
+        None
+    } else {
+        Some(
+            mls::codec::decode::<mls::codec::RatchetTree>(&req.ratchet_tree).map_err(|e| {
+                InteropError::InvalidArgument(format!("the ratchet tree does not parse: {e}"))
+            })?,
+        )
+    };
+    let mut psks = InMemoryPskStore::new();
+    let mut psk_ids = Vec::with_capacity(req.psks.len());
+    for psk in &req.psks {
+        psks.insert_external(psk.psk_id.clone(), Secret::new(psk.psk_secret.clone()));
+        let nonce = cs
+            .random_bytes(cs.cipher_suite().hash_len())
+            .map_err(engine)?;
+        psk_ids.push(PreSharedKeyId {
+            psk: Psk::External {
+                psk_id: VLBytes::new(psk.psk_id.clone()),
+            },
+            psk_nonce: VLBytes::new(nonce),
+        });
+    }
+    let prior = if req.remove_prior {
+        Some(prior_leaf(group_info, out_of_band.as_ref(), &req.identity)?)
+    } else {
+        None
+    };
+    let signer = cs.signature_generate_key_pair().map_err(engine)?;
+    let mut builder = Group::external_commit_builder(
+        cs.clone(),
+        &info,
+        Credential::basic(req.identity.clone()),
+        &signer,
+    )
+    .config(config(req.encrypt_handshake, true))
+    .psk_store(&psks);
+    for id in psk_ids {
+        builder = builder.psk(id);
+    }
+    if let Some(tree) = out_of_band {
+        builder = builder.ratchet_tree(tree);
+    }
+    if let Some(leaf) = prior {
+        builder = builder.remove_prior_leaf(leaf);
+    }
+    let (group, out) = builder.build().map_err(engine)?;
+    let epoch_authenticator = group.epoch_authenticator().to_vec();
+    let state_id = server
+        .held
+        .insert(Held::Group(Box::new(GroupState::new(group, psks))));
+    Ok(ExternalJoinResponse {
+        state_id,
+        commit: out.commit_bytes,
+        epoch_authenticator,
+    })
+}
+
+/// The leaf whose basic credential holds `identity` in the GroupInfo's tree
+/// (its `ratchet_tree` extension, else the one given out of band).
+fn prior_leaf(
+    group_info: &mls::codec::GroupInfo,
+    out_of_band: Option<&mls::codec::RatchetTree>,
+    identity: &[u8],
+) -> Answer<mls::LeafIndex> {
+    let in_band = mls::codec::find_payload::<mls::codec::RatchetTreeExtension>(
+        &group_info.extensions,
+    )
+    .map_err(engine)?
+    .map(|e| e.ratchet_tree);
+    let tree = in_band
+        .as_ref()
+        .or(out_of_band)
+        .ok_or_else(|| InteropError::InvalidArgument("no ratchet tree for the resync".into()))?;
+    // Leaves are the even nodes of the array (RFC 9420 §7.1, §12.4.3.3).
+    let mut found = None;
+    for node in tree.nodes() {
+        let (index, node) = node.map_err(engine)?;
+        if let mls::codec::Node::Leaf(leaf) = node
+            && matches!(&leaf.credential, Credential::Basic { identity: id } if id.as_slice() == identity)
+        {
+            found = mls::LeafIndex::new(index / 2).ok();
+            break;
+        }
+    }
+    found
+        .ok_or_else(|| {
+            InteropError::InvalidArgument(format!(
+                "no leaf of the identity {:?} to remove",
+                String::from_utf8_lossy(identity)
+            ))
+        })
+}
+
 /// `Free`: drop a state or pending join.
 pub fn free(server: &InteropServer, req: FreeRequest) -> Answer<FreeResponse> {
     server.held.remove(req.state_id)?;
@@ -521,8 +630,6 @@ macro_rules! unimplemented_rpcs {
 }
 
 unimplemented_rpcs! {
-    /// `ExternalJoin`.
-    external_join(ExternalJoinRequest) -> ExternalJoinResponse = "external join (external Commit, RFC 9420 §12.4.3.2)";
     /// `ReInitProposal`.
     re_init_proposal(ReInitProposalRequest) -> ProposalResponse = "ReInit (RFC 9420 §11.2)";
     /// `ReInitCommit`.

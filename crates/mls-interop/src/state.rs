@@ -81,10 +81,9 @@ pub fn decode_message(what: &str, bytes: &[u8]) -> Result<MlsMessage, InteropErr
 fn refused(message: &MlsMessage, e: mls::GroupError) -> InteropError {
     let feature = match &message.body {
         MlsMessageBody::PublicMessage(m) => match m.content.sender {
-            Sender::NewMemberCommit => Some("external commits (RFC 9420 §12.4.3.2)"),
             Sender::NewMemberProposal => Some("new-member proposals (RFC 9420 §12.1.8)"),
             Sender::External(_) => Some("proposals from external senders (RFC 9420 §12.1.8.1)"),
-            Sender::Member(_) => None,
+            Sender::Member(_) | Sender::NewMemberCommit => None,
         },
         _ => None,
     };

@@ -513,9 +513,9 @@ async fn ids_of_the_wrong_kind_are_refused() {
 async fn unimplemented_features_say_which() {
     let server = InteropServer::new();
     let status = server
-        .external_join(Request::new(ExternalJoinRequest::default()))
+        .create_external_signer(Request::new(CreateExternalSignerRequest::default()))
         .await
-        .expect_err("external join");
+        .expect_err("external signer");
     assert_eq!(status.code(), Code::Unimplemented);
     assert!(
         status.message().contains("external"),
@@ -527,6 +527,64 @@ async fn unimplemented_features_say_which() {
         .await
         .expect_err("branch");
     assert_eq!(status.code(), Code::Unimplemented);
+}
+
+/// Bob joins Alice's group by external Commit (RFC 9420 §12.4.3.2); with
+/// `remove_prior` a second join of the same identity replaces the first.
+#[tokio::test]
+async fn external_join_and_resync() {
+    let server = InteropServer::new();
+    let alice = server
+        .create_group(Request::new(CreateGroupRequest {
+            group_id: b"group".to_vec(),
+            cipher_suite: 1,
+            encrypt_handshake: false,
+            identity: b"alice".to_vec(),
+        }))
+        .await
+        .expect("create")
+        .into_inner()
+        .state_id;
+    for (remove_prior, external_tree, members) in [(false, false, 2), (true, true, 2)] {
+        let info = server
+            .group_info(Request::new(GroupInfoRequest {
+                state_id: alice,
+                external_tree,
+            }))
+            .await
+            .expect("group info")
+            .into_inner();
+        let joined = server
+            .external_join(Request::new(ExternalJoinRequest {
+                group_info: info.group_info,
+                ratchet_tree: info.ratchet_tree,
+                encrypt_handshake: false,
+                identity: b"bob".to_vec(),
+                remove_prior,
+                psks: Vec::new(),
+            }))
+            .await
+            .expect("external join")
+            .into_inner();
+        let handled = server
+            .handle_commit(Request::new(HandleCommitRequest {
+                state_id: alice,
+                proposal: Vec::new(),
+                commit: joined.commit,
+            }))
+            .await
+            .expect("handle")
+            .into_inner();
+        assert_eq!(handled.epoch_authenticator, joined.epoch_authenticator);
+        let count = server
+            .held
+            .with(alice, |h| match h {
+                Held::Group(st) => Ok(st.group.member_count()),
+                Held::Pending(_) => Ok(0),
+            })
+            .expect("held");
+        assert_eq!(count, members);
+    }
 }
 
 #[tokio::test]
@@ -617,11 +675,13 @@ fn from_sender(sender: mls::codec::Sender, commit: bool) -> Vec<u8> {
 }
 
 #[tokio::test]
-async fn messages_from_unsupported_sender_types_are_unimplemented() {
+async fn messages_from_unsupported_sender_types_are_unimplemented_external_commits_rejected() {
     use mls::codec::Sender;
     let server = InteropServer::new();
     let (_alice, bob) = two_members(&server, 1, false).await;
     let before = snapshot(&server, bob);
+    // External Commits are supported: this forged one (no path) is an
+    // engine rejection, not UNIMPLEMENTED.
     let status = server
         .handle_commit(Request::new(HandleCommitRequest {
             state_id: bob,
@@ -629,8 +689,8 @@ async fn messages_from_unsupported_sender_types_are_unimplemented() {
             commit: from_sender(Sender::NewMemberCommit, true),
         }))
         .await
-        .expect_err("external commit");
-    assert_eq!(status.code(), Code::Unimplemented, "{}", status.message());
+        .expect_err("external commit without a path");
+    assert_eq!(status.code(), Code::Aborted, "{}", status.message());
     for sender in [Sender::External(0), Sender::NewMemberProposal] {
         let status = server
             .handle_commit(Request::new(HandleCommitRequest {
