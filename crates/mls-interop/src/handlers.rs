@@ -583,11 +583,10 @@ fn prior_leaf(
     out_of_band: Option<&mls::codec::RatchetTree>,
     identity: &[u8],
 ) -> Answer<mls::LeafIndex> {
-    let in_band = mls::codec::find_payload::<mls::codec::RatchetTreeExtension>(
-        &group_info.extensions,
-    )
-    .map_err(engine)?
-    .map(|e| e.ratchet_tree);
+    let in_band =
+        mls::codec::find_payload::<mls::codec::RatchetTreeExtension>(&group_info.extensions)
+            .map_err(engine)?
+            .map(|e| e.ratchet_tree);
     let tree = in_band
         .as_ref()
         .or(out_of_band)
@@ -603,13 +602,12 @@ fn prior_leaf(
             break;
         }
     }
-    found
-        .ok_or_else(|| {
-            InteropError::InvalidArgument(format!(
-                "no leaf of the identity {:?} to remove",
-                String::from_utf8_lossy(identity)
-            ))
-        })
+    found.ok_or_else(|| {
+        InteropError::InvalidArgument(format!(
+            "no leaf of the identity {:?} to remove",
+            String::from_utf8_lossy(identity)
+        ))
+    })
 }
 
 /// `Free`: drop a state or pending join.
