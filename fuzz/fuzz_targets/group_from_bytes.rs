@@ -3,9 +3,10 @@
 //! bound, and saving is a fixpoint: a snapshot that loads saves to bytes
 //! that load and save to themselves.
 //!
-//! Not asserted: that the save equals the input. The reader accepts a list
-//! of keyed entries in any order and the writer sorts them, so an unsorted
-//! snapshot saves differently (found by this target, docs/fuzzing.md).
+//! Not asserted: that the save equals the input. This target found the
+//! reader accepting path keys out of node order (which the writer sorts;
+//! now rejected, mls-group tests/state.rs); other keyed lists may still
+//! be read leniently, and the fixpoint is what a store relies on.
 
 #![no_main]
 

@@ -208,6 +208,23 @@ fn corrupt_snapshots_are_rejected_without_panic() {
     ));
 }
 
+/// A snapshot found by the `group_from_bytes` fuzz target (docs/fuzzing.md):
+/// a five-member group's state whose path keys are not in node order (one
+/// node index changed to 0x05000003, the record digest fixed up). It used to
+/// load and then save differently; the reader now takes only the writer's
+/// order (leaf key, then path keys in increasing node order, none repeated).
+#[test]
+fn private_keys_out_of_node_order_are_corrupt() {
+    let bytes = include_bytes!("data/snapshot-private-keys-out-of-order.bin");
+    let provider = mls_crypto_rustcrypto::RustCryptoProvider::new();
+    assert!(matches!(
+        Group::from_bytes(bytes, &provider, GroupConfig::default()),
+        Err(GroupError::CorruptState(
+            "private keys out of node order or repeated"
+        ))
+    ));
+}
+
 #[test]
 fn discarding_a_pending_commit_restores_the_state_exactly() {
     let (_provider, mut alice, mut bob) = two_members(6);

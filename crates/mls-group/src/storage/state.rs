@@ -524,6 +524,7 @@ impl Group {
 
         // Our keys against the tree.
         let mut private: Option<TreePrivateKeys> = None;
+        let mut previous: Option<NodeIndex> = None;
         for (node, key) in keys {
             match &mut private {
                 None if node == own.node() => private = Some(TreePrivateKeys::new(own, key)),
@@ -532,7 +533,19 @@ impl Group {
                         "first private key is not the leaf",
                     ));
                 }
-                Some(p) => p.insert(node, key),
+                // The writer's order (leaf, then path keys in node order):
+                // anything else is not a snapshot we wrote, and a repeated
+                // node would silently replace a key (found by the
+                // group_from_bytes fuzz target, docs/fuzzing.md).
+                Some(_) if node == own.node() || previous.is_some_and(|p| node <= p) => {
+                    return Err(GroupError::CorruptState(
+                        "private keys out of node order or repeated",
+                    ));
+                }
+                Some(p) => {
+                    p.insert(node, key);
+                    previous = Some(node);
+                }
             }
         }
         let private = private.ok_or(GroupError::CorruptState("no leaf key"))?;
