@@ -3,21 +3,28 @@
 //! the external init secret, §7.4 and §8 for DeriveKeyPair).
 //!
 //! One generic implementation, [`HpkeSuite`], is instantiated per
-//! (AEAD, KDF, KEM) triple; DHKEM(X448) comes from [`crate::x448_kem`].
+//! (AEAD, KDF, KEM) triple. The DHKEMs come from [`crate::dhkem`] (fewer
+//! scalar multiplications than the `hpke` crate's own, and X448, which the
+//! crate lacks); the post-quantum KEMs from the `hpke` crate.
 
 use std::marker::PhantomData;
 
 use hpke::aead::{Aead as HpkeAead, AesGcm128, AesGcm256, ChaCha20Poly1305};
 use hpke::kdf::{HkdfSha256, HkdfSha384, HkdfSha512, Kdf as HpkeKdf};
-use hpke::kem::{DhP256HkdfSha256, DhP384HkdfSha384, DhP521HkdfSha512, X25519HkdfSha256};
 use hpke::{Deserializable, HpkeError, Kem as HpkeKemTrait, OpModeR, OpModeS, Serializable};
 use mls_crypto::{
     CipherSuite, CryptoError, HpkeCiphertext, HpkeKeyPair, HpkePrivateKey, Kem, Result, Secret,
 };
 use zeroize::{Zeroize, Zeroizing};
 
+use crate::dhkem::{DhKem, NistP256, NistP384, NistP521, PublicKeyHint, X448, X25519};
 use crate::rng::Randomness;
-use crate::x448_kem::X448HkdfSha512;
+
+type X25519HkdfSha256 = DhKem<X25519>;
+type DhP256HkdfSha256 = DhKem<NistP256>;
+type DhP384HkdfSha384 = DhKem<NistP384>;
+type DhP521HkdfSha512 = DhKem<NistP521>;
+type X448HkdfSha512 = DhKem<X448>;
 
 #[cfg(feature = "pq")]
 mod pq;
@@ -35,10 +42,11 @@ pub(crate) trait HpkeOps: Send + Sync {
         plaintext: &[u8],
     ) -> Result<HpkeCiphertext>;
 
-    /// OpenBase with `private_key`.
+    /// OpenBase with `private_key`, whose public key is `public_key`.
     fn open(
         &self,
         private_key: &[u8],
+        public_key: &[u8],
         kem_output: &[u8],
         info: &[u8],
         aad: &[u8],
@@ -59,6 +67,7 @@ pub(crate) trait HpkeOps: Send + Sync {
     fn export_receiver(
         &self,
         private_key: &[u8],
+        public_key: &[u8],
         kem_output: &[u8],
         info: &[u8],
         exporter_context: &[u8],
@@ -139,47 +148,17 @@ fn private_to_secret<T: Serializable>(key: &T) -> HpkePrivateKey {
     out
 }
 
-/// A fixed clamped X25519 scalar, used to detect low-order public keys.
-const LOW_ORDER_PROBE: [u8; 32] = [
-    0x48, 0x51, 0x34, 0x1a, 0x97, 0x5b, 0x0f, 0x6e, 0x21, 0xd3, 0x8c, 0x44, 0xe9, 0x05, 0xb6, 0x7d,
-    0x13, 0x6a, 0xf2, 0x88, 0x3c, 0x59, 0xa1, 0x0e, 0xc7, 0x24, 0x9b, 0x61, 0x30, 0xde, 0x85, 0x4f,
-];
-
-impl<A: HpkeAead, F: HpkeKdf, K: HpkeKemTrait> HpkeSuite<A, F, K> {
+impl<A: HpkeAead, F: HpkeKdf, K: HpkeKemTrait + PublicKeyHint> HpkeSuite<A, F, K> {
     /// Decode and validate a public key (RFC 9420 §5.1.1, V-5.1.1-01).
     fn decode_public(&self, public_key: &[u8]) -> Result<K::PublicKey> {
         let expected = self.kem.public_key_len();
         if public_key.len() != expected {
             return Err(CryptoError::InvalidHpkePublicKey);
         }
-        match self.kem {
-            // SEC1 uncompressed form only: tag 0x04 (no compressed or hybrid
-            // encodings). The `hpke` crate then checks the point is on the
-            // curve and not the identity.
-            Kem::DhKemP256Sha256 | Kem::DhKemP384Sha384 | Kem::DhKemP521Sha512 => {
-                if public_key.first() != Some(&0x04) {
-                    return Err(CryptoError::InvalidHpkePublicKey);
-                }
-            }
-            // X25519 accepts every 32-byte string; reject the points of
-            // small order, whose DH output is all zero for every clamped
-            // scalar (RFC 7748 §6.1).
-            Kem::DhKemX25519Sha256 => {
-                let mut u = [0u8; 32];
-                u.copy_from_slice(public_key);
-                let probe = Zeroizing::new(x25519_dalek::x25519(LOW_ORDER_PROBE, u));
-                if probe.iter().all(|b| *b == 0) {
-                    return Err(CryptoError::InvalidHpkePublicKey);
-                }
-            }
-            // Low-order X448 points are rejected by the decoder.
-            Kem::DhKemX448Sha512 => {}
-            // draft-ietf-hpke-pq-05: the `hpke` crate's decoders run the
-            // FIPS 203 encapsulation key check and decode the ECDH part as
-            // an uncompressed point (X-Wing: any 32-byte X25519 key).
-            #[cfg(feature = "pq")]
-            Kem::Pq(_) => {}
-        }
+        // The DHKEMs check the encoding (uncompressed SEC1 on the curve,
+        // not the identity; X25519/X448 not of small order); the `hpke`
+        // crate's post-quantum decoders run the FIPS 203 encapsulation key
+        // check (draft-ietf-hpke-pq-05).
         K::PublicKey::from_bytes(public_key).map_err(|_| CryptoError::InvalidHpkePublicKey)
     }
 
@@ -188,6 +167,17 @@ impl<A: HpkeAead, F: HpkeKdf, K: HpkeKemTrait> HpkeSuite<A, F, K> {
     /// X25519, X448 and post-quantum keys are fixed-length strings, not
     /// integers.
     fn decode_private(&self, private_key: &[u8]) -> Result<K::PrivateKey> {
+        self.decode_private_with(private_key, None)
+    }
+
+    /// Decode a private key whose public key the caller knows, so that
+    /// Decap need not recompute it (`pk(skR)` is the costliest step of a
+    /// DHKEM Decap after the DH itself; issue 14).
+    fn decode_private_with(
+        &self,
+        private_key: &[u8],
+        public_key: Option<&[u8]>,
+    ) -> Result<K::PrivateKey> {
         let expected = self.kem.private_key_len();
         let wrong_length = || CryptoError::InvalidLength {
             what: "HPKE private key",
@@ -210,7 +200,14 @@ impl<A: HpkeAead, F: HpkeKdf, K: HpkeKemTrait> HpkeSuite<A, F, K> {
             }
         };
         // Rejects zero and values not below the group order.
-        K::PrivateKey::from_bytes(bytes).map_err(|_| CryptoError::InvalidHpkePrivateKey)
+        let alone = || K::PrivateKey::from_bytes(bytes);
+        match public_key {
+            None => alone().map_err(|_| CryptoError::InvalidHpkePrivateKey),
+            Some(pk) => K::private_with_public(bytes, pk).map_err(|_| match alone() {
+                Ok(_) => CryptoError::InvalidHpkePublicKey,
+                Err(_) => CryptoError::InvalidHpkePrivateKey,
+            }),
+        }
     }
 
     /// Decode the encapsulated key of a received ciphertext.
@@ -246,7 +243,7 @@ fn seal_error(e: HpkeError) -> CryptoError {
     }
 }
 
-impl<A: HpkeAead, F: HpkeKdf, K: HpkeKemTrait> HpkeOps for HpkeSuite<A, F, K> {
+impl<A: HpkeAead, F: HpkeKdf, K: HpkeKemTrait + PublicKeyHint> HpkeOps for HpkeSuite<A, F, K> {
     fn seal(
         &self,
         rng: &Randomness,
@@ -277,12 +274,13 @@ impl<A: HpkeAead, F: HpkeKdf, K: HpkeKemTrait> HpkeOps for HpkeSuite<A, F, K> {
     fn open(
         &self,
         private_key: &[u8],
+        public_key: &[u8],
         kem_output: &[u8],
         info: &[u8],
         aad: &[u8],
         ciphertext: &[u8],
     ) -> Result<Zeroizing<Vec<u8>>> {
-        let sk = self.decode_private(private_key)?;
+        let sk = self.decode_private_with(private_key, Some(public_key))?;
         let enc = self.decode_enc(kem_output)?;
         hpke::single_shot_open::<A, F, K>(&OpModeR::Base, &sk, &enc, info, ciphertext, aad)
             .map(Zeroizing::new)
@@ -311,13 +309,14 @@ impl<A: HpkeAead, F: HpkeKdf, K: HpkeKemTrait> HpkeOps for HpkeSuite<A, F, K> {
     fn export_receiver(
         &self,
         private_key: &[u8],
+        public_key: &[u8],
         kem_output: &[u8],
         info: &[u8],
         exporter_context: &[u8],
         len: usize,
     ) -> Result<Secret> {
         Self::check_export_len(len)?;
-        let sk = self.decode_private(private_key)?;
+        let sk = self.decode_private_with(private_key, Some(public_key))?;
         let enc = self.decode_enc(kem_output)?;
         let ctx = hpke::setup_receiver::<A, F, K>(&OpModeR::Base, &sk, &enc, info)
             .map_err(|_| CryptoError::HpkeOpenFailed)?;

@@ -136,11 +136,11 @@ fn rfc9180_open_and_export_known_answers() {
         let sk = unhex(kat.sk_r);
         let enc = unhex(kat.pk_e);
         let pt = ops
-            .open(&sk, &enc, INFO, AAD0, &unhex(kat.ct0))
+            .open(&sk, &unhex(kat.pk_r), &enc, INFO, AAD0, &unhex(kat.ct0))
             .expect("open");
         assert_eq!(&pt[..], PT, "suite {}", kat.suite);
         let exported = ops
-            .export_receiver(&sk, &enc, INFO, b"", 32)
+            .export_receiver(&sk, &unhex(kat.pk_r), &enc, INFO, b"", 32)
             .expect("export");
         assert_eq!(
             exported.as_bytes(),
@@ -166,6 +166,7 @@ fn seal_open_and_export_round_trip_for_every_suite() {
         let pt = ops
             .open(
                 kp.private_key.as_bytes(),
+                &kp.public_key,
                 &ct.kem_output,
                 b"info",
                 b"aad",
@@ -178,7 +179,14 @@ fn seal_open_and_export_round_trip_for_every_suite() {
             .export_sender(&rng, &kp.public_key, b"", b"ctx", cs.hash_len())
             .expect("export");
         let received = ops
-            .export_receiver(kp.private_key.as_bytes(), &enc, b"", b"ctx", cs.hash_len())
+            .export_receiver(
+                kp.private_key.as_bytes(),
+                &kp.public_key,
+                &enc,
+                b"",
+                b"ctx",
+                cs.hash_len(),
+            )
             .expect("export");
         assert_eq!(sent, received);
     }
@@ -196,9 +204,23 @@ fn wrong_info_aad_key_or_tampering_fails_to_open() {
             .seal(&rng, &kp.public_key, b"label A", b"", b"m")
             .expect("seal");
         let open = |sk: &[u8], enc: &[u8], info: &[u8], aad: &[u8], c: &[u8]| {
-            ops.open(sk, enc, info, aad, c).err()
+            ops.open(sk, &kp.public_key, enc, info, aad, c).err()
         };
         let fail = Some(CryptoError::HpkeOpenFailed);
+        // The right private key with another key pair's public key: the
+        // public key enters the KEM context, so it never opens.
+        assert_eq!(
+            ops.open(
+                sk,
+                &other.public_key,
+                &ct.kem_output,
+                b"label A",
+                b"",
+                &ct.ciphertext
+            )
+            .err(),
+            fail
+        );
         // V-5.1.3-01: another label (info) does not open.
         assert_eq!(
             open(sk, &ct.kem_output, b"label B", b"", &ct.ciphertext),
@@ -309,7 +331,7 @@ fn malformed_private_keys_are_rejected() {
             ));
         }
         assert!(matches!(
-            ops.open(&vec![1u8; n + 1], &[], b"", b"", b""),
+            ops.open(&vec![1u8; n + 1], &[], &[], b"", b"", b""),
             Err(CryptoError::InvalidLength { .. })
         ));
         if nist {
@@ -354,11 +376,18 @@ fn short_nist_private_keys_are_left_padded() {
         for short in [&full[1..], &full[3..]] {
             assert_eq!(ops.public_key(short).as_ref(), Ok(&public_key), "{cs}");
             let opened = ops
-                .open(short, &ct.kem_output, b"info", b"aad", &ct.ciphertext)
+                .open(
+                    short,
+                    &public_key,
+                    &ct.kem_output,
+                    b"info",
+                    b"aad",
+                    &ct.ciphertext,
+                )
                 .expect("open");
             assert_eq!(&opened[..], b"m");
             let received = ops
-                .export_receiver(short, &enc, b"", b"ctx", 32)
+                .export_receiver(short, &public_key, &enc, b"", b"ctx", 32)
                 .expect("export");
             assert_eq!(received, exported);
         }

@@ -46,12 +46,12 @@
 #![forbid(unsafe_code)]
 
 mod aead;
+mod dhkem;
 mod hash;
 mod hpke;
 mod provider;
 mod rng;
 mod scalar;
 mod sig;
-mod x448_kem;
 
 pub use provider::{RustCryptoProvider, RustCryptoSuite};

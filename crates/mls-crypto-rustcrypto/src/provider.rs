@@ -5,8 +5,8 @@ use std::convert::Infallible;
 use std::sync::Arc;
 
 use mls_crypto::{
-    CipherSuite, CipherSuiteProvider, CryptoProvider, HpkeCiphertext, HpkeKeyPair, HpkePrivateKey,
-    Result, Secret, SignatureKeyPair, SignaturePrivateKey,
+    CipherSuite, CipherSuiteProvider, CryptoProvider, HpkeCiphertext, HpkeCiphertextRef,
+    HpkeKeyPair, HpkePrivateKey, Result, Secret, SignatureKeyPair, SignaturePrivateKey,
 };
 use rand_core::TryCryptoRng;
 use zeroize::Zeroizing;
@@ -168,13 +168,19 @@ impl CipherSuiteProvider for RustCryptoSuite {
     fn hpke_open(
         &self,
         private_key: &HpkePrivateKey,
-        kem_output: &[u8],
+        public_key: &[u8],
         info: &[u8],
         aad: &[u8],
-        ciphertext: &[u8],
+        ciphertext: HpkeCiphertextRef<'_>,
     ) -> Result<Zeroizing<Vec<u8>>> {
-        self.hpke
-            .open(private_key.as_bytes(), kem_output, info, aad, ciphertext)
+        self.hpke.open(
+            private_key.as_bytes(),
+            public_key,
+            ciphertext.kem_output,
+            info,
+            aad,
+            ciphertext.ciphertext,
+        )
     }
 
     fn hpke_export_sender(
@@ -191,6 +197,7 @@ impl CipherSuiteProvider for RustCryptoSuite {
     fn hpke_export_receiver(
         &self,
         private_key: &HpkePrivateKey,
+        public_key: &[u8],
         kem_output: &[u8],
         info: &[u8],
         exporter_context: &[u8],
@@ -198,6 +205,7 @@ impl CipherSuiteProvider for RustCryptoSuite {
     ) -> Result<Secret> {
         self.hpke.export_receiver(
             private_key.as_bytes(),
+            public_key,
             kem_output,
             info,
             exporter_context,
@@ -400,10 +408,10 @@ mod tests {
                 labeled::decrypt_with_label(
                     cs,
                     &keys.private_key,
+                    &keys.public_key,
                     label,
                     context,
-                    &ct.kem_output,
-                    &ct.ciphertext,
+                    ct.as_ref(),
                 )
             };
             assert_eq!(

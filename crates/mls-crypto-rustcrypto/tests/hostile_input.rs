@@ -2,7 +2,9 @@
 //! wire goes: the provider returns errors (or, by chance, success), never
 //! panics.
 
-use mls_crypto::{CipherSuite, CipherSuiteProvider, HpkePrivateKey, SignaturePrivateKey};
+use mls_crypto::{
+    CipherSuite, CipherSuiteProvider, HpkeCiphertextRef, HpkePrivateKey, SignaturePrivateKey,
+};
 use mls_crypto_rustcrypto::RustCryptoProvider;
 use proptest::prelude::*;
 
@@ -34,8 +36,9 @@ proptest! {
         let _ = cs.hpke_export_sender(&a, &b, &c, 32);
         let sk = HpkePrivateKey::from(a.clone());
         let _ = cs.hpke_public_key(&sk);
-        let _ = cs.hpke_open(&sk, &b, b"info", b"", &c);
-        let _ = cs.hpke_export_receiver(&sk, &b, b"", &c, 32);
+        let _ = cs.hpke_open(&sk, &a, b"info", b"", HpkeCiphertextRef { kem_output: &b, ciphertext: &c });
+        let _ = cs.hpke_open(&sk, &c, b"info", b"", HpkeCiphertextRef { kem_output: &b, ciphertext: &a });
+        let _ = cs.hpke_export_receiver(&sk, &a, &b, b"", &c, 32);
         let _ = cs.hpke_derive_key_pair(&a);
         let ssk = SignaturePrivateKey::from(a.clone());
         let _ = cs.signature_public_key(&ssk);
@@ -54,7 +57,10 @@ proptest! {
         let _ = cs.hpke_validate_public_key(&pk);
         let _ = cs.hpke_seal(&pk, b"", b"", b"m");
         let sk = HpkePrivateKey::from(garbage(kem.private_key_len()));
-        let _ = cs.hpke_open(&sk, &garbage(kem.enc_len()), b"", b"", &garbage(40));
+        let (enc, ct) = (garbage(kem.enc_len()), garbage(40));
+        let ciphertext = HpkeCiphertextRef { kem_output: &enc, ciphertext: &ct };
+        let _ = cs.hpke_open(&sk, &pk, b"", b"", ciphertext);
+        let _ = cs.hpke_export_receiver(&sk, &pk, &enc, b"", b"", 32);
         let keys = cs.signature_generate_key_pair().expect("generate");
         let sig = cs.sign(&keys.private_key, b"m").expect("sign");
         let mut forged = sig.clone();

@@ -7,8 +7,8 @@ use tls_codec::{Serialize, VLByteSlice};
 use zeroize::Zeroizing;
 
 use crate::{
-    CipherSuiteProvider, CryptoError, HpkeCiphertext, HpkePrivateKey, Result, Secret,
-    SignaturePrivateKey,
+    CipherSuiteProvider, CryptoError, HpkeCiphertext, HpkeCiphertextRef, HpkePrivateKey, Result,
+    Secret, SignaturePrivateKey,
 };
 
 /// The prefix added to every label (RFC 9420 §5.1.2, §5.1.3, §8).
@@ -121,18 +121,20 @@ pub fn encrypt_with_label(
     )
 }
 
-/// `DecryptWithLabel(private_key, label, context, kem_output, ciphertext)` (§5.1.3).
+/// `DecryptWithLabel(private_key, label, context, kem_output, ciphertext)`
+/// (§5.1.3), given the recipient's public key too (see
+/// [`CipherSuiteProvider::hpke_open`]).
 pub fn decrypt_with_label(
     cs: &dyn CipherSuiteProvider,
     private_key: &HpkePrivateKey,
+    public_key: &[u8],
     label: &[u8],
     context: &[u8],
-    kem_output: &[u8],
-    ciphertext: &[u8],
+    ciphertext: HpkeCiphertextRef<'_>,
 ) -> Result<Zeroizing<Vec<u8>>> {
     cs.hpke_open(
         private_key,
-        kem_output,
+        public_key,
         &encrypt_context(label, context)?,
         &[],
         ciphertext,

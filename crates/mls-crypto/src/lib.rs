@@ -37,8 +37,8 @@ pub use error::CryptoError;
 #[cfg(feature = "pq")]
 pub use pq_suites::{MlDsa, PqKem, PqSuite};
 pub use provider::{
-    CipherSuiteProvider, CryptoProvider, HpkeCiphertext, HpkeKeyPair, HpkePrivateKey,
-    SignatureKeyPair, SignaturePrivateKey,
+    CipherSuiteProvider, CryptoProvider, HpkeCiphertext, HpkeCiphertextRef, HpkeKeyPair,
+    HpkePrivateKey, SignatureKeyPair, SignaturePrivateKey,
 };
 pub use secret::Secret;
 pub use suite::{Aead, CipherSuite, HashAlgorithm, Kem, SignatureScheme};

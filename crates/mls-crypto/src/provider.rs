@@ -76,6 +76,33 @@ pub struct HpkeCiphertext {
     pub ciphertext: Vec<u8>,
 }
 
+/// A borrowed [`HpkeCiphertext`]: what [`CipherSuiteProvider::hpke_open`]
+/// reads, so that a ciphertext decoded from the wire (whose fields live in
+/// another struct) opens without copying.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HpkeCiphertextRef<'a> {
+    /// The KEM encapsulation (`enc`).
+    pub kem_output: &'a [u8],
+    /// The AEAD ciphertext with tag.
+    pub ciphertext: &'a [u8],
+}
+
+impl HpkeCiphertext {
+    /// This ciphertext, borrowed.
+    pub fn as_ref(&self) -> HpkeCiphertextRef<'_> {
+        HpkeCiphertextRef {
+            kem_output: &self.kem_output,
+            ciphertext: &self.ciphertext,
+        }
+    }
+}
+
+impl<'a> From<&'a HpkeCiphertext> for HpkeCiphertextRef<'a> {
+    fn from(ct: &'a HpkeCiphertext) -> Self {
+        ct.as_ref()
+    }
+}
+
 /// The primitives of one cipher suite (RFC 9420 §5.1).
 ///
 /// Implementations must validate every key and signature decoded from the
@@ -121,14 +148,20 @@ pub trait CipherSuiteProvider: Send + Sync {
         plaintext: &[u8],
     ) -> Result<HpkeCiphertext>;
 
-    /// HPKE OpenBase; `HpkeOpenFailed` when decapsulation or the AEAD fails.
+    /// HPKE OpenBase of what [`CipherSuiteProvider::hpke_seal`] returned,
+    /// with the recipient's private key and its public key (MLS always
+    /// holds both: the tree node or the KeyPackage carries the public key;
+    /// passing it spares the provider a scalar multiplication). A public key
+    /// that does not belong to the private key makes opening fail, never
+    /// succeed (it enters the KEM context, RFC 9180 §4.1).
+    /// `HpkeOpenFailed` when decapsulation or the AEAD fails.
     fn hpke_open(
         &self,
         private_key: &HpkePrivateKey,
-        kem_output: &[u8],
+        public_key: &[u8],
         info: &[u8],
         aad: &[u8],
-        ciphertext: &[u8],
+        ciphertext: HpkeCiphertextRef<'_>,
     ) -> Result<Zeroizing<Vec<u8>>>;
 
     /// HPKE SetupBaseS followed by `Export(exporter_context, len)` (RFC 9180
@@ -143,10 +176,12 @@ pub trait CipherSuiteProvider: Send + Sync {
     ) -> Result<(Vec<u8>, Secret)>;
 
     /// HPKE SetupBaseR followed by `Export(exporter_context, len)`; the
-    /// receiver's side of [`CipherSuiteProvider::hpke_export_sender`].
+    /// receiver's side of [`CipherSuiteProvider::hpke_export_sender`], with
+    /// the recipient's key pair as in [`CipherSuiteProvider::hpke_open`].
     fn hpke_export_receiver(
         &self,
         private_key: &HpkePrivateKey,
+        public_key: &[u8],
         kem_output: &[u8],
         info: &[u8],
         exporter_context: &[u8],

@@ -2042,10 +2042,13 @@ fn v12_4_3_1_20_welcome_path_secret_mismatch() {
     let plain = mls_crypto::labeled::decrypt_with_label(
         w.cs.as_ref(),
         b.init_private_key(),
+        b.key_package().init_key.as_slice(),
         b"Welcome",
         &context,
-        entry.encrypted_group_secrets.kem_output.as_slice(),
-        entry.encrypted_group_secrets.ciphertext.as_slice(),
+        mls_crypto::HpkeCiphertextRef {
+            kem_output: entry.encrypted_group_secrets.kem_output.as_slice(),
+            ciphertext: entry.encrypted_group_secrets.ciphertext.as_slice(),
+        },
     )
     .unwrap();
     let mut secrets: mls_codec::GroupSecrets = mls_codec::decode(&plain).unwrap();

@@ -37,6 +37,7 @@ impl ExternalSecret {
         let key_pair = self.key_pair(cs)?;
         let secret = cs.hpke_export_receiver(
             &key_pair.private_key,
+            &key_pair.public_key,
             kem_output,
             &[],
             EXTERNAL_INIT_EXPORTER_CONTEXT,

@@ -296,12 +296,12 @@ mod tests {
         fn hpke_open(
             &self,
             sk: &HpkePrivateKey,
-            enc: &[u8],
+            pk: &[u8],
             info: &[u8],
             aad: &[u8],
-            ct: &[u8],
+            ct: mls_crypto::HpkeCiphertextRef<'_>,
         ) -> mls_crypto::Result<Zeroizing<Vec<u8>>> {
-            self.0.hpke_open(sk, enc, info, aad, ct)
+            self.0.hpke_open(sk, pk, info, aad, ct)
         }
         fn hpke_export_sender(
             &self,
@@ -315,12 +315,13 @@ mod tests {
         fn hpke_export_receiver(
             &self,
             sk: &HpkePrivateKey,
+            pk: &[u8],
             enc: &[u8],
             info: &[u8],
             ctx: &[u8],
             len: usize,
         ) -> mls_crypto::Result<Secret> {
-            self.0.hpke_export_receiver(sk, enc, info, ctx, len)
+            self.0.hpke_export_receiver(sk, pk, enc, info, ctx, len)
         }
         fn hpke_generate_key_pair(&self) -> mls_crypto::Result<HpkeKeyPair> {
             self.0.hpke_generate_key_pair()

@@ -21,7 +21,9 @@ use mls_codec::{
     HpkeCiphertext, LeafNode, LeafNodeSource, ParentNode, UpdatePath, UpdatePathNode, VLBytes,
 };
 use mls_crypto::labeled::{decrypt_with_label, encrypt_with_label, sign_with_label};
-use mls_crypto::{CipherSuiteProvider, HpkePrivateKey, Secret, SignaturePrivateKey};
+use mls_crypto::{
+    CipherSuiteProvider, HpkeCiphertextRef, HpkePrivateKey, Secret, SignaturePrivateKey,
+};
 use mls_treemath::{LeafIndex, NodeIndex};
 
 use crate::diff::TreeDiff;
@@ -504,13 +506,20 @@ impl AppliedUpdatePath<'_> {
         let step = self.steps[start];
         let mut resolution = Vec::new();
         resolution_into(view, step.copath_child, &self.excluded, &mut resolution);
-        let (position, key) = resolution
+        let (position, node, key) = resolution
             .iter()
             .enumerate()
-            .find_map(|(i, n)| keys.get(*n).map(|k| (i, k)))
+            .find_map(|(i, n)| keys.get(*n).map(|k| (i, *n, k)))
             .ok_or(TreeKemError::NoDecryptionKey {
                 node: step.copath_child.get(),
             })?;
+        // The node's public key, which HPKE open takes with the private key.
+        let public_key =
+            view.node(node)
+                .map(|n| n.encryption_key())
+                .ok_or(TreeKemError::NoDecryptionKey {
+                    node: step.copath_child.get(),
+                })?;
         let ct = self
             .path
             .nodes
@@ -522,10 +531,13 @@ impl AppliedUpdatePath<'_> {
         let plain = decrypt_with_label(
             cs,
             key,
+            public_key,
             UPDATE_PATH_NODE_LABEL,
             group_context,
-            ct.kem_output.as_slice(),
-            ct.ciphertext.as_slice(),
+            HpkeCiphertextRef {
+                kem_output: ct.kem_output.as_slice(),
+                ciphertext: ct.ciphertext.as_slice(),
+            },
         )
         .map_err(|_| TreeKemError::PathSecretDecryptionFailed {
             node: step.node.get(),

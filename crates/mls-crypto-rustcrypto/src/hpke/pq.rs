@@ -15,6 +15,16 @@ use hpke::kem::{MlKem768, MlKem768P256, MlKem1024, MlKem1024P384, XWing};
 use mls_crypto::{Kem, PqKem, PqSuite};
 
 use super::{HpkeOps, HpkeSuite};
+use crate::dhkem::PublicKeyHint;
+
+// The post-quantum KEMs recompute nothing that a public-key hint would
+// save (their decapsulation keys hold the encapsulation key), so they take
+// the default: the hint is ignored.
+impl PublicKeyHint for XWing {}
+impl PublicKeyHint for MlKem768 {}
+impl PublicKeyHint for MlKem1024 {}
+impl PublicKeyHint for MlKem768P256 {}
+impl PublicKeyHint for MlKem1024P384 {}
 
 /// The HPKE operations of a PQ suite (draft-06 §3.1 Table 2).
 pub(crate) fn for_suite(suite: PqSuite) -> &'static dyn HpkeOps {

@@ -9,7 +9,8 @@
 //! `mls_crypto::labeled` add the "MLS 1.0 " prefix (except `RefHash`).
 
 use mls_crypto::{
-    CipherSuite, CipherSuiteProvider, CryptoProvider, HpkePrivateKey, SignaturePrivateKey, labeled,
+    CipherSuite, CipherSuiteProvider, CryptoProvider, HpkeCiphertextRef, HpkePrivateKey,
+    SignaturePrivateKey, labeled,
 };
 use mls_crypto_rustcrypto::RustCryptoProvider;
 use mls_vectors::{Case, CaseError, CaseResult, ensure_bytes_eq};
@@ -97,10 +98,13 @@ fn encrypt_with_label(cs: &dyn CipherSuiteProvider, v: &Case<'_>) -> CaseResult 
     let theirs = labeled::decrypt_with_label(
         cs,
         &private_key,
+        &public_key,
         label,
         &context,
-        &v.bytes("kem_output")?,
-        &v.bytes("ciphertext")?,
+        HpkeCiphertextRef {
+            kem_output: &v.bytes("kem_output")?,
+            ciphertext: &v.bytes("ciphertext")?,
+        },
     )?;
     ensure_bytes_eq("encrypt_with_label.plaintext (theirs)", &theirs, &plaintext)?;
     ensure_bytes_eq(
@@ -112,10 +116,10 @@ fn encrypt_with_label(cs: &dyn CipherSuiteProvider, v: &Case<'_>) -> CaseResult 
     let back = labeled::decrypt_with_label(
         cs,
         &private_key,
+        &public_key,
         label,
         &context,
-        &ours.kem_output,
-        &ours.ciphertext,
+        ours.as_ref(),
     )?;
     ensure_bytes_eq("encrypt_with_label.plaintext (ours)", &back, &plaintext)
 }

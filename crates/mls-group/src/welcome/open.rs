@@ -11,7 +11,7 @@ use mls_codec::{
     Psk, RatchetTree, RatchetTreeExtension, ResumptionPskUsage, Welcome, find_payload,
 };
 use mls_crypto::labeled::decrypt_with_label;
-use mls_crypto::{CipherSuite, CipherSuiteProvider, CryptoProvider, Secret};
+use mls_crypto::{CipherSuite, CipherSuiteProvider, CryptoProvider, HpkeCiphertextRef, Secret};
 use mls_keyschedule::{
     ConfirmedTranscriptHash, EpochKeys, InterimTranscriptHash, JoinerSecret, PskSecret, PskStore,
 };
@@ -178,10 +178,13 @@ where
     let plaintext = decrypt_with_label(
         &*cs,
         ours.init_private_key(),
+        key_package.init_key.as_slice(),
         WELCOME_LABEL,
         welcome.encrypted_group_info.as_slice(),
-        entry.encrypted_group_secrets.kem_output.as_slice(),
-        entry.encrypted_group_secrets.ciphertext.as_slice(),
+        HpkeCiphertextRef {
+            kem_output: entry.encrypted_group_secrets.kem_output.as_slice(),
+            ciphertext: entry.encrypted_group_secrets.ciphertext.as_slice(),
+        },
     )
     .map_err(|_| GroupError::WelcomeGroupSecretsDecryptionFailed)?;
     let group_secrets = mls_codec::decode::<GroupSecrets>(&plaintext)
