@@ -75,6 +75,12 @@ pub struct GroupConfig {
     /// refuses them with [`crate::GroupError::ExternalCommitNotAllowed`]
     /// (V-12.4.3.2-07).
     pub allow_external_commits: bool,
+    /// The limits of decoding what this group receives (GUIDANCE G-34,
+    /// G-35; issue 15 items 1-2): the largest group (a Welcome's or
+    /// GroupInfo's tree above it is rejected while it is decoded, before it
+    /// is built; a Commit whose Adds pass it is rejected before any
+    /// signature is verified) and the largest message.
+    pub decode_limits: mls_codec::DecodeLimits,
 }
 
 impl std::fmt::Debug for GroupConfig {
@@ -93,6 +99,7 @@ impl std::fmt::Debug for GroupConfig {
             .field("lifetime_checks", &self.lifetime_checks)
             .field("proposal_policy", &self.proposal_policy.is_some())
             .field("allow_external_commits", &self.allow_external_commits)
+            .field("decode_limits", &self.decode_limits)
             .finish_non_exhaustive()
     }
 }
@@ -112,6 +119,7 @@ impl Default for GroupConfig {
             credential_validator: Arc::new(BasicCredentialValidator),
             proposal_policy: None,
             allow_external_commits: true,
+            decode_limits: mls_codec::DecodeLimits::default(),
         }
     }
 }
@@ -217,6 +225,20 @@ impl GroupConfigBuilder {
     /// §12.4.3.2, V-12.4.3.2-07).
     pub fn allow_external_commits(mut self, allow: bool) -> Self {
         self.config.allow_external_commits = allow;
+        self
+    }
+
+    /// The largest group this member accepts (Welcome, GroupInfo and
+    /// Commits; [`GroupConfig::decode_limits`]).
+    pub fn max_group_size(mut self, members: u32) -> Self {
+        self.config.decode_limits.max_group_size = members;
+        self
+    }
+
+    /// The largest message this member accepts, in bytes
+    /// ([`GroupConfig::decode_limits`]).
+    pub fn max_message_len(mut self, bytes: usize) -> Self {
+        self.config.decode_limits.max_message_len = bytes;
         self
     }
 

@@ -396,6 +396,13 @@ pub enum GroupError {
     /// or two Adds of one client.
     #[error("RFC 9420 §12.2 (V-12.2-08/10): Add of a client already in the group")]
     AddOfExistingMember,
+    /// RFC 9420 §5.3.1 (V-5.3.1-01, issue 15 item 4): an Add whose
+    /// credential presents the identity of a member staying in the group,
+    /// or of another Add (per the `CredentialValidator::identity`).
+    #[error(
+        "RFC 9420 §5.3.1 (V-5.3.1-01): Add of a credential with the identity of another member"
+    )]
+    DuplicateIdentity,
     /// RFC 9420 §12.2, §16.7 (V-12.2-09): two Adds of the Commit share an
     /// `init_key`.
     #[error("RFC 9420 §12.2 (V-12.2-09): two Adds share an init_key")]

@@ -104,7 +104,7 @@ pub use group::{
     ReceivedApplicationMessage, ReceivedProposal,
 };
 pub use mls_treemath::LeafIndex;
-pub use proposals::ProposalRef;
+pub use proposals::{OmittedProposal, ProposalRef};
 pub use staged::{CommitInfo, MemberChange, StagedCommit};
 pub use storage::{InMemoryStore, SaveCursor, SideEffects, Store, StoreError};
 

@@ -131,6 +131,16 @@ pub enum TreeKemError {
         /// The leaf, when the LeafNode is in the tree.
         leaf: Option<u32>,
     },
+    /// RFC 9420 §5.3.1 (V-5.3.1-08): a leaf's new credential does not
+    /// represent the same client as the one it replaces (by default: another
+    /// identity).
+    #[error(
+        "RFC 9420 §5.3.1 (V-5.3.1-08): the new credential of leaf {leaf} is not a valid successor of the old one"
+    )]
+    CredentialNotSuccessor {
+        /// The leaf whose credential would change.
+        leaf: u32,
+    },
     /// RFC 9420 §7.3 (V-7.3-02): the LeafNode signature does not verify.
     #[error("RFC 9420 §7.3 (V-7.3-02, V-7.2-06): LeafNode signature of leaf {leaf:?} invalid")]
     LeafSignatureInvalid {

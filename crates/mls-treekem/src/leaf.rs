@@ -27,6 +27,14 @@ use crate::{Result, TreeKemError};
 pub const LEAF_NODE_TBS_LABEL: &[u8] = b"LeafNodeTBS";
 
 /// The application's credential check (RFC 9420 §5.3.1, §7.3 step 1).
+///
+/// Besides accepting a credential on its own, the validator decides
+/// identity continuity (issue 15 item 4): [`CredentialValidator::valid_successor`]
+/// is called whenever a leaf's credential is replaced (an Update proposal,
+/// a Commit's path leaf, an external Commit that resyncs a member), with the
+/// old and the new credential ([`check_credential_replacement`]); and
+/// [`CredentialValidator::identity`] tells which members are the same
+/// client, so that a new member cannot take a current member's identity.
 pub trait CredentialValidator: Send + Sync {
     /// Whether `credential` is acceptable and binds `signature_key`.
     fn accept(&self, credential: &Credential, signature_key: &[u8]) -> bool;
@@ -43,15 +51,60 @@ pub trait CredentialValidator: Send + Sync {
             (a, b) => a == b,
         }
     }
+
+    /// The client identity `credential` presents, compared between members
+    /// and across a leaf's replacements; `None` when this validator does not
+    /// compare identities of that kind. Default: a basic credential's
+    /// identity bytes; `None` for other types.
+    fn identity(&self, credential: &Credential) -> Option<Vec<u8>> {
+        match credential {
+            Credential::Basic { identity } => Some(identity.as_slice().to_vec()),
+            _ => None,
+        }
+    }
 }
 
-/// The default validator: accepts basic credentials, rejects every other type.
+/// The default validator: accepts basic credentials with a non-empty
+/// identity, rejects every other type; identities are the basic identity
+/// bytes, and a leaf keeps its identity.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct BasicCredentialValidator;
 
 impl CredentialValidator for BasicCredentialValidator {
     fn accept(&self, credential: &Credential, _signature_key: &[u8]) -> bool {
-        matches!(credential, Credential::Basic { .. })
+        // An empty identity names nobody (issue 15 item 4).
+        matches!(credential, Credential::Basic { identity } if !identity.as_slice().is_empty())
+    }
+}
+
+/// RFC 9420 §5.3.1 (V-5.3.1-08): the credential of `new`, replacing `old`
+/// at `leaf`, represents the same client, per the application's validator.
+/// The one check for every replacement: Update proposals, commit paths and
+/// external-commit resyncs.
+pub fn check_credential_replacement(
+    policy: &LeafValidationPolicy,
+    leaf: LeafIndex,
+    old: &LeafNode,
+    new: &LeafNode,
+) -> Result<()> {
+    // A credential the application refuses outright is reported as such
+    // (V-7.3-01), before asking whether it succeeds the old one.
+    if !policy
+        .credential_validator
+        .accept(&new.credential, new.signature_key.as_slice())
+    {
+        return Err(TreeKemError::CredentialRejected {
+            leaf: Some(leaf.get()),
+        });
+    }
+    if old.credential == new.credential
+        || policy
+            .credential_validator
+            .valid_successor(&old.credential, &new.credential)
+    {
+        Ok(())
+    } else {
+        Err(TreeKemError::CredentialNotSuccessor { leaf: leaf.get() })
     }
 }
 

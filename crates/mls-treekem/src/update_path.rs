@@ -29,8 +29,8 @@ use mls_treemath::{LeafIndex, NodeIndex};
 use crate::diff::TreeDiff;
 use crate::hash::parent_hash;
 use crate::leaf::{
-    LEAF_NODE_TBS_LABEL, LeafContext, LeafValidationPolicy, check_leaf_keys_unique,
-    validate_leaf_node,
+    LEAF_NODE_TBS_LABEL, LeafContext, LeafValidationPolicy, check_credential_replacement,
+    check_leaf_keys_unique, validate_leaf_node,
 };
 use crate::private::{PrivateKeyChanges, TreePrivateKeys, derive_node_key_pair, next_path_secret};
 use crate::resolution::{PathStep, filtered_direct_path, resolution_into};
@@ -395,6 +395,8 @@ fn apply_inner<'p>(
             if old.encryption_key == leaf.encryption_key {
                 return Err(TreeKemError::EncryptionKeyNotChanged { leaf: sender.get() });
             }
+            // §5.3.1: the path leaf's credential represents the same client.
+            check_credential_replacement(policy, sender, old, leaf)?;
             sender
         }
         None => diff.add_leaf(leaf.clone())?,

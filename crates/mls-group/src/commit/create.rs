@@ -7,7 +7,7 @@
 
 use mls_codec::{
     Commit, Extension, FramedContent, FramedContentBody, MlsMessage, MlsMessageBody, Proposal,
-    ProposalOrRef, RatchetTreeExtension, Sender, VLBytes, WireFormat,
+    RatchetTreeExtension, Sender, VLBytes, WireFormat,
 };
 use mls_crypto::Secret;
 use mls_keyschedule::{
@@ -21,7 +21,7 @@ use tracing::info_span;
 use super::{CommitInfo, PendingCommit, StagedEpoch, TreeUpdate};
 use crate::framing::{FramingContext, sign_content};
 use crate::group::Group;
-use crate::proposals::{ApplyContext, ProposalSource, apply_proposals};
+use crate::proposals::{ApplyContext, OmittedProposal, apply_plan, select_proposals};
 use crate::welcome::{WelcomeRecipient, create_welcome, sign_group_info};
 use crate::{GroupError, Result};
 
@@ -75,6 +75,10 @@ pub struct CommitOutput {
     pub ratchet_tree: Option<mls_codec::RatchetTree>,
     /// What the Commit does.
     pub info: CommitInfo,
+    /// The cached proposals left out because they would make the Commit
+    /// invalid, each with its reason (RFC 9420 §12.2; issue 15 item 3).
+    /// They stay cached until the epoch ends.
+    pub omitted: Vec<OmittedProposal>,
 }
 
 /// The lowest common ancestor of two leaves on `a`'s direct path.
@@ -109,67 +113,36 @@ impl Group {
         let cs = cs_arc.as_ref();
         let me = self.own_leaf();
 
-        // The proposal list: cached proposals by reference, then ours by value.
-        let mut list: Vec<ProposalOrRef> = Vec::new();
-        let mut sources: Vec<ProposalSource<'_>> = Vec::new();
-        if options.include_pending {
-            let removed: Vec<u32> = self
-                .proposals
-                .entries
-                .iter()
-                .filter_map(|e| match &e.proposal {
-                    Proposal::Remove(r) => Some(r.removed),
-                    _ => None,
-                })
-                .collect();
-            let mut seen_leaves = std::collections::BTreeSet::new();
-            for e in &self.proposals.entries {
-                let keep = match &e.proposal {
-                    Proposal::Update(_) => {
-                        e.sender != me.get()
-                            && !removed.contains(&e.sender)
-                            && seen_leaves.insert(e.sender)
-                    }
-                    Proposal::Remove(r) => r.removed != me.get() && seen_leaves.insert(r.removed),
-                    _ => true,
-                };
-                if keep {
-                    list.push(ProposalOrRef::Reference(VLBytes::new(
-                        e.reference.as_bytes().to_vec(),
-                    )));
-                    sources.push(ProposalSource {
-                        proposal: &e.proposal,
-                        sender: e.sender,
-                        by_reference: true,
-                    });
-                }
-            }
-        }
-        for p in &options.proposals {
-            list.push(ProposalOrRef::Proposal(p.clone()));
-            sources.push(ProposalSource {
-                proposal: p,
-                sender: me.get(),
-                by_reference: false,
-            });
-        }
-        span.record("proposals", sources.len());
-        let proposals: Vec<Proposal> = sources.iter().map(|s| s.proposal.clone()).collect();
-
+        // The proposal list: cached proposals by reference (those that would
+        // make the Commit invalid left out and reported), then ours by value
+        // (RFC 9420 §12.2; issue 15 item 3).
         let policy = self.config.leaf_policy();
+        let group_psks = crate::group::psk::GroupPskStore::new(self, psk_store);
+        let ctx = ApplyContext {
+            cs,
+            context: &self.context,
+            committer: me.get(),
+            leaf_policy: &policy,
+            proposal_policy: self.config.proposal_policy.as_deref(),
+            psk_store: Some(&group_psks),
+        };
+        let cached: &[crate::proposals::CachedProposal] = if options.include_pending {
+            &self.proposals.entries
+        } else {
+            &[]
+        };
         let mut diff = self.tree.diff();
-        let applied = apply_proposals(
-            &ApplyContext {
-                cs,
-                context: &self.context,
-                committer: me.get(),
-                leaf_policy: &policy,
-                proposal_policy: self.config.proposal_policy.as_deref(),
-            },
-            &mut diff,
-            &sources,
-        )?;
-        drop(sources);
+        let selection = select_proposals(&ctx, &diff, cached, &options.proposals)?;
+        let list = selection.list;
+        let omitted = selection.omitted;
+        span.record("proposals", selection.sources.len());
+        let proposals: Vec<Proposal> = selection
+            .sources
+            .iter()
+            .map(|s| s.proposal.clone())
+            .collect();
+        let applied = apply_plan(&mut diff, &selection.sources, selection.plan)?;
+        drop(selection.sources);
         let with_path = applied.path_required || options.force_path || self.config.force_path;
 
         // §12.4.1: the provisional GroupContext.
@@ -218,8 +191,7 @@ impl Group {
                 Vec::new(),
             )
         };
-        let psk_store = crate::group::psk::GroupPskStore::new(self, psk_store);
-        let psk_secret = PskSecret::resolve(cs, &applied.psks, &psk_store)
+        let psk_secret = PskSecret::resolve(cs, &applied.psks, &group_psks)
             .map_err(GroupError::PskUnavailable)?;
 
         // §12.4.1: sign under the old GroupContext, then the transcript and
@@ -356,6 +328,7 @@ impl Group {
             group_info: MlsMessage::new(MlsMessageBody::GroupInfo(group_info)),
             ratchet_tree,
             info,
+            omitted,
         })
     }
 

@@ -60,7 +60,6 @@ impl Group {
                 }),
             }
         }
-        let proposals: Vec<Proposal> = sources.iter().map(|s| s.proposal.clone()).collect();
 
         // §12.2, §12.3: validate the list and apply it to a diff.
         let policy = self.config.leaf_policy();
@@ -72,10 +71,16 @@ impl Group {
                 committer,
                 leaf_policy: &policy,
                 proposal_policy: self.config.proposal_policy.as_deref(),
+                // Resolved by the key schedule below, and not at all when
+                // the Commit removes us.
+                psk_store: None,
             },
             &mut diff,
             &sources,
         )?;
+        // Copied only once the list is valid: a rejected list costs no
+        // second copy of its proposals (issue 15 item 1).
+        let proposals: Vec<Proposal> = sources.iter().map(|s| s.proposal.clone()).collect();
         drop(sources);
         // §12.4.2: the path is present when required (V-12.4-01..05).
         if applied.path_required && commit.path.is_none() {

@@ -3,10 +3,7 @@
 use std::collections::VecDeque;
 use std::sync::Arc;
 
-use mls_codec::{
-    CipherSuiteId, Credential, Extension, ExtensionContainer, GroupContext, ProtocolVersion,
-    VLBytes,
-};
+use mls_codec::{CipherSuiteId, Credential, Extension, GroupContext, ProtocolVersion, VLBytes};
 use mls_crypto::{CipherSuiteProvider, SignatureKeyPair};
 use mls_keyschedule::{ConfirmedTranscriptHash, EpochSecret, InterimTranscriptHash};
 use mls_treekem::{LeafIndex, RatchetTree, TreePrivateKeys};
@@ -116,21 +113,5 @@ impl Group {
 /// GroupContext extensions: no type twice, none that belongs elsewhere
 /// (RFC 9420 §13.4, §17.3; V-13.4-01, V-17.3-01).
 pub(crate) fn check_group_extensions(extensions: &[Extension]) -> Result<()> {
-    let mut seen = std::collections::BTreeSet::new();
-    for e in extensions {
-        if !seen.insert(e.extension_type.0) {
-            return Err(GroupError::InvalidGroupContextExtensions(
-                "an extension type appears twice",
-            ));
-        }
-        if e.extension_type
-            .allowed_containers()
-            .is_some_and(|c| !c.contains(&ExtensionContainer::GroupContext))
-        {
-            return Err(GroupError::InvalidGroupContextExtensions(
-                "an extension type not allowed in the GroupContext",
-            ));
-        }
-    }
-    Ok(())
+    crate::proposals::check_group_context_extensions(extensions)
 }

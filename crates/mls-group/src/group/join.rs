@@ -17,7 +17,7 @@ use super::Group;
 use super::epoch::EpochState;
 use crate::key_package::{KeyPackageBundle, KeyPackageRef};
 use crate::proposals::ProposalCache;
-use crate::welcome::{KeyPackageLookup, open_welcome};
+use crate::welcome::{KeyPackageLookup, open_welcome_with_limits};
 use crate::{GroupConfig, GroupError, Result};
 
 /// Options of [`Group::join`].
@@ -90,7 +90,13 @@ impl Group {
                 expected: WireFormat::WELCOME,
                 actual: welcome.wire_format(),
             })?;
-        let decrypted = open_welcome(provider, welcome, key_packages, psk_store)?;
+        let decrypted = open_welcome_with_limits(
+            provider,
+            welcome,
+            key_packages,
+            psk_store,
+            config.decode_limits,
+        )?;
         let cs = decrypted.cipher_suite_provider().clone();
         let context = decrypted.group_info().group_context.clone();
         span.record("epoch", context.epoch);
@@ -100,6 +106,16 @@ impl Group {
             Some(tree) => tree,
             None => options.ratchet_tree.ok_or(GroupError::MissingRatchetTree)?,
         };
+        // A tree handed over out of band obeys the same group size (G-35).
+        let max = (2 * config.decode_limits.max_group_size as usize).saturating_sub(1);
+        if wire.len() > max {
+            return Err(GroupError::InvalidJoinTree(
+                mls_treekem::TreeKemError::TreeTooLarge {
+                    nodes: wire.len(),
+                    max,
+                },
+            ));
+        }
         let mut tree = RatchetTree::from_wire(wire).map_err(GroupError::InvalidJoinTree)?;
         validate_tree(
             &mut tree,

@@ -9,16 +9,15 @@ use mls_codec::{
     WireFormat,
 };
 use mls_crypto::labeled::sign_with_label;
-use mls_treekem::{
-    LEAF_NODE_TBS_LABEL, LeafContext, LeafIndex, TreeView, check_leaf_keys_unique,
-    validate_leaf_node,
-};
+use mls_treekem::{LEAF_NODE_TBS_LABEL, LeafIndex, check_leaf_keys_unique};
 use tracing::info_span;
 
 use super::Group;
 use crate::framing::{VerifiedMessage, framed_content, sign_content};
-use crate::key_package::{KeyPackageValidation, validate_key_package};
-use crate::proposals::{CachedProposal, ProposalRef};
+use crate::proposals::{
+    ApplyContext, CachedProposal, ProposalRef, ProposalSource, check_group_context_extensions,
+    check_psk_proposal, check_remove_target, check_update_target, verify_proposal,
+};
 use crate::{GroupError, Result};
 
 /// A received proposal, now cached for this epoch.
@@ -158,74 +157,46 @@ impl Group {
         Ok(message)
     }
 
-    /// The checks a proposal must pass on its own (RFC 9420 §12.1.x); the
-    /// list rules of §12.2 are checked when it is committed.
+    /// The checks a proposal must pass on its own (RFC 9420 §12.1.x), with
+    /// the checkers a Commit's list uses (`proposals::check`); the list
+    /// rules of §12.2 are checked when it is committed. Cheap checks first,
+    /// then the signature work (G-35).
     fn check_proposal(&self, proposal: &Proposal, sender: u32) -> Result<()> {
-        let cs = self.cs.as_ref();
         let policy = self.config.leaf_policy();
+        let ctx = ApplyContext {
+            cs: self.cs.as_ref(),
+            context: &self.context,
+            committer: sender,
+            leaf_policy: &policy,
+            proposal_policy: None,
+            // A PSK we cannot resolve is kept: a committer that can may
+            // commit it; our own Commits leave it out (issue 15 item 3).
+            psk_store: None,
+        };
         match proposal {
-            Proposal::Add(add) => {
-                let validation = KeyPackageValidation {
-                    leaf_policy: policy,
-                    ..KeyPackageValidation::default()
-                };
-                validate_key_package(cs, &add.key_package, &validation)?;
-            }
+            Proposal::Add(_) => {}
             Proposal::Update(update) => {
-                let leaf =
-                    LeafIndex::new(sender).map_err(|_| GroupError::SenderOutsideTree(sender))?;
-                validate_leaf_node(
-                    cs,
-                    &update.leaf_node,
-                    LeafContext::Update {
-                        group_id: self.context.group_id.as_slice(),
-                        leaf,
-                    },
-                    &policy,
-                )
-                .map_err(GroupError::InvalidCommitTree)?;
-                // §7.3: a new encryption key (V-7.3-14).
-                if self
-                    .tree
-                    .leaf(leaf)
-                    .is_some_and(|old| old.encryption_key == update.leaf_node.encryption_key)
-                {
-                    return Err(GroupError::UpdateKeepsEncryptionKey(sender));
-                }
+                let leaf = check_update_target(&ctx, &self.tree, sender, &update.leaf_node)?;
                 check_leaf_keys_unique(&self.tree, leaf, &update.leaf_node, &[])
                     .map_err(GroupError::InvalidCommitTree)?;
             }
             Proposal::Remove(remove) => {
-                let ok = LeafIndex::new(remove.removed)
-                    .ok()
-                    .is_some_and(|l| self.tree.leaf(l).is_some());
-                if !ok {
-                    return Err(GroupError::RemoveOfNonMember(remove.removed));
-                }
+                check_remove_target(&self.tree, remove.removed)?;
             }
-            Proposal::PreSharedKey(psk) => {
-                // §12.1.4: reinit/branch resumption PSKs only in those flows
-                // (V-12.1.4-01/02).
-                if let mls_codec::Psk::Resumption { usage, .. } = &psk.psk.psk {
-                    match usage {
-                        mls_codec::ResumptionPskUsage::Application => {}
-                        mls_codec::ResumptionPskUsage::Reinit => {
-                            return Err(GroupError::PskUsageNotAllowed("reinit"));
-                        }
-                        mls_codec::ResumptionPskUsage::Branch => {
-                            return Err(GroupError::PskUsageNotAllowed("branch"));
-                        }
-                    }
-                }
-                mls_keyschedule::check_psk_nonce(cs, &psk.psk)
-                    .map_err(GroupError::PskUnavailable)?;
-            }
+            Proposal::PreSharedKey(psk) => check_psk_proposal(&ctx, &psk.psk)?,
             Proposal::GroupContextExtensions(g) => {
-                super::create::check_group_extensions(&g.extensions)?;
+                check_group_context_extensions(&g.extensions)?;
             }
             other => return Err(GroupError::ProposalNotAllowed(other.proposal_type().0)),
         }
-        Ok(())
+        verify_proposal(
+            &ctx,
+            &ProposalSource {
+                proposal,
+                sender,
+                by_reference: true,
+            },
+        )
     }
 
     /// Check and cache a verified proposal; consume its key only if valid.

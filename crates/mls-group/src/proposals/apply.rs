@@ -2,24 +2,19 @@
 //! application in the §12.3 order: GroupContextExtensions, then Updates,
 //! Removes, Adds (in list order), then PreSharedKeys (in list order).
 //!
-//! The checks of §12.2 come first, in the order the RFC lists them, so a
-//! reviewer can audit them against the text; nothing is applied unless the
-//! whole list is valid. Everything happens on a [`TreeDiff`], never on the
-//! stored tree.
-
-use std::collections::BTreeSet;
+//! The checks of §12.1 and §12.2 come first, in [`super::check`] (one
+//! checker per rule, shared with the committer, cheap rules before
+//! signatures); nothing is applied unless the whole list is valid.
+//! Everything happens on a [`TreeDiff`], never on the stored tree.
 
 use mls_codec::{
-    Extension, ExtensionContainer, GroupContext, KeyPackage, LeafNode, PreSharedKeyId, Proposal,
-    Psk, RequiredCapabilities, ResumptionPskUsage,
+    Extension, GroupContext, KeyPackage, LeafNode, PreSharedKeyId, Proposal, RequiredCapabilities,
 };
 use mls_crypto::CipherSuiteProvider;
-use mls_treekem::{
-    LeafContext, LeafIndex, LeafValidationPolicy, TreeDiff, TreeView, check_leaf_keys_unique,
-    validate_leaf_node,
-};
+use mls_keyschedule::PskStore;
+use mls_treekem::{LeafIndex, LeafValidationPolicy, TreeDiff, TreeView, check_leaf_keys_unique};
 
-use crate::key_package::{KeyPackageValidation, validate_key_package};
+use super::check::{ListPlan, check_list};
 use crate::{GroupError, Result};
 
 /// One proposal of a Commit with where it came from.
@@ -64,12 +59,6 @@ fn path_required<'a>(proposals: impl IntoIterator<Item = &'a Proposal>) -> bool 
         }
     }
     empty
-}
-
-/// Duplicate extension types in a list (RFC 9420 §13.4, V-13.4-01).
-fn has_duplicate_extension(extensions: &[Extension]) -> bool {
-    let mut seen = BTreeSet::new();
-    extensions.iter().any(|e| !seen.insert(e.extension_type.0))
 }
 
 /// Whether `leaf` supports every non-default extension type of `extensions`
@@ -118,9 +107,13 @@ pub(crate) struct ApplyContext<'a> {
     pub leaf_policy: &'a LeafValidationPolicy,
     /// The application's proposal policy, if any (V-12.2-18).
     pub proposal_policy: Option<&'a dyn crate::ProposalPolicy>,
+    /// Where PreSharedKey proposals must resolve (V-12.4.2-06); `None` leaves
+    /// that to the key schedule.
+    pub psk_store: Option<&'a dyn PskStore>,
 }
 
-/// Validate a member Commit's proposal list (RFC 9420 §12.2) and apply it to
+/// Validate a member Commit's proposal list (RFC 9420 §12.2, with
+/// [`check_list`]: cheap rules first, then signatures) and apply it to
 /// `diff` (§12.3). On error `diff` may hold part of the changes: the caller
 /// drops it.
 pub(crate) fn apply_proposals(
@@ -128,202 +121,32 @@ pub(crate) fn apply_proposals(
     diff: &mut TreeDiff<'_>,
     list: &[ProposalSource<'_>],
 ) -> Result<AppliedProposals> {
-    let group_id = ctx.context.group_id.as_slice();
-    let leaf_count = diff.leaf_count();
+    let plan = check_list(ctx, &*diff, list)?;
+    apply_plan(diff, list, plan)
+}
+
+/// Apply a checked list to `diff` in the §12.3 order, with the rules that
+/// need the tree as it changes (key uniqueness, credential support).
+pub(crate) fn apply_plan(
+    diff: &mut TreeDiff<'_>,
+    list: &[ProposalSource<'_>],
+    plan: ListPlan<'_>,
+) -> Result<AppliedProposals> {
     let mut out = AppliedProposals {
         path_required: path_required(list.iter().map(|s| s.proposal)),
+        psks: plan.psks,
         ..AppliedProposals::default()
     };
-    let mut updates: Vec<(LeafIndex, &LeafNode)> = Vec::new();
-    let mut removes: Vec<LeafIndex> = Vec::new();
-    let mut adds: Vec<&KeyPackage> = Vec::new();
-    let mut changed_leaves = BTreeSet::new();
-    let mut gce: Option<&Vec<Extension>> = None;
-
-    for source in list {
-        match source.proposal {
-            Proposal::Update(update) => {
-                // §12.2: the committer's own leaf changes only through the path
-                // (V-12.2-02), and Updates come only by reference (V-12.2-03).
-                if source.sender == ctx.committer || !source.by_reference {
-                    return Err(GroupError::UpdateFromCommitter(ctx.committer));
-                }
-                let leaf = LeafIndex::new(source.sender)
-                    .map_err(|_| GroupError::SenderOutsideTree(source.sender))?;
-                if diff.leaf(leaf).is_none() {
-                    return Err(GroupError::InvalidUpdate("the sender's leaf is blank"));
-                }
-                // §12.2: at most one Update or Remove per leaf (V-12.2-05/07).
-                if !changed_leaves.insert(source.sender) {
-                    return Err(GroupError::DuplicateLeafChange(source.sender));
-                }
-                // §12.1.2: the new leaf is valid in the update context (V-12.1.2-01/02).
-                validate_leaf_node(
-                    ctx.cs,
-                    &update.leaf_node,
-                    LeafContext::Update { group_id, leaf },
-                    ctx.leaf_policy,
-                )
-                .map_err(GroupError::InvalidCommitTree)?;
-                // §7.3: the Update changes the encryption key (V-7.3-14).
-                if diff
-                    .leaf(leaf)
-                    .is_some_and(|old| old.encryption_key == update.leaf_node.encryption_key)
-                {
-                    return Err(GroupError::UpdateKeepsEncryptionKey(source.sender));
-                }
-                updates.push((leaf, &update.leaf_node));
-            }
-            Proposal::Remove(remove) => {
-                let removed = remove.removed;
-                // §12.1.3: the removed leaf is in the tree and not blank
-                // (V-12.1.3-01/02).
-                let leaf = LeafIndex::new(removed)
-                    .ok()
-                    .filter(|l| l.get() < leaf_count && diff.leaf(*l).is_some())
-                    .ok_or(GroupError::RemoveOfNonMember(removed))?;
-                // §12.2: the committer does not remove itself (V-12.2-04).
-                if removed == ctx.committer {
-                    return Err(GroupError::CommitterRemoved(removed));
-                }
-                // §12.2: at most one Update or Remove per leaf (V-12.2-06/07).
-                if !changed_leaves.insert(removed) {
-                    return Err(GroupError::DuplicateLeafChange(removed));
-                }
-                removes.push(leaf);
-            }
-            Proposal::Add(add) => {
-                // §12.1.1: the KeyPackage is valid (§10.1, V-12.1.1-01).
-                let validation = KeyPackageValidation {
-                    leaf_policy: ctx.leaf_policy.clone(),
-                    ..KeyPackageValidation::default()
-                };
-                validate_key_package(ctx.cs, &add.key_package, &validation)?;
-                adds.push(&add.key_package);
-            }
-            Proposal::PreSharedKey(psk) => {
-                // §12.1.4: resumption PSKs with usage reinit/branch only in
-                // their flows (V-12.1.4-01/02); nonce of length Nh (V-12.1.4-03).
-                if let Psk::Resumption { usage, .. } = &psk.psk.psk {
-                    match usage {
-                        ResumptionPskUsage::Application => {}
-                        ResumptionPskUsage::Reinit => {
-                            return Err(GroupError::PskUsageNotAllowed("reinit"));
-                        }
-                        ResumptionPskUsage::Branch => {
-                            return Err(GroupError::PskUsageNotAllowed("branch"));
-                        }
-                    }
-                }
-                mls_keyschedule::check_psk_nonce(ctx.cs, &psk.psk)
-                    .map_err(GroupError::PskUnavailable)?;
-                // §12.2: no PSK twice (V-12.2-12).
-                if out.psks.contains(&psk.psk) {
-                    return Err(GroupError::DuplicatePskProposal);
-                }
-                out.psks.push(psk.psk.clone());
-            }
-            Proposal::GroupContextExtensions(g) => {
-                // §12.2: at most one GCE (V-12.2-13).
-                if gce.is_some() {
-                    return Err(GroupError::DuplicateGroupContextExtensions);
-                }
-                gce = Some(&g.extensions);
-            }
-            // §12.2: ReInit (not supported by this engine yet), ExternalInit in
-            // a member Commit (V-12.2-15) and unknown types (V-12.2-16).
-            other => return Err(GroupError::ProposalNotAllowed(other.proposal_type().0)),
-        }
-    }
-
-    // §12.1.7, §13.4: the new extension list (V-12.1.7-03, V-12.1.7-05).
-    if let Some(extensions) = gce {
-        if has_duplicate_extension(extensions) {
-            return Err(GroupError::InvalidGroupContextExtensions(
-                "an extension type appears twice",
-            ));
-        }
-        if extensions.iter().any(|e| {
-            e.extension_type
-                .allowed_containers()
-                .is_some_and(|c| !c.contains(&ExtensionContainer::GroupContext))
-        }) {
-            return Err(GroupError::InvalidGroupContextExtensions(
-                "an extension type not allowed in the GroupContext",
-            ));
-        }
-    }
-    let extensions: &[Extension] = gce.map_or(&ctx.context.extensions, |e| e.as_slice());
-
-    // §12.2: no Add of a client already in the group unless removed here,
-    // and no two Adds of one client (V-12.2-08/10).
-    // Signature keys of new leaves: those of the Updates, then of the Adds.
-    let mut add_keys: BTreeSet<Vec<u8>> = updates
-        .iter()
-        .map(|(_, n)| n.signature_key.as_slice().to_vec())
-        .collect();
-    let mut init_keys = BTreeSet::new();
-    for kp in &adds {
-        // V-12.2-09: two Adds never share an init key.
-        if !init_keys.insert(kp.init_key.as_slice().to_vec()) {
-            return Err(GroupError::DuplicateInitKey);
-        }
-        let key = kp.leaf_node.signature_key.as_slice();
-        if !add_keys.insert(key.to_vec()) {
-            return Err(GroupError::AddOfExistingMember);
-        }
-        if diff
-            .leaves_with_signature_key(key)
-            .iter()
-            .any(|l| !removes.contains(l))
-        {
-            return Err(GroupError::AddOfExistingMember);
-        }
-        // §11.1, §13.4: new members support the group's extensions and
-        // required capabilities (V-11.1-01, V-13.4-04; after a GCE, V-12.3-01).
-        leaf_supports(&kp.leaf_node, extensions).map_err(GroupError::MissingCapability)?;
-    }
-
-    // §12.2: the application's own rules (V-12.2-18), last, once the list
-    // is valid by the RFC's rules.
-    if let Some(policy) = ctx.proposal_policy {
-        for source in list {
-            // Both leaves were checked against the tree above, so they are
-            // valid indices; an invalid one is refused rather than allowed.
-            let allowed = match (LeafIndex::new(source.sender), LeafIndex::new(ctx.committer)) {
-                (Ok(sender), Ok(committer)) => policy.allow(source.proposal, sender, committer),
-                _ => false,
-            };
-            if !allowed {
-                return Err(GroupError::ProposalRejectedByPolicy {
-                    proposal_type: source.proposal.proposal_type().0,
-                    sender: source.sender,
-                });
-            }
-        }
-    }
-
-    // §12.3 step 1: GroupContextExtensions. Members staying in the group
-    // must support the new list (V-12.1.7-01/02).
-    if let Some(new) = gce {
-        for i in 0..leaf_count {
-            let Ok(leaf) = LeafIndex::new(i) else {
-                continue;
-            };
-            if removes.contains(&leaf) {
-                continue;
-            }
-            let node = updates
-                .iter()
-                .find(|(l, _)| *l == leaf)
-                .map(|(_, n)| *n)
-                .or_else(|| diff.leaf(leaf));
-            if let Some(node) = node {
-                leaf_supports(node, new).map_err(GroupError::InvalidGroupContextExtensions)?;
-            }
-        }
-        out.extensions = Some(new.clone());
-    }
+    let ListPlan {
+        removes,
+        updates,
+        adds,
+        extensions,
+        ..
+    } = plan;
+    // §12.3 step 1: GroupContextExtensions (checked against the members
+    // when admitted).
+    out.extensions = extensions.cloned();
     // §12.3 step 2: Updates.
     for (leaf, node) in &updates {
         diff.update_leaf(*leaf, (*node).clone())

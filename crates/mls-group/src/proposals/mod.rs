@@ -4,10 +4,16 @@
 
 mod apply;
 mod cache;
+mod check;
 
 pub(crate) use apply::{
-    AppliedProposals, ApplyContext, ProposalSource, apply_proposals, check_credential_support,
-    leaf_supports,
+    AppliedProposals, ApplyContext, ProposalSource, apply_plan, apply_proposals,
+    check_credential_support, leaf_supports,
 };
 pub use cache::ProposalRef;
 pub(crate) use cache::{CachedProposal, ProposalCache};
+pub use check::OmittedProposal;
+pub(crate) use check::{
+    check_group_context_extensions, check_psk_proposal, check_remove_target, check_update_target,
+    select_proposals, verify_proposal,
+};

@@ -44,7 +44,7 @@ mod open;
 
 pub use create::{WelcomeRecipient, create_welcome};
 pub use group_info::{GROUP_INFO_TBS_LABEL, sign_group_info, verify_group_info_signature};
-pub use open::{DecryptedWelcome, JoinSecrets, open_welcome};
+pub use open::{DecryptedWelcome, JoinSecrets, open_welcome, open_welcome_with_limits};
 
 use std::collections::{BTreeMap, HashMap};
 

@@ -2,7 +2,7 @@
 //! order the RFC lists them; the tree and group-state steps are the
 //! engine's (see the module docs).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::fmt;
 use std::sync::Arc;
 
@@ -154,6 +154,30 @@ where
     L: KeyPackageLookup + ?Sized,
     P: PskStore + ?Sized,
 {
+    open_welcome_with_limits(
+        provider,
+        welcome,
+        ours,
+        psk_store,
+        mls_codec::DecodeLimits::default(),
+    )
+}
+
+/// [`open_welcome`] with the decoding limits of the group to join: a
+/// GroupInfo whose ratchet tree describes more than `max_group_size`
+/// members is rejected while it is decoded, before any tree is built
+/// (G-35, issue 15 item 2).
+pub fn open_welcome_with_limits<L, P>(
+    provider: &dyn CryptoProvider,
+    welcome: &Welcome,
+    ours: &L,
+    psk_store: &P,
+    limits: mls_codec::DecodeLimits,
+) -> Result<DecryptedWelcome>
+where
+    L: KeyPackageLookup + ?Sized,
+    P: PskStore + ?Sized,
+{
     // Our entry, by KeyPackageRef (V-12.4.3.1-01).
     let (entry, ours, key_package) = find_our_entry(provider, welcome, ours)?;
     let key_package = &key_package;
@@ -229,7 +253,7 @@ where
         )
         .map_err(|_| GroupError::WelcomeGroupInfoDecryptionFailed)?;
     drop(key);
-    let group_info = mls_codec::decode::<GroupInfo>(&group_info_bytes)
+    let group_info = mls_codec::decode_with_limits::<GroupInfo>(&group_info_bytes, limits)
         .map_err(GroupError::WelcomeGroupInfoMalformed)?;
     drop(group_info_bytes);
 
@@ -295,17 +319,20 @@ where
         .ok()
         .and_then(|suite| provider.cipher_suite_provider(suite))
         .ok_or(GroupError::WelcomeNoMatchingKeyPackage)?;
-    let addressed: HashMap<&[u8], &EncryptedGroupSecrets> = welcome
-        .secrets
-        .iter()
-        .map(|e| (e.new_member.as_slice(), e))
-        .collect();
+    // Our twins (few) against the Welcome's entries (many): nothing is
+    // allocated per entry of the untrusted Welcome.
+    let mut twins = Vec::new();
     for k in ours.entries() {
-        let Some(twin) = reencoded_twin(&*cs, k.key_package()) else {
-            continue;
-        };
-        let reference = KeyPackageRef::compute(&*cs, &twin)?;
-        if let Some(entry) = addressed.get(reference.as_bytes()) {
+        if let Some(twin) = reencoded_twin(&*cs, k.key_package()) {
+            twins.push((KeyPackageRef::compute(&*cs, &twin)?, k, twin));
+        }
+    }
+    for entry in &welcome.secrets {
+        if let Some(i) = twins
+            .iter()
+            .position(|(r, _, _)| r.as_bytes() == entry.new_member.as_slice())
+        {
+            let (_, k, twin) = twins.swap_remove(i);
             return Ok((entry, k, twin));
         }
     }

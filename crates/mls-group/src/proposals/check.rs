@@ -1,0 +1,518 @@
+//! One checker per rule of a member Commit's proposal list (RFC 9420
+//! §12.1, §12.2), shared by the receiver of a Commit, which rejects the
+//! Commit at the first failing rule, and by the committer, which leaves out
+//! the cached proposals that fail and reports them (issue 15 item 3) while
+//! its proposals by value still fail loudly. Standalone proposals are
+//! checked at receipt with the same per-proposal functions.
+//!
+//! Cheap checks first (GUIDANCE G-35): [`ListChecker::admit`] runs the
+//! structural and duplicate rules, which need no cryptography, and
+//! [`verify_proposal`] the signature work of one proposal (a KeyPackage's
+//! two signatures, an Update's leaf signature). A receiver admits the whole
+//! list before verifying any proposal, so a Commit repeating one Add
+//! thousands of times is rejected at the second copy without a signature
+//! verified.
+//!
+//! Proposals are admitted in the order of [`admission_rank`] (Removes, then
+//! Updates, GroupContextExtensions, Adds, PreSharedKeys): a rule that
+//! depends on other proposals (an Add of a member removed in the same
+//! Commit, new members supporting the new extensions) then sees all of
+//! them, and of a Remove and an Update of one leaf the Remove wins
+//! (V-12.2-19). The rules are pairwise or per proposal, so the verdict on a
+//! list does not depend on the order inside one rank.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use mls_codec::{
+    Extension, ExtensionContainer, KeyPackage, LeafNode, PreSharedKeyId, Proposal, ProposalOrRef,
+    Psk, ResumptionPskUsage, VLBytes,
+};
+use mls_keyschedule::PskSecret;
+use mls_treekem::{
+    LeafContext, LeafIndex, TreeView, check_credential_replacement, validate_leaf_node,
+};
+
+use super::apply::{ApplyContext, ProposalSource, leaf_supports};
+use super::cache::{CachedProposal, ProposalRef};
+use crate::key_package::{KeyPackageValidation, validate_key_package};
+use crate::{GroupError, Result};
+
+/// The order in which a list's proposals are admitted (see the module docs).
+pub(crate) fn admission_rank(proposal: &Proposal) -> u8 {
+    match proposal {
+        Proposal::Remove(_) => 0,
+        Proposal::Update(_) => 1,
+        Proposal::GroupContextExtensions(_) => 2,
+        Proposal::Add(_) => 3,
+        Proposal::PreSharedKey(_) => 4,
+        _ => 5,
+    }
+}
+
+/// What a valid list does, each part in list order (RFC 9420 §12.3).
+#[derive(Debug, Default)]
+pub(crate) struct ListPlan<'a> {
+    pub removes: Vec<LeafIndex>,
+    pub updates: Vec<(LeafIndex, &'a LeafNode)>,
+    pub adds: Vec<&'a KeyPackage>,
+    pub psks: Vec<PreSharedKeyId>,
+    pub extensions: Option<&'a Vec<Extension>>,
+}
+
+/// The list rules of RFC 9420 §12.2 over the proposals admitted so far. A
+/// failed [`ListChecker::admit`] leaves the state unchanged, so a committer
+/// can go on with the next proposal.
+pub(crate) struct ListChecker<'a, 't> {
+    ctx: &'t ApplyContext<'t>,
+    tree: &'t dyn TreeView,
+    changed_leaves: HashSet<u32>,
+    removes: Vec<(usize, LeafIndex)>,
+    updates: Vec<(usize, LeafIndex, &'a LeafNode)>,
+    adds: Vec<(usize, &'a KeyPackage)>,
+    init_keys: HashSet<&'a [u8]>,
+    signature_keys: HashSet<&'a [u8]>,
+    /// Basic-credential identities of the members (built on the first
+    /// Add), and of the Adds admitted.
+    member_identities: Option<HashMap<Vec<u8>, Vec<u32>>>,
+    new_identities: HashSet<Vec<u8>>,
+    psks: Vec<(usize, &'a PreSharedKeyId)>,
+    psk_set: HashSet<&'a PreSharedKeyId>,
+    gce: Option<&'a Vec<Extension>>,
+}
+
+impl<'a, 't> ListChecker<'a, 't> {
+    /// A checker for a Commit on `tree` (the tree before the Commit).
+    pub(crate) fn new(ctx: &'t ApplyContext<'t>, tree: &'t dyn TreeView) -> Self {
+        ListChecker {
+            ctx,
+            tree,
+            changed_leaves: HashSet::new(),
+            removes: Vec::new(),
+            updates: Vec::new(),
+            adds: Vec::new(),
+            init_keys: HashSet::new(),
+            signature_keys: HashSet::new(),
+            member_identities: None,
+            new_identities: HashSet::new(),
+            psks: Vec::new(),
+            psk_set: HashSet::new(),
+            gce: None,
+        }
+    }
+
+    /// Check `source`, the proposal at `index` of the list, against the
+    /// rules that need no signature work, and record it if it passes.
+    pub(crate) fn admit(&mut self, index: usize, source: &ProposalSource<'a>) -> Result<()> {
+        let ctx = self.ctx;
+        match source.proposal {
+            Proposal::Remove(remove) => {
+                let leaf = check_remove_target(self.tree, remove.removed)?;
+                // §12.2: the committer does not remove itself (V-12.2-04).
+                if remove.removed == ctx.committer {
+                    return Err(GroupError::CommitterRemoved(remove.removed));
+                }
+                // §12.2: at most one Update or Remove per leaf (V-12.2-06/07).
+                if !self.changed_leaves.insert(remove.removed) {
+                    return Err(GroupError::DuplicateLeafChange(remove.removed));
+                }
+                self.removes.push((index, leaf));
+            }
+            Proposal::Update(update) => {
+                // §12.2: the committer's own leaf changes only through the
+                // path (V-12.2-02), and Updates come only by reference (V-12.2-03).
+                if source.sender == ctx.committer || !source.by_reference {
+                    return Err(GroupError::UpdateFromCommitter(ctx.committer));
+                }
+                let leaf = check_update_target(ctx, self.tree, source.sender, &update.leaf_node)?;
+                // §12.2: at most one Update or Remove per leaf (V-12.2-05/07).
+                if self.changed_leaves.contains(&source.sender) {
+                    return Err(GroupError::DuplicateLeafChange(source.sender));
+                }
+                let key = update.leaf_node.signature_key.as_slice();
+                self.check_policy(source)?;
+                self.changed_leaves.insert(source.sender);
+                self.signature_keys.insert(key);
+                self.updates.push((index, leaf, &update.leaf_node));
+                return Ok(());
+            }
+            Proposal::GroupContextExtensions(g) => {
+                // §12.2: at most one GCE (V-12.2-13).
+                if self.gce.is_some() {
+                    return Err(GroupError::DuplicateGroupContextExtensions);
+                }
+                check_group_context_extensions(&g.extensions)?;
+                // §12.1.7: members staying in the group support the new list
+                // (V-12.1.7-01/02); Removes and Updates are admitted before.
+                for i in 0..self.tree.leaf_count() {
+                    let Ok(leaf) = LeafIndex::new(i) else {
+                        continue;
+                    };
+                    if self.removes.iter().any(|(_, l)| *l == leaf) {
+                        continue;
+                    }
+                    let node = self
+                        .updates
+                        .iter()
+                        .find(|(_, l, _)| *l == leaf)
+                        .map(|(_, _, n)| *n)
+                        .or_else(|| self.tree.leaf(leaf));
+                    if let Some(node) = node {
+                        leaf_supports(node, &g.extensions)
+                            .map_err(GroupError::InvalidGroupContextExtensions)?;
+                    }
+                }
+                self.check_policy(source)?;
+                self.gce = Some(&g.extensions);
+                return Ok(());
+            }
+            Proposal::Add(add) => {
+                let kp = &add.key_package;
+                // V-12.2-09: two Adds never share an init key.
+                if self.init_keys.contains(kp.init_key.as_slice()) {
+                    return Err(GroupError::DuplicateInitKey);
+                }
+                // §12.2: no Add of a client already in the group unless
+                // removed here, and no two Adds of one client (V-12.2-08/10).
+                let key = kp.leaf_node.signature_key.as_slice();
+                if self.signature_keys.contains(key)
+                    || self
+                        .tree
+                        .leaves_with_signature_key(key)
+                        .iter()
+                        .any(|l| !self.removes.iter().any(|(_, r)| r == l))
+                {
+                    return Err(GroupError::AddOfExistingMember);
+                }
+                let identity = self.new_identity(&kp.leaf_node)?;
+                // §11.1, §13.4: new members support the group's extensions
+                // and required capabilities (V-11.1-01, V-13.4-04; after a
+                // GCE, V-12.3-01).
+                let extensions: &[Extension] = self
+                    .gce
+                    .map_or(ctx.context.extensions.as_slice(), |e| e.as_slice());
+                leaf_supports(&kp.leaf_node, extensions).map_err(GroupError::MissingCapability)?;
+                self.check_policy(source)?;
+                self.init_keys.insert(kp.init_key.as_slice());
+                self.signature_keys.insert(key);
+                if let Some(identity) = identity {
+                    self.new_identities.insert(identity);
+                }
+                self.adds.push((index, kp));
+                return Ok(());
+            }
+            Proposal::PreSharedKey(psk) => {
+                check_psk_proposal(ctx, &psk.psk)?;
+                // §12.2: no PSK twice (V-12.2-12).
+                if self.psk_set.contains(&psk.psk) {
+                    return Err(GroupError::DuplicatePskProposal);
+                }
+                self.check_policy(source)?;
+                self.psk_set.insert(&psk.psk);
+                self.psks.push((index, &psk.psk));
+                return Ok(());
+            }
+            // §12.2: ReInit (not supported by this engine yet), ExternalInit
+            // in a member Commit (V-12.2-15) and unknown types (V-12.2-16).
+            other => return Err(GroupError::ProposalNotAllowed(other.proposal_type().0)),
+        }
+        // A Remove: recorded above; the policy may still refuse it.
+        if let Err(e) = self.check_policy(source) {
+            if let Some((_, leaf)) = self.removes.pop() {
+                self.changed_leaves.remove(&leaf.get());
+            }
+            return Err(e);
+        }
+        Ok(())
+    }
+
+    /// The identity of a new member's basic credential, refused when a
+    /// member staying in the group or another Add has it (issue 15 item 4,
+    /// RFC 9420 §5.3.1: one client, one identity).
+    fn new_identity(&mut self, leaf: &LeafNode) -> Result<Option<Vec<u8>>> {
+        let validator = &self.ctx.leaf_policy.credential_validator;
+        let Some(identity) = validator.identity(&leaf.credential) else {
+            return Ok(None);
+        };
+        if self.new_identities.contains(&identity) {
+            return Err(GroupError::DuplicateIdentity);
+        }
+        let tree = self.tree;
+        let members = self.member_identities.get_or_insert_with(|| {
+            let mut map: HashMap<Vec<u8>, Vec<u32>> = HashMap::new();
+            for i in 0..tree.leaf_count() {
+                let Some(node) = LeafIndex::new(i).ok().and_then(|l| tree.leaf(l)) else {
+                    continue;
+                };
+                if let Some(id) = validator.identity(&node.credential) {
+                    map.entry(id).or_default().push(i);
+                }
+            }
+            map
+        });
+        if members.get(&identity).is_some_and(|leaves| {
+            leaves
+                .iter()
+                .any(|l| !self.removes.iter().any(|(_, r)| r.get() == *l))
+        }) {
+            return Err(GroupError::DuplicateIdentity);
+        }
+        Ok(Some(identity))
+    }
+
+    /// §12.2: the application's own rules (V-12.2-18).
+    fn check_policy(&self, source: &ProposalSource<'_>) -> Result<()> {
+        let Some(policy) = self.ctx.proposal_policy else {
+            return Ok(());
+        };
+        // The sender was checked against the tree; an index that is not a
+        // valid leaf is refused rather than allowed.
+        let allowed = match (
+            LeafIndex::new(source.sender),
+            LeafIndex::new(self.ctx.committer),
+        ) {
+            (Ok(sender), Ok(committer)) => policy.allow(source.proposal, sender, committer),
+            _ => false,
+        };
+        if allowed {
+            Ok(())
+        } else {
+            Err(GroupError::ProposalRejectedByPolicy {
+                proposal_type: source.proposal.proposal_type().0,
+                sender: source.sender,
+            })
+        }
+    }
+
+    /// The admitted proposals, each kind in list order.
+    pub(crate) fn finish(mut self) -> ListPlan<'a> {
+        self.removes.sort_by_key(|(i, _)| *i);
+        self.updates.sort_by_key(|(i, _, _)| *i);
+        self.adds.sort_by_key(|(i, _)| *i);
+        self.psks.sort_by_key(|(i, _)| *i);
+        ListPlan {
+            removes: self.removes.into_iter().map(|(_, l)| l).collect(),
+            updates: self.updates.into_iter().map(|(_, l, n)| (l, n)).collect(),
+            adds: self.adds.into_iter().map(|(_, k)| k).collect(),
+            psks: self.psks.into_iter().map(|(_, p)| p.clone()).collect(),
+            extensions: self.gce,
+        }
+    }
+}
+
+/// The receiver's check of a whole list: every structural rule, then the
+/// signature work of every proposal (G-35).
+pub(crate) fn check_list<'a>(
+    ctx: &ApplyContext<'_>,
+    tree: &dyn TreeView,
+    list: &[ProposalSource<'a>],
+) -> Result<ListPlan<'a>> {
+    // Ranks and proposals in one pass each: the list is decoded input, so
+    // the checker holds no more than a few bytes per proposal beyond it.
+    let mut checker = ListChecker::new(ctx, tree);
+    for rank in 0..=5 {
+        for (i, source) in list.iter().enumerate() {
+            if admission_rank(source.proposal) == rank {
+                checker.admit(i, source)?;
+            }
+        }
+    }
+    for source in list {
+        verify_proposal(ctx, source)?;
+    }
+    Ok(checker.finish())
+}
+
+/// The signature work of one proposal (RFC 9420 §12.1.1, §12.1.2): an Add's
+/// KeyPackage is valid (§10.1, V-12.1.1-01), an Update's leaf node is valid
+/// in the update context (V-12.1.2-01/02).
+pub(crate) fn verify_proposal(ctx: &ApplyContext<'_>, source: &ProposalSource<'_>) -> Result<()> {
+    match source.proposal {
+        Proposal::Add(add) => {
+            let validation = KeyPackageValidation {
+                leaf_policy: ctx.leaf_policy.clone(),
+                ..KeyPackageValidation::default()
+            };
+            validate_key_package(ctx.cs, &add.key_package, &validation)?;
+        }
+        Proposal::Update(update) => {
+            let leaf = LeafIndex::new(source.sender)
+                .map_err(|_| GroupError::SenderOutsideTree(source.sender))?;
+            validate_leaf_node(
+                ctx.cs,
+                &update.leaf_node,
+                LeafContext::Update {
+                    group_id: ctx.context.group_id.as_slice(),
+                    leaf,
+                },
+                ctx.leaf_policy,
+            )
+            .map_err(GroupError::InvalidCommitTree)?;
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// §12.1.3: the removed leaf is in the tree and not blank (V-12.1.3-01/02).
+pub(crate) fn check_remove_target(tree: &dyn TreeView, removed: u32) -> Result<LeafIndex> {
+    LeafIndex::new(removed)
+        .ok()
+        .filter(|l| l.get() < tree.leaf_count() && tree.leaf(*l).is_some())
+        .ok_or(GroupError::RemoveOfNonMember(removed))
+}
+
+/// §12.1.2: the sender's leaf is a member; the Update changes the
+/// encryption key (§7.3, V-7.3-14); the new credential represents the same
+/// client (§5.3.1, issue 15 item 4).
+pub(crate) fn check_update_target(
+    ctx: &ApplyContext<'_>,
+    tree: &dyn TreeView,
+    sender: u32,
+    new: &LeafNode,
+) -> Result<LeafIndex> {
+    let leaf = LeafIndex::new(sender).map_err(|_| GroupError::SenderOutsideTree(sender))?;
+    let old = tree
+        .leaf(leaf)
+        .ok_or(GroupError::InvalidUpdate("the sender's leaf is blank"))?;
+    if old.encryption_key == new.encryption_key {
+        return Err(GroupError::UpdateKeepsEncryptionKey(sender));
+    }
+    check_credential_replacement(ctx.leaf_policy, leaf, old, new)
+        .map_err(GroupError::InvalidCommitTree)?;
+    Ok(leaf)
+}
+
+/// §12.1.4: resumption PSKs with usage reinit/branch only in their flows
+/// (V-12.1.4-01/02); a nonce of length Nh (V-12.1.4-03); and, when the
+/// context has a PSK store, the PSK resolves (V-12.4.2-06).
+pub(crate) fn check_psk_proposal(ctx: &ApplyContext<'_>, psk: &PreSharedKeyId) -> Result<()> {
+    if let Psk::Resumption { usage, .. } = &psk.psk {
+        match usage {
+            ResumptionPskUsage::Application => {}
+            ResumptionPskUsage::Reinit => return Err(GroupError::PskUsageNotAllowed("reinit")),
+            ResumptionPskUsage::Branch => return Err(GroupError::PskUsageNotAllowed("branch")),
+        }
+    }
+    mls_keyschedule::check_psk_nonce(ctx.cs, psk).map_err(GroupError::PskUnavailable)?;
+    if let Some(store) = ctx.psk_store {
+        PskSecret::resolve(ctx.cs, std::slice::from_ref(psk), store)
+            .map_err(GroupError::PskUnavailable)?;
+    }
+    Ok(())
+}
+
+/// GroupContext extensions: no type twice, none that belongs elsewhere
+/// (RFC 9420 §13.4, §17.3; V-13.4-01, V-12.1.7-03/05, V-17.3-01). The one
+/// checker for group creation, GCE proposals at receipt and in Commits.
+pub(crate) fn check_group_context_extensions(extensions: &[Extension]) -> Result<()> {
+    let mut seen = HashSet::with_capacity(extensions.len());
+    for e in extensions {
+        if !seen.insert(e.extension_type.0) {
+            return Err(GroupError::InvalidGroupContextExtensions(
+                "an extension type appears twice",
+            ));
+        }
+        if e.extension_type
+            .allowed_containers()
+            .is_some_and(|c| !c.contains(&ExtensionContainer::GroupContext))
+        {
+            return Err(GroupError::InvalidGroupContextExtensions(
+                "an extension type not allowed in the GroupContext",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A cached proposal that the committer left out of its Commit because it
+/// would make the Commit invalid (RFC 9420 §12.2; issue 15 item 3), with
+/// the rule it breaks. Proposals given by value are never left out: they
+/// fail the Commit.
+#[derive(Clone, Debug)]
+pub struct OmittedProposal {
+    /// The proposal's reference (RFC 9420 §5.2).
+    pub reference: ProposalRef,
+    /// Why it was left out: the error a receiver would reject the Commit with.
+    pub reason: Arc<GroupError>,
+}
+
+/// The committer's proposal list: cached proposals by reference, then ours
+/// by value.
+pub(crate) struct Selection<'a> {
+    /// The Commit's `proposals` field.
+    pub list: Vec<ProposalOrRef>,
+    /// The same proposals with their senders.
+    pub sources: Vec<ProposalSource<'a>>,
+    /// What they do.
+    pub plan: ListPlan<'a>,
+    /// The cached proposals left out.
+    pub omitted: Vec<OmittedProposal>,
+}
+
+/// Choose a Commit's proposals with the receiver's checkers (issue 10 item
+/// 6, issue 15 item 3): every proposal given by value must pass (else the
+/// error); a cached proposal that fails a rule, alone or against those
+/// already chosen, is left out and reported. By-value proposals are
+/// admitted first within each rank, so that they win over cached ones.
+pub(crate) fn select_proposals<'a>(
+    ctx: &ApplyContext<'_>,
+    tree: &dyn TreeView,
+    cached: &'a [CachedProposal],
+    by_value: &'a [Proposal],
+) -> Result<Selection<'a>> {
+    let sources: Vec<ProposalSource<'a>> = cached
+        .iter()
+        .map(|e| ProposalSource {
+            proposal: &e.proposal,
+            sender: e.sender,
+            by_reference: true,
+        })
+        .chain(by_value.iter().map(|p| ProposalSource {
+            proposal: p,
+            sender: ctx.committer,
+            by_reference: false,
+        }))
+        .collect();
+    let mut order: Vec<usize> = (0..sources.len()).collect();
+    order.sort_by_key(|&i| (admission_rank(sources[i].proposal), i < cached.len()));
+    let mut checker = ListChecker::new(ctx, tree);
+    let mut kept = vec![true; sources.len()];
+    let mut omitted = Vec::new();
+    for i in order {
+        let source = &sources[i];
+        let verdict = verify_proposal(ctx, source).and_then(|()| checker.admit(i, source));
+        match (verdict, cached.get(i)) {
+            (Ok(()), _) => {}
+            (Err(e), None) => return Err(e),
+            (Err(e), Some(entry)) => {
+                kept[i] = false;
+                omitted.push(OmittedProposal {
+                    reference: entry.reference.clone(),
+                    reason: Arc::new(e),
+                });
+            }
+        }
+    }
+    let plan = checker.finish();
+    let mut list = Vec::with_capacity(sources.len());
+    let mut chosen = Vec::with_capacity(sources.len());
+    for (i, source) in sources.into_iter().enumerate() {
+        if !kept[i] {
+            continue;
+        }
+        list.push(match cached.get(i) {
+            Some(entry) => {
+                ProposalOrRef::Reference(VLBytes::new(entry.reference.as_bytes().to_vec()))
+            }
+            None => ProposalOrRef::Proposal(source.proposal.clone()),
+        });
+        chosen.push(source);
+    }
+    Ok(Selection {
+        list,
+        sources: chosen,
+        plan,
+        omitted,
+    })
+}
