@@ -99,6 +99,7 @@ pub(crate) fn apply_external_proposals(
             committer: NO_LEAF,
             leaf_policy,
             proposal_policy: None,
+            psk_store: None,
         },
         diff,
         others,
