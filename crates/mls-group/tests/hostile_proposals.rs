@@ -67,12 +67,12 @@ impl CipherSuiteProvider for CountingSuite {
     fn hpke_open(
         &self,
         sk: &HpkePrivateKey,
-        kem_output: &[u8],
+        pk: &[u8],
         info: &[u8],
         aad: &[u8],
-        ct: &[u8],
+        ct: mls_crypto::HpkeCiphertextRef<'_>,
     ) -> Result<Zeroizing<Vec<u8>>> {
-        self.inner.hpke_open(sk, kem_output, info, aad, ct)
+        self.inner.hpke_open(sk, pk, info, aad, ct)
     }
     fn hpke_export_sender(
         &self,
@@ -86,13 +86,14 @@ impl CipherSuiteProvider for CountingSuite {
     fn hpke_export_receiver(
         &self,
         sk: &HpkePrivateKey,
+        pk: &[u8],
         kem_output: &[u8],
         info: &[u8],
         ctx: &[u8],
         len: usize,
     ) -> Result<Secret> {
         self.inner
-            .hpke_export_receiver(sk, kem_output, info, ctx, len)
+            .hpke_export_receiver(sk, pk, kem_output, info, ctx, len)
     }
     fn hpke_generate_key_pair(&self) -> Result<HpkeKeyPair> {
         self.inner.hpke_generate_key_pair()
