@@ -33,8 +33,8 @@ use mls_treekem::{
     LeafContext, LeafIndex, TreeView, check_credential_replacement, validate_leaf_node,
 };
 
-use super::apply::{ApplyContext, ProposalSource, leaf_supports};
 use super::cache::{CachedProposal, ProposalRef};
+use super::context::{ApplyContext, ProposalSource, leaf_supports};
 use crate::key_package::{KeyPackageValidation, validate_key_package};
 use crate::{GroupError, Result};
 

@@ -5,6 +5,7 @@
 mod apply;
 mod cache;
 mod check;
+mod context;
 
 pub(crate) use apply::{
     AppliedProposals, ApplyContext, ProposalSource, apply_plan, apply_proposals,

@@ -1,0 +1,72 @@
+//! What proposal checking and application share (RFC 9420 §12.2, §12.3):
+//! where a proposal came from, the group's inputs, and the capability check
+//! of §11.1. Its own module so that [`super::check`] and [`super::apply`]
+//! both use it without importing each other.
+
+use mls_codec::{Extension, GroupContext, LeafNode, Proposal, RequiredCapabilities};
+use mls_crypto::CipherSuiteProvider;
+use mls_keyschedule::PskStore;
+use mls_treekem::LeafValidationPolicy;
+
+/// One proposal of a Commit with where it came from.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ProposalSource<'a> {
+    /// The proposal.
+    pub proposal: &'a Proposal,
+    /// The leaf of the member who proposed it (the committer for proposals
+    /// by value).
+    pub sender: u32,
+    /// Whether the Commit lists it by reference.
+    pub by_reference: bool,
+}
+
+/// Whether `leaf` supports every non-default extension type of `extensions`
+/// and the `required_capabilities` among them (RFC 9420 §11.1, §12.1.7, §13.4).
+pub(crate) fn leaf_supports(
+    leaf: &LeafNode,
+    extensions: &[Extension],
+) -> std::result::Result<(), &'static str> {
+    let caps = &leaf.capabilities;
+    for ext in extensions {
+        if !ext.extension_type.is_default() && !caps.extensions.contains(&ext.extension_type) {
+            return Err("a group extension type is not in the member's capabilities");
+        }
+    }
+    if let Ok(Some(required)) = mls_codec::find_payload::<RequiredCapabilities>(extensions) {
+        if required
+            .extension_types
+            .iter()
+            .any(|t| !t.is_default() && !caps.extensions.contains(t))
+        {
+            return Err("required extension type not supported");
+        }
+        if required
+            .proposal_types
+            .iter()
+            .any(|t| !t.is_default() && !caps.proposals.contains(t))
+        {
+            return Err("required proposal type not supported");
+        }
+        if required
+            .credential_types
+            .iter()
+            .any(|t| !caps.credentials.contains(t))
+        {
+            return Err("required credential type not supported");
+        }
+    }
+    Ok(())
+}
+
+/// The inputs of list validation that come from the group.
+pub(crate) struct ApplyContext<'a> {
+    pub cs: &'a dyn CipherSuiteProvider,
+    pub context: &'a GroupContext,
+    pub committer: u32,
+    pub leaf_policy: &'a LeafValidationPolicy,
+    /// The application's proposal policy, if any (V-12.2-18).
+    pub proposal_policy: Option<&'a dyn crate::ProposalPolicy>,
+    /// Where PreSharedKey proposals must resolve (V-12.4.2-06); `None` leaves
+    /// that to the key schedule.
+    pub psk_store: Option<&'a dyn PskStore>,
+}
