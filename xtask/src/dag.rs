@@ -30,6 +30,7 @@ pub const LAYERS: &[(&str, u32)] = &[
     ("mls-keyschedule", 2),
     ("mls-treekem", 2),
     ("mls-group", 3),
+    ("mls-x509", 3),
     ("mls", 4),
     ("mls-interop", 5),
 ];

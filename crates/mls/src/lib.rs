@@ -121,6 +121,8 @@ pub use mls_crypto_rustcrypto::RustCryptoProvider;
 pub use mls_codec as codec;
 pub use mls_crypto as crypto;
 pub use mls_group as group;
+/// X.509 credentials: chain validation and identity mapping (RFC 9420 §5.3.1, `docs/x509.md`).
+pub use mls_x509 as x509;
 
 /// Serialize an MLSMessage for the wire (RFC 9420 §6).
 pub fn encode_message(message: &MlsMessage) -> Result<Vec<u8>> {

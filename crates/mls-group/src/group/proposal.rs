@@ -4,9 +4,9 @@
 //! later Commit can reference it.
 
 use mls_codec::{
-    Add, FramedContentBody, GroupContextExtensions, KeyPackage, LeafNode, LeafNodeSource,
-    MlsMessage, PreSharedKeyId, PreSharedKeyProposal, Proposal, Remove, Sender, Update, VLBytes,
-    WireFormat,
+    Add, Credential, FramedContentBody, GroupContextExtensions, KeyPackage, LeafNode,
+    LeafNodeSource, MlsMessage, PreSharedKeyId, PreSharedKeyProposal, Proposal, Remove, Sender,
+    Update, VLBytes, WireFormat,
 };
 use mls_crypto::labeled::sign_with_label;
 use mls_treekem::{LEAF_NODE_TBS_LABEL, LeafIndex, check_leaf_keys_unique};
@@ -80,10 +80,25 @@ impl Proposer<'_> {
     /// §12.1.2). The new private key is kept with the cached proposal and
     /// becomes ours when another member commits it.
     pub fn update(self) -> Result<MlsMessage> {
+        self.update_leaf(None)
+    }
+
+    /// [`Proposer::update`] that also replaces our credential, e.g. a renewed
+    /// X.509 certificate for the same signature key. Receivers accept it only
+    /// when their credential validator calls it a valid successor of the old
+    /// one (RFC 9420 §5.3.1).
+    pub fn update_with_credential(self, credential: Credential) -> Result<MlsMessage> {
+        self.update_leaf(Some(credential))
+    }
+
+    fn update_leaf(self, credential: Option<Credential>) -> Result<MlsMessage> {
         let group = self.group;
         let cs = group.cs.clone();
         let pair = cs.hpke_generate_key_pair()?;
         let mut leaf: LeafNode = group.own_leaf_node()?.clone();
+        if let Some(credential) = credential {
+            leaf.credential = credential;
+        }
         leaf.encryption_key = pair.public_key.into();
         leaf.leaf_node_source = LeafNodeSource::Update;
         let tbs = leaf.tbs_bytes(group.context.group_id.as_slice(), group.own_leaf().get())?;
