@@ -32,6 +32,7 @@ pub const LAYERS: &[(&str, u32)] = &[
     ("mls-group", 3),
     ("mls-x509", 3),
     ("mls", 4),
+    ("mls-store-sqlite", 4),
     ("mls-interop", 5),
 ];
 
