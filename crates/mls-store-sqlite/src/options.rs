@@ -29,6 +29,10 @@ pub struct SqliteOptions {
     pub busy_timeout: Duration,
     /// See [`Durability`].
     pub durability: Durability,
+    /// Run [`crate::SqliteStore::check_integrity`] when the file is opened:
+    /// a truncated or damaged file is refused at once (every page is read:
+    /// the cost grows with the file, see docs/storage.md).
+    pub check_on_open: bool,
 }
 
 impl Default for SqliteOptions {
@@ -37,6 +41,7 @@ impl Default for SqliteOptions {
             max_past_epochs: None,
             busy_timeout: Duration::from_secs(5),
             durability: Durability::Full,
+            check_on_open: true,
         }
     }
 }

@@ -42,6 +42,17 @@ impl SqliteStore {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let path = path.as_ref();
+        // SQLite reads a file shorter than its smallest page (512 bytes) as an
+        // empty database: such a file is a truncated store, not a new one.
+        if let Ok(meta) = std::fs::metadata(path)
+            && (1..512).contains(&meta.len())
+        {
+            return Err(StoreError::Corrupt(format!(
+                "a {}-byte file is no SQLite database (truncated?)",
+                meta.len()
+            )));
+        }
         let conn = Connection::open_with_flags(path, flags).store()?;
         Self::configure(conn, options)
     }
@@ -73,11 +84,30 @@ impl SqliteStore {
         };
         conn.pragma_update(None, "synchronous", synchronous)
             .store()?;
-        migrate(&mut conn, MIGRATIONS)?;
-        Ok(Self {
+        let store = Self {
             conn: Mutex::new(conn),
             options,
-        })
+        };
+        if store.options.check_on_open {
+            store.check_integrity()?;
+        }
+        migrate(&mut store.lock(), MIGRATIONS)?;
+        Ok(store)
+    }
+
+    /// SQLite's full check of the file (`PRAGMA integrity_check`: every
+    /// page, every b-tree, every index against its table). Damage SQLite can
+    /// see that a lookup would not (a lost page, an index entry pointing
+    /// nowhere) gives [`StoreError::Corrupt`] with SQLite's first finding.
+    pub fn check_integrity(&self) -> Result<(), StoreError> {
+        let conn = self.lock();
+        let mut stmt = conn.prepare("PRAGMA integrity_check(1)").store()?;
+        let finding: String = stmt.query_row([], |r| r.get(0)).store()?;
+        if finding == "ok" {
+            Ok(())
+        } else {
+            Err(StoreError::Corrupt(format!("integrity check: {finding}")))
+        }
     }
 
     /// The settings this store was opened with.
@@ -99,6 +129,31 @@ impl SqliteStore {
                 "checkpoint blocked by another connection".into(),
             ));
         }
+        Ok(())
+    }
+
+    /// A quota on the database's size through this connection
+    /// (`PRAGMA max_page_count`; never below its current size; `None`: no
+    /// quota): a write that would grow the file beyond it fails with
+    /// [`StoreError::Backend`] ("database or disk is full") and applies
+    /// nothing, exactly as a full disk.
+    pub fn limit_size(&self, bytes: Option<u64>) -> Result<(), StoreError> {
+        let conn = self.lock();
+        let pages = match bytes {
+            None => u64::from(u32::MAX - 1),
+            Some(bytes) => {
+                let page_size: i64 = conn
+                    .query_row("PRAGMA page_size", [], |r| r.get(0))
+                    .store()?;
+                let page_size = u64::try_from(page_size).unwrap_or(4096).max(512);
+                bytes.div_ceil(page_size).max(1)
+            }
+        };
+        let _set: i64 = conn
+            .query_row(&format!("PRAGMA max_page_count = {pages}"), [], |r| {
+                r.get(0)
+            })
+            .store()?;
         Ok(())
     }
 
