@@ -65,7 +65,7 @@ impl SqliteStore {
         )
     }
 
-    fn configure(mut conn: Connection, options: SqliteOptions) -> Result<Self, StoreError> {
+    fn configure(conn: Connection, options: SqliteOptions) -> Result<Self, StoreError> {
         // First, so that every later statement waits for another process
         // holding the lock instead of failing at once.
         conn.busy_timeout(options.busy_timeout).store()?;
