@@ -210,10 +210,16 @@ impl<A: HpkeAead, F: HpkeKdf, K: HpkeKemTrait + PublicKeyHint> HpkeSuite<A, F, K
         }
     }
 
-    /// Decode the encapsulated key of a received ciphertext.
+    /// Decode the encapsulated key of a received ciphertext. A wrong length
+    /// is named as such (cheapest check first, before any decapsulation);
+    /// a right-sized one that does not decode is a failed open.
     fn decode_enc(&self, kem_output: &[u8]) -> Result<K::EncappedKey> {
         if kem_output.len() != self.kem.enc_len() {
-            return Err(CryptoError::HpkeOpenFailed);
+            return Err(CryptoError::InvalidLength {
+                what: "HPKE encapsulated key (kem_output)",
+                expected: self.kem.enc_len(),
+                actual: kem_output.len(),
+            });
         }
         K::EncappedKey::from_bytes(kem_output).map_err(|_| CryptoError::HpkeOpenFailed)
     }

@@ -152,14 +152,21 @@ pub(crate) mod tests {
             for len in [0, 32, n - 1, n + 1] {
                 let mut enc = ct.kem_output.clone();
                 enc.resize(len, 0);
+                let wrong_length = Some(CryptoError::InvalidLength {
+                    what: "HPKE encapsulated key (kem_output)",
+                    expected: n,
+                    actual: len,
+                });
                 assert_eq!(
-                    ops.open(sk, &enc, b"", b"", &ct.ciphertext).err(),
-                    Some(CryptoError::HpkeOpenFailed),
+                    ops.open(sk, &kp.public_key, &enc, b"", b"", &ct.ciphertext)
+                        .err(),
+                    wrong_length,
                     "{suite:?} enc of {len} bytes"
                 );
                 assert_eq!(
-                    ops.export_receiver(sk, &enc, b"", b"x", 32).err(),
-                    Some(CryptoError::HpkeOpenFailed)
+                    ops.export_receiver(sk, &kp.public_key, &enc, b"", b"x", 32)
+                        .err(),
+                    wrong_length
                 );
             }
             // ML-KEM's implicit rejection: an altered ciphertext decapsulates
@@ -167,12 +174,13 @@ pub(crate) mod tests {
             let mut enc = ct.kem_output.clone();
             enc[0] ^= 1;
             assert_eq!(
-                ops.open(sk, &enc, b"", b"", &ct.ciphertext).err(),
+                ops.open(sk, &kp.public_key, &enc, b"", b"", &ct.ciphertext)
+                    .err(),
                 Some(CryptoError::HpkeOpenFailed),
                 "{suite:?}"
             );
             assert_eq!(
-                &ops.open(sk, &ct.kem_output, b"", b"", &ct.ciphertext)
+                &ops.open(sk, &kp.public_key, &ct.kem_output, b"", b"", &ct.ciphertext)
                     .expect("open")[..],
                 b"m"
             );
