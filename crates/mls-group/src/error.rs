@@ -464,13 +464,13 @@ pub enum GroupError {
     /// RFC 9420 §12.2 (V-12.2-18): the application's [`crate::ProposalPolicy`]
     /// refused a proposal of the list.
     #[error(
-        "RFC 9420 §12.2 (V-12.2-18): proposal type {proposal_type} from leaf {sender} refused by the application policy"
+        "RFC 9420 §12.2, §12.1.8 (V-12.2-18, V-12.1.8-01): proposal type {proposal_type} from {sender} refused by the application policy"
     )]
     ProposalRejectedByPolicy {
         /// The proposal type.
         proposal_type: u16,
-        /// The proposer's leaf index.
-        sender: u32,
+        /// Who proposed it.
+        sender: crate::ProposalSender,
     },
     /// RFC 9420 §6 (V-6-07): a handshake message in a PublicMessage while the
     /// group requires encrypted handshakes
@@ -613,6 +613,35 @@ pub enum GroupError {
     /// `external_pub` extension, so no external Commit can be made from it.
     #[error("RFC 9420 §12.4.3.2 (V-12.4.3.2-08): the GroupInfo has no external_pub extension")]
     GroupInfoWithoutExternalPub,
+
+    // ----- external senders and new members (§12.1.8), module `non_member` -----
+    /// RFC 9420 §12.1.8.1, §5.3.1 (V-12.1.8-02, V-5.3.1-06/07): the
+    /// application's credential validator rejects the credential of entry
+    /// `{0}` of an `external_senders` extension (at creation, in a
+    /// GroupContextExtensions proposal, in a Commit, in a joined group).
+    #[error(
+        "RFC 9420 §12.1.8.1 (V-12.1.8-02, V-5.3.1-06): external_senders entry {0} has a credential the validator rejects"
+    )]
+    ExternalSenderCredentialRejected(usize),
+    /// RFC 9420 §12.1.8.1 {sender}: the signature key given to an external
+    /// proposer is not the one at its index of the group's
+    /// `external_senders`, so the members would reject its proposals
+    /// (V-6.1-08).
+    #[error(
+        "RFC 9420 §12.1.8.1 (V-6.1-08): our key is not external_senders entry {0} of the group"
+    )]
+    ExternalSenderKeyMismatch(u32),
+    /// RFC 9420 §12.1.8 {sender}: a new member proposes an Add of a
+    /// KeyPackage of another cipher suite than the group's (V-12.1.1-01).
+    #[error(
+        "RFC 9420 §12.1.8 (V-12.1.1-01): the KeyPackage's cipher suite 0x{key_package:04x} is not the group's 0x{group:04x}"
+    )]
+    NewMemberSuiteMismatch {
+        /// The group's suite.
+        group: u16,
+        /// The KeyPackage's suite.
+        key_package: u16,
+    },
 }
 
 /// A wire format by its RFC 9420 §17.2 name, for messages read by people.

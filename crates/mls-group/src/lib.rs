@@ -89,6 +89,7 @@ mod error;
 pub mod framing;
 mod group;
 pub mod key_package;
+pub mod non_member;
 mod proposals;
 pub mod signals;
 mod staged;
@@ -104,7 +105,7 @@ pub use group::{
     ReceivedApplicationMessage, ReceivedProposal,
 };
 pub use mls_treemath::LeafIndex;
-pub use proposals::{OmittedProposal, ProposalRef};
+pub use proposals::{OmittedProposal, ProposalRef, ProposalSender};
 pub use staged::{CommitInfo, MemberChange, StagedCommit};
 pub use storage::{InMemoryStore, SaveCursor, SideEffects, Store, StoreError};
 

@@ -2089,10 +2089,11 @@ impl mls_group::ProposalPolicy for OnlyLeafZeroAdds {
     fn allow(
         &self,
         proposal: &Proposal,
-        sender: mls_group::LeafIndex,
+        sender: mls_group::ProposalSender,
         _committer: mls_group::LeafIndex,
     ) -> bool {
-        !matches!(proposal, Proposal::Add(_)) || sender == leaf(0)
+        !matches!(proposal, Proposal::Add(_))
+            || sender == mls_group::ProposalSender::Member(leaf(0))
     }
 }
 
@@ -2113,8 +2114,8 @@ fn v12_2_18_application_policy() {
             err,
             GroupError::ProposalRejectedByPolicy {
                 proposal_type: 1,
-                sender: 1
-            }
+                sender: mls_group::ProposalSender::Member(l)
+            } if l == leaf(1)
         ),
         "{err}"
     );

@@ -106,8 +106,9 @@ pub use mls_group::{
     CommitBuilder, CommitInfo, CommitOutput, CreateOptions, DEFAULT_MAX_PAST_EPOCHS,
     ExternalCommitBuilder, ExternalCommitOutput, Group, GroupConfig, GroupConfigBuilder,
     GroupError, InMemoryStore, JoinOptions, LeafIndex, Member, MemberChange, ProcessedMessage,
-    ProposalPolicy, ProposalRef, Proposer, ReceivedApplicationMessage, ReceivedProposal, Result,
-    SaveCursor, SideEffects, StagedCommit, Store, StoreError, storage,
+    ProposalPolicy, ProposalRef, ProposalSender, Proposer, ReceivedApplicationMessage,
+    ReceivedProposal, Result, SaveCursor, SideEffects, StagedCommit, Store, StoreError, non_member,
+    storage,
 };
 pub use mls_keyschedule::{InMemoryPskStore, PskStore, SecretTreeConfig};
 pub use mls_treekem::{

@@ -22,7 +22,8 @@ use super::stage::{commit_info, removed_commit};
 use super::{MemberChange, StagedCommit, StagedEpoch, TreeUpdate};
 use crate::group::Group;
 use crate::proposals::{
-    AppliedProposals, ApplyContext, ProposalSource, apply_proposals, check_credential_support,
+    AppliedProposals, ApplyContext, ProposalSender, ProposalSource, apply_proposals,
+    check_credential_support,
 };
 use crate::{GroupError, Result};
 
@@ -65,7 +66,7 @@ pub(crate) fn check_external_proposals(list: &[ProposalOrRef]) -> Result<Externa
                 }
                 others.push(ProposalSource {
                     proposal,
-                    sender: NO_LEAF,
+                    sender: ProposalSender::NewMember,
                     by_reference: false,
                 });
             }

@@ -18,18 +18,15 @@ use std::sync::Arc;
 
 use mls_codec::{
     Commit, Credential, ExternalInit, ExternalPub, FramedContent, FramedContentBody, MlsMessage,
-    MlsMessageBody, PreSharedKeyId, PreSharedKeyProposal, Proposal, ProposalOrRef,
-    RatchetTreeExtension, Remove, Sender, VLBytes, WireFormat, find_payload,
+    MlsMessageBody, PreSharedKeyId, PreSharedKeyProposal, Proposal, ProposalOrRef, Remove, Sender,
+    VLBytes, WireFormat, find_payload,
 };
 use mls_crypto::{CipherSuiteProvider, Secret, SignatureKeyPair};
 use mls_keyschedule::{
     CommitSecret, ConfirmedTranscriptHash, EpochKeys, InMemoryPskStore, InitSecret,
     InterimTranscriptHash, PskSecret, PskStore,
 };
-use mls_treekem::{
-    LeafIndex, RatchetTree, TreePrivateKeys, TreeView, UpdatePathInput, prepare_update_path,
-    validate_tree,
-};
+use mls_treekem::{TreePrivateKeys, TreeView, UpdatePathInput, prepare_update_path};
 use mls_treemath::LeafIndex as TypedLeaf;
 use tracing::info_span;
 
@@ -42,7 +39,7 @@ use crate::group::Group;
 use crate::group::epoch::EpochState;
 use crate::key_package::KeyPackageBuilder;
 use crate::proposals::{ProposalCache, leaf_supports};
-use crate::welcome::verify_group_info_signature;
+use crate::welcome::verified_group_info_tree;
 use crate::{GroupConfig, GroupError, Result};
 
 /// An external join being described; [`ExternalCommitBuilder::build`]
@@ -182,36 +179,13 @@ impl<'a> ExternalCommitBuilder<'a> {
                 })?;
         let old_context = &group_info.group_context;
         span.record("epoch", old_context.epoch);
-        if old_context.cipher_suite.0 != cs.cipher_suite().id() {
-            return Err(GroupError::UnsupportedCipherSuite(
-                old_context.cipher_suite.0,
-            ));
-        }
         // §12.4.3.2 (V-12.4.3.2-08): no external_pub, no external join.
         let external_pub = find_payload::<ExternalPub>(&group_info.extensions)?
             .ok_or(GroupError::GroupInfoWithoutExternalPub)?;
-
         // The tree, validated in full against the GroupContext's tree hash,
         // then the GroupInfo signature under its signer's leaf (§12.4.3.1).
-        let wire = match find_payload::<RatchetTreeExtension>(&group_info.extensions)? {
-            Some(ext) => ext.ratchet_tree,
-            None => self.ratchet_tree.ok_or(GroupError::MissingRatchetTree)?,
-        };
-        let mut tree = RatchetTree::from_wire(wire).map_err(GroupError::InvalidJoinTree)?;
+        let mut tree = verified_group_info_tree(cs, group_info, self.ratchet_tree, &self.config)?;
         let policy = self.config.leaf_policy();
-        validate_tree(
-            &mut tree,
-            cs,
-            old_context.group_id.as_slice(),
-            Some(old_context.tree_hash.as_slice()),
-            &policy,
-        )
-        .map_err(GroupError::InvalidJoinTree)?;
-        let signer_leaf = LeafIndex::new(group_info.signer)
-            .ok()
-            .and_then(|l| tree.leaf(l))
-            .ok_or(GroupError::GroupInfoSignerNotInTree(group_info.signer))?;
-        verify_group_info_signature(cs, group_info, signer_leaf.signature_key.as_slice())?;
 
         // Our leaf: the template of a KeyPackage leaf of ours; it must
         // support the group's extensions (§11.1, §12.4.3).

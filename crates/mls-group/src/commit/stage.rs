@@ -12,7 +12,7 @@ use mls_treekem::{LeafIndex, PrivateKeyChanges, apply_update_path};
 
 use super::{CommitInfo, MemberChange, StagedCommit, StagedEpoch, TreeUpdate};
 use crate::group::Group;
-use crate::proposals::{ApplyContext, ProposalSource, apply_proposals};
+use crate::proposals::{ApplyContext, ProposalSender, ProposalSource, apply_proposals};
 use crate::{GroupError, Result};
 
 impl Group {
@@ -55,7 +55,7 @@ impl Group {
                 }
                 ProposalOrRef::Proposal(p) => sources.push(ProposalSource {
                     proposal: p,
-                    sender: committer,
+                    sender: ProposalSender::Member(committer_leaf),
                     by_reference: false,
                 }),
             }

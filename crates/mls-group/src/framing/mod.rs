@@ -141,7 +141,7 @@ pub use auth::{FRAMED_CONTENT_TBS_LABEL, framed_content, sign_content, verify_co
 pub use padding::{PaddingMode, padme};
 pub use private::MAX_CIPHERTEXT_LEN;
 pub use public::protect_public;
-pub use sender::{MemberView, sender_signature_key};
+pub use sender::{MemberView, check_sender_proposal_type, sender_signature_key};
 
 use crate::{GroupError, Result};
 

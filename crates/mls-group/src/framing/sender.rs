@@ -75,6 +75,32 @@ fn add_leaf<'a>(sender: &Sender, proposal: &'a Proposal) -> Result<&'a LeafNode>
     }
 }
 
+/// Whether a non-member sender may propose `proposal` (RFC 9420 §12.1.8):
+/// an `external` sender only the types the registry's "Ext" column marks
+/// (add, remove, psk, reinit, group_context_extensions; never update or
+/// external_init; a custom type only if known to be external-capable,
+/// V-6.1-07), a `new_member_proposal` only an Add (V-6.1-11). Members may
+/// propose any type here. The one checker of the receiver (below) and of
+/// the non-member side that builds such proposals (`crate::non_member`).
+pub fn check_sender_proposal_type(sender: &Sender, proposal: &Proposal) -> Result<()> {
+    match sender {
+        Sender::External(_) => {
+            let proposal_type = proposal.proposal_type();
+            if proposal_type.external_sender_allowed() == Some(true) {
+                Ok(())
+            } else {
+                Err(GroupError::MessageSenderProposalTypeNotAllowed {
+                    sender: sender_name(sender),
+                    proposal_type: proposal_type.0,
+                })
+            }
+        }
+        Sender::NewMemberProposal => add_leaf(sender, proposal).map(|_| ()),
+        Sender::Member(_) => Ok(()),
+        Sender::NewMemberCommit => Err(content_type_not_allowed(sender, ContentType::Proposal)),
+    }
+}
+
 /// Check that the sender of `content` may send it (RFC 9420 §6.1) and
 /// return the signature key its FramedContentTBS signature must verify
 /// under. `group_context` supplies `external_senders` (§12.1.8.1);
@@ -98,13 +124,7 @@ pub fn sender_signature_key(
             .ok_or(GroupError::MessageSenderNotMember(*leaf)),
         (Sender::External(index), FramedContentBody::Proposal(proposal)) => {
             // §12.1.8: only types marked external-capable in the registry.
-            let proposal_type = proposal.proposal_type();
-            if proposal_type.external_sender_allowed() != Some(true) {
-                return Err(GroupError::MessageSenderProposalTypeNotAllowed {
-                    sender: sender_name(sender),
-                    proposal_type: proposal_type.0,
-                });
-            }
+            check_sender_proposal_type(sender, proposal)?;
             let senders: Option<ExternalSenders> = find_payload(&group_context.extensions)?;
             senders
                 .and_then(|s| {

@@ -64,7 +64,7 @@ impl Group {
         if kp.cipher_suite.0 != suite {
             return Err(GroupError::UnsupportedCipherSuite(kp.cipher_suite.0));
         }
-        check_group_extensions(&options.extensions)?;
+        check_group_extensions(&config.leaf_policy(), &options.extensions)?;
         let group_id = match options.group_id {
             Some(id) => id,
             None => cs.random_bytes(cs.cipher_suite().hash_len())?,
@@ -111,7 +111,11 @@ impl Group {
 }
 
 /// GroupContext extensions: no type twice, none that belongs elsewhere
-/// (RFC 9420 §13.4, §17.3; V-13.4-01, V-17.3-01).
-pub(crate) fn check_group_extensions(extensions: &[Extension]) -> Result<()> {
-    crate::proposals::check_group_context_extensions(extensions)
+/// (RFC 9420 §13.4, §17.3; V-13.4-01, V-17.3-01), `external_senders`
+/// credentials the validator accepts (§12.1.8.1, V-5.3.1-06).
+pub(crate) fn check_group_extensions(
+    leaf_policy: &mls_treekem::LeafValidationPolicy,
+    extensions: &[Extension],
+) -> Result<()> {
+    crate::proposals::check_group_context_extensions(leaf_policy, extensions)
 }

@@ -125,6 +125,9 @@ impl Group {
             &config.leaf_policy(),
         )
         .map_err(GroupError::InvalidJoinTree)?;
+        // §12.1.8.1, §5.3.1: the external senders we would accept
+        // proposals from have credentials we accept (V-5.3.1-06).
+        crate::proposals::check_external_senders(&config.leaf_policy(), &context.extensions)?;
         // §12.4.3.1: the GroupInfo signature under the signer's leaf.
         let secrets = decrypted.verify_signature_with_tree(&tree)?;
         // §12.4.3.1: our leaf is in the tree (V-12.4.3.1-19).

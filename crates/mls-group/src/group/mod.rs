@@ -39,6 +39,7 @@ pub use application::ReceivedApplicationMessage;
 pub use create::CreateOptions;
 pub use join::JoinOptions;
 pub use process::ProcessedMessage;
+pub(crate) use proposal::check_standalone_proposal;
 pub use proposal::{Proposer, ReceivedProposal};
 
 /// One member's state of one MLS group.
@@ -85,7 +86,7 @@ pub struct Member {
 }
 
 impl Member {
-    fn from_leaf(leaf: LeafIndex, node: &LeafNode) -> Self {
+    pub(crate) fn from_leaf(leaf: LeafIndex, node: &LeafNode) -> Self {
         Member {
             leaf_index: leaf,
             credential: node.credential.clone(),

@@ -13,6 +13,7 @@ use super::Group;
 use super::application::ReceivedApplicationMessage;
 use super::proposal::ReceivedProposal;
 use crate::framing::{FramingContext, VerifiedMessage};
+use crate::proposals::ProposalSender;
 use crate::staged::{StagedCommit, is_echo};
 use crate::{GroupError, Result};
 
@@ -125,9 +126,16 @@ impl Group {
         span.record("content_type", verified.content_type() as u8);
         let sender = match verified.sender() {
             Sender::Member(leaf) => leaf,
-            Sender::External(_) => return Err(GroupError::UnsupportedSender("external")),
-            Sender::NewMemberProposal => {
-                return Err(GroupError::UnsupportedSender("new_member_proposal"));
+            // §12.1.8: proposals from non-members (the framing layer let
+            // only proposals of the allowed types through, signed by the
+            // listed external sender or the Add's KeyPackage leaf, and
+            // only as PublicMessages: a PrivateMessage names a member leaf).
+            sender @ (Sender::External(_) | Sender::NewMemberProposal) => {
+                let sender = ProposalSender::from_wire(sender)
+                    .ok_or(GroupError::UnexpectedMessage("not a proposal sender"))?;
+                return Ok(ProcessedMessage::Proposal(Box::new(
+                    self.accept_proposal(verified, sender)?,
+                )));
             }
             Sender::NewMemberCommit => return self.accept_external_commit(&verified, psk_store),
         };
@@ -137,7 +145,7 @@ impl Group {
         match verified.content_type() {
             ContentType::Application => self.accept_application(verified, sender, epoch, None),
             ContentType::Proposal => Ok(ProcessedMessage::Proposal(Box::new(
-                self.accept_proposal(verified, sender)?,
+                self.accept_proposal(verified, ProposalSender::Member(sender))?,
             ))),
             ContentType::Commit => self.accept_commit(verified, sender, psk_store),
         }

@@ -9,22 +9,24 @@ use mls_codec::{
     Update, VLBytes, WireFormat,
 };
 use mls_crypto::labeled::sign_with_label;
-use mls_treekem::{LEAF_NODE_TBS_LABEL, LeafIndex, check_leaf_keys_unique};
+use mls_treekem::{LEAF_NODE_TBS_LABEL, LeafIndex, TreeView, check_leaf_keys_unique};
 use tracing::info_span;
 
 use super::Group;
-use crate::framing::{VerifiedMessage, framed_content, sign_content};
+use crate::framing::{VerifiedMessage, check_sender_proposal_type, framed_content, sign_content};
 use crate::proposals::{
-    ApplyContext, CachedProposal, ProposalRef, ProposalSource, check_group_context_extensions,
-    check_psk_proposal, check_remove_target, check_update_target, verify_proposal,
+    ApplyContext, CachedProposal, ProposalRef, ProposalSender, ProposalSource,
+    check_group_context_extensions, check_psk_proposal, check_remove_target, check_update_target,
+    verify_proposal,
 };
 use crate::{GroupError, Result};
 
 /// A received proposal, now cached for this epoch.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ReceivedProposal {
-    /// The proposer's leaf index.
-    pub sender: LeafIndex,
+    /// Who proposed it: a member, an external sender (RFC 9420
+    /// §12.1.8.1) or a new member adding itself (§12.1.8).
+    pub sender: ProposalSender,
     /// Its reference (RFC 9420 §5.2).
     pub reference: ProposalRef,
     /// The proposal.
@@ -142,7 +144,7 @@ impl Group {
         let _guard = span.enter();
         self.ensure_active()?;
         let me = self.own_leaf().get();
-        self.check_proposal(&proposal, me)?;
+        self.check_proposal(&proposal, ProposalSender::Member(self.own_leaf()))?;
         let wire_format = if self.config.encrypt_handshake {
             WireFormat::PRIVATE_MESSAGE
         } else {
@@ -165,71 +167,46 @@ impl Group {
         let message = self.protect_handshake(signed)?;
         self.proposals.insert(CachedProposal {
             reference,
-            sender: me,
+            sender: ProposalSender::Member(self.own_leaf()),
             proposal,
             update_key,
         });
         Ok(message)
     }
 
-    /// The checks a proposal must pass on its own (RFC 9420 §12.1.x), with
-    /// the checkers a Commit's list uses (`proposals::check`); the list
-    /// rules of §12.2 are checked when it is committed. Cheap checks first,
-    /// then the signature work (G-35).
-    fn check_proposal(&self, proposal: &Proposal, sender: u32) -> Result<()> {
+    /// The checks a proposal must pass on its own; see
+    /// [`check_standalone_proposal`].
+    fn check_proposal(&self, proposal: &Proposal, sender: ProposalSender) -> Result<()> {
         let policy = self.config.leaf_policy();
         let ctx = ApplyContext {
             cs: self.cs.as_ref(),
             context: &self.context,
-            committer: sender,
+            committer: self.own_leaf().get(),
             leaf_policy: &policy,
             proposal_policy: None,
             // A PSK we cannot resolve is kept: a committer that can may
             // commit it; our own Commits leave it out (issue 15 item 3).
             psk_store: None,
         };
-        match proposal {
-            Proposal::Add(_) => {}
-            Proposal::Update(update) => {
-                let leaf = check_update_target(&ctx, &self.tree, sender, &update.leaf_node)?;
-                check_leaf_keys_unique(&self.tree, leaf, &update.leaf_node, &[])
-                    .map_err(GroupError::InvalidCommitTree)?;
-            }
-            Proposal::Remove(remove) => {
-                check_remove_target(&self.tree, remove.removed)?;
-            }
-            Proposal::PreSharedKey(psk) => check_psk_proposal(&ctx, &psk.psk)?,
-            Proposal::GroupContextExtensions(g) => {
-                check_group_context_extensions(&g.extensions)?;
-            }
-            other => return Err(GroupError::ProposalNotAllowed(other.proposal_type().0)),
-        }
-        verify_proposal(
-            &ctx,
-            &ProposalSource {
-                proposal,
-                sender,
-                by_reference: true,
-            },
-        )
+        check_standalone_proposal(&ctx, &self.tree, proposal, sender)
     }
 
     /// Check and cache a verified proposal; consume its key only if valid.
     pub(crate) fn accept_proposal(
         &mut self,
         mut verified: VerifiedMessage,
-        sender: LeafIndex,
+        sender: ProposalSender,
     ) -> Result<ReceivedProposal> {
         let FramedContentBody::Proposal(proposal) = &verified.content.content.content else {
             return Err(GroupError::UnexpectedMessage("not a proposal"));
         };
-        self.check_proposal(proposal, sender.get())?;
+        self.check_proposal(proposal, sender)?;
         let reference = ProposalRef::compute(self.cs.as_ref(), &verified.content)?;
         let proposal = proposal.clone();
         verified.confirm(&mut self.epoch.secret_tree)?;
         self.proposals.insert(CachedProposal {
             reference: reference.clone(),
-            sender: sender.get(),
+            sender,
             proposal: proposal.clone(),
             update_key: None,
         });
@@ -239,4 +216,51 @@ impl Group {
             proposal,
         })
     }
+}
+
+/// The checks a proposal must pass on its own (RFC 9420 §12.1.x), with
+/// the checkers a Commit's list uses (`proposals::check`); the list rules
+/// of §12.2 are checked when it is committed. Cheap checks first, then the
+/// signature work (G-35). One checker for a member receiving a proposal,
+/// a member sending one, and a non-member building one
+/// (`crate::non_member`); `tree` is the group's tree of this epoch.
+pub(crate) fn check_standalone_proposal(
+    ctx: &ApplyContext<'_>,
+    tree: &dyn TreeView,
+    proposal: &Proposal,
+    sender: ProposalSender,
+) -> Result<()> {
+    // §12.1.8 (V-6.1-07, V-6.1-11): what a non-member may propose.
+    check_sender_proposal_type(&sender.to_wire(), proposal)?;
+    match proposal {
+        Proposal::Add(_) => {}
+        Proposal::Update(update) => {
+            let leaf_index = sender
+                .leaf()
+                .ok_or(GroupError::MessageSenderProposalTypeNotAllowed {
+                    sender: sender.type_name(),
+                    proposal_type: proposal.proposal_type().0,
+                })?
+                .get();
+            let leaf = check_update_target(ctx, tree, leaf_index, &update.leaf_node)?;
+            check_leaf_keys_unique(tree, leaf, &update.leaf_node, &[])
+                .map_err(GroupError::InvalidCommitTree)?;
+        }
+        Proposal::Remove(remove) => {
+            check_remove_target(tree, remove.removed)?;
+        }
+        Proposal::PreSharedKey(psk) => check_psk_proposal(ctx, &psk.psk)?,
+        Proposal::GroupContextExtensions(g) => {
+            check_group_context_extensions(ctx.leaf_policy, &g.extensions)?;
+        }
+        other => return Err(GroupError::ProposalNotAllowed(other.proposal_type().0)),
+    }
+    verify_proposal(
+        ctx,
+        &ProposalSource {
+            proposal,
+            sender,
+            by_reference: true,
+        },
+    )
 }

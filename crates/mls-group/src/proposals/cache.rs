@@ -5,6 +5,7 @@
 use mls_codec::{AuthenticatedContent, Proposal};
 use mls_crypto::{CipherSuiteProvider, HpkePrivateKey};
 
+use super::sender::ProposalSender;
 use crate::Result;
 
 /// A ProposalRef: `MakeProposalRef` over the AuthenticatedContent that
@@ -31,8 +32,8 @@ impl ProposalRef {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct CachedProposal {
     pub reference: ProposalRef,
-    /// The sender's leaf index (member proposals only).
-    pub sender: u32,
+    /// Who proposed it.
+    pub sender: ProposalSender,
     pub proposal: Proposal,
     /// For our own Update proposals: the private key of the new leaf.
     pub update_key: Option<HpkePrivateKey>,

@@ -25,16 +25,18 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use mls_codec::{
-    Extension, ExtensionContainer, KeyPackage, LeafNode, PreSharedKeyId, Proposal, ProposalOrRef,
-    Psk, ResumptionPskUsage, VLBytes,
+    Extension, ExtensionContainer, ExternalSenders, KeyPackage, LeafNode, PreSharedKeyId, Proposal,
+    ProposalOrRef, Psk, ResumptionPskUsage, VLBytes,
 };
 use mls_keyschedule::PskSecret;
 use mls_treekem::{
-    LeafContext, LeafIndex, TreeView, check_credential_replacement, validate_leaf_node,
+    LeafContext, LeafIndex, LeafValidationPolicy, TreeView, check_credential_replacement,
+    validate_leaf_node,
 };
 
 use super::cache::{CachedProposal, ProposalRef};
 use super::context::{ApplyContext, ProposalSource, leaf_supports};
+use super::sender::ProposalSender;
 use crate::key_package::{KeyPackageValidation, validate_key_package};
 use crate::{GroupError, Result};
 
@@ -119,19 +121,21 @@ impl<'a, 't> ListChecker<'a, 't> {
                 self.removes.push((index, leaf));
             }
             Proposal::Update(update) => {
+                // §12.1.8: only a member updates, its own leaf (V-6.1-07).
+                let sender = update_sender(source)?.get();
                 // §12.2: the committer's own leaf changes only through the
                 // path (V-12.2-02), and Updates come only by reference (V-12.2-03).
-                if source.sender == ctx.committer || !source.by_reference {
+                if sender == ctx.committer || !source.by_reference {
                     return Err(GroupError::UpdateFromCommitter(ctx.committer));
                 }
-                let leaf = check_update_target(ctx, self.tree, source.sender, &update.leaf_node)?;
+                let leaf = check_update_target(ctx, self.tree, sender, &update.leaf_node)?;
                 // §12.2: at most one Update or Remove per leaf (V-12.2-05/07).
-                if self.changed_leaves.contains(&source.sender) {
-                    return Err(GroupError::DuplicateLeafChange(source.sender));
+                if self.changed_leaves.contains(&sender) {
+                    return Err(GroupError::DuplicateLeafChange(sender));
                 }
                 let key = update.leaf_node.signature_key.as_slice();
                 self.check_policy(source)?;
-                self.changed_leaves.insert(source.sender);
+                self.changed_leaves.insert(sender);
                 self.signature_keys.insert(key);
                 self.updates.push((index, leaf, &update.leaf_node));
                 return Ok(());
@@ -141,7 +145,7 @@ impl<'a, 't> ListChecker<'a, 't> {
                 if self.gce.is_some() {
                     return Err(GroupError::DuplicateGroupContextExtensions);
                 }
-                check_group_context_extensions(&g.extensions)?;
+                check_group_context_extensions(ctx.leaf_policy, &g.extensions)?;
                 // §12.1.7: members staying in the group support the new list
                 // (V-12.1.7-01/02); Removes and Updates are admitted before.
                 for i in 0..self.tree.leaf_count() {
@@ -265,15 +269,10 @@ impl<'a, 't> ListChecker<'a, 't> {
         let Some(policy) = self.ctx.proposal_policy else {
             return Ok(());
         };
-        // The sender was checked against the tree; an index that is not a
-        // valid leaf is refused rather than allowed.
-        let allowed = match (
-            LeafIndex::new(source.sender),
-            LeafIndex::new(self.ctx.committer),
-        ) {
-            (Ok(sender), Ok(committer)) => policy.allow(source.proposal, sender, committer),
-            _ => false,
-        };
+        // A committer index that is not a valid leaf is refused rather
+        // than allowed.
+        let allowed = LeafIndex::new(self.ctx.committer)
+            .is_ok_and(|committer| policy.allow(source.proposal, source.sender, committer));
         if allowed {
             Ok(())
         } else {
@@ -336,8 +335,7 @@ pub(crate) fn verify_proposal(ctx: &ApplyContext<'_>, source: &ProposalSource<'_
             validate_key_package(ctx.cs, &add.key_package, &validation)?;
         }
         Proposal::Update(update) => {
-            let leaf = LeafIndex::new(source.sender)
-                .map_err(|_| GroupError::SenderOutsideTree(source.sender))?;
+            let leaf = update_sender(source)?;
             validate_leaf_node(
                 ctx.cs,
                 &update.leaf_node,
@@ -352,6 +350,18 @@ pub(crate) fn verify_proposal(ctx: &ApplyContext<'_>, source: &ProposalSource<'_
         _ => {}
     }
     Ok(())
+}
+
+/// §12.1.2, §12.1.8: an Update comes from a member, for its own leaf
+/// (V-6.1-07: never from an external sender or a new member).
+fn update_sender(source: &ProposalSource<'_>) -> Result<LeafIndex> {
+    source
+        .sender
+        .leaf()
+        .ok_or(GroupError::MessageSenderProposalTypeNotAllowed {
+            sender: source.sender.type_name(),
+            proposal_type: source.proposal.proposal_type().0,
+        })
 }
 
 /// §12.1.3: the removed leaf is in the tree and not blank (V-12.1.3-01/02).
@@ -405,7 +415,10 @@ pub(crate) fn check_psk_proposal(ctx: &ApplyContext<'_>, psk: &PreSharedKeyId) -
 /// GroupContext extensions: no type twice, none that belongs elsewhere
 /// (RFC 9420 §13.4, §17.3; V-13.4-01, V-12.1.7-03/05, V-17.3-01). The one
 /// checker for group creation, GCE proposals at receipt and in Commits.
-pub(crate) fn check_group_context_extensions(extensions: &[Extension]) -> Result<()> {
+pub(crate) fn check_group_context_extensions(
+    leaf_policy: &LeafValidationPolicy,
+    extensions: &[Extension],
+) -> Result<()> {
     let mut seen = HashSet::with_capacity(extensions.len());
     for e in extensions {
         if !seen.insert(e.extension_type.0) {
@@ -422,7 +435,30 @@ pub(crate) fn check_group_context_extensions(extensions: &[Extension]) -> Result
             ));
         }
     }
-    Ok(())
+    check_external_senders(leaf_policy, extensions)
+}
+
+/// §12.1.8.1, §5.3.1: an `external_senders` extension parses exactly, and
+/// the application's credential validator accepts every sender's
+/// credential with its signature key (V-12.1.8-02, V-2.1-11, V-5.3.1-06/07).
+/// Checked wherever the extension enters the GroupContext: at creation, in
+/// a GroupContextExtensions proposal, in a Commit's list.
+pub(crate) fn check_external_senders(
+    leaf_policy: &LeafValidationPolicy,
+    extensions: &[Extension],
+) -> Result<()> {
+    let Some(senders) = mls_codec::find_payload::<ExternalSenders>(extensions)? else {
+        return Ok(());
+    };
+    let validator = &leaf_policy.credential_validator;
+    match senders
+        .0
+        .iter()
+        .position(|s| !validator.accept(&s.credential, s.signature_key.as_slice()))
+    {
+        Some(index) => Err(GroupError::ExternalSenderCredentialRejected(index)),
+        None => Ok(()),
+    }
 }
 
 /// A cached proposal that the committer left out of its Commit because it
@@ -461,6 +497,9 @@ pub(crate) fn select_proposals<'a>(
     cached: &'a [CachedProposal],
     by_value: &'a [Proposal],
 ) -> Result<Selection<'a>> {
+    let committer = ProposalSender::Member(
+        LeafIndex::new(ctx.committer).map_err(|_| GroupError::SenderOutsideTree(ctx.committer))?,
+    );
     let sources: Vec<ProposalSource<'a>> = cached
         .iter()
         .map(|e| ProposalSource {
@@ -470,7 +509,7 @@ pub(crate) fn select_proposals<'a>(
         })
         .chain(by_value.iter().map(|p| ProposalSource {
             proposal: p,
-            sender: ctx.committer,
+            sender: committer,
             by_reference: false,
         }))
         .collect();

@@ -8,14 +8,15 @@ use mls_crypto::CipherSuiteProvider;
 use mls_keyschedule::PskStore;
 use mls_treekem::LeafValidationPolicy;
 
+use super::sender::ProposalSender;
+
 /// One proposal of a Commit with where it came from.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct ProposalSource<'a> {
     /// The proposal.
     pub proposal: &'a Proposal,
-    /// The leaf of the member who proposed it (the committer for proposals
-    /// by value).
-    pub sender: u32,
+    /// Who proposed it (the committer for proposals by value).
+    pub sender: ProposalSender,
     /// Whether the Commit lists it by reference.
     pub by_reference: bool,
 }

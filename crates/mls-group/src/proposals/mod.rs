@@ -6,6 +6,7 @@ mod apply;
 mod cache;
 mod check;
 mod context;
+mod sender;
 
 pub(crate) use apply::{
     AppliedProposals, ApplyContext, ProposalSource, apply_plan, apply_proposals,
@@ -15,6 +16,7 @@ pub use cache::ProposalRef;
 pub(crate) use cache::{CachedProposal, ProposalCache};
 pub use check::OmittedProposal;
 pub(crate) use check::{
-    check_group_context_extensions, check_psk_proposal, check_remove_target, check_update_target,
-    select_proposals, verify_proposal,
+    check_external_senders, check_group_context_extensions, check_psk_proposal,
+    check_remove_target, check_update_target, select_proposals, verify_proposal,
 };
+pub use sender::ProposalSender;

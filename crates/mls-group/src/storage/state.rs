@@ -8,6 +8,7 @@
 //!        context<V> tree<V> tree_hashes<V> own_leaf:u32 private_keys<V> signer<V>
 //!        interim<V> confirmation_tag<V> epoch_secrets
 //!        proposals<V> optional<pending_commit> digest[Nh]
+//! proposal: ref<V> sender (the RFC 9420 §6 Sender) proposal update_key<optional>
 //! past:  "MLSE" version:u16 cipher_suite:u16 epoch:u64 context<V> secrets
 //!        secret_tree<V> signature_keys<V> digest[Nh]
 //! whole: "MLSS" version:u16 state<V> past<V>   (Group::to_bytes)
@@ -25,7 +26,7 @@
 use std::collections::VecDeque;
 use std::sync::Arc;
 
-use mls_codec::{Credential, Extension, PreSharedKeyId, Proposal, Reader};
+use mls_codec::{Credential, Extension, PreSharedKeyId, Proposal, Reader, Sender};
 use mls_crypto::{CipherSuite, CryptoProvider, HpkePrivateKey, Secret, SignaturePrivateKey};
 use mls_keyschedule::{
     ConfirmationKey, EncryptionSecret, EpochAuthenticator, EpochSecrets, ExporterSecret,
@@ -41,11 +42,11 @@ use super::encode::{ReadExt, Writer, corrupt};
 use super::records::EpochRecord;
 use crate::commit::{CommitInfo, MemberChange, PendingCommit, StagedEpoch, TreeUpdate};
 use crate::group::epoch::{EpochState, PastEpoch};
-use crate::proposals::{CachedProposal, ProposalCache, ProposalRef};
+use crate::proposals::{CachedProposal, ProposalCache, ProposalRef, ProposalSender};
 use crate::{Group, GroupConfig, GroupError, Result};
 
 /// The snapshot format version written by this build.
-pub const STATE_VERSION: u16 = 2;
+pub const STATE_VERSION: u16 = 3;
 const MAGIC: &[u8; 4] = b"MLSG";
 const PAST_MAGIC: &[u8; 4] = b"MLSE";
 const WHOLE_MAGIC: &[u8; 4] = b"MLSS";
@@ -407,7 +408,7 @@ impl Group {
         w.vector(|w| {
             for e in &self.proposals.entries {
                 w.opaque(e.reference.as_bytes())?;
-                w.u32(e.sender);
+                w.encoded(&e.sender.to_wire())?;
                 w.encoded(&e.proposal)?;
                 w.option(e.update_key.as_ref(), |w, k| w.opaque(k.0.as_bytes()))?;
             }
@@ -585,7 +586,8 @@ impl Group {
         let mut prv = r.vector_("proposals")?;
         while !prv.is_empty() {
             let reference = ProposalRef(prv.opaque_("proposal ref")?.to_vec());
-            let sender = prv.u32_("proposal sender")?;
+            let sender = ProposalSender::from_wire(prv.decoded_::<Sender>("proposal sender")?)
+                .ok_or(GroupError::CorruptState("proposal sender"))?;
             let proposal: Proposal = prv.decoded_("proposal")?;
             let update_key = if prv.presence_("update key")? {
                 Some(HpkePrivateKey(Secret::from_slice(

@@ -1,10 +1,12 @@
-//! GroupInfo signatures (RFC 9420 §12.4.3).
+//! GroupInfo signatures (RFC 9420 §12.4.3), and the public group state a
+//! non-member reads from a GroupInfo (§12.4.3.2, §12.1.8).
 
-use mls_codec::{Extension, GroupContext, GroupInfo, VLBytes};
+use mls_codec::{Extension, GroupContext, GroupInfo, RatchetTreeExtension, VLBytes, find_payload};
 use mls_crypto::labeled::{sign_with_label, verify_with_label};
 use mls_crypto::{CipherSuiteProvider, SignaturePrivateKey};
+use mls_treekem::{LeafIndex, RatchetTree, TreeView, validate_tree};
 
-use crate::{GroupError, Result};
+use crate::{GroupConfig, GroupError, Result};
 
 /// The signature label of GroupInfoTBS (RFC 9420 §12.4.3).
 pub const GROUP_INFO_TBS_LABEL: &[u8] = b"GroupInfoTBS";
@@ -49,4 +51,54 @@ pub fn verify_group_info_signature(
         group_info.signature.as_slice(),
     )
     .map_err(|_| GroupError::GroupInfoSignatureInvalid)
+}
+
+/// The ratchet tree of a GroupInfo received by a non-member (an external
+/// joiner, an external sender, a new member proposing its Add), from the
+/// `ratchet_tree` extension or else `out_of_band` (RFC 9420 §12.4.3.3),
+/// validated in full against the GroupContext's tree hash with `config`'s
+/// leaf policy and group size, and the GroupInfo's signature verified
+/// under its signer's leaf (§12.4.3.1, V-12.4.3-01). The GroupContext's
+/// `external_senders` credentials pass the validator (V-5.3.1-06).
+pub(crate) fn verified_group_info_tree(
+    cs: &dyn CipherSuiteProvider,
+    group_info: &GroupInfo,
+    out_of_band: Option<mls_codec::RatchetTree>,
+    config: &GroupConfig,
+) -> Result<RatchetTree> {
+    let context = &group_info.group_context;
+    if context.cipher_suite.0 != cs.cipher_suite().id() {
+        return Err(GroupError::UnsupportedCipherSuite(context.cipher_suite.0));
+    }
+    let wire = match find_payload::<RatchetTreeExtension>(&group_info.extensions)? {
+        Some(ext) => ext.ratchet_tree,
+        None => out_of_band.ok_or(GroupError::MissingRatchetTree)?,
+    };
+    // A tree handed over out of band obeys the same group size (G-35).
+    let max = (2 * config.decode_limits.max_group_size as usize).saturating_sub(1);
+    if wire.len() > max {
+        return Err(GroupError::InvalidJoinTree(
+            mls_treekem::TreeKemError::TreeTooLarge {
+                nodes: wire.len(),
+                max,
+            },
+        ));
+    }
+    let mut tree = RatchetTree::from_wire(wire).map_err(GroupError::InvalidJoinTree)?;
+    let policy = config.leaf_policy();
+    validate_tree(
+        &mut tree,
+        cs,
+        context.group_id.as_slice(),
+        Some(context.tree_hash.as_slice()),
+        &policy,
+    )
+    .map_err(GroupError::InvalidJoinTree)?;
+    crate::proposals::check_external_senders(&policy, &context.extensions)?;
+    let signer_leaf = LeafIndex::new(group_info.signer)
+        .ok()
+        .and_then(|l| tree.leaf(l))
+        .ok_or(GroupError::GroupInfoSignerNotInTree(group_info.signer))?;
+    verify_group_info_signature(cs, group_info, signer_leaf.signature_key.as_slice())?;
+    Ok(tree)
 }
