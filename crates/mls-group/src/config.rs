@@ -9,6 +9,7 @@ use std::sync::Arc;
 use mls_keyschedule::SecretTreeConfig;
 
 use crate::framing::PaddingMode;
+use crate::proposals::ProposalPolicy;
 use mls_treekem::{
     BasicCredentialValidator, Clock, CredentialValidator, LeafValidationPolicy, SystemClock,
 };
@@ -16,26 +17,6 @@ use mls_treekem::{
 /// Default number of past epochs whose message secrets are kept for late
 /// application messages (GUIDANCE G-12: small and non-zero).
 pub const DEFAULT_MAX_PAST_EPOCHS: usize = 2;
-
-/// The application's rules for which proposals may be committed (RFC 9420
-/// §12.2: a Commit's proposals must also be valid under the application's
-/// policy, e.g. who may add or remove members; V-12.2-18). Checked for
-/// received and own Commits once the list passed the RFC's rules. It is
-/// also where the application authorizes proposals from non-members
-/// (§12.1.8: "External proposals that are not authorized are considered
-/// invalid", V-12.1.8-01): `sender` says who proposed.
-pub trait ProposalPolicy: Send + Sync {
-    /// Whether `proposal`, proposed by `sender` (a member, an external
-    /// sender of the group's `external_senders`, or a new member adding
-    /// itself), may be committed by the member at leaf `committer` (for
-    /// proposals by value the sender is the committer).
-    fn allow(
-        &self,
-        proposal: &mls_codec::Proposal,
-        sender: crate::ProposalSender,
-        committer: mls_treekem::LeafIndex,
-    ) -> bool;
-}
 
 /// How a group behaves. Cloning is cheap (the validator and clock are shared).
 #[derive(Clone)]

@@ -461,7 +461,7 @@ pub enum GroupError {
     /// hold (ExternalInit in a member Commit, ReInit, or an unsupported type).
     #[error("RFC 9420 §12.2 (V-12.2-14/15, V-12.2-16): proposal type {0} not allowed here")]
     ProposalNotAllowed(u16),
-    /// RFC 9420 §12.2 (V-12.2-18): the application's [`crate::ProposalPolicy`]
+    /// RFC 9420 §12.2 (V-12.2-18): the application's `ProposalPolicy`
     /// refused a proposal of the list.
     #[error(
         "RFC 9420 §12.2, §12.1.8 (V-12.2-18, V-12.1.8-01): proposal type {proposal_type} from {sender} refused by the application policy"
@@ -470,7 +470,7 @@ pub enum GroupError {
         /// The proposal type.
         proposal_type: u16,
         /// Who proposed it.
-        sender: crate::ProposalSender,
+        sender: crate::proposal_sender::ProposalSender,
     },
     /// RFC 9420 §6 (V-6-07): a handshake message in a PublicMessage while the
     /// group requires encrypted handshakes

@@ -90,6 +90,7 @@ pub mod framing;
 mod group;
 pub mod key_package;
 pub mod non_member;
+mod proposal_sender;
 mod proposals;
 pub mod signals;
 mod staged;
@@ -98,14 +99,15 @@ mod store_error;
 pub mod welcome;
 
 pub use commit::{CommitBuilder, CommitOutput, ExternalCommitBuilder, ExternalCommitOutput};
-pub use config::{DEFAULT_MAX_PAST_EPOCHS, GroupConfig, GroupConfigBuilder, ProposalPolicy};
+pub use config::{DEFAULT_MAX_PAST_EPOCHS, GroupConfig, GroupConfigBuilder};
 pub use error::GroupError;
 pub use group::{
     CreateOptions, Group, JoinOptions, Member, ProcessedMessage, Proposer,
     ReceivedApplicationMessage, ReceivedProposal,
 };
 pub use mls_treemath::LeafIndex;
-pub use proposals::{OmittedProposal, ProposalRef, ProposalSender};
+pub use proposal_sender::ProposalSender;
+pub use proposals::{OmittedProposal, ProposalPolicy, ProposalRef};
 pub use staged::{CommitInfo, MemberChange, StagedCommit};
 pub use storage::{InMemoryStore, SaveCursor, SideEffects, Store, StoreError};
 

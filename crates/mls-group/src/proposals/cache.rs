@@ -5,8 +5,8 @@
 use mls_codec::{AuthenticatedContent, Proposal};
 use mls_crypto::{CipherSuiteProvider, HpkePrivateKey};
 
-use super::sender::ProposalSender;
 use crate::Result;
+use crate::proposal_sender::ProposalSender;
 
 /// A ProposalRef: `MakeProposalRef` over the AuthenticatedContent that
 /// carried the proposal (RFC 9420 §5.2).

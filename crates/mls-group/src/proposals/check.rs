@@ -36,8 +36,8 @@ use mls_treekem::{
 
 use super::cache::{CachedProposal, ProposalRef};
 use super::context::{ApplyContext, ProposalSource, leaf_supports};
-use super::sender::ProposalSender;
 use crate::key_package::{KeyPackageValidation, validate_key_package};
+use crate::proposal_sender::ProposalSender;
 use crate::{GroupError, Result};
 
 /// The order in which a list's proposals are admitted (see the module docs).

@@ -8,7 +8,7 @@ use mls_crypto::CipherSuiteProvider;
 use mls_keyschedule::PskStore;
 use mls_treekem::LeafValidationPolicy;
 
-use super::sender::ProposalSender;
+use crate::proposal_sender::ProposalSender;
 
 /// One proposal of a Commit with where it came from.
 #[derive(Debug, Clone, Copy)]
@@ -66,7 +66,7 @@ pub(crate) struct ApplyContext<'a> {
     pub committer: u32,
     pub leaf_policy: &'a LeafValidationPolicy,
     /// The application's proposal policy, if any (V-12.2-18).
-    pub proposal_policy: Option<&'a dyn crate::ProposalPolicy>,
+    pub proposal_policy: Option<&'a dyn super::ProposalPolicy>,
     /// Where PreSharedKey proposals must resolve (V-12.4.2-06); `None` leaves
     /// that to the key schedule.
     pub psk_store: Option<&'a dyn PskStore>,

@@ -6,8 +6,9 @@ mod apply;
 mod cache;
 mod check;
 mod context;
-mod sender;
+mod policy;
 
+pub use crate::proposal_sender::ProposalSender;
 pub(crate) use apply::{
     AppliedProposals, ApplyContext, ProposalSource, apply_plan, apply_proposals,
     check_credential_support, leaf_supports,
@@ -19,4 +20,4 @@ pub(crate) use check::{
     check_external_senders, check_group_context_extensions, check_psk_proposal,
     check_remove_target, check_update_target, select_proposals, verify_proposal,
 };
-pub use sender::ProposalSender;
+pub use policy::ProposalPolicy;

@@ -1,7 +1,7 @@
 //! Who proposed a proposal (RFC 9420 §6.1, §12.1.8): a member, an external
 //! sender listed in the group's `external_senders` extension, or a
 //! prospective member adding itself. The proposal cache, the list checker,
-//! the application's [`crate::ProposalPolicy`] and the committer all see
+//! the application's `ProposalPolicy` and the committer all see
 //! this, not a bare leaf index.
 
 use mls_codec::Sender;
