@@ -63,6 +63,16 @@ impl Proposer<'_> {
         }))
     }
 
+    /// Propose our own removal (GUIDANCE G-53): a member cannot commit its
+    /// own removal (RFC 9420 §12.2, V-12.2-04), so another member commits
+    /// this Remove. Like every proposal it is valid for the current epoch
+    /// only (§12.1): if the epoch moves on before anyone commits it, send it
+    /// again from the new epoch.
+    pub fn leave(self) -> Result<MlsMessage> {
+        let own = self.group.own_leaf();
+        self.remove(own)
+    }
+
     /// Propose injecting a PSK (RFC 9420 §12.1.4).
     pub fn psk(self, psk: PreSharedKeyId) -> Result<MlsMessage> {
         self.proposal(Proposal::from(PreSharedKeyProposal { psk }))
