@@ -357,10 +357,10 @@ impl World {
                             "client {c}: group {group} accepted as created but not stored"
                         );
                     }
-                    Action::Add { group, joiner, .. } if joiner == c => {
-                        if !self.clients[c].groups.contains_key(&group) {
-                            self.join(c, group, a);
-                        }
+                    Action::Add { group, joiner, .. }
+                        if joiner == c && !self.clients[c].groups.contains_key(&group) =>
+                    {
+                        self.join(c, group, a);
                     }
                     _ => {}
                 }
