@@ -568,6 +568,57 @@ pub enum GroupError {
     #[error("group store: {0}")]
     Storage(#[from] crate::store_error::StoreError),
 
+    // ----- reinitialization and branching (§11.2, §11.3, §12.1.5), modules `proposals::check`, `resumption` -----
+    /// RFC 9420 §12.2 (V-12.2-14): a Commit holds a ReInit together with
+    /// another proposal.
+    #[error("RFC 9420 §12.2 (V-12.2-14): a ReInit must be the only proposal of its Commit")]
+    ReInitNotAlone,
+    /// RFC 9420 §12.1.5 (V-12.1.5-01): a ReInit to a protocol version lower
+    /// than the group's, or one this engine does not implement.
+    #[error("RFC 9420 §12.1.5 (V-12.1.5-01): ReInit to unsupported protocol version 0x{0:04x}")]
+    ReInitUnsupportedVersion(u16),
+    /// RFC 9420 §12.1.5 (V-12.1.5-03): a ReInit to a cipher suite this engine
+    /// does not implement (unknown, reserved or GREASE).
+    #[error("RFC 9420 §12.1.5 (V-12.1.5-03): ReInit to unsupported cipher suite 0x{0:04x}")]
+    ReInitUnsupportedCipherSuite(u16),
+    /// RFC 9420 §12.1.5, §11.1 (V-12.1.5-03): the ReInit's extensions are
+    /// invalid or a member does not support them.
+    #[error("RFC 9420 §12.1.5 (V-12.1.5-03): ReInit extensions not acceptable: {0}")]
+    ReInitExtensionsUnsupported(&'static str),
+    /// RFC 9420 §11.2, §12.1.5 (V-12.1.5-02): the group's ReInit is
+    /// committed; it sends and accepts nothing more. Move to the successor
+    /// group ([`crate::Group::pending_reinit`]).
+    #[error(
+        "RFC 9420 §11.2 (V-12.1.5-02): the group was reinitialized; it sends and accepts no more messages"
+    )]
+    GroupReInitialized,
+    /// RFC 9420 §11.2 (V-11.2-04): a successor group is made or joined from
+    /// a group whose last Commit held no ReInit.
+    #[error("RFC 9420 §11.2 (V-11.2-04): the group's last Commit held no ReInit")]
+    NoPendingReInit,
+    /// RFC 9420 §11.2, §11.3 (V-11.2-06, V-12.4.1-07): the Welcome of a
+    /// successor or branch names no resumption PSK of the expected usage.
+    #[error("RFC 9420 §11.2, §11.3 (V-11.2-06): the Welcome has no resumption PSK of usage {0}")]
+    ResumptionPskMissing(&'static str),
+    /// RFC 9420 §11.2, §11.3 (V-11.2-06): the resumption PSK of a successor
+    /// or branch Welcome is of another group or epoch than required.
+    #[error("RFC 9420 §11.2, §11.3 (V-11.2-06): the resumption PSK names another {0}")]
+    ResumptionPskMismatch(&'static str),
+    /// RFC 9420 §11.2, §11.3 (V-11.2-03, V-11.3-02): a parameter of the new
+    /// group differs from the ReInit proposal (or, for a branch, from the
+    /// parent group).
+    #[error("RFC 9420 §11.2, §11.3 (V-11.2-03, V-11.3-02): the new group's {0} differs")]
+    ResumptionParameterMismatch(&'static str),
+    /// RFC 9420 §11.2, §11.3 (V-11.2-02, V-11.3-03): the new group does not
+    /// start at epoch 1.
+    #[error("RFC 9420 §11.2, §11.3 (V-11.2-02, V-11.3-03): the new group is at epoch {0}, not 1")]
+    ResumptionEpochNotOne(u64),
+    /// RFC 9420 §11.2, §11.3 (V-11.2-05, V-11.3-04): the new group's members
+    /// are not the old group's (a reinit keeps every member, a branch takes
+    /// only members of the parent), compared by credential identity.
+    #[error("RFC 9420 §11.2, §11.3 (V-11.2-05, V-11.3-04): membership of the new group: {0}")]
+    ResumptionMembershipMismatch(&'static str),
+
     // ----- external Commits (§12.4.3.2), modules `commit::external`, `group::external_join` -----
     /// RFC 9420 §12.4.3.2 (V-12.4.3.2-07) {policy}: this group refuses
     /// external Commits (`GroupConfig::allow_external_commits`).

@@ -24,6 +24,8 @@
 //! | apply a received Commit after inspecting [`StagedCommit::info`] | [`Group::merge_staged_commit`] | §12.4.2 |
 //! | send application data | [`Group::encrypt_application_message`] | §15 |
 //! | compare state out of band, export keys | [`Group::epoch_authenticator`], [`Group::export_secret`] | §8.5, §8.7 |
+//! | reinitialize: propose, commit, then create or join the successor | [`Proposer::reinit`], [`CommitBuilder::reinit`], [`Group::pending_reinit`], [`Group::reinit_successor`], [`Group::join_reinit_successor`] | §11.2, §12.1.5 |
+//! | branch a subgroup and join it | [`Group::branch`], [`Group::join_branch`] | §11.3 |
 //! | persist | [`Group::save`] / [`Group::load`] with a [`Store`] (records: [`Group::to_records`]); [`Group::to_bytes`] / [`Group::from_bytes`] | G-02..G-07 |
 //!
 //! Policy is runtime configuration ([`GroupConfig`], built with
@@ -92,6 +94,7 @@ pub mod key_package;
 pub mod non_member;
 mod proposal_sender;
 mod proposals;
+mod resumption;
 pub mod signals;
 mod staged;
 pub mod storage;
@@ -108,6 +111,7 @@ pub use group::{
 pub use mls_treemath::LeafIndex;
 pub use proposal_sender::ProposalSender;
 pub use proposals::{OmittedProposal, ProposalPolicy, ProposalRef};
+pub use resumption::{ResumptionOptions, ResumptionOutput};
 pub use staged::{CommitInfo, MemberChange, StagedCommit};
 pub use storage::{InMemoryStore, SaveCursor, SideEffects, Store, StoreError};
 

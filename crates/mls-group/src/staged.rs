@@ -47,6 +47,18 @@ pub struct CommitInfo {
     pub own_commit: bool,
 }
 
+impl CommitInfo {
+    /// The ReInit the Commit holds (RFC 9420 §11.2, §12.1.5): once it is
+    /// merged the group is shut down and the members move to the successor
+    /// group it describes.
+    pub fn reinit(&self) -> Option<&mls_codec::ReInit> {
+        self.proposals.iter().find_map(|p| match p {
+            Proposal::ReInit(r) => Some(&**r),
+            _ => None,
+        })
+    }
+}
+
 /// The tree of the new epoch: a change set over the current tree, or (for a
 /// pending Commit restored from storage) the whole tree.
 #[derive(Clone, Debug)]

@@ -1017,8 +1017,8 @@ fn v12_2_13_two_gces() {
     );
 }
 
-/// V-12.2-14, V-12.1.5-*: a ReInit (with another proposal, or alone): this
-/// engine does not implement reinitialisation, so any ReInit is refused.
+/// V-12.2-14: a ReInit together with another proposal (a Remove, or a
+/// second ReInit); a ReInit alone is accepted (tests/resumption.rs).
 #[test]
 fn v12_2_14_reinit_with_other_proposals() {
     let mut w = World::new(42, 3);
@@ -1034,7 +1034,7 @@ fn v12_2_14_reinit_with_other_proposals() {
     ] {
         let m = w.forge_commit(0, list, None);
         let err = rejected(&mut w.members[1], &m);
-        assert!(matches!(err, GroupError::ProposalNotAllowed(5)), "{err}");
+        assert!(matches!(err, GroupError::ReInitNotAlone), "{err}");
     }
 }
 

@@ -85,6 +85,25 @@ impl<'a> CommitBuilder<'a> {
         }))
     }
 
+    /// Reinitialize the group (a ReInit proposal by value, RFC 9420 §11.2,
+    /// §12.1.5): the Commit holds only this proposal, so the cached
+    /// proposals are left out (and reported in [`CommitOutput::omitted`]).
+    /// Once merged the group is shut down ([`Group::pending_reinit`]).
+    pub fn reinit(
+        self,
+        group_id: Vec<u8>,
+        version: mls_codec::ProtocolVersion,
+        cipher_suite: mls_crypto::CipherSuite,
+        extensions: Vec<Extension>,
+    ) -> Self {
+        self.proposal(crate::group::reinit_proposal(
+            group_id,
+            version,
+            cipher_suite,
+            extensions,
+        ))
+    }
+
     /// Include any proposal by value, after those added before. The
     /// Commit's proposal list is checked in full when it is built (RFC 9420
     /// §12.2): a proposal the RFC does not allow by value fails there.

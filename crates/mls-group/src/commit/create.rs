@@ -41,6 +41,9 @@ pub(crate) struct CommitOptions {
     pub force_path: bool,
     /// The `authenticated_data` of the Commit message.
     pub authenticated_data: Vec<u8>,
+    /// The resumption PSK usage this Commit may inject: set only for the
+    /// first Commit of a successor or branch group (RFC 9420 §11.2, §11.3).
+    pub restart_usage: Option<mls_codec::ResumptionPskUsage>,
 }
 
 impl Default for CommitOptions {
@@ -50,6 +53,7 @@ impl Default for CommitOptions {
             include_pending: true,
             force_path: false,
             authenticated_data: Vec::new(),
+            restart_usage: None,
         }
     }
 }
@@ -125,6 +129,7 @@ impl Group {
             leaf_policy: &policy,
             proposal_policy: self.config.proposal_policy.as_deref(),
             psk_store: Some(&group_psks),
+            restart_usage: options.restart_usage,
         };
         let cached: &[crate::proposals::CachedProposal] = if options.include_pending {
             &self.proposals.entries

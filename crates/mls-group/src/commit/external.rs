@@ -101,6 +101,7 @@ pub(crate) fn apply_external_proposals(
             leaf_policy,
             proposal_policy: None,
             psk_store: None,
+            restart_usage: None,
         },
         diff,
         others,

@@ -340,6 +340,7 @@ impl<'a> ExternalCommitBuilder<'a> {
             proposals: ProposalCache::default(),
             pending: None,
             active: true,
+            reinit: None,
         };
         span.record("members", group.member_count());
         Ok((

@@ -86,6 +86,8 @@ impl Group {
         self.confirmation_tag = confirmation_tag;
         self.proposals = ProposalCache::default();
         self.pending = None;
+        // RFC 9420 §11.2: a merged ReInit shuts the group down.
+        self.reinit = info.reinit().cloned();
         if info.removes_us {
             // RFC 9420 §12.4.2: we can no longer send; drop what we can.
             self.active = false;

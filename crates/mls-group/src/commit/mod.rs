@@ -13,5 +13,6 @@ mod stage;
 pub use crate::staged::{CommitInfo, MemberChange, StagedCommit};
 pub(crate) use crate::staged::{PendingCommit, StagedEpoch, TreeUpdate};
 pub use builder::CommitBuilder;
+pub(crate) use create::CommitOptions;
 pub use create::CommitOutput;
 pub use external_join::{ExternalCommitBuilder, ExternalCommitOutput};

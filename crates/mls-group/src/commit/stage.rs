@@ -74,6 +74,7 @@ impl Group {
                 // Resolved by the key schedule below, and not at all when
                 // the Commit removes us.
                 psk_store: None,
+                restart_usage: None,
             },
             &mut diff,
             &sources,

@@ -555,17 +555,24 @@ fn invalid_standalone_proposals_are_not_cached() {
         rejected(&mut g[0], &msg),
         GroupError::InvalidCommitTree(_)
     ));
-    // A ReInit is not supported by this engine.
-    let reinit = Proposal::from(mls_codec::ReInit {
-        group_id: VLBytes::new(b"new".to_vec()),
-        version: mls_codec::ProtocolVersion::MLS10,
-        cipher_suite: mls_codec::CipherSuiteId(1),
-        extensions: Vec::new(),
-    });
-    let msg = forge_proposal(&g[1], reinit);
+    // A ReInit to a GREASE suite or an unknown version (V-12.1.5-01/03).
+    let reinit = |version: u16, suite: u16| {
+        Proposal::from(mls_codec::ReInit {
+            group_id: VLBytes::new(b"new".to_vec()),
+            version: mls_codec::ProtocolVersion(version),
+            cipher_suite: mls_codec::CipherSuiteId(suite),
+            extensions: Vec::new(),
+        })
+    };
+    let msg = forge_proposal(&g[1], reinit(1, 0x0a0a));
     assert!(matches!(
         rejected(&mut g[0], &msg),
-        GroupError::ProposalNotAllowed(5)
+        GroupError::ReInitUnsupportedCipherSuite(0x0a0a)
+    ));
+    let msg = forge_proposal(&g[1], reinit(2, 1));
+    assert!(matches!(
+        rejected(&mut g[0], &msg),
+        GroupError::ReInitUnsupportedVersion(2)
     ));
 }
 

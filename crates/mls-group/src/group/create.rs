@@ -106,6 +106,7 @@ impl Group {
             proposals: ProposalCache::default(),
             pending: None,
             active: true,
+            reinit: None,
         })
     }
 }

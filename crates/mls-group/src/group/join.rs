@@ -77,6 +77,24 @@ impl Group {
         L: KeyPackageLookup<Entry = KeyPackageBundle> + ?Sized,
         P: PskStore + ?Sized,
     {
+        Self::join_listing_psks(provider, welcome, key_packages, psk_store, config, options)
+            .map(|(group, used, _psks)| (group, used))
+    }
+
+    /// [`Group::join_with_psks`], also returning the PSKs the Welcome
+    /// injected (for the reinit and branch checks of RFC 9420 §11.2, §11.3).
+    pub(crate) fn join_listing_psks<L, P>(
+        provider: &dyn CryptoProvider,
+        welcome: &MlsMessage,
+        key_packages: &L,
+        psk_store: &P,
+        config: GroupConfig,
+        options: JoinOptions,
+    ) -> Result<(Group, KeyPackageRef, Vec<mls_codec::PreSharedKeyId>)>
+    where
+        L: KeyPackageLookup<Entry = KeyPackageBundle> + ?Sized,
+        P: PskStore + ?Sized,
+    {
         let span = info_span!(
             "mls.join",
             epoch = tracing::field::Empty,
@@ -174,8 +192,9 @@ impl Group {
             proposals: ProposalCache::default(),
             pending: None,
             active: true,
+            reinit: None,
         };
         span.record("members", group.member_count());
-        Ok((group, secrets.key_package_ref))
+        Ok((group, secrets.key_package_ref, secrets.psks))
     }
 }

@@ -25,7 +25,7 @@ pub(crate) mod psk;
 use std::collections::VecDeque;
 use std::sync::Arc;
 
-use mls_codec::{Credential, Extension, GroupContext, LeafNode};
+use mls_codec::{Credential, Extension, GroupContext, LeafNode, ReInit};
 use mls_crypto::{CipherSuite, CipherSuiteProvider, SignaturePrivateKey};
 use mls_keyschedule::InterimTranscriptHash;
 use mls_treekem::{LeafIndex, RatchetTree, TreePrivateKeys, TreeView};
@@ -40,6 +40,7 @@ pub use create::CreateOptions;
 pub use join::JoinOptions;
 pub use process::ProcessedMessage;
 pub(crate) use proposal::check_standalone_proposal;
+pub(crate) use proposal::reinit_proposal;
 pub use proposal::{Proposer, ReceivedProposal};
 
 /// One member's state of one MLS group.
@@ -61,6 +62,9 @@ pub struct Group {
     pub(crate) pending: Option<PendingCommit>,
     /// False once a merged Commit removed us (RFC 9420 §12.4.2).
     pub(crate) active: bool,
+    /// The ReInit of the last merged Commit (RFC 9420 §11.2): the group is
+    /// shut down and waits for its successor.
+    pub(crate) reinit: Option<ReInit>,
 }
 
 impl std::fmt::Debug for Group {
@@ -251,12 +255,23 @@ impl Group {
         self.proposals.entries.len()
     }
 
-    /// Fail unless we may send (RFC 9420 §12.4.2: removed members cannot).
+    /// The ReInit of the Commit that ended this group (RFC 9420 §11.2), if
+    /// one did: the group then sends and accepts nothing more, and the
+    /// application moves to the successor group that the ReInit describes
+    /// ([`Group::reinit_successor`], [`Group::join_reinit_successor`]).
+    pub fn pending_reinit(&self) -> Option<&ReInit> {
+        self.reinit.as_ref()
+    }
+
+    /// Fail unless we may send (RFC 9420 §12.4.2: removed members cannot;
+    /// §11.2, V-12.1.5-02: nothing is sent in a reinitialized group).
     pub(crate) fn ensure_active(&self) -> crate::Result<()> {
-        if self.active {
-            Ok(())
-        } else {
-            Err(crate::GroupError::NotAMember)
+        if !self.active {
+            return Err(crate::GroupError::NotAMember);
         }
+        if self.reinit.is_some() {
+            return Err(crate::GroupError::GroupReInitialized);
+        }
+        Ok(())
     }
 }

@@ -91,6 +91,11 @@ impl Group {
             return Err(GroupError::NotAMember);
         }
         let current = self.context.epoch;
+        // RFC 9420 §11.2 (V-12.1.5-02): the epoch a ReInit started accepts
+        // nothing; late application messages of earlier epochs still do.
+        if self.reinit.is_some() && epoch >= current {
+            return Err(GroupError::GroupReInitialized);
+        }
         if epoch > current || (epoch < current && public) {
             // Future epochs are unknown; handshake messages must be for the
             // current epoch (V-6-02, V-12.4.2-01, G-16).

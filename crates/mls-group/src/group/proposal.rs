@@ -4,10 +4,11 @@
 //! later Commit can reference it.
 
 use mls_codec::{
-    Add, Credential, FramedContentBody, GroupContextExtensions, KeyPackage, LeafNode,
-    LeafNodeSource, MlsMessage, PreSharedKeyId, PreSharedKeyProposal, Proposal, Remove, Sender,
-    Update, VLBytes, WireFormat,
+    Add, CipherSuiteId, Credential, FramedContentBody, GroupContextExtensions, KeyPackage,
+    LeafNode, LeafNodeSource, MlsMessage, PreSharedKeyId, PreSharedKeyProposal, Proposal,
+    ProtocolVersion, ReInit, Remove, Sender, Update, VLBytes, WireFormat,
 };
+use mls_crypto::CipherSuite;
 use mls_crypto::labeled::sign_with_label;
 use mls_treekem::{LEAF_NODE_TBS_LABEL, LeafIndex, TreeView, check_leaf_keys_unique};
 use tracing::info_span;
@@ -16,8 +17,8 @@ use super::Group;
 use crate::framing::{VerifiedMessage, check_sender_proposal_type, framed_content, sign_content};
 use crate::proposals::{
     ApplyContext, CachedProposal, ProposalRef, ProposalSender, ProposalSource,
-    check_group_context_extensions, check_psk_proposal, check_remove_target, check_update_target,
-    verify_proposal,
+    check_group_context_extensions, check_psk_proposal, check_reinit_proposal, check_remove_target,
+    check_update_target, verify_proposal,
 };
 use crate::{GroupError, Result};
 
@@ -88,6 +89,21 @@ impl Proposer<'_> {
         }))
     }
 
+    /// Propose reinitializing the group (RFC 9420 §11.2, §12.1.5): a
+    /// successor with the group id `group_id`, protocol `version`, cipher
+    /// suite and GroupContext `extensions`. Checked like a received ReInit
+    /// (version not lower and implemented, suite implemented, extensions
+    /// supported by every member); a Commit covering it holds nothing else.
+    pub fn reinit(
+        self,
+        group_id: Vec<u8>,
+        version: ProtocolVersion,
+        cipher_suite: CipherSuite,
+        extensions: Vec<mls_codec::Extension>,
+    ) -> Result<MlsMessage> {
+        self.proposal(reinit_proposal(group_id, version, cipher_suite, extensions))
+    }
+
     /// Propose replacing our leaf with a fresh encryption key (RFC 9420
     /// §12.1.2). The new private key is kept with the cached proposal and
     /// becomes ours when another member commits it.
@@ -131,6 +147,21 @@ impl Proposer<'_> {
     pub fn proposal(self, proposal: Proposal) -> Result<MlsMessage> {
         self.group.propose_with_key(proposal, None)
     }
+}
+
+/// A ReInit proposal (RFC 9420 §12.1.5).
+pub(crate) fn reinit_proposal(
+    group_id: Vec<u8>,
+    version: ProtocolVersion,
+    cipher_suite: CipherSuite,
+    extensions: Vec<mls_codec::Extension>,
+) -> Proposal {
+    Proposal::ReInit(Box::new(ReInit {
+        group_id: VLBytes::new(group_id),
+        version,
+        cipher_suite: CipherSuiteId(cipher_suite.id()),
+        extensions,
+    }))
 }
 
 impl Group {
@@ -197,6 +228,7 @@ impl Group {
             // A PSK we cannot resolve is kept: a committer that can may
             // commit it; our own Commits leave it out (issue 15 item 3).
             psk_store: None,
+            restart_usage: None,
         };
         check_standalone_proposal(&ctx, &self.tree, proposal, sender)
     }
@@ -263,6 +295,7 @@ pub(crate) fn check_standalone_proposal(
         Proposal::GroupContextExtensions(g) => {
             check_group_context_extensions(ctx.leaf_policy, &g.extensions)?;
         }
+        Proposal::ReInit(reinit) => check_reinit_proposal(ctx, tree, reinit)?,
         other => return Err(GroupError::ProposalNotAllowed(other.proposal_type().0)),
     }
     verify_proposal(

@@ -157,6 +157,7 @@ impl PublicGroupState {
             leaf_policy: &policy,
             proposal_policy: None,
             psk_store: None,
+            restart_usage: None,
         };
         check_standalone_proposal(&ctx, &self.tree, &proposal, sender)?;
         let content = FramedContent {

@@ -13,12 +13,13 @@
 //! thousands of times is rejected at the second copy without a signature
 //! verified.
 //!
-//! Proposals are admitted in the order of [`admission_rank`] (Removes, then
-//! Updates, GroupContextExtensions, Adds, PreSharedKeys): a rule that
+//! Proposals are admitted in the order of [`admission_rank`] (ReInit, then
+//! Removes, Updates, GroupContextExtensions, Adds, PreSharedKeys): a rule that
 //! depends on other proposals (an Add of a member removed in the same
 //! Commit, new members supporting the new extensions) then sees all of
-//! them, and of a Remove and an Update of one leaf the Remove wins
-//! (V-12.2-19). The rules are pairwise or per proposal, so the verdict on a
+//! them, of a Remove and an Update of one leaf the Remove wins
+//! (V-12.2-19), and a committer's ReInit leaves out every cached proposal
+//! (V-12.2-14: a ReInit stands alone). The rules are pairwise or per proposal, so the verdict on a
 //! list does not depend on the order inside one rank.
 
 use std::collections::{HashMap, HashSet};
@@ -26,7 +27,7 @@ use std::sync::Arc;
 
 use mls_codec::{
     Extension, ExtensionContainer, ExternalSenders, KeyPackage, LeafNode, PreSharedKeyId, Proposal,
-    ProposalOrRef, Psk, ResumptionPskUsage, VLBytes,
+    ProposalOrRef, ProtocolVersion, Psk, ReInit, ResumptionPskUsage, VLBytes,
 };
 use mls_keyschedule::PskSecret;
 use mls_treekem::{
@@ -40,15 +41,19 @@ use crate::key_package::{KeyPackageValidation, validate_key_package};
 use crate::proposal_sender::ProposalSender;
 use crate::{GroupError, Result};
 
+/// The last rank of [`admission_rank`].
+const LAST_RANK: u8 = 6;
+
 /// The order in which a list's proposals are admitted (see the module docs).
 pub(crate) fn admission_rank(proposal: &Proposal) -> u8 {
     match proposal {
-        Proposal::Remove(_) => 0,
-        Proposal::Update(_) => 1,
-        Proposal::GroupContextExtensions(_) => 2,
-        Proposal::Add(_) => 3,
-        Proposal::PreSharedKey(_) => 4,
-        _ => 5,
+        Proposal::ReInit(_) => 0,
+        Proposal::Remove(_) => 1,
+        Proposal::Update(_) => 2,
+        Proposal::GroupContextExtensions(_) => 3,
+        Proposal::Add(_) => 4,
+        Proposal::PreSharedKey(_) => 5,
+        _ => 6,
     }
 }
 
@@ -81,6 +86,7 @@ pub(crate) struct ListChecker<'a, 't> {
     psks: Vec<(usize, &'a PreSharedKeyId)>,
     psk_set: HashSet<&'a PreSharedKeyId>,
     gce: Option<&'a Vec<Extension>>,
+    reinit: Option<&'a ReInit>,
 }
 
 impl<'a, 't> ListChecker<'a, 't> {
@@ -100,13 +106,28 @@ impl<'a, 't> ListChecker<'a, 't> {
             psks: Vec::new(),
             psk_set: HashSet::new(),
             gce: None,
+            reinit: None,
         }
+    }
+
+    /// Whether a proposal has been admitted.
+    fn admitted_any(&self) -> bool {
+        !(self.removes.is_empty()
+            && self.updates.is_empty()
+            && self.adds.is_empty()
+            && self.psks.is_empty()
+            && self.gce.is_none()
+            && self.reinit.is_none())
     }
 
     /// Check `source`, the proposal at `index` of the list, against the
     /// rules that need no signature work, and record it if it passes.
     pub(crate) fn admit(&mut self, index: usize, source: &ProposalSource<'a>) -> Result<()> {
         let ctx = self.ctx;
+        // §12.2: a ReInit is the only proposal of its Commit (V-12.2-14).
+        if self.reinit.is_some() {
+            return Err(GroupError::ReInitNotAlone);
+        }
         match source.proposal {
             Proposal::Remove(remove) => {
                 let leaf = check_remove_target(self.tree, remove.removed)?;
@@ -216,8 +237,17 @@ impl<'a, 't> ListChecker<'a, 't> {
                 self.psks.push((index, &psk.psk));
                 return Ok(());
             }
-            // §12.2: ReInit (not supported by this engine yet), ExternalInit
-            // in a member Commit (V-12.2-15) and unknown types (V-12.2-16).
+            Proposal::ReInit(reinit) => {
+                if self.admitted_any() {
+                    return Err(GroupError::ReInitNotAlone);
+                }
+                check_reinit_proposal(ctx, self.tree, reinit)?;
+                self.check_policy(source)?;
+                self.reinit = Some(&**reinit);
+                return Ok(());
+            }
+            // §12.2: ExternalInit in a member Commit (V-12.2-15) and
+            // unknown types (V-12.2-16).
             other => return Err(GroupError::ProposalNotAllowed(other.proposal_type().0)),
         }
         // A Remove: recorded above; the policy may still refuse it.
@@ -309,7 +339,7 @@ pub(crate) fn check_list<'a>(
     // Ranks and proposals in one pass each: the list is decoded input, so
     // the checker holds no more than a few bytes per proposal beyond it.
     let mut checker = ListChecker::new(ctx, tree);
-    for rank in 0..=5 {
+    for rank in 0..=LAST_RANK {
         for (i, source) in list.iter().enumerate() {
             if admission_rank(source.proposal) == rank {
                 checker.admit(i, source)?;
@@ -394,12 +424,14 @@ pub(crate) fn check_update_target(
 }
 
 /// §12.1.4: resumption PSKs with usage reinit/branch only in their flows
-/// (V-12.1.4-01/02); a nonce of length Nh (V-12.1.4-03); and, when the
+/// (V-12.1.4-01/02, V-11.2-01, V-11.3-01: the first Commit of a successor
+/// or branch group, [`ApplyContext::restart_usage`]); a nonce of length Nh (V-12.1.4-03); and, when the
 /// context has a PSK store, the PSK resolves (V-12.4.2-06).
 pub(crate) fn check_psk_proposal(ctx: &ApplyContext<'_>, psk: &PreSharedKeyId) -> Result<()> {
     if let Psk::Resumption { usage, .. } = &psk.psk {
         match usage {
             ResumptionPskUsage::Application => {}
+            u if ctx.restart_usage == Some(*u) => {}
             ResumptionPskUsage::Reinit => return Err(GroupError::PskUsageNotAllowed("reinit")),
             ResumptionPskUsage::Branch => return Err(GroupError::PskUsageNotAllowed("branch")),
         }
@@ -408,6 +440,39 @@ pub(crate) fn check_psk_proposal(ctx: &ApplyContext<'_>, psk: &PreSharedKeyId) -
     if let Some(store) = ctx.psk_store {
         PskSecret::resolve(ctx.cs, std::slice::from_ref(psk), store)
             .map_err(GroupError::PskUnavailable)?;
+    }
+    Ok(())
+}
+
+/// §12.1.5: a ReInit names a protocol version not lower than the group's
+/// and that this engine implements (V-12.1.5-01), a cipher suite it
+/// implements (not reserved, not GREASE; V-12.1.5-03), and GroupContext
+/// extensions that are well formed and that every member supports
+/// (V-12.1.5-03, as for a GroupContextExtensions proposal). The one checker
+/// for proposing, receiving and committing a ReInit.
+pub(crate) fn check_reinit_proposal(
+    ctx: &ApplyContext<'_>,
+    tree: &dyn TreeView,
+    reinit: &ReInit,
+) -> Result<()> {
+    if reinit.version < ctx.context.version || reinit.version != ProtocolVersion::MLS10 {
+        return Err(GroupError::ReInitUnsupportedVersion(reinit.version.0));
+    }
+    let suite = reinit.cipher_suite.0;
+    if mls_crypto::CipherSuite::from_id(suite).is_err() {
+        return Err(GroupError::ReInitUnsupportedCipherSuite(suite));
+    }
+    check_group_context_extensions(ctx.leaf_policy, &reinit.extensions).map_err(|e| match e {
+        GroupError::InvalidGroupContextExtensions(why) => {
+            GroupError::ReInitExtensionsUnsupported(why)
+        }
+        other => other,
+    })?;
+    for i in 0..tree.leaf_count() {
+        if let Some(node) = LeafIndex::new(i).ok().and_then(|l| tree.leaf(l)) {
+            leaf_supports(node, &reinit.extensions)
+                .map_err(GroupError::ReInitExtensionsUnsupported)?;
+        }
     }
     Ok(())
 }

@@ -3,7 +3,9 @@
 //! of §11.1. Its own module so that [`super::check`] and [`super::apply`]
 //! both use it without importing each other.
 
-use mls_codec::{Extension, GroupContext, LeafNode, Proposal, RequiredCapabilities};
+use mls_codec::{
+    Extension, GroupContext, LeafNode, Proposal, RequiredCapabilities, ResumptionPskUsage,
+};
 use mls_crypto::CipherSuiteProvider;
 use mls_keyschedule::PskStore;
 use mls_treekem::LeafValidationPolicy;
@@ -70,4 +72,8 @@ pub(crate) struct ApplyContext<'a> {
     /// Where PreSharedKey proposals must resolve (V-12.4.2-06); `None` leaves
     /// that to the key schedule.
     pub psk_store: Option<&'a dyn PskStore>,
+    /// The resumption usage (reinit or branch) that this Commit may inject:
+    /// only the first Commit of a successor or branch group sets it (RFC
+    /// 9420 §11.2, §11.3); every other list refuses those usages.
+    pub restart_usage: Option<ResumptionPskUsage>,
 }

@@ -7,12 +7,16 @@
 //! state: "MLSG" version:u16 cipher_suite:u16 active:u8
 //!        context<V> tree<V> tree_hashes<V> own_leaf:u32 private_keys<V> signer<V>
 //!        interim<V> confirmation_tag<V> epoch_secrets
-//!        proposals<V> optional<pending_commit> digest[Nh]
+//!        proposals<V> optional<pending_commit> [optional<ReInit>] digest[Nh]
 //! proposal: ref<V> sender (the RFC 9420 §6 Sender) proposal update_key<optional>
 //! past:  "MLSE" version:u16 cipher_suite:u16 epoch:u64 context<V> secrets
 //!        secret_tree<V> signature_keys<V> digest[Nh]
 //! whole: "MLSS" version:u16 state<V> past<V>   (Group::to_bytes)
 //! ```
+//!
+//! The trailing `optional<ReInit>` (RFC 9420 §11.2: the group is shut down
+//! and waits for its successor) is always written; a record that ends
+//! before it, written before the field existed, reads as no ReInit.
 //!
 //! `digest` is the suite's hash of everything before it: a truncated or
 //! bit-flipped record is rejected before it is parsed. The tree-hash cache
@@ -415,6 +419,7 @@ impl Group {
             Ok(())
         })?;
         w.option(self.pending.as_ref(), |w, p| self.write_pending(w, p))?;
+        w.option(self.reinit.as_ref(), |w, r| w.encoded(r))?;
         Ok(seal(self.cs.as_ref(), w))
     }
 
@@ -609,6 +614,11 @@ impl Group {
         } else {
             None
         };
+        let reinit = if !r.is_empty() && r.presence_("reinit")? {
+            Some(r.decoded_::<mls_codec::ReInit>("reinit")?)
+        } else {
+            None
+        };
         r.finish().map_err(corrupt("trailing bytes"))?;
         Ok(Group {
             cs,
@@ -624,6 +634,7 @@ impl Group {
             proposals,
             pending,
             active,
+            reinit,
         })
     }
 }
