@@ -7,21 +7,24 @@
 //! - `commit/memory/N`: a received Commit (an empty Commit with an
 //!   UpdatePath by the creator) processed and merged; `commit/sqlite/N`:
 //!   the same plus `Group::save` through SQLite, `Durability::Full` (target
-//!   at most 2x), and `commit/sqlite_normal/N` with `Durability::Normal`;
-//! - `save/sqlite/N`: saving an unchanged group again (the state record);
+//!   at most 2x), and `commit/sqlite_normal/N` with `Durability::Normal`.
+//!   The member processes a chain of Commits, each from the state the one
+//!   before left (the store's log and checkpoints as in real use); after
+//!   the chain it starts over from the stored fixture, untimed;
+//! - `save/encode/N`: `Group::to_records` alone; `save/sqlite/N`: saving an
+//!   unchanged group again (encode plus writing the state record);
 //! - and it prints the persisted bytes per member (the file after the
 //!   first save, over N).
 //!
 //! Each group of N is built once (one Commit adding N-1 members, one
-//! join); every measured Commit starts from the same stored state, put back
-//! in the untimed setup.
+//! join, then the chain of Commits).
 
 use std::hint::black_box;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use criterion::{BatchSize, BenchmarkId, Criterion, criterion_group, criterion_main};
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use mls_codec::{Add, Credential, MlsMessage, Proposal};
 use mls_crypto::{CipherSuite, CipherSuiteProvider, CryptoProvider};
 use mls_crypto_rustcrypto::RustCryptoProvider;
@@ -39,8 +42,13 @@ const SUITE: CipherSuite = CipherSuite::Mls128DhKemX25519Aes128GcmSha256Ed25519;
 struct Fixture {
     provider: RustCryptoProvider,
     records: GroupRecords,
-    commit: MlsMessage,
+    /// Commits by the creator, one per epoch from the member's: processed
+    /// in order, each from the state the previous one left.
+    chain: Vec<MlsMessage>,
 }
+
+/// Commits in a chain: the member starts over (untimed) after the last.
+const CHAIN: usize = 24;
 
 fn fixture(n: usize) -> Fixture {
     let provider = RustCryptoProvider::with_seed([9; 32]);
@@ -89,11 +97,17 @@ fn fixture(n: usize) -> Fixture {
         JoinOptions::default(),
     )
     .expect("join");
-    let commit = creator.commit_builder().build().expect("commit").commit;
+    let chain = (0..CHAIN)
+        .map(|_| {
+            let out = creator.commit_builder().build().expect("commit");
+            creator.merge_pending_commit().expect("merge");
+            out.commit
+        })
+        .collect();
     Fixture {
         records: member.to_records().expect("records"),
         provider,
-        commit,
+        chain,
     }
 }
 
@@ -221,30 +235,43 @@ fn benches(c: &mut Criterion) {
             .warm_up_time(Duration::from_millis(300))
             .measurement_time(Duration::from_secs(3));
         group.bench_with_input(BenchmarkId::new("memory", n), &n, |b, _| {
-            b.iter_batched(
-                || decode(&f),
-                |mut g| {
-                    process_and_merge(&mut g, &f.commit);
-                    g
-                },
-                BatchSize::PerIteration,
-            )
+            b.iter_custom(|iters| {
+                let mut total = Duration::ZERO;
+                let mut g = decode(&f);
+                for i in 0..iters as usize {
+                    if i > 0 && i % CHAIN == 0 {
+                        g = decode(&f);
+                    }
+                    let start = Instant::now();
+                    process_and_merge(&mut g, &f.chain[i % CHAIN]);
+                    total += start.elapsed();
+                    black_box(&g);
+                }
+                total
+            })
         });
-        for (name, store) in [("sqlite", &db), ("sqlite_normal", &normal)] {
+        for (name, db) in [("sqlite", &db), ("sqlite_normal", &normal)] {
             group.bench_with_input(BenchmarkId::new(name, n), &n, |b, _| {
-                b.iter_batched(
-                    || {
-                        store.reset(&f, &group_id);
-                        store.load(&f, &group_id)
-                    },
-                    |(mut g, mut cursor)| {
-                        process_and_merge(&mut g, &f.commit);
-                        g.save(&store.store, &mut cursor, SideEffects::default())
+                b.iter_custom(|iters| {
+                    let mut total = Duration::ZERO;
+                    let restart = || {
+                        db.reset(&f, &group_id);
+                        db.store.checkpoint().expect("checkpoint");
+                        db.load(&f, &group_id)
+                    };
+                    let (mut g, mut cursor) = restart();
+                    for i in 0..iters as usize {
+                        if i > 0 && i % CHAIN == 0 {
+                            (g, cursor) = restart();
+                        }
+                        let start = Instant::now();
+                        process_and_merge(&mut g, &f.chain[i % CHAIN]);
+                        g.save(&db.store, &mut cursor, SideEffects::default())
                             .expect("save");
-                        g
-                    },
-                    BatchSize::PerIteration,
-                )
+                        total += start.elapsed();
+                    }
+                    total
+                })
             });
         }
         group.finish();
@@ -256,6 +283,9 @@ fn benches(c: &mut Criterion) {
             .measurement_time(Duration::from_secs(2));
         db.reset(&f, &group_id);
         let (g, mut cursor) = db.load(&f, &group_id);
+        group.bench_with_input(BenchmarkId::new("encode", n), &n, |b, _| {
+            b.iter(|| black_box(g.to_records().expect("records")))
+        });
         group.bench_with_input(BenchmarkId::new("sqlite", n), &n, |b, _| {
             b.iter(|| {
                 g.save(&db.store, &mut cursor, SideEffects::default())
