@@ -239,6 +239,13 @@ pub fn store_psk(server: &InteropServer, req: StorePSKRequest) -> Answer<StorePS
         let store = match held {
             Held::Group(st) => &mut st.psks,
             Held::Pending(p) => &mut p.psks,
+            Held::Signer(_) => {
+                return Err(InteropError::WrongKind {
+                    id: req.state_or_transaction_id,
+                    wanted: "group state or pending join",
+                    found: held.kind(),
+                });
+            }
         };
         store.insert_external(req.psk_id, Secret::new(req.psk_secret));
         Ok(StorePSKResponse {})
@@ -644,12 +651,4 @@ unimplemented_rpcs! {
     create_branch(CreateBranchRequest) -> CreateSubgroupResponse = "subgroup branching (RFC 9420 §11.3)";
     /// `HandleBranch`.
     handle_branch(HandleBranchRequest) -> HandleBranchResponse = "subgroup branching (RFC 9420 §11.3)";
-    /// `NewMemberAddProposal`.
-    new_member_add_proposal(NewMemberAddProposalRequest) -> NewMemberAddProposalResponse = "new-member proposals (RFC 9420 §12.1.8)";
-    /// `CreateExternalSigner`.
-    create_external_signer(CreateExternalSignerRequest) -> CreateExternalSignerResponse = "external senders (RFC 9420 §12.1.8.1)";
-    /// `AddExternalSigner`.
-    add_external_signer(AddExternalSignerRequest) -> ProposalResponse = "external senders (RFC 9420 §12.1.8.1)";
-    /// `ExternalSignerProposal`.
-    external_signer_proposal(ExternalSignerProposalRequest) -> ProposalResponse = "external senders (RFC 9420 §12.1.8.1)";
 }

@@ -16,6 +16,7 @@
 #![forbid(unsafe_code)]
 
 pub mod error;
+pub mod external_senders;
 pub mod handlers;
 pub mod proto;
 pub mod schema;

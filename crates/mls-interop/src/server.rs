@@ -9,10 +9,10 @@ use tokio::net::TcpListener;
 use tonic::{Request, Response, Status};
 
 use crate::error::InteropError;
-use crate::handlers;
 use crate::proto::*;
 pub use crate::server_state::InteropServer;
 use crate::service::m_l_s_client_server::{MLSClient, MLSClientServer};
+use crate::{external_senders, handlers};
 
 impl InteropServer {
     fn call<Q, A>(
@@ -73,10 +73,10 @@ rpcs! {
     handle_re_init_welcome(HandleReInitWelcomeRequest) -> JoinGroupResponse = handlers::handle_re_init_welcome;
     create_branch(CreateBranchRequest) -> CreateSubgroupResponse = handlers::create_branch;
     handle_branch(HandleBranchRequest) -> HandleBranchResponse = handlers::handle_branch;
-    new_member_add_proposal(NewMemberAddProposalRequest) -> NewMemberAddProposalResponse = handlers::new_member_add_proposal;
-    create_external_signer(CreateExternalSignerRequest) -> CreateExternalSignerResponse = handlers::create_external_signer;
-    add_external_signer(AddExternalSignerRequest) -> ProposalResponse = handlers::add_external_signer;
-    external_signer_proposal(ExternalSignerProposalRequest) -> ProposalResponse = handlers::external_signer_proposal;
+    new_member_add_proposal(NewMemberAddProposalRequest) -> NewMemberAddProposalResponse = external_senders::new_member_add_proposal;
+    create_external_signer(CreateExternalSignerRequest) -> CreateExternalSignerResponse = external_senders::create_external_signer;
+    add_external_signer(AddExternalSignerRequest) -> ProposalResponse = external_senders::add_external_signer;
+    external_signer_proposal(ExternalSignerProposalRequest) -> ProposalResponse = external_senders::external_signer_proposal;
     free(FreeRequest) -> FreeResponse = handlers::free;
 }
 

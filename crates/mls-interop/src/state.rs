@@ -1,7 +1,8 @@
-//! What the server holds under an id: a member's group state or a pending
-//! join (a KeyPackage waiting for its Welcome), each with its external PSKs.
+//! What the server holds under an id: a member's group state, a pending
+//! join (a KeyPackage waiting for its Welcome), each with its external PSKs,
+//! or an external signer.
 
-use mls::codec::{MlsMessage, MlsMessageBody, Sender};
+use mls::codec::MlsMessage;
 use mls::{
     CryptoProvider, Group, GroupConfig, InMemoryPskStore, KeyPackageBundle, ProcessedMessage,
 };
@@ -19,6 +20,8 @@ pub enum Held {
     Group(Box<GroupState>),
     /// A pending join (`transaction_id`).
     Pending(Box<PendingJoin>),
+    /// An external signer (`signer_id`, RFC 9420 §12.1.8.1).
+    Signer(Box<crate::external_senders::ExternalSigner>),
 }
 
 impl Held {
@@ -27,6 +30,7 @@ impl Held {
         match self {
             Held::Group(_) => "group state",
             Held::Pending(_) => "pending join",
+            Held::Signer(_) => "external signer",
         }
     }
 }
@@ -72,25 +76,6 @@ pub fn engine(e: impl std::fmt::Display) -> InteropError {
 pub fn decode_message(what: &str, bytes: &[u8]) -> Result<MlsMessage, InteropError> {
     mls::decode_message(bytes)
         .map_err(|e| InteropError::InvalidArgument(format!("{what} is not an MLSMessage: {e}")))
-}
-
-/// When the engine refuses a message from a sender type it does not
-/// handle yet, the RPC answers UNIMPLEMENTED naming the feature instead of
-/// an engine failure (only after the engine refused, so the mapping goes
-/// away by itself once the engine supports the sender type).
-fn refused(message: &MlsMessage, e: mls::GroupError) -> InteropError {
-    let feature = match &message.body {
-        MlsMessageBody::PublicMessage(m) => match m.content.sender {
-            Sender::NewMemberProposal => Some("new-member proposals (RFC 9420 §12.1.8)"),
-            Sender::External(_) => Some("proposals from external senders (RFC 9420 §12.1.8.1)"),
-            Sender::Member(_) | Sender::NewMemberCommit => None,
-        },
-        _ => None,
-    };
-    match feature {
-        Some(f) => InteropError::Unimplemented(f),
-        None => engine(e),
-    }
 }
 
 /// Serialize an MLSMessage for a response.
@@ -147,7 +132,7 @@ impl GroupState {
         match self
             .group
             .process_message_with_psks(&message, &self.psks)
-            .map_err(|e| refused(&message, e))?
+            .map_err(engine)?
         {
             ProcessedMessage::Proposal(_) => Ok(()),
             _ => Err(InteropError::InvalidArgument(
@@ -162,7 +147,7 @@ impl GroupState {
         match self
             .group
             .process_message_with_psks(&message, &self.psks)
-            .map_err(|e| refused(&message, e))?
+            .map_err(engine)?
         {
             ProcessedMessage::Commit(staged) => {
                 self.group.merge_staged_commit(staged).map_err(engine)?;

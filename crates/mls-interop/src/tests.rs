@@ -16,7 +16,7 @@ fn snapshot(server: &InteropServer, id: u32) -> Option<Vec<u8>> {
         .held
         .with(id, |h| match h {
             Held::Group(st) => Ok(Some(st.group.to_bytes().expect("to_bytes").to_vec())),
-            Held::Pending(_) => Ok(None),
+            Held::Pending(_) | Held::Signer(_) => Ok(None),
         })
         .expect("held")
 }
@@ -513,16 +513,6 @@ async fn ids_of_the_wrong_kind_are_refused() {
 async fn unimplemented_features_say_which() {
     let server = InteropServer::new();
     let status = server
-        .create_external_signer(Request::new(CreateExternalSignerRequest::default()))
-        .await
-        .expect_err("external signer");
-    assert_eq!(status.code(), Code::Unimplemented);
-    assert!(
-        status.message().contains("external"),
-        "{}",
-        status.message()
-    );
-    let status = server
         .create_branch(Request::new(CreateBranchRequest::default()))
         .await
         .expect_err("branch");
@@ -580,7 +570,7 @@ async fn external_join_and_resync() {
             .held
             .with(alice, |h| match h {
                 Held::Group(st) => Ok(st.group.member_count()),
-                Held::Pending(_) => Ok(0),
+                Held::Pending(_) | Held::Signer(_) => Ok(0),
             })
             .expect("held");
         assert_eq!(count, members);
@@ -675,7 +665,7 @@ fn from_sender(sender: mls::codec::Sender, commit: bool) -> Vec<u8> {
 }
 
 #[tokio::test]
-async fn messages_from_unsupported_sender_types_are_unimplemented_external_commits_rejected() {
+async fn forged_messages_from_non_member_senders_are_engine_rejections() {
     use mls::codec::Sender;
     let server = InteropServer::new();
     let (_alice, bob) = two_members(&server, 1, false).await;
@@ -700,7 +690,9 @@ async fn messages_from_unsupported_sender_types_are_unimplemented_external_commi
             }))
             .await
             .expect_err("external proposal");
-        assert_eq!(status.code(), Code::Unimplemented, "{}", status.message());
+        // Supported sender types: a forged message (bad signature) is an
+        // engine rejection, not UNIMPLEMENTED.
+        assert_eq!(status.code(), Code::Aborted, "{}", status.message());
     }
     assert_eq!(snapshot(&server, bob), before);
 }
