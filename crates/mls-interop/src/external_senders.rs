@@ -16,35 +16,14 @@ use mls::crypto::CipherSuiteProvider;
 use mls::non_member::{ExternalProposer, PublicGroupState};
 use mls::{
     CipherSuite, Credential, CryptoProvider, GroupConfig, InMemoryPskStore, KeyPackageBuilder,
-    SignatureKeyPair,
 };
 
 use crate::error::InteropError;
 use crate::proto::*;
 use crate::server_state::InteropServer;
-use crate::state::{Held, PendingJoin, decode_message, encode_message, engine};
+use crate::state::{ExternalSigner, Held, PendingJoin, decode_message, encode_message, engine};
 
 type Answer<T> = Result<T, InteropError>;
-
-/// An external signer held by the server (`signer_id`): its suite, key
-/// pair and credential.
-#[derive(Clone)]
-pub struct ExternalSigner {
-    /// The suite it signs in.
-    pub cs: Arc<dyn CipherSuiteProvider>,
-    /// Its signature key pair.
-    pub key: SignatureKeyPair,
-    /// Its credential (basic, the identity of the request).
-    pub credential: Credential,
-}
-
-impl std::fmt::Debug for ExternalSigner {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ExternalSigner")
-            .field("cipher_suite", &self.cs.cipher_suite())
-            .finish_non_exhaustive()
-    }
-}
 
 fn suite(server: &InteropServer, id: u32) -> Answer<Arc<dyn CipherSuiteProvider>> {
     let suite = u16::try_from(id)

@@ -2,9 +2,13 @@
 //! join (a KeyPackage waiting for its Welcome), each with its external PSKs,
 //! or an external signer.
 
+use std::sync::Arc;
+
 use mls::codec::MlsMessage;
+use mls::crypto::CipherSuiteProvider;
 use mls::{
-    CryptoProvider, Group, GroupConfig, InMemoryPskStore, KeyPackageBundle, ProcessedMessage,
+    Credential, CryptoProvider, Group, GroupConfig, InMemoryPskStore, KeyPackageBundle,
+    ProcessedMessage, SignatureKeyPair,
 };
 
 use crate::error::InteropError;
@@ -21,7 +25,7 @@ pub enum Held {
     /// A pending join (`transaction_id`).
     Pending(Box<PendingJoin>),
     /// An external signer (`signer_id`, RFC 9420 §12.1.8.1).
-    Signer(Box<crate::external_senders::ExternalSigner>),
+    Signer(Box<ExternalSigner>),
 }
 
 impl Held {
@@ -32,6 +36,26 @@ impl Held {
             Held::Pending(_) => "pending join",
             Held::Signer(_) => "external signer",
         }
+    }
+}
+
+/// An external signer held by the server (`signer_id`): its suite, key
+/// pair and credential.
+#[derive(Clone)]
+pub struct ExternalSigner {
+    /// The suite it signs in.
+    pub cs: Arc<dyn CipherSuiteProvider>,
+    /// Its signature key pair.
+    pub key: SignatureKeyPair,
+    /// Its credential (basic, the identity of the request).
+    pub credential: Credential,
+}
+
+impl std::fmt::Debug for ExternalSigner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ExternalSigner")
+            .field("cipher_suite", &self.cs.cipher_suite())
+            .finish_non_exhaustive()
     }
 }
 
