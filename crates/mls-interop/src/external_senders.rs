@@ -259,19 +259,11 @@ fn propose(proposer: &ExternalProposer, d: &ProposalDescription) -> Answer<mls::
             let suite = u16::try_from(d.cipher_suite).map_err(|_| {
                 InteropError::InvalidArgument(format!("suite {} exceeds 65535", d.cipher_suite))
             })?;
-            // Until the engine has ReInit (RFC 9420 §11.2) its refusal of
-            // the type is a missing feature, answered as the other ReInit
-            // RPCs are; the mapping ends by itself when the engine accepts it.
-            return match proposer.reinit(
+            proposer.reinit(
                 d.group_id.clone(),
                 CipherSuiteId(suite),
                 extensions(&d.extensions)?,
-            ) {
-                Err(mls::GroupError::ProposalNotAllowed(_)) => {
-                    Err(InteropError::Unimplemented("ReInit (RFC 9420 §11.2)"))
-                }
-                other => other.map_err(engine),
-            };
+            )
         }
         other => {
             return Err(InteropError::InvalidArgument(format!(

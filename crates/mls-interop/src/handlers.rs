@@ -1,6 +1,7 @@
 //! One synchronous handler per RPC, mapping the interop interface onto the
-//! engine (`mls` facade over `mls-group`). Handlers for features the engine
-//! does not have answer [`InteropError::Unimplemented`] naming the feature.
+//! engine (`mls` facade over `mls-group`); every RPC of the official
+//! interface answers for real (a feature the engine lacked would answer
+//! [`InteropError::Unimplemented`] naming it).
 //! Every handler leaves held states unchanged when it fails.
 
 use mls::codec::{
@@ -25,7 +26,7 @@ pub const NAME: &str = concat!("mls-rs9420 ", env!("CARGO_PKG_VERSION"));
 type Answer<T> = Result<T, InteropError>;
 
 impl InteropServer {
-    fn suite(&self, id: u32) -> Answer<Arc<dyn CipherSuiteProvider>> {
+    pub(crate) fn suite(&self, id: u32) -> Answer<Arc<dyn CipherSuiteProvider>> {
         let suite = u16::try_from(id)
             .ok()
             .and_then(|s| CipherSuite::from_id(s).ok())
@@ -44,7 +45,7 @@ impl InteropServer {
     }
 
     /// Run `f` on the group state `id`.
-    fn with_group<R>(
+    pub(crate) fn with_group<R>(
         &self,
         id: u32,
         f: impl FnOnce(&mut GroupState, &dyn CryptoProvider) -> Answer<R>,
@@ -246,6 +247,7 @@ pub fn store_psk(server: &InteropServer, req: StorePSKRequest) -> Answer<StorePS
                     found: held.kind(),
                 });
             }
+            Held::ReInit(r) => &mut r.state.psks,
         };
         store.insert_external(req.psk_id, Secret::new(req.psk_secret));
         Ok(StorePSKResponse {})
@@ -362,8 +364,9 @@ fn resumption(st: &GroupState, epoch: u64) -> Answer<Proposal> {
     )
 }
 
-fn gce(extensions: &[Extension]) -> Answer<Proposal> {
-    let extensions = extensions
+/// Extensions of a request as wire extensions (RFC 9420 §13).
+pub(crate) fn wire_extensions(extensions: &[Extension]) -> Answer<Vec<MlsExtension>> {
+    extensions
         .iter()
         .map(|e| {
             let ty = u16::try_from(e.extension_type).map_err(|_| {
@@ -377,9 +380,14 @@ fn gce(extensions: &[Extension]) -> Answer<Proposal> {
                 extension_data: VLBytes::new(e.extension_data.clone()),
             })
         })
-        .collect::<Answer<Vec<_>>>()?;
+        .collect()
+}
+
+fn gce(extensions: &[Extension]) -> Answer<Proposal> {
     Ok(Proposal::GroupContextExtensions(
-        mls::codec::GroupContextExtensions { extensions },
+        mls::codec::GroupContextExtensions {
+            extensions: wire_extensions(extensions)?,
+        },
     ))
 }
 
@@ -403,7 +411,15 @@ fn describe(st: &GroupState, d: &ProposalDescription) -> Answer<Proposal> {
         ),
         b"resumptionPSK" => resumption(st, d.epoch_id),
         b"groupContextExtensions" => gce(&d.extensions),
-        b"reinit" => Err(InteropError::Unimplemented("ReInit (RFC 9420 §11.2)")),
+        b"reinit" => Ok(Proposal::ReInit(Box::new(mls::codec::ReInit {
+            group_id: VLBytes::new(d.group_id.clone()),
+            version: mls::codec::ProtocolVersion::MLS10,
+            cipher_suite: mls::codec::CipherSuiteId(
+                u16::try_from(d.cipher_suite)
+                    .map_err(|_| InteropError::UnsupportedSuite(d.cipher_suite))?,
+            ),
+            extensions: wire_extensions(&d.extensions)?,
+        }))),
         other => Err(InteropError::InvalidArgument(format!(
             "unknown proposal type {:?}",
             String::from_utf8_lossy(other)
@@ -623,32 +639,7 @@ pub fn free(server: &InteropServer, req: FreeRequest) -> Answer<FreeResponse> {
     Ok(FreeResponse {})
 }
 
-macro_rules! unimplemented_rpcs {
-    ($($(#[$doc:meta])* $name:ident($req:ty) -> $resp:ty = $feature:literal;)*) => {
-        $(
-            $(#[$doc])*
-            pub fn $name(_: &InteropServer, _: $req) -> Answer<$resp> {
-                Err(InteropError::Unimplemented($feature))
-            }
-        )*
-    };
-}
-
-unimplemented_rpcs! {
-    /// `ReInitProposal`.
-    re_init_proposal(ReInitProposalRequest) -> ProposalResponse = "ReInit (RFC 9420 §11.2)";
-    /// `ReInitCommit`.
-    re_init_commit(CommitRequest) -> CommitResponse = "ReInit (RFC 9420 §11.2)";
-    /// `HandlePendingReInitCommit`.
-    handle_pending_re_init_commit(HandlePendingCommitRequest) -> HandleReInitCommitResponse = "ReInit (RFC 9420 §11.2)";
-    /// `HandleReInitCommit`.
-    handle_re_init_commit(HandleCommitRequest) -> HandleReInitCommitResponse = "ReInit (RFC 9420 §11.2)";
-    /// `ReInitWelcome`.
-    re_init_welcome(ReInitWelcomeRequest) -> CreateSubgroupResponse = "ReInit (RFC 9420 §11.2)";
-    /// `HandleReInitWelcome`.
-    handle_re_init_welcome(HandleReInitWelcomeRequest) -> JoinGroupResponse = "ReInit (RFC 9420 §11.2)";
-    /// `CreateBranch`.
-    create_branch(CreateBranchRequest) -> CreateSubgroupResponse = "subgroup branching (RFC 9420 §11.3)";
-    /// `HandleBranch`.
-    handle_branch(HandleBranchRequest) -> HandleBranchResponse = "subgroup branching (RFC 9420 §11.3)";
-}
+pub use crate::resumption::{
+    create_branch, handle_branch, handle_pending_re_init_commit, handle_re_init_commit,
+    handle_re_init_welcome, re_init_commit, re_init_proposal, re_init_welcome,
+};

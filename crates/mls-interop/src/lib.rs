@@ -19,6 +19,7 @@ pub mod error;
 pub mod external_senders;
 pub mod handlers;
 pub mod proto;
+mod resumption;
 pub mod schema;
 pub mod server;
 mod server_state;

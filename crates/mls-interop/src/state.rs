@@ -26,6 +26,8 @@ pub enum Held {
     Pending(Box<PendingJoin>),
     /// An external signer (`signer_id`, RFC 9420 §12.1.8.1).
     Signer(Box<ExternalSigner>),
+    /// A reinitialized group waiting for its successor (`reinit_id`).
+    ReInit(Box<PendingReInit>),
 }
 
 impl Held {
@@ -35,6 +37,7 @@ impl Held {
             Held::Group(_) => "group state",
             Held::Pending(_) => "pending join",
             Held::Signer(_) => "external signer",
+            Held::ReInit(_) => "pending reinit",
         }
     }
 }
@@ -66,6 +69,16 @@ pub struct PendingJoin {
     pub bundle: KeyPackageBundle,
     /// External PSKs (`StorePSK` on the transaction id).
     pub psks: InMemoryPskStore,
+}
+
+/// A group whose ReInit Commit we merged (RFC 9420 §11.2), with our
+/// KeyPackage for its successor.
+#[derive(Debug)]
+pub struct PendingReInit {
+    /// The old group (shut down; its resumption PSK links the successor).
+    pub state: GroupState,
+    /// Our KeyPackage in the successor's suite, and its private keys.
+    pub bundle: KeyPackageBundle,
 }
 
 /// One member's state of one group.

@@ -10,13 +10,15 @@ use crate::server::InteropServer;
 use crate::service::m_l_s_client_server::MLSClient;
 use crate::state::Held;
 
+mod resumption;
+
 /// The serialized group state of `id` (None for a pending join).
 fn snapshot(server: &InteropServer, id: u32) -> Option<Vec<u8>> {
     server
         .held
         .with(id, |h| match h {
             Held::Group(st) => Ok(Some(st.group.to_bytes().expect("to_bytes").to_vec())),
-            Held::Pending(_) | Held::Signer(_) => Ok(None),
+            Held::Pending(_) | Held::Signer(_) | Held::ReInit(_) => Ok(None),
         })
         .expect("held")
 }
@@ -439,9 +441,13 @@ async fn unknown_removed_identity_and_bad_requests_change_nothing() {
                 ..Default::default()
             }))
             .await,
-        "reinit by value",
+        "reinit by value to suite 0",
     );
-    assert_eq!(code, Code::Unimplemented);
+    assert_eq!(
+        code,
+        Code::Aborted,
+        "the engine refuses suite 0 (V-12.1.5-03)"
+    );
     assert_err(
         server
             .handle_pending_commit(Request::new(HandlePendingCommitRequest { state_id: bob }))
@@ -510,13 +516,13 @@ async fn ids_of_the_wrong_kind_are_refused() {
 }
 
 #[tokio::test]
-async fn unimplemented_features_say_which() {
+async fn branching_an_unknown_state_is_not_found() {
     let server = InteropServer::new();
     let status = server
         .create_branch(Request::new(CreateBranchRequest::default()))
         .await
         .expect_err("branch");
-    assert_eq!(status.code(), Code::Unimplemented);
+    assert_eq!(status.code(), Code::NotFound);
 }
 
 /// Bob joins Alice's group by external Commit (RFC 9420 §12.4.3.2); with
@@ -570,7 +576,7 @@ async fn external_join_and_resync() {
             .held
             .with(alice, |h| match h {
                 Held::Group(st) => Ok(st.group.member_count()),
-                Held::Pending(_) | Held::Signer(_) => Ok(0),
+                Held::Pending(_) | Held::Signer(_) | Held::ReInit(_) => Ok(0),
             })
             .expect("held");
         assert_eq!(count, members);
