@@ -3,7 +3,8 @@
 
 use mls::codec::{MlsMessage, MlsMessageBody, Sender};
 use mls::{
-    CryptoProvider, Group, GroupConfig, InMemoryPskStore, KeyPackageBundle, ProcessedMessage,
+    CryptoProvider, Group, GroupConfig, InMemoryPskStore, KeyPackageBundle, LoadOptions,
+    ProcessedMessage,
 };
 
 use crate::error::InteropError;
@@ -121,7 +122,8 @@ impl GroupState {
         match f(self) {
             Ok(r) => Ok(r),
             Err(e) => {
-                if let Ok(group) = Group::from_bytes(&snapshot, provider, config) {
+                let options = LoadOptions::default().with_runtime_of(&config);
+                if let Ok(group) = Group::from_bytes_with_options(&snapshot, provider, options) {
                     self.group = group;
                 }
                 self.own_proposals = own;

@@ -134,7 +134,7 @@ use mls_codec::{
     AuthenticatedContent, ContentType, FramedContent, GroupContext, MlsMessage, MlsMessageBody,
     PrivateMessage, PublicMessage, Sender, VLBytes, WireFormat,
 };
-use mls_crypto::{CipherSuiteProvider, SignaturePrivateKey};
+use mls_crypto::{CipherSuiteProvider, Signer};
 use mls_keyschedule::{ConsumeToken, MembershipKey, SecretTree, SenderDataSecret};
 
 pub use auth::{FRAMED_CONTENT_TBS_LABEL, framed_content, sign_content, verify_content_signature};
@@ -173,7 +173,7 @@ impl<'a> FramingContext<'a> {
     /// `wire_format`; see [`sign_content`].
     pub fn sign(
         &self,
-        signer: &SignaturePrivateKey,
+        signer: &dyn Signer,
         wire_format: WireFormat,
         content: FramedContent,
     ) -> Result<AuthenticatedContent> {

@@ -53,7 +53,7 @@ pub fn create(cs: &Arc<dyn CipherSuiteProvider>, name: &str, config: GroupConfig
     Group::create(
         cs.clone(),
         Credential::basic(name.as_bytes().to_vec()),
-        &signer,
+        Arc::new(signer),
         config,
         CreateOptions::default(),
     )
@@ -81,7 +81,10 @@ pub fn join(
         welcome,
         &vec![bundle],
         config,
-        JoinOptions { ratchet_tree: tree },
+        JoinOptions {
+            ratchet_tree: tree,
+            ..JoinOptions::default()
+        },
     )
     .expect("join");
     group
@@ -134,10 +137,11 @@ pub fn snapshot(group: &Group) -> Vec<u8> {
     group.to_bytes().expect("serialize").to_vec()
 }
 
-/// Serialize and restore, checking the round trip is exact.
-pub fn round_trip(group: &Group, provider: &RustCryptoProvider, config: GroupConfig) -> Group {
+/// Serialize and restore (the settings come from the snapshot), checking
+/// the round trip is exact.
+pub fn round_trip(group: &Group, provider: &RustCryptoProvider) -> Group {
     let bytes = snapshot(group);
-    let restored = Group::from_bytes(&bytes, provider, config).expect("restore");
+    let restored = Group::from_bytes(&bytes, provider).expect("restore");
     assert_eq!(snapshot(&restored), bytes, "restore is exact");
     restored
 }
