@@ -162,7 +162,7 @@ impl Trio {
         let mut groups = vec![alice];
         let mut signers = vec![alice_keys];
         for b in [bob, carol] {
-            let key = b.signature_private_key().unwrap().clone();
+            let key = b.signature_private_key().expect("an in-memory key").clone();
             signers.push(SignatureKeyPair::from_private_key(&*cs, key).unwrap());
             let (g, _) = Group::join(
                 &provider,

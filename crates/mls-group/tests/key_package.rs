@@ -53,10 +53,16 @@ fn resign(
     leaf: bool,
 ) {
     if leaf {
-        sign_leaf_node(cs, &bundle.signer().unwrap(), &mut kp.leaf_node, &[], 0)
-            .expect("signs leaf");
+        sign_leaf_node(
+            cs,
+            &bundle.signer().expect("an in-memory key"),
+            &mut kp.leaf_node,
+            &[],
+            0,
+        )
+        .expect("signs leaf");
     }
-    sign_key_package(cs, &bundle.signer().unwrap(), kp).expect("signs");
+    sign_key_package(cs, &bundle.signer().expect("an in-memory key"), kp).expect("signs");
 }
 
 fn strict() -> KeyPackageValidation {
@@ -147,7 +153,9 @@ fn from_parts_accepts_short_p521_private_keys() {
             [
                 b.init_private_key().as_bytes(),
                 b.encryption_private_key().as_bytes(),
-                b.signature_private_key().unwrap().as_bytes(),
+                b.signature_private_key()
+                    .expect("an in-memory key")
+                    .as_bytes(),
             ]
             .iter()
             .all(|k| k.first() == Some(&0))
@@ -159,7 +167,10 @@ fn from_parts_accepts_short_p521_private_keys() {
         HpkePrivateKey::from(strip(bundle.init_private_key().as_bytes())),
         HpkePrivateKey::from(strip(bundle.encryption_private_key().as_bytes())),
         Some(SignaturePrivateKey::from(strip(
-            bundle.signature_private_key().unwrap().as_bytes(),
+            bundle
+                .signature_private_key()
+                .expect("an in-memory key")
+                .as_bytes(),
         ))),
         false,
     )
@@ -168,7 +179,10 @@ fn from_parts_accepts_short_p521_private_keys() {
     KeyPackageBundle::from_bytes(&p, &stored).expect("short keys read back");
     let longer = [
         &[0u8][..],
-        bundle.signature_private_key().unwrap().as_bytes(),
+        bundle
+            .signature_private_key()
+            .expect("an in-memory key")
+            .as_bytes(),
     ]
     .concat();
     let err = KeyPackageBundle::from_parts(
@@ -191,7 +205,10 @@ fn bundle_debug_redacts_private_keys() {
     for key in [
         bundle.init_private_key().as_bytes(),
         bundle.encryption_private_key().as_bytes(),
-        bundle.signature_private_key().unwrap().as_bytes(),
+        bundle
+            .signature_private_key()
+            .expect("an in-memory key")
+            .as_bytes(),
     ] {
         assert!(!dbg.contains(&hex::encode(key)), "{dbg}");
         let decimal = format!("{:?}", key);
@@ -507,7 +524,14 @@ fn rejects_bad_leaf_signature() {
     // KeyPackage leaf (V-7.3-12).
     let mut kp = bundle.key_package().clone();
     kp.leaf_node.leaf_node_source = LeafNodeSource::Update;
-    sign_leaf_node(&*cs, &bundle.signer().unwrap(), &mut kp.leaf_node, b"g", 0).expect("signs");
+    sign_leaf_node(
+        &*cs,
+        &bundle.signer().expect("an in-memory key"),
+        &mut kp.leaf_node,
+        b"g",
+        0,
+    )
+    .expect("signs");
     resign(&*cs, &bundle, &mut kp, false);
     let err = validate_key_package(&*cs, &kp, &strict()).unwrap_err();
     assert!(

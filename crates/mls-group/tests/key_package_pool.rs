@@ -194,7 +194,7 @@ fn refuses_a_repeated_init_key() {
     // b's KeyPackage re-keyed to a's init key (as a repeated RNG would do).
     let mut kp = b.key_package().clone();
     kp.init_key = a.key_package().init_key.clone();
-    sign_key_package(&*cs, &b.signer().unwrap(), &mut kp).expect("signs");
+    sign_key_package(&*cs, &b.signer().expect("an in-memory key"), &mut kp).expect("signs");
     let clash = KeyPackageBundle::from_parts(
         &*cs,
         kp,

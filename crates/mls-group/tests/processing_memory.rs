@@ -72,7 +72,7 @@ fn processing_worst_case_inputs_stays_within_16x_the_input() {
     let cs = suite(&provider);
     let mut alice = common::create(&cs, "alice", GroupConfig::default());
     let bob_kp = bundle(&*cs, "bob");
-    let bob_signer = bob_kp.signer().unwrap();
+    let bob_signer = bob_kp.signer().expect("an in-memory key");
     let out = alice
         .commit_builder()
         .add_member(bob_kp.key_package().clone())

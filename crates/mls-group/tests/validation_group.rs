@@ -88,7 +88,10 @@ impl World {
         let bundles: Vec<KeyPackageBundle> = (0..n)
             .map(|i| bundle_with(cs.as_ref(), &format!("m{i}"), caps.clone()))
             .collect();
-        let signers = bundles.iter().map(|b| b.signer().unwrap()).collect();
+        let signers = bundles
+            .iter()
+            .map(|b| b.signer().expect("an in-memory key"))
+            .collect();
         let mut first = create_as(&cs, &bundles[0], config.clone());
         let mut members = Vec::new();
         if n > 1 {
@@ -918,13 +921,18 @@ fn v12_2_09_two_adds_sharing_keys() {
     kp2.leaf_node.encryption_key = kp.leaf_node.encryption_key.clone();
     sign_leaf_node(
         w.cs.as_ref(),
-        &other.signer().unwrap(),
+        &other.signer().expect("an in-memory key"),
         &mut kp2.leaf_node,
         &[],
         0,
     )
     .unwrap();
-    sign_key_package(w.cs.as_ref(), &other.signer().unwrap(), &mut kp2).unwrap();
+    sign_key_package(
+        w.cs.as_ref(),
+        &other.signer().expect("an in-memory key"),
+        &mut kp2,
+    )
+    .unwrap();
     let m = w.forge_commit(0, vec![val(add(&kp)), val(add(&kp2))], None);
     let err = rejected(&mut w.members[1], &m);
     assert!(
@@ -945,13 +953,18 @@ fn v12_2_17_add_reusing_a_members_encryption_key() {
     kp.leaf_node.encryption_key = leaf_of(&w.members[0], 1).encryption_key;
     sign_leaf_node(
         w.cs.as_ref(),
-        &other.signer().unwrap(),
+        &other.signer().expect("an in-memory key"),
         &mut kp.leaf_node,
         &[],
         0,
     )
     .unwrap();
-    sign_key_package(w.cs.as_ref(), &other.signer().unwrap(), &mut kp).unwrap();
+    sign_key_package(
+        w.cs.as_ref(),
+        &other.signer().expect("an in-memory key"),
+        &mut kp,
+    )
+    .unwrap();
     let m = w.forge_commit(0, vec![val(add(&kp))], None);
     let err = rejected(&mut w.members[1], &m);
     assert!(
@@ -1918,7 +1931,7 @@ fn v12_4_3_1_19_own_leaf_not_in_the_tree() {
     let pair = w.cs.hpke_generate_key_pair().unwrap();
     let mut kp = added.key_package().clone();
     kp.leaf_node.encryption_key = pair.public_key.into();
-    let signer = &added.signer().unwrap();
+    let signer = &added.signer().expect("an in-memory key");
     sign_leaf_node(w.cs.as_ref(), signer, &mut kp.leaf_node, &[], 0).unwrap();
     sign_key_package(w.cs.as_ref(), signer, &mut kp).unwrap();
     let other = KeyPackageBundle::from_parts(
@@ -2221,7 +2234,7 @@ fn create_as(
     config: GroupConfig,
 ) -> Group {
     let leaf = &bundle.key_package().leaf_node;
-    let signer = bundle.signer().unwrap();
+    let signer = bundle.signer().expect("an in-memory key");
     let options = CreateOptions {
         leaf: KeyPackageBuilder::new().capabilities(leaf.capabilities.clone()),
         ..CreateOptions::default()

@@ -243,7 +243,7 @@ fn open_with_psks_and_tree_extension() {
     let gi = e.group_info.clone();
     e.group_info = sign_group_info(
         &*cs,
-        &e.committer_bundle.signer().unwrap(),
+        &e.committer_bundle.signer().expect("an in-memory key"),
         gi.group_context,
         vec![ext],
         gi.confirmation_tag.as_slice().to_vec(),

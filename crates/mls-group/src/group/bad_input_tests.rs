@@ -581,7 +581,7 @@ fn create_as(
     config: GroupConfig,
 ) -> Group {
     let leaf = &bundle.key_package().leaf_node;
-    let signer = bundle.signer().unwrap();
+    let signer = bundle.signer().expect("an in-memory key");
     let options = CreateOptions {
         leaf: KeyPackageBuilder::new().capabilities(leaf.capabilities.clone()),
         ..CreateOptions::default()

@@ -61,12 +61,12 @@ impl KeyPackageBundle {
                 "encryption private key does not match the leaf encryption_key",
             ));
         }
-        if let Some(key) = &signature_private_key {
-            if cs.signature_public_key(key)? != leaf.signature_key.as_slice() {
-                return Err(GroupError::KeyPackageCreation(
-                    "signature private key does not match the leaf signature_key",
-                ));
-            }
+        if let Some(key) = &signature_private_key
+            && cs.signature_public_key(key)? != leaf.signature_key.as_slice()
+        {
+            return Err(GroupError::KeyPackageCreation(
+                "signature private key does not match the leaf signature_key",
+            ));
         }
         let reference = KeyPackageRef::compute(cs, &key_package)?;
         Ok(KeyPackageBundle {

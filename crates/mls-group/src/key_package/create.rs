@@ -202,12 +202,12 @@ impl KeyPackageBuilder {
     ) -> Result<KeyPackageBundle> {
         let suite = CipherSuiteId(cs.cipher_suite().id());
         check_signer_scheme(cs, signer.signature_scheme())?;
-        if let Some(private_key) = signer.exportable_private_key() {
-            if cs.signature_public_key(private_key)? != signer.public_key() {
-                return Err(GroupError::KeyPackageCreation(
-                    "signature public key does not match the private key",
-                ));
-            }
+        if let Some(private_key) = signer.exportable_private_key()
+            && cs.signature_public_key(private_key)? != signer.public_key()
+        {
+            return Err(GroupError::KeyPackageCreation(
+                "signature public key does not match the private key",
+            ));
         }
         let mut key_package_extensions = self.key_package_extensions.clone();
         if let Some(t) = self.last_resort {
