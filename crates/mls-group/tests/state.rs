@@ -46,11 +46,11 @@ fn round_trip_is_exact_and_restored_group_works() {
     let p = bob.propose().update().unwrap();
     alice.process_message(&p).unwrap();
 
-    let mut alice = round_trip(&alice, &provider);
-    let mut bob = round_trip(&bob, &provider);
+    let mut alice = round_trip(&alice, &provider, GroupConfig::default());
+    let mut bob = round_trip(&bob, &provider, GroupConfig::default());
     let out = alice.commit_builder().build().unwrap();
     // With a pending Commit too.
-    let mut alice = round_trip(&alice, &provider);
+    let mut alice = round_trip(&alice, &provider, GroupConfig::default());
     alice.merge_pending_commit().unwrap();
     process_commit(&mut bob, &out.commit);
     assert_eq!(alice.epoch_authenticator(), bob.epoch_authenticator());
@@ -64,7 +64,7 @@ fn round_trip_is_exact_and_restored_group_works() {
 fn echoed_commit_is_recognised_after_restore() {
     let (provider, mut alice, mut bob) = two_members(3);
     let out = alice.commit_builder().build().unwrap();
-    let mut alice = round_trip(&alice, &provider);
+    let mut alice = round_trip(&alice, &provider, GroupConfig::default());
     // The delivery service echoes the Commit back.
     process_commit(&mut alice, &out.commit);
     process_commit(&mut bob, &out.commit);
