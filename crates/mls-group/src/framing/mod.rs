@@ -63,7 +63,7 @@
 //! // Sending: build, sign (commits: set auth.confirmation_tag now), protect.
 //! let body = FramedContentBody::Application(VLBytes::new(b"hi".to_vec()));
 //! let content = framed_content(&group_context, Sender::Member(0), vec![], body);
-//! let signed = ctx.sign(&alice.private_key, WireFormat::PRIVATE_MESSAGE, content)?;
+//! let signed = ctx.sign(&alice, WireFormat::PRIVATE_MESSAGE, content)?;
 //! let message = ctx.protect_private(&mut sender_tree, &signed, PaddingMode::Padme)?;
 //!
 //! // Receiving: verify (the tree is not touched), decide, then confirm.
