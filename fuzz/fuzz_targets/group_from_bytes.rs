@@ -18,11 +18,11 @@ fuzz_target!(|data: &[u8]| {
     // The state holds a tree and secrets, a bounded multiple of its bytes.
     let bound = mls_fuzz::decode_bound(data.len()).saturating_mul(2);
     let loaded = mls_fuzz::with_heap_bound(bound, || {
-        Group::from_bytes(data, fixture::provider(), fixture::config())
+        Group::from_bytes_with_options(data, fixture::provider(), fixture::load_options())
     });
     if let Ok(group) = loaded {
         let saved = group.to_bytes().expect("a loaded group saves");
-        let again = Group::from_bytes(&saved, fixture::provider(), fixture::config())
+        let again = Group::from_bytes_with_options(&saved, fixture::provider(), fixture::load_options())
             .expect("a saved group loads");
         assert_eq!(
             again.to_bytes().expect("saves again")[..],

@@ -61,7 +61,7 @@ fn world() -> &'static World {
         let mut alice = Group::create(
             cs.clone(),
             Credential::basic("alice"),
-            &signer,
+            std::sync::Arc::new(signer),
             fixture::config(),
             options,
         )
@@ -129,7 +129,7 @@ struct Run<'w> {
 
 fn load(snapshot: &[u8], encrypt_handshake: bool) -> Group {
     let mut group =
-        Group::from_bytes(snapshot, fixture::provider(), fixture::config()).expect("load");
+        Group::from_bytes_with_options(snapshot, fixture::provider(), fixture::load_options()).expect("load");
     group.set_encrypt_handshake(encrypt_handshake);
     group
 }
@@ -197,7 +197,11 @@ impl Run<'_> {
                 );
                 // Fuzzer bytes that happen to be acceptable (nothing here
                 // can forge one, but stay sound): forget what they did.
-                *member = Group::from_bytes(&before, fixture::provider(), member.config().clone())
+                *member = Group::from_bytes_with_options(
+                    &before,
+                    fixture::provider(),
+                    mls_group::LoadOptions::default().with_runtime_of(member.config()),
+                )
                     .expect("reload");
             }
         }

@@ -5,7 +5,7 @@
 use std::sync::{Arc, OnceLock};
 
 use mls_crypto_rustcrypto::RustCryptoProvider;
-use mls_group::GroupConfig;
+use mls_group::{GroupConfig, LoadOptions};
 use mls_group::key_package::KeyPackageBundle;
 use mls_treekem::FixedClock;
 
@@ -32,6 +32,12 @@ pub fn config() -> GroupConfig {
     GroupConfig::builder()
         .clock(Arc::new(FixedClock(NOW)))
         .build()
+}
+
+/// The load options of the fixture groups: [`config`]'s clock (the rest of
+/// the settings come from the snapshot).
+pub fn load_options() -> LoadOptions {
+    LoadOptions::default().with_runtime_of(&config())
 }
 
 /// [`JOIN_BUNDLE`], decoded once.

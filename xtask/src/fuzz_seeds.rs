@@ -262,7 +262,7 @@ fn create(cs: &Arc<dyn CipherSuiteProvider>, encrypt: bool) -> Result<Group> {
     Group::create(
         cs.clone(),
         Credential::basic("creator"),
-        &signer,
+        Arc::new(signer),
         config(encrypt),
         options,
     )

@@ -37,7 +37,7 @@
 //!     .cipher_suite_provider(CipherSuite::Mls128DhKemX25519Aes128GcmSha256Ed25519)
 //!     .expect("every suite is supported");
 //! let keys = cs.signature_generate_key_pair().expect("key generation");
-//! let sig = labeled::sign_with_label(&*cs, &keys.private_key, b"Label", b"content")
+//! let sig = labeled::sign_with_label(&*cs, &keys, b"Label", b"content")
 //!     .expect("signing");
 //! labeled::verify_with_label(&*cs, &keys.public_key, b"Label", b"content", &sig)
 //!     .expect("verifies");

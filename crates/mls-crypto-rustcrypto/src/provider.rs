@@ -230,7 +230,12 @@ impl CipherSuiteProvider for RustCryptoSuite {
     }
 
     fn signature_generate_key_pair(&self) -> Result<SignatureKeyPair> {
-        self.signature.generate(&self.rng)
+        let key = self.signature.generate(&self.rng)?;
+        Ok(SignatureKeyPair {
+            scheme: self.suite.signature(),
+            private_key: key.private_key,
+            public_key: key.public_key,
+        })
     }
 
     fn signature_public_key(&self, private_key: &SignaturePrivateKey) -> Result<Vec<u8>> {
@@ -388,8 +393,7 @@ mod tests {
             let cs = provider.cipher_suite_provider(suite).expect("supported");
             let cs = &*cs;
             let sig_keys = cs.signature_generate_key_pair().expect("generate");
-            let sig = labeled::sign_with_label(cs, &sig_keys.private_key, b"LeafNodeTBS", b"c")
-                .expect("sign");
+            let sig = labeled::sign_with_label(cs, &sig_keys, b"LeafNodeTBS", b"c").expect("sign");
             assert_eq!(
                 labeled::verify_with_label(
                     cs,

@@ -14,7 +14,7 @@
 //! interop. [`SignatureOps::twin`] gives the other form, so that a joiner can
 //! recognise a Welcome addressed to a re-encoded copy of its KeyPackage.
 
-use mls_crypto::{CryptoError, Result, SignatureKeyPair, SignaturePrivateKey, SignatureScheme};
+use mls_crypto::{CryptoError, Result, SignaturePrivateKey, SignatureScheme};
 use zeroize::Zeroizing;
 
 use crate::rng::Randomness;
@@ -24,8 +24,9 @@ mod mldsa;
 
 /// The operations of one signature scheme, object safe.
 pub(crate) trait SignatureOps: Send + Sync {
-    /// A fresh key pair from `rng`.
-    fn generate(&self, rng: &Randomness) -> Result<SignatureKeyPair>;
+    /// A fresh key pair from `rng`: the private key and its public key
+    /// (the provider adds the scheme it knows).
+    fn generate(&self, rng: &Randomness) -> Result<GeneratedKey>;
     /// The public key of a private key.
     fn public_key(&self, private_key: &[u8]) -> Result<Vec<u8>>;
     /// Check that bytes decode as a public key of the scheme.
@@ -60,13 +61,19 @@ fn fixed<const N: usize>(bytes: &[u8], err: CryptoError) -> Result<[u8; N]> {
     bytes.try_into().map_err(|_| err)
 }
 
+/// A generated private key and its public key.
+pub(crate) struct GeneratedKey {
+    pub(crate) private_key: SignaturePrivateKey,
+    pub(crate) public_key: Vec<u8>,
+}
+
 /// Build a key pair from freshly drawn private key bytes.
 pub(crate) fn key_pair(
     ops: &dyn SignatureOps,
     private_key: Zeroizing<Vec<u8>>,
-) -> Result<SignatureKeyPair> {
+) -> Result<GeneratedKey> {
     let public_key = ops.public_key(&private_key)?;
-    Ok(SignatureKeyPair {
+    Ok(GeneratedKey {
         private_key: SignaturePrivateKey(private_key.to_vec().into()),
         public_key,
     })
@@ -99,7 +106,7 @@ impl Ed25519 {
 }
 
 impl SignatureOps for Ed25519 {
-    fn generate(&self, rng: &Randomness) -> Result<SignatureKeyPair> {
+    fn generate(&self, rng: &Randomness) -> Result<GeneratedKey> {
         let mut seed = Zeroizing::new(vec![0u8; 32]);
         rng.fill(&mut seed)?;
         key_pair(self, seed)
@@ -153,7 +160,7 @@ impl Ed448 {
 }
 
 impl SignatureOps for Ed448 {
-    fn generate(&self, rng: &Randomness) -> Result<SignatureKeyPair> {
+    fn generate(&self, rng: &Randomness) -> Result<GeneratedKey> {
         let mut secret = Zeroizing::new(vec![0u8; ed448_goldilocks::SECRET_KEY_LENGTH]);
         rng.fill(&mut secret)?;
         key_pair(self, secret)
@@ -224,7 +231,7 @@ macro_rules! ecdsa_scheme {
             }
 
             impl SignatureOps for $name {
-                fn generate(&self, rng: &Randomness) -> Result<SignatureKeyPair> {
+                fn generate(&self, rng: &Randomness) -> Result<GeneratedKey> {
                     // Rejection sampling of a scalar in [1, n); the chance of
                     // a rejection is below 2^-32 per draw for these curves.
                     for _ in 0..64 {

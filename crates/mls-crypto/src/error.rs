@@ -35,6 +35,17 @@ pub enum CryptoError {
     /// A signature private key does not decode for the suite's scheme.
     #[error("invalid signature private key for the suite's scheme")]
     InvalidSignaturePrivateKey,
+    /// RFC 9420 §5.1: a signer's scheme is not the signature scheme of the
+    /// suite it was asked to sign for.
+    #[error(
+        "signer scheme 0x{signer:04x} is not the suite's signature scheme 0x{suite:04x} (RFC 9420 §5.1)"
+    )]
+    SignatureSchemeMismatch {
+        /// The suite's scheme (TLS SignatureScheme code point).
+        suite: u16,
+        /// The signer's scheme.
+        signer: u16,
+    },
     /// RFC 9420 §5.1.2: the signature is not well formed for the scheme
     /// (for ECDSA: not DER; for EdDSA: wrong length).
     #[error("malformed signature encoding (RFC 9420 §5.1.2)")]

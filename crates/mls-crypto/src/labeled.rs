@@ -8,7 +8,7 @@ use zeroize::Zeroizing;
 
 use crate::{
     CipherSuiteProvider, CryptoError, HpkeCiphertext, HpkeCiphertextRef, HpkePrivateKey, Result,
-    Secret, SignaturePrivateKey,
+    Secret, Signer,
 };
 
 /// The prefix added to every label (RFC 9420 §5.1.2, §5.1.3, §8).
@@ -78,14 +78,15 @@ fn sign_content(label: &[u8], content: &[u8]) -> Result<Vec<u8>> {
     Ok(out)
 }
 
-/// `SignWithLabel(key, label, content)` (§5.1.2).
+/// `SignWithLabel(key, label, content)` (§5.1.2): the signer signs the
+/// encoded `SignContent`.
 pub fn sign_with_label(
     cs: &dyn CipherSuiteProvider,
-    key: &SignaturePrivateKey,
+    signer: &dyn Signer,
     label: &[u8],
     content: &[u8],
 ) -> Result<Vec<u8>> {
-    cs.sign(key, &sign_content(label, content)?)
+    signer.sign(cs, &sign_content(label, content)?)
 }
 
 /// `VerifyWithLabel(key, label, content, signature)` (§5.1.2).

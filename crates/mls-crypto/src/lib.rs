@@ -13,6 +13,8 @@
 //!   [`labeled`]: `ExpandWithLabel`, `DeriveSecret`, `DeriveTreeSecret`,
 //!   `SignWithLabel`/`VerifyWithLabel`, `EncryptWithLabel`/`DecryptWithLabel`,
 //!   `RefHash`, `MakeKeyPackageRef`, `MakeProposalRef`;
+//! - §5.1.2 who signs: the [`Signer`] trait (an in-memory
+//!   [`SignatureKeyPair`] or a key in an HSM, GUIDANCE G-42);
 //! - secret handling in [`secret`]: a [`Secret`] zeroizes on drop, never prints
 //!   its bytes, and compares in constant time;
 //! - the optional entropy pool of GUIDANCE G-39 in [`entropy_pool`] (a
@@ -28,6 +30,7 @@ mod error;
 pub mod labeled;
 mod provider;
 pub mod secret;
+mod signer;
 pub mod suite;
 
 #[cfg(feature = "pq")]
@@ -41,6 +44,7 @@ pub use provider::{
     HpkePrivateKey, SignatureKeyPair, SignaturePrivateKey,
 };
 pub use secret::Secret;
+pub use signer::{Signer, check_signer_scheme};
 pub use suite::{Aead, CipherSuite, HashAlgorithm, Kem, SignatureScheme};
 #[cfg(feature = "pq")]
 pub use suite::{code_points, pq_suites};

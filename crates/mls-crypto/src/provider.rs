@@ -56,10 +56,13 @@ pub struct HpkeKeyPair {
     pub public_key: Vec<u8>,
 }
 
-/// A signature key pair; the public key is in the form MLS puts on the wire
-/// (raw EdDSA key, uncompressed SEC1 point for ECDSA).
+/// A signature key pair held in memory; the public key is in the form MLS
+/// puts on the wire (raw EdDSA key, uncompressed SEC1 point for ECDSA). It
+/// is a [`crate::Signer`] whose private key is exportable.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SignatureKeyPair {
+    /// The signature scheme of the key.
+    pub scheme: crate::SignatureScheme,
     /// The private key.
     pub private_key: SignaturePrivateKey,
     /// The serialized public key.

@@ -87,11 +87,7 @@ impl Setup {
         let content = framed_content(&self.group_context, Sender::Member(SENDER), vec![], body);
         let signed = self
             .ctx()
-            .sign(
-                &self.signer.private_key,
-                WireFormat::PRIVATE_MESSAGE,
-                content,
-            )
+            .sign(&self.signer, WireFormat::PRIVATE_MESSAGE, content)
             .expect("signs");
         self.ctx()
             .protect_private(tree, &signed, PaddingMode::Padme)

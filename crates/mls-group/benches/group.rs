@@ -71,7 +71,7 @@ fn setup(suite: CipherSuite, n: usize) -> Setup {
     let creator = Group::create(
         cs,
         Credential::basic("creator"),
-        &signer,
+        Arc::new(signer),
         GroupConfig::default(),
         CreateOptions::default(),
     )

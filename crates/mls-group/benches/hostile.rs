@@ -6,6 +6,7 @@
 //! Target: under 50 ms (docs/benchmarks.md).
 
 use std::hint::black_box;
+use std::sync::Arc;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use mls_codec::{
@@ -28,7 +29,7 @@ fn duplicate_adds(c: &mut Criterion) {
     let mut alice = Group::create(
         cs.clone(),
         Credential::basic(b"alice".to_vec()),
-        &alice_keys,
+        Arc::new(alice_keys),
         GroupConfig::default(),
         CreateOptions::default(),
     )
@@ -71,7 +72,7 @@ fn duplicate_adds(c: &mut Criterion) {
     );
     let mut auth = ctx
         .sign(
-            bob_kp.signature_private_key(),
+            &bob_kp.signer().expect("an in-memory key"),
             WireFormat::PUBLIC_MESSAGE,
             content,
         )

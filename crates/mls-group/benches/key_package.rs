@@ -94,8 +94,7 @@ fn welcome_open(c: &mut Criterion) {
             .secrets
             .confirmation_key
             .tag(&*cs, gc.confirmed_transcript_hash.as_slice());
-        let group_info =
-            sign_group_info(&*cs, &committer.private_key, gc, vec![], tag, 0).expect("signs");
+        let group_info = sign_group_info(&*cs, &committer, gc, vec![], tag, 0).expect("signs");
         let welcome = create_welcome(
             &*cs,
             &group_info,

@@ -71,7 +71,7 @@ fn measure(suite: CipherSuite, n: usize) -> Cell {
     let mut creator = Group::create(
         cs,
         Credential::basic("creator"),
-        &signer,
+        Arc::new(signer),
         GroupConfig::default(),
         CreateOptions::default(),
     )

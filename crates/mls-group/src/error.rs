@@ -556,6 +556,20 @@ pub enum GroupError {
     /// which part.
     #[error("stored group state invalid: {0}")]
     CorruptState(&'static str),
+    /// The saved group (or the KeyPackage a Welcome was sent to) holds no
+    /// signature private key, because its signer's key is not exportable
+    /// (an HSM key, GUIDANCE G-42), and no signer was given: load or join
+    /// with the signer ([`crate::LoadOptions::signer`],
+    /// [`crate::JoinOptions::signer`]).
+    #[error(
+        "no signature key: the saved state holds none (not exportable) and no signer was given"
+    )]
+    SignerRequired,
+    /// The signer given for a group is not the one of our leaf: its public
+    /// key or scheme differs from our leaf's `signature_key` (RFC 9420
+    /// §5.1.2).
+    #[error("the signer given does not match our leaf's signature key (RFC 9420 §5.1.2)")]
+    SignerMismatch,
     /// Stored group state was written by a newer format version.
     #[error("stored group state has format version {found}; this build reads up to {supported}")]
     StateVersion {

@@ -14,7 +14,7 @@
 //!
 //! | step | call | RFC 9420 |
 //! |---|---|---|
-//! | create a one-member group from a credential and a signature key | [`Group::create`] | §11 |
+//! | create a one-member group from a credential and a [`mls_crypto::Signer`] (in memory or in an HSM) | [`Group::create`] | §11 |
 //! | propose (sent as a message, cached here) | [`Group::propose`] → [`Proposer`]: `add`, `update`, `remove`, `psk`, `group_context_extensions` | §12.1 |
 //! | commit cached proposals and/or proposals by value | [`Group::commit_builder`] → [`CommitBuilder`] → [`CommitOutput`] (Commit and its bytes, Welcome, GroupInfo, tree out of band) | §12.4.1 |
 //! | the delivery service accepted our Commit | [`Group::merge_pending_commit`] (or [`Group::clear_pending_commit`]) | §14 |
@@ -26,7 +26,7 @@
 //! | compare state out of band, export keys | [`Group::epoch_authenticator`], [`Group::export_secret`] | §8.5, §8.7 |
 //! | reinitialize: propose, commit, then create or join the successor | [`Proposer::reinit`], [`CommitBuilder::reinit`], [`Group::pending_reinit`], [`Group::reinit_successor`], [`Group::join_reinit_successor`] | §11.2, §12.1.5 |
 //! | branch a subgroup and join it | [`Group::branch`], [`Group::join_branch`] | §11.3 |
-//! | persist | [`Group::save`] / [`Group::load`] with a [`Store`] (records: [`Group::to_records`]); [`Group::to_bytes`] / [`Group::from_bytes`] | G-02..G-07 |
+//! | persist (the settings of the [`GroupConfig`] are saved with the group) | [`Group::save`] / [`Group::load`] with a [`Store`] (records: [`Group::to_records`]); [`Group::to_bytes`] / [`Group::from_bytes`]; a signer not in the snapshot and the application's objects: [`LoadOptions`] | G-02..G-07 |
 //!
 //! Policy is runtime configuration ([`GroupConfig`], built with
 //! [`GroupConfig::builder`]; [`Group::set_encrypt_handshake`] and
@@ -64,7 +64,7 @@
 //! let mut alice = Group::create(
 //!     cs.clone(),
 //!     Credential::basic("alice"),
-//!     &alice_signer,
+//!     std::sync::Arc::new(alice_signer),
 //!     GroupConfig::default(),
 //!     CreateOptions::default(),
 //! )?;
@@ -113,7 +113,7 @@ pub use proposal_sender::ProposalSender;
 pub use proposals::{OmittedProposal, ProposalPolicy, ProposalRef};
 pub use resumption::{ResumptionOptions, ResumptionOutput};
 pub use staged::{CommitInfo, MemberChange, StagedCommit};
-pub use storage::{InMemoryStore, SaveCursor, SideEffects, Store, StoreError};
+pub use storage::{InMemoryStore, LoadOptions, SaveCursor, SideEffects, Store, StoreError};
 
 /// Result type of this crate.
 pub type Result<T> = std::result::Result<T, GroupError>;

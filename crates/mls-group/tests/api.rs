@@ -151,6 +151,7 @@ fn proposals_and_per_group_settings_through_the_builders() {
         GroupConfig::default(),
         JoinOptions {
             ratchet_tree: Some(tree),
+            ..JoinOptions::default()
         },
     )
     .unwrap();

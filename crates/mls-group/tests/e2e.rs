@@ -86,6 +86,7 @@ impl Run {
                     self.config.clone(),
                     JoinOptions {
                         ratchet_tree: out.ratchet_tree.clone(),
+                        ..JoinOptions::default()
                     },
                 )
                 .unwrap();
@@ -97,7 +98,8 @@ impl Run {
         // exact and keeps working.
         let i = (self.members[0].epoch() as usize) % self.members.len();
         let bytes = self.members[i].to_bytes().unwrap();
-        let restored = Group::from_bytes(&bytes, &self.provider, self.config.clone()).unwrap();
+        let options = mls_group::LoadOptions::default().with_runtime_of(&self.config);
+        let restored = Group::from_bytes_with_options(&bytes, &self.provider, options).unwrap();
         assert_eq!(*restored.to_bytes().unwrap(), *bytes);
         self.members[i] = restored;
         self.check_agreement();

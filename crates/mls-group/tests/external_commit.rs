@@ -40,9 +40,14 @@ fn external_join(
     key: &SignatureKeyPair,
 ) -> (Group, ExternalCommitOutput) {
     let info = group.export_group_info(true).expect("group info");
-    Group::external_commit_builder(cs.clone(), &info, Credential::basic(name), key)
-        .build()
-        .expect("external join")
+    Group::external_commit_builder(
+        cs.clone(),
+        &info,
+        Credential::basic(name),
+        Arc::new(key.clone()),
+    )
+    .build()
+    .expect("external join")
 }
 
 /// The rejection of `message` by `group`: the error, with the state unchanged.
@@ -72,7 +77,7 @@ fn forge(
     edit(commit);
     let mut auth = sign_content(
         cs,
-        &key.private_key,
+        key,
         WireFormat::PUBLIC_MESSAGE,
         content,
         Some(group.context()),
@@ -126,15 +131,24 @@ fn out_of_band_tree_is_used_when_the_group_info_has_none() {
     let (cs, mut alice, _) = two_members(2);
     let info = alice.export_group_info(false).expect("group info");
     let key = signer(cs.as_ref());
-    let err = Group::external_commit_builder(cs.clone(), &info, Credential::basic("carol"), &key)
-        .build()
-        .expect_err("no tree");
+    let err = Group::external_commit_builder(
+        cs.clone(),
+        &info,
+        Credential::basic("carol"),
+        Arc::new(key.clone()),
+    )
+    .build()
+    .expect_err("no tree");
     assert!(matches!(err, GroupError::MissingRatchetTree), "{err:?}");
-    let (carol, out) =
-        Group::external_commit_builder(cs.clone(), &info, Credential::basic("carol"), &key)
-            .ratchet_tree(alice.export_ratchet_tree())
-            .build()
-            .expect("join with the tree out of band");
+    let (carol, out) = Group::external_commit_builder(
+        cs.clone(),
+        &info,
+        Credential::basic("carol"),
+        Arc::new(key.clone()),
+    )
+    .ratchet_tree(alice.export_ratchet_tree())
+    .build()
+    .expect("join with the tree out of band");
     process_commit(&mut alice, &out.commit);
     assert_eq!(alice.epoch_authenticator(), carol.epoch_authenticator());
 }
@@ -154,11 +168,15 @@ fn resync_replaces_the_old_leaf_in_every_members_tree() {
     let bob_old_key = alice.member(leaf(1)).expect("bob").signature_key;
     let new_key = signer(cs.as_ref());
     let info = alice.export_group_info(true).expect("group info");
-    let (new_bob, out) =
-        Group::external_commit_builder(cs.clone(), &info, Credential::basic("bob"), &new_key)
-            .remove_prior_leaf(leaf(1))
-            .build()
-            .expect("resync");
+    let (new_bob, out) = Group::external_commit_builder(
+        cs.clone(),
+        &info,
+        Credential::basic("bob"),
+        Arc::new(new_key.clone()),
+    )
+    .remove_prior_leaf(leaf(1))
+    .build()
+    .expect("resync");
     // The freed leaf is the leftmost blank one: the new Bob takes it.
     assert_eq!(new_bob.own_leaf(), leaf(1));
     process_commit(&mut alice, &out.commit);
@@ -189,11 +207,15 @@ fn removed_by_resync_sees_its_removal() {
     let (cs, mut alice, mut old_bob) = two_members(4);
     let key = signer(cs.as_ref());
     let info = alice.export_group_info(true).expect("info");
-    let (_, out) =
-        Group::external_commit_builder(cs.clone(), &info, Credential::basic("bob"), &key)
-            .remove_prior_leaf(leaf(1))
-            .build()
-            .expect("resync");
+    let (_, out) = Group::external_commit_builder(
+        cs.clone(),
+        &info,
+        Credential::basic("bob"),
+        Arc::new(key.clone()),
+    )
+    .remove_prior_leaf(leaf(1))
+    .build()
+    .expect("resync");
     match old_bob.process_message(&out.commit).expect("staged") {
         ProcessedMessage::Commit(staged) => {
             assert!(staged.info().removes_us);
@@ -224,13 +246,17 @@ fn v12_2_25_external_commit_with_several_psks() {
     }
     let info = alice.export_group_info(true).expect("info");
     let key = signer(cs.as_ref());
-    let (carol, out) =
-        Group::external_commit_builder(cs.clone(), &info, Credential::basic("carol"), &key)
-            .psk(ids[0].clone())
-            .psk(ids[1].clone())
-            .psk_store(&store)
-            .build()
-            .expect("join with PSKs");
+    let (carol, out) = Group::external_commit_builder(
+        cs.clone(),
+        &info,
+        Credential::basic("carol"),
+        Arc::new(key.clone()),
+    )
+    .psk(ids[0].clone())
+    .psk(ids[1].clone())
+    .psk_store(&store)
+    .build()
+    .expect("join with PSKs");
     // Without the PSKs the member cannot follow (state unchanged).
     let err = rejected(&mut alice, &out.commit);
     assert!(matches!(err, GroupError::PskUnavailable(_)), "{err:?}");
@@ -272,9 +298,14 @@ fn v12_4_3_2_08_no_join_from_a_group_info_without_external_pub() {
     gi.extensions
         .retain(|e| e.extension_type != mls_codec::ExtensionType::EXTERNAL_PUB);
     let key = signer(cs.as_ref());
-    let err = Group::external_commit_builder(cs.clone(), &info, Credential::basic("carol"), &key)
-        .build()
-        .expect_err("no external_pub");
+    let err = Group::external_commit_builder(
+        cs.clone(),
+        &info,
+        Credential::basic("carol"),
+        Arc::new(key.clone()),
+    )
+    .build()
+    .expect_err("no external_pub");
     assert!(
         matches!(err, GroupError::GroupInfoWithoutExternalPub),
         "{err:?}"
@@ -354,41 +385,54 @@ fn v12_2_23_remove_of_a_leaf_with_another_identity() {
     let (cs, mut alice, _) = two_members(11);
     let key = signer(cs.as_ref());
     let info = alice.export_group_info(true).expect("info");
-    let err = Group::external_commit_builder(cs.clone(), &info, Credential::basic("mallory"), &key)
-        .remove_prior_leaf(leaf(1))
-        .build()
-        .expect_err("not mallory's leaf");
+    let err = Group::external_commit_builder(
+        cs.clone(),
+        &info,
+        Credential::basic("mallory"),
+        Arc::new(key.clone()),
+    )
+    .remove_prior_leaf(leaf(1))
+    .build()
+    .expect_err("not mallory's leaf");
     assert!(
         matches!(err, GroupError::ExternalCommitInvalidResync { leaf: 1, .. }),
         "{err:?}"
     );
     // ... and the members reject it when another implementation does.
-    let (_, out) =
-        Group::external_commit_builder(cs.clone(), &info, Credential::basic("mallory"), &key)
-            .config(
-                GroupConfig::builder()
-                    .credential_validator(Arc::new(AnySuccessor))
-                    .build(),
-            )
-            .remove_prior_leaf(leaf(1))
-            .build()
-            .expect("a permissive joiner builds it");
+    let (_, out) = Group::external_commit_builder(
+        cs.clone(),
+        &info,
+        Credential::basic("mallory"),
+        Arc::new(key.clone()),
+    )
+    .config(
+        GroupConfig::builder()
+            .credential_validator(Arc::new(AnySuccessor))
+            .build(),
+    )
+    .remove_prior_leaf(leaf(1))
+    .build()
+    .expect("a permissive joiner builds it");
     let err = rejected(&mut alice, &out.commit);
     assert!(
         matches!(err, GroupError::ExternalCommitInvalidResync { leaf: 1, .. }),
         "{err:?}"
     );
     // Nor the leaf of the member who published the GroupInfo.
-    let (_, out) =
-        Group::external_commit_builder(cs.clone(), &info, Credential::basic("mallory"), &key)
-            .config(
-                GroupConfig::builder()
-                    .credential_validator(Arc::new(AnySuccessor))
-                    .build(),
-            )
-            .remove_prior_leaf(leaf(0))
-            .build()
-            .expect("a permissive joiner builds it");
+    let (_, out) = Group::external_commit_builder(
+        cs.clone(),
+        &info,
+        Credential::basic("mallory"),
+        Arc::new(key.clone()),
+    )
+    .config(
+        GroupConfig::builder()
+            .credential_validator(Arc::new(AnySuccessor))
+            .build(),
+    )
+    .remove_prior_leaf(leaf(0))
+    .build()
+    .expect("a permissive joiner builds it");
     let err = rejected(&mut alice, &out.commit);
     assert!(
         matches!(err, GroupError::ExternalCommitInvalidResync { leaf: 0, .. }),
@@ -533,7 +577,7 @@ fn v12_4_3_2_06_joiner_reusing_a_members_signature_key() {
     let mut alice = Group::create(
         cs.clone(),
         Credential::basic("alice"),
-        &alice_key,
+        Arc::new(alice_key.clone()),
         GroupConfig::default(),
         mls_group::CreateOptions::default(),
     )
@@ -566,7 +610,7 @@ fn v12_4_3_2_05_path_leaf_signed_for_another_leaf_index() {
         leaf.signature = VLBytes::new(
             mls_crypto::labeled::sign_with_label(
                 cs.as_ref(),
-                &key.private_key,
+                &key,
                 mls_treekem::LEAF_NODE_TBS_LABEL,
                 &tbs,
             )

@@ -60,7 +60,7 @@ fn world(seed: u8, config: GroupConfig) -> World {
     let mut alice = Group::create(
         cs.clone(),
         Credential::basic("alice"),
-        &key(cs.as_ref()),
+        Arc::new(key(cs.as_ref())),
         config,
         CreateOptions {
             extensions: vec![senders_extension(&[(&ds, Credential::basic("ds"))])],
@@ -120,14 +120,8 @@ fn forge(
         authenticated_data: VLBytes::new(Vec::new()),
         content: body,
     };
-    let mut signed = sign_content(
-        cs,
-        &key.private_key,
-        WireFormat::PUBLIC_MESSAGE,
-        content,
-        None,
-    )
-    .expect("sign");
+    let mut signed =
+        sign_content(cs, key, WireFormat::PUBLIC_MESSAGE, content, None).expect("sign");
     if matches!(signed.content.content, FramedContentBody::Commit(_)) {
         signed.auth.confirmation_tag = Some(VLBytes::new(vec![0; 32]));
     }
@@ -489,7 +483,7 @@ fn external_proposal_as_private_message_or_with_a_membership_tag() {
     };
     let signed = sign_content(
         w.cs.as_ref(),
-        &w.ds.private_key,
+        &w.ds,
         WireFormat::PRIVATE_MESSAGE,
         content,
         None,
@@ -603,10 +597,14 @@ fn new_member_add_referenced_by_an_external_commit() {
     };
     let dave = key(w.cs.as_ref());
     let info = w.alice.export_group_info(true).unwrap();
-    let (_, out) =
-        Group::external_commit_builder(w.cs.clone(), &info, Credential::basic("dave"), &dave)
-            .build()
-            .unwrap();
+    let (_, out) = Group::external_commit_builder(
+        w.cs.clone(),
+        &info,
+        Credential::basic("dave"),
+        Arc::new(dave.clone()),
+    )
+    .build()
+    .unwrap();
     let MlsMessageBody::PublicMessage(public) = &out.commit.body else {
         panic!("public");
     };
@@ -623,7 +621,7 @@ fn new_member_add_referenced_by_an_external_commit() {
         commit.proposals.push(extra);
         let mut auth = sign_content(
             w.cs.as_ref(),
-            &dave.private_key,
+            &dave,
             WireFormat::PUBLIC_MESSAGE,
             content,
             Some(w.alice.context()),
@@ -656,7 +654,7 @@ fn v12_1_8_02_external_senders_with_an_invalid_credential() {
     let err = Group::create(
         w.cs.clone(),
         Credential::basic("erin"),
-        &key(w.cs.as_ref()),
+        Arc::new(key(w.cs.as_ref())),
         GroupConfig::default(),
         CreateOptions {
             extensions: vec![bad.clone()],
@@ -694,7 +692,7 @@ fn v12_1_8_02_external_senders_with_an_invalid_credential() {
     ));
     let signed = sign_content(
         w.cs.as_ref(),
-        &w.ds.private_key,
+        &w.ds,
         WireFormat::PUBLIC_MESSAGE,
         content,
         None,

@@ -139,7 +139,7 @@ impl Fx {
         let content = framed_content(&self.group_context, sender, b"aad".to_vec(), body);
         let mut signed = sign_content(
             self.cs(),
-            &self.key_of(signer).private_key,
+            self.key_of(signer),
             wire_format,
             content,
             Some(&self.group_context),
@@ -556,7 +556,7 @@ fn bad_signature_is_rejected() {
     let content = framed_content(&fx.group_context, Sender::Member(ALICE), vec![], commit());
     let mut signed = sign_content(
         fx.cs(),
-        &fx.alice.private_key,
+        &fx.alice,
         WireFormat::PUBLIC_MESSAGE,
         content,
         Some(&old_context),
@@ -629,7 +629,7 @@ fn sender_type_rules() {
         let content = framed_content(&fx.group_context, sender, vec![], body);
         let mut signed = sign_content(
             fx.cs(),
-            &external_key.private_key,
+            &external_key,
             WireFormat::PUBLIC_MESSAGE,
             content,
             // Ignored for external and new_member_proposal senders.
@@ -685,7 +685,7 @@ fn sender_type_rules() {
     let content = framed_content(&fx.group_context, Sender::NewMemberCommit, vec![], commit());
     let mut signed = sign_content(
         fx.cs(),
-        &external_key.private_key,
+        &external_key,
         WireFormat::PUBLIC_MESSAGE,
         content,
         Some(&fx.group_context),

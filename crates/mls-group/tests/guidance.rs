@@ -105,7 +105,7 @@ fn replaced_leaf_private_key_is_gone_from_the_stored_state() {
         "the replaced leaf key is deleted"
     );
     // The stored group still works.
-    let (mut bob, _) = Group::load(&store, alice.group_id(), &provider, GroupConfig::default())
+    let (mut bob, _) = Group::load(&store, alice.group_id(), &provider)
         .expect("load")
         .expect("stored");
     let m = alice

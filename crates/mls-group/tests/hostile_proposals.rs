@@ -133,7 +133,7 @@ impl CipherSuiteProvider for CountingSuite {
 struct Trio {
     cs: Arc<dyn CipherSuiteProvider>,
     groups: Vec<Group>,
-    signers: Vec<SignaturePrivateKey>,
+    signers: Vec<SignatureKeyPair>,
 }
 
 impl Trio {
@@ -144,7 +144,7 @@ impl Trio {
         let mut alice = Group::create(
             alice_cs,
             Credential::basic(b"alice".to_vec()),
-            &alice_keys,
+            Arc::new(alice_keys.clone()),
             GroupConfig::default(),
             CreateOptions::default(),
         )
@@ -160,9 +160,10 @@ impl Trio {
         alice.merge_pending_commit().unwrap();
         let welcome = out.welcome.unwrap();
         let mut groups = vec![alice];
-        let mut signers = vec![alice_keys.private_key];
+        let mut signers = vec![alice_keys];
         for b in [bob, carol] {
-            signers.push(b.signature_private_key().clone());
+            let key = b.signature_private_key().expect("an in-memory key").clone();
+            signers.push(SignatureKeyPair::from_private_key(&*cs, key).unwrap());
             let (g, _) = Group::join(
                 &provider,
                 &welcome,

@@ -55,14 +55,14 @@ fn resign(
     if leaf {
         sign_leaf_node(
             cs,
-            bundle.signature_private_key(),
+            &bundle.signer().expect("an in-memory key"),
             &mut kp.leaf_node,
             &[],
             0,
         )
         .expect("signs leaf");
     }
-    sign_key_package(cs, bundle.signature_private_key(), kp).expect("signs");
+    sign_key_package(cs, &bundle.signer().expect("an in-memory key"), kp).expect("signs");
 }
 
 fn strict() -> KeyPackageValidation {
@@ -107,7 +107,7 @@ fn create_then_validate_every_suite() {
             kp.clone(),
             bundle.init_private_key().clone(),
             bundle.encryption_private_key().clone(),
-            bundle.signature_private_key().clone(),
+            bundle.signature_private_key().cloned(),
             false,
         )
         .expect("keys match");
@@ -124,7 +124,7 @@ fn from_parts_rejects_mismatched_keys() {
         bundle.key_package().clone(),
         bundle.encryption_private_key().clone(), // swapped
         bundle.init_private_key().clone(),
-        bundle.signature_private_key().clone(),
+        bundle.signature_private_key().cloned(),
         false,
     )
     .unwrap_err();
@@ -153,7 +153,9 @@ fn from_parts_accepts_short_p521_private_keys() {
             [
                 b.init_private_key().as_bytes(),
                 b.encryption_private_key().as_bytes(),
-                b.signature_private_key().as_bytes(),
+                b.signature_private_key()
+                    .expect("an in-memory key")
+                    .as_bytes(),
             ]
             .iter()
             .all(|k| k.first() == Some(&0))
@@ -164,19 +166,31 @@ fn from_parts_accepts_short_p521_private_keys() {
         bundle.key_package().clone(),
         HpkePrivateKey::from(strip(bundle.init_private_key().as_bytes())),
         HpkePrivateKey::from(strip(bundle.encryption_private_key().as_bytes())),
-        SignaturePrivateKey::from(strip(bundle.signature_private_key().as_bytes())),
+        Some(SignaturePrivateKey::from(strip(
+            bundle
+                .signature_private_key()
+                .expect("an in-memory key")
+                .as_bytes(),
+        ))),
         false,
     )
     .expect("short keys are left-padded");
     let stored = short.to_bytes().expect("encodes");
     KeyPackageBundle::from_bytes(&p, &stored).expect("short keys read back");
-    let longer = [&[0u8][..], bundle.signature_private_key().as_bytes()].concat();
+    let longer = [
+        &[0u8][..],
+        bundle
+            .signature_private_key()
+            .expect("an in-memory key")
+            .as_bytes(),
+    ]
+    .concat();
     let err = KeyPackageBundle::from_parts(
         &*cs,
         bundle.key_package().clone(),
         bundle.init_private_key().clone(),
         bundle.encryption_private_key().clone(),
-        SignaturePrivateKey::from(longer),
+        Some(SignaturePrivateKey::from(longer)),
         false,
     )
     .unwrap_err();
@@ -191,7 +205,10 @@ fn bundle_debug_redacts_private_keys() {
     for key in [
         bundle.init_private_key().as_bytes(),
         bundle.encryption_private_key().as_bytes(),
-        bundle.signature_private_key().as_bytes(),
+        bundle
+            .signature_private_key()
+            .expect("an in-memory key")
+            .as_bytes(),
     ] {
         assert!(!dbg.contains(&hex::encode(key)), "{dbg}");
         let decimal = format!("{:?}", key);
@@ -477,7 +494,7 @@ fn rejects_signature_by_another_key() {
     let bundle = build(&*cs, &KeyPackageBuilder::new());
     let mut kp = bundle.key_package().clone();
     let other = signer(&*cs);
-    sign_key_package(&*cs, &other.private_key, &mut kp).expect("signs");
+    sign_key_package(&*cs, &other, &mut kp).expect("signs");
     let err = validate_key_package(&*cs, &kp, &strict()).unwrap_err();
     assert!(
         matches!(err, GroupError::KeyPackageSignatureInvalid),
@@ -509,7 +526,7 @@ fn rejects_bad_leaf_signature() {
     kp.leaf_node.leaf_node_source = LeafNodeSource::Update;
     sign_leaf_node(
         &*cs,
-        bundle.signature_private_key(),
+        &bundle.signer().expect("an in-memory key"),
         &mut kp.leaf_node,
         b"g",
         0,

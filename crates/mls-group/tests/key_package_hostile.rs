@@ -57,7 +57,7 @@ fn fixture() -> &'static Fixture {
             .secrets
             .confirmation_key
             .tag(&*cs, gc.confirmed_transcript_hash.as_slice());
-        let gi = sign_group_info(&*cs, &signer.private_key, gc, vec![], tag, 0).expect("signs");
+        let gi = sign_group_info(&*cs, &signer, gc, vec![], tag, 0).expect("signs");
         let welcome = create_welcome(
             &*cs,
             &gi,

@@ -53,7 +53,7 @@ fn welcome_to(cs: &dyn CipherSuiteProvider, kp: &mls_codec::KeyPackage) -> mls_c
         .secrets
         .confirmation_key
         .tag(cs, gc.confirmed_transcript_hash.as_slice());
-    let gi = sign_group_info(cs, &committer.private_key, gc, vec![], tag, 0).expect("signs");
+    let gi = sign_group_info(cs, &committer, gc, vec![], tag, 0).expect("signs");
     create_welcome(
         cs,
         &gi,
@@ -194,13 +194,13 @@ fn refuses_a_repeated_init_key() {
     // b's KeyPackage re-keyed to a's init key (as a repeated RNG would do).
     let mut kp = b.key_package().clone();
     kp.init_key = a.key_package().init_key.clone();
-    sign_key_package(&*cs, b.signature_private_key(), &mut kp).expect("signs");
+    sign_key_package(&*cs, &b.signer().expect("an in-memory key"), &mut kp).expect("signs");
     let clash = KeyPackageBundle::from_parts(
         &*cs,
         kp,
         a.init_private_key().clone(),
         b.encryption_private_key().clone(),
-        b.signature_private_key().clone(),
+        b.signature_private_key().cloned(),
         false,
     )
     .expect("consistent");

@@ -43,7 +43,7 @@ fn under_the_bound<T>(name: &str, bytes: &[u8], process: impl FnOnce(MlsMessage)
 /// A Commit of member `from`, signed and membership-tagged with its keys.
 fn forged_commit(
     from: &Group,
-    signer: &mls_crypto::SignaturePrivateKey,
+    signer: &mls_crypto::SignatureKeyPair,
     proposals: Vec<ProposalOrRef>,
 ) -> Vec<u8> {
     let ctx = from.framing_context();
@@ -72,7 +72,7 @@ fn processing_worst_case_inputs_stays_within_16x_the_input() {
     let cs = suite(&provider);
     let mut alice = common::create(&cs, "alice", GroupConfig::default());
     let bob_kp = bundle(&*cs, "bob");
-    let bob_signer = bob_kp.signature_private_key().clone();
+    let bob_signer = bob_kp.signer().expect("an in-memory key");
     let out = alice
         .commit_builder()
         .add_member(bob_kp.key_package().clone())

@@ -41,8 +41,7 @@ fn a_tampered_commit_is_reported_with_sender_rule_and_reference() {
 
     // Another member checks the forwarded bytes and reaches the same verdict.
     let forwarded: MlsMessage = mls_codec::decode(&report.message).unwrap();
-    let mut carol_view =
-        mls_group::Group::from_bytes(&before, &provider, GroupConfig::default()).unwrap();
+    let mut carol_view = mls_group::Group::from_bytes(&before, &provider).unwrap();
     let again = carol_view.process_message(&forwarded).unwrap_err();
     assert_eq!(again.to_string(), report.reason);
 }

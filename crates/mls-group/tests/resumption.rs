@@ -415,7 +415,7 @@ fn a_successor_welcome_without_the_reinit_psk_is_refused() {
     let mut fake = Group::create(
         cs.clone(),
         Credential::basic("alice"),
-        &signer,
+        Arc::new(signer.clone()),
         GroupConfig::default(),
         mls_group::CreateOptions {
             group_id: Some(b"next".to_vec()),
@@ -517,7 +517,7 @@ fn a_branch_welcome_without_a_branch_psk_is_refused() {
     let mut fake = Group::create(
         cs.clone(),
         Credential::basic("alice"),
-        &signer,
+        Arc::new(signer.clone()),
         GroupConfig::default(),
         mls_group::CreateOptions::default(),
     )

@@ -20,7 +20,7 @@ use mls_codec::{
     ProtocolVersion, Psk, PublicMessage, ReInit, Remove, RequiredCapabilities, ResumptionPskUsage,
     Sender, Update, VLBytes, WireFormat,
 };
-use mls_crypto::{CipherSuite, CipherSuiteProvider, CryptoProvider, Secret, SignaturePrivateKey};
+use mls_crypto::{CipherSuite, CipherSuiteProvider, CryptoProvider, Secret, SignatureKeyPair};
 use mls_crypto_rustcrypto::RustCryptoProvider;
 use mls_group::framing::framed_content;
 use mls_group::key_package::{
@@ -38,7 +38,7 @@ struct World {
     provider: RustCryptoProvider,
     cs: Arc<dyn CipherSuiteProvider>,
     members: Vec<Group>,
-    signers: Vec<SignaturePrivateKey>,
+    signers: Vec<SignatureKeyPair>,
 }
 
 fn provider_and_suite(seed: u8) -> (RustCryptoProvider, Arc<dyn CipherSuiteProvider>) {
@@ -90,7 +90,7 @@ impl World {
             .collect();
         let signers = bundles
             .iter()
-            .map(|b| b.signature_private_key().clone())
+            .map(|b| b.signer().expect("an in-memory key"))
             .collect();
         let mut first = create_as(&cs, &bundles[0], config.clone());
         let mut members = Vec::new();
@@ -168,7 +168,7 @@ impl World {
     fn forge_as(
         &self,
         from: usize,
-        signer: &SignaturePrivateKey,
+        signer: &SignatureKeyPair,
         body: FramedContentBody,
     ) -> MlsMessage {
         let sender = &self.members[from];
@@ -306,7 +306,7 @@ fn resumption(usage: ResumptionPskUsage, group: &Group, epoch: u64) -> Psk {
 
 /// An Update LeafNode for member `who` with a fresh encryption key, signed
 /// by `signer` for leaf `index` (a correct one uses `who`'s own).
-fn update_leaf(w: &World, who: usize, signer: &SignaturePrivateKey, index: u32) -> LeafNode {
+fn update_leaf(w: &World, who: usize, signer: &SignatureKeyPair, index: u32) -> LeafNode {
     let g = &w.members[who];
     let mut node = own_leaf(g);
     node.encryption_key = w.cs.hpke_generate_key_pair().unwrap().public_key.into();
@@ -921,13 +921,18 @@ fn v12_2_09_two_adds_sharing_keys() {
     kp2.leaf_node.encryption_key = kp.leaf_node.encryption_key.clone();
     sign_leaf_node(
         w.cs.as_ref(),
-        other.signature_private_key(),
+        &other.signer().expect("an in-memory key"),
         &mut kp2.leaf_node,
         &[],
         0,
     )
     .unwrap();
-    sign_key_package(w.cs.as_ref(), other.signature_private_key(), &mut kp2).unwrap();
+    sign_key_package(
+        w.cs.as_ref(),
+        &other.signer().expect("an in-memory key"),
+        &mut kp2,
+    )
+    .unwrap();
     let m = w.forge_commit(0, vec![val(add(&kp)), val(add(&kp2))], None);
     let err = rejected(&mut w.members[1], &m);
     assert!(
@@ -948,13 +953,18 @@ fn v12_2_17_add_reusing_a_members_encryption_key() {
     kp.leaf_node.encryption_key = leaf_of(&w.members[0], 1).encryption_key;
     sign_leaf_node(
         w.cs.as_ref(),
-        other.signature_private_key(),
+        &other.signer().expect("an in-memory key"),
         &mut kp.leaf_node,
         &[],
         0,
     )
     .unwrap();
-    sign_key_package(w.cs.as_ref(), other.signature_private_key(), &mut kp).unwrap();
+    sign_key_package(
+        w.cs.as_ref(),
+        &other.signer().expect("an in-memory key"),
+        &mut kp,
+    )
+    .unwrap();
     let m = w.forge_commit(0, vec![val(add(&kp))], None);
     let err = rejected(&mut w.members[1], &m);
     assert!(
@@ -974,10 +984,7 @@ fn v12_2_10_11_add_of_an_existing_member() {
         .build(
             w.cs.as_ref(),
             Credential::basic(b"m2".to_vec()),
-            &mls_crypto::SignatureKeyPair {
-                private_key: w.signers[2].clone(),
-                public_key: w.cs.signature_public_key(&w.signers[2]).unwrap(),
-            },
+            &w.signers[2],
         )
         .unwrap()
         .key_package()
@@ -1585,6 +1592,7 @@ fn v12_4_3_1_10_no_ratchet_tree() {
         config,
         JoinOptions {
             ratchet_tree: out.ratchet_tree,
+            ..JoinOptions::default()
         },
     )
     .unwrap();
@@ -1923,7 +1931,7 @@ fn v12_4_3_1_19_own_leaf_not_in_the_tree() {
     let pair = w.cs.hpke_generate_key_pair().unwrap();
     let mut kp = added.key_package().clone();
     kp.leaf_node.encryption_key = pair.public_key.into();
-    let signer = added.signature_private_key();
+    let signer = &added.signer().expect("an in-memory key");
     sign_leaf_node(w.cs.as_ref(), signer, &mut kp.leaf_node, &[], 0).unwrap();
     sign_key_package(w.cs.as_ref(), signer, &mut kp).unwrap();
     let other = KeyPackageBundle::from_parts(
@@ -1931,7 +1939,7 @@ fn v12_4_3_1_19_own_leaf_not_in_the_tree() {
         kp,
         added.init_private_key().clone(),
         pair.private_key,
-        signer.clone(),
+        Some(signer.private_key.clone()),
         false,
     )
     .unwrap();
@@ -2226,10 +2234,7 @@ fn create_as(
     config: GroupConfig,
 ) -> Group {
     let leaf = &bundle.key_package().leaf_node;
-    let signer = mls_crypto::SignatureKeyPair {
-        private_key: bundle.signature_private_key().clone(),
-        public_key: leaf.signature_key.as_slice().to_vec(),
-    };
+    let signer = bundle.signer().expect("an in-memory key");
     let options = CreateOptions {
         leaf: KeyPackageBuilder::new().capabilities(leaf.capabilities.clone()),
         ..CreateOptions::default()
@@ -2237,7 +2242,7 @@ fn create_as(
     Group::create(
         cs.clone(),
         leaf.credential.clone(),
-        &signer,
+        std::sync::Arc::new(signer),
         config,
         options,
     )

@@ -89,8 +89,7 @@ fn epoch_with(
             .confirmation_key
             .tag(&*cs, gc.confirmed_transcript_hash.as_slice())
     });
-    let group_info =
-        sign_group_info(&*cs, &committer.private_key, gc, extensions, tag, 0).expect("signs");
+    let group_info = sign_group_info(&*cs, &committer, gc, extensions, tag, 0).expect("signs");
     Epoch {
         cs,
         committer,
@@ -244,7 +243,7 @@ fn open_with_psks_and_tree_extension() {
     let gi = e.group_info.clone();
     e.group_info = sign_group_info(
         &*cs,
-        e.committer_bundle.signature_private_key(),
+        &e.committer_bundle.signer().expect("an in-memory key"),
         gi.group_context,
         vec![ext],
         gi.confirmation_tag.as_slice().to_vec(),
@@ -392,7 +391,7 @@ fn rejects_group_secrets_that_do_not_decrypt() {
         other.key_package().clone(),
         other.init_private_key().clone(),
         other.encryption_private_key().clone(),
-        other.signature_private_key().clone(),
+        other.signature_private_key().cloned(),
         false,
     )
     .expect("consistent");
@@ -476,7 +475,7 @@ fn rejects_signer_outside_the_tree() {
     let gi = e.group_info.clone();
     e.group_info = sign_group_info(
         &*cs,
-        &e.committer.private_key,
+        &e.committer,
         gi.group_context,
         vec![],
         gi.confirmation_tag.as_slice().to_vec(),
@@ -698,7 +697,7 @@ fn rejects_group_info_not_matching_the_key_package() {
         edit(&mut gi);
         sign_group_info(
             cs,
-            &e.committer.private_key,
+            &e.committer,
             gi.group_context,
             gi.extensions,
             gi.confirmation_tag.as_slice().to_vec(),

@@ -78,7 +78,10 @@ pub fn new_member_add_proposal(
     let proposal = encode_message(&state.new_member_add(&bundle).map_err(engine)?)?;
     let init_priv = bundle.init_private_key().as_bytes().to_vec();
     let encryption_priv = bundle.encryption_private_key().as_bytes().to_vec();
-    let signature_priv = bundle.signature_private_key().as_bytes().to_vec();
+    let signature_priv = bundle
+        .signature_private_key()
+        .map(|key| key.as_bytes().to_vec())
+        .unwrap_or_default();
     let transaction_id = server.held.insert(Held::Pending(Box::new(PendingJoin {
         bundle,
         psks: InMemoryPskStore::new(),

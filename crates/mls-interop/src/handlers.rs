@@ -92,7 +92,7 @@ pub fn create_group(
     let group = Group::create(
         cs,
         Credential::basic(req.identity),
-        &signer,
+        std::sync::Arc::new(signer),
         config(req.encrypt_handshake, true),
         CreateOptions {
             group_id: Some(req.group_id),
@@ -118,7 +118,10 @@ pub fn create_key_package(
     )))?;
     let init_priv = bundle.init_private_key().as_bytes().to_vec();
     let encryption_priv = bundle.encryption_private_key().as_bytes().to_vec();
-    let signature_priv = bundle.signature_private_key().as_bytes().to_vec();
+    let signature_priv = bundle
+        .signature_private_key()
+        .map(|k| k.as_bytes().to_vec())
+        .unwrap_or_default();
     let transaction_id = server.held.insert(Held::Pending(Box::new(PendingJoin {
         bundle,
         psks: InMemoryPskStore::new(),
@@ -160,7 +163,10 @@ pub fn join_group(server: &InteropServer, req: JoinGroupRequest) -> Answer<JoinG
         &vec![bundle],
         &psks,
         config(req.encrypt_handshake, true),
-        JoinOptions { ratchet_tree },
+        JoinOptions {
+            ratchet_tree,
+            ..JoinOptions::default()
+        },
     )
     .map_err(engine)?;
     let epoch_authenticator = group.epoch_authenticator().to_vec();
@@ -574,7 +580,7 @@ pub fn external_join(
         cs.clone(),
         &info,
         Credential::basic(req.identity.clone()),
-        &signer,
+        std::sync::Arc::new(signer),
     )
     .config(config(req.encrypt_handshake, true))
     .psk_store(&psks);

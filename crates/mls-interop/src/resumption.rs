@@ -12,7 +12,10 @@
 use mls::codec::MlsMessageBody;
 use mls::codec::ProtocolVersion;
 use mls::group::{ResumptionOptions, ResumptionOutput};
-use mls::{CipherSuite, CryptoProvider, Group, InMemoryPskStore, JoinOptions, KeyPackageBuilder};
+use mls::{
+    CipherSuite, CryptoProvider, Group, InMemoryPskStore, JoinOptions, KeyPackageBuilder,
+    LoadOptions,
+};
 
 use crate::error::InteropError;
 use crate::handlers::{commit, handle_commit, handle_pending_commit, wire_extensions};
@@ -121,7 +124,12 @@ pub fn re_init_commit(server: &InteropServer, req: CommitRequest) -> Answer<Comm
             return Ok(());
         }
         // Not a ReInit Commit: the state goes back to what it was.
-        st.group = Group::from_bytes(&before, provider, settings).map_err(engine)?;
+        st.group = Group::from_bytes_with_options(
+            &before,
+            provider,
+            LoadOptions::default().with_runtime_of(&settings),
+        )
+        .map_err(engine)?;
         st.own_proposals = own;
         Err(InteropError::InvalidArgument(
             "the Commit covers no ReInit proposal".into(),
@@ -220,16 +228,9 @@ pub fn re_init_welcome(
         let old = &pending.state.group;
         let suite = pending.bundle.key_package().cipher_suite.0;
         let cs = server.suite(u32::from(suite))?;
-        let signer = mls::crypto::SignatureKeyPair {
-            private_key: pending.bundle.signature_private_key().clone(),
-            public_key: pending
-                .bundle
-                .key_package()
-                .leaf_node
-                .signature_key
-                .as_slice()
-                .to_vec(),
-        };
+        let signer = pending.bundle.signer().ok_or_else(|| {
+            InteropError::InvalidArgument("the reinit KeyPackage holds no signature key".into())
+        })?;
         old.reinit_successor(
             cs,
             &signer,
@@ -260,7 +261,10 @@ pub fn handle_re_init_welcome(
             &welcome,
             &pending.bundle,
             config(old.config().encrypt_handshake, true),
-            JoinOptions { ratchet_tree },
+            JoinOptions {
+                ratchet_tree,
+                signer: None,
+            },
         )
         .map(|(group, _used)| group)
         .map_err(engine)
@@ -328,7 +332,10 @@ pub fn handle_branch(
                 &welcome,
                 &bundle,
                 config(st.group.config().encrypt_handshake, true),
-                JoinOptions { ratchet_tree },
+                JoinOptions {
+                    ratchet_tree,
+                    signer: None,
+                },
             )
             .map(|(group, _used)| group)
             .map_err(engine)

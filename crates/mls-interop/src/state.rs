@@ -8,7 +8,7 @@ use mls::codec::MlsMessage;
 use mls::crypto::CipherSuiteProvider;
 use mls::{
     Credential, CryptoProvider, Group, GroupConfig, InMemoryPskStore, KeyPackageBundle,
-    ProcessedMessage, SignatureKeyPair,
+    LoadOptions, ProcessedMessage, SignatureKeyPair,
 };
 
 use crate::error::InteropError;
@@ -143,7 +143,8 @@ impl GroupState {
         match f(self) {
             Ok(r) => Ok(r),
             Err(e) => {
-                if let Ok(group) = Group::from_bytes(&snapshot, provider, config) {
+                let options = LoadOptions::default().with_runtime_of(&config);
+                if let Ok(group) = Group::from_bytes_with_options(&snapshot, provider, options) {
                     self.group = group;
                 }
                 self.own_proposals = own;

@@ -69,7 +69,7 @@ fn fixture(n: usize) -> Fixture {
     let mut creator = Group::create(
         cs.clone(),
         Credential::basic("creator"),
-        &signer,
+        Arc::new(signer),
         GroupConfig::default(),
         CreateOptions::default(),
     )
@@ -116,7 +116,7 @@ fn decode(f: &Fixture) -> Group {
         &f.records.state,
         &f.records.past_epochs,
         &f.provider,
-        GroupConfig::default(),
+        mls_group::LoadOptions::default(),
     )
     .expect("decode")
 }
@@ -173,7 +173,7 @@ impl Db {
     }
 
     fn load(&self, f: &Fixture, group_id: &[u8]) -> (Group, SaveCursor) {
-        Group::load(&self.store, group_id, &f.provider, GroupConfig::default())
+        Group::load(&self.store, group_id, &f.provider)
             .expect("load")
             .expect("stored")
     }

@@ -153,7 +153,7 @@ impl ChatClient {
         store.bind_identity(name.as_bytes())?;
         let mut groups = BTreeMap::new();
         for id in store.group_ids()? {
-            if let Some(loaded) = Group::load(&store, &id, &provider, GroupConfig::default())? {
+            if let Some(loaded) = Group::load(&store, &id, &provider)? {
                 groups.insert(id, loaded);
             }
         }
@@ -195,7 +195,7 @@ impl ChatClient {
         let group = Group::create(
             self.cs.clone(),
             self.credential(),
-            &signer,
+            Arc::new(signer),
             GroupConfig::default(),
             CreateOptions {
                 group_id: Some(id.to_vec()),

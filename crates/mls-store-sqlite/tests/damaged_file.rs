@@ -12,7 +12,7 @@ mod common;
 use common::*;
 use mls_crypto_rustcrypto::RustCryptoProvider;
 use mls_group::storage::{GroupStateStore, KeyPackageRecord, KeyPackageStore, PskStore, Store};
-use mls_group::{Group, GroupConfig, GroupError, SaveCursor, SideEffects};
+use mls_group::{Group, GroupError, SaveCursor, SideEffects};
 use mls_store_sqlite::SqliteStore;
 use zeroize::Zeroizing;
 
@@ -50,7 +50,7 @@ fn read_all(path: &std::path::Path, provider: &RustCryptoProvider) -> Result<Con
     store.bind_identity(b"alice")?;
     let mut groups = Vec::new();
     for id in store.group_ids()? {
-        let Some((group, _)) = Group::load(&store, &id, provider, GroupConfig::default())? else {
+        let Some((group, _)) = Group::load(&store, &id, provider)? else {
             return Err(GroupError::CorruptState("a listed group is missing"));
         };
         groups.push((id, snapshot(&group)));

@@ -14,7 +14,7 @@ use mls_group::storage::{
     GroupStateStore, GroupWrite, KeyPackageRecord, KeyPackageStore, PskChange, PskStore, Store,
     StoreError,
 };
-use mls_group::{Group, GroupConfig, GroupError, SaveCursor, SideEffects};
+use mls_group::{Group, GroupError, SaveCursor, SideEffects};
 use mls_store_sqlite::{SCHEMA_VERSION, SqliteOptions, SqliteStore};
 use zeroize::Zeroizing;
 
@@ -39,10 +39,9 @@ fn two_stores_on_one_file_get_a_conflict_not_a_lost_update() {
     let (provider, mut alice, _bob) = two_members(21);
     let mut cursor = SaveCursor::new();
     alice.save(&a, &mut cursor, SideEffects::default()).unwrap();
-    let (mut other, mut other_cursor) =
-        Group::load(&b, alice.group_id(), &provider, GroupConfig::default())
-            .unwrap()
-            .unwrap();
+    let (mut other, mut other_cursor) = Group::load(&b, alice.group_id(), &provider)
+        .unwrap()
+        .unwrap();
     commit_and_merge(&mut other);
     other
         .save(&b, &mut other_cursor, SideEffects::default())

@@ -21,9 +21,7 @@ use mls_codec::{
     HpkeCiphertext, LeafNode, LeafNodeSource, ParentNode, UpdatePath, UpdatePathNode, VLBytes,
 };
 use mls_crypto::labeled::{decrypt_with_label, encrypt_with_label, sign_with_label};
-use mls_crypto::{
-    CipherSuiteProvider, HpkeCiphertextRef, HpkePrivateKey, Secret, SignaturePrivateKey,
-};
+use mls_crypto::{CipherSuiteProvider, HpkeCiphertextRef, HpkePrivateKey, Secret, Signer};
 use mls_treemath::{LeafIndex, NodeIndex};
 
 use crate::diff::TreeDiff;
@@ -117,7 +115,7 @@ pub struct UpdatePathInput<'a> {
     /// signature are replaced.
     pub leaf_template: &'a LeafNode,
     /// The key that signs the new LeafNode (matching the template's signature key).
-    pub signer: &'a SignaturePrivateKey,
+    pub signer: &'a dyn Signer,
 }
 
 /// First phase of UpdatePath creation: the public path is in the diff.

@@ -127,7 +127,7 @@ fn members_with_certificates_add_rotate_and_remove() {
     let mut alice = Group::create(
         world.cs.clone(),
         alice_credential,
-        &alice_signer,
+        Arc::new(alice_signer),
         world.config(),
         options,
     )
@@ -202,7 +202,7 @@ fn the_engine_refuses_bad_certificates_and_identity_changes() {
     let mut alice = Group::create(
         world.cs.clone(),
         alice_credential,
-        &alice_signer,
+        Arc::new(alice_signer),
         world.config(),
         options,
     )
@@ -251,8 +251,9 @@ fn the_engine_refuses_bad_certificates_and_identity_changes() {
                 .build(),
         ))
         .build();
+    let options = mls_group::LoadOptions::default().with_runtime_of(&permissive);
     let mut sneaky_bob =
-        Group::from_bytes(&bob.to_bytes().unwrap(), &world.provider, permissive).unwrap();
+        Group::from_bytes_with_options(&bob.to_bytes().unwrap(), &world.provider, options).unwrap();
     let proposal = sneaky_bob
         .propose()
         .update_with_credential(renamed.clone())

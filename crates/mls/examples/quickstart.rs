@@ -3,6 +3,8 @@
 //!
 //! Run with `cargo run -p mls --example quickstart`.
 
+use std::sync::Arc;
+
 use mls::{
     CipherSuite, CreateOptions, Credential, CryptoProvider, Group, GroupConfig, JoinOptions,
     KeyPackageBuilder, MlsMessage, ProcessedMessage, RustCryptoProvider,
@@ -44,7 +46,7 @@ fn main() -> Result<()> {
     let mut alice = Group::create(
         cs.clone(),
         Credential::basic("alice"),
-        &alice_signer,
+        Arc::new(alice_signer),
         GroupConfig::default(),
         CreateOptions::default(),
     )?;

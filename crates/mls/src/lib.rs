@@ -18,6 +18,8 @@
 //! Group state is saved with [`Group::save`] into a [`Store`] (see [`storage`]).
 //!
 //! ```
+//! use std::sync::Arc;
+//!
 //! use mls::{
 //!     CipherSuite, CreateOptions, Credential, CryptoProvider, Group, GroupConfig, JoinOptions,
 //!     KeyPackageBuilder, ProcessedMessage, RustCryptoProvider,
@@ -40,7 +42,7 @@
 //! let mut alice = Group::create(
 //!     cs.clone(),
 //!     Credential::basic("alice"),
-//!     &alice_signer,
+//!     Arc::new(alice_signer),
 //!     GroupConfig::default(),
 //!     CreateOptions::default(),
 //! )?;
@@ -99,16 +101,16 @@ pub use mls_codec::{
     Credential, Extension, ExtensionType, KeyPackage, MlsMessage, MlsMessageBody, PreSharedKeyId,
     Proposal, Psk, RatchetTree, Welcome,
 };
-pub use mls_crypto::{CipherSuite, CipherSuiteProvider, CryptoProvider, SignatureKeyPair};
+pub use mls_crypto::{CipherSuite, CipherSuiteProvider, CryptoProvider, SignatureKeyPair, Signer};
 pub use mls_group::framing::PaddingMode;
 pub use mls_group::key_package::{KeyPackageBuilder, KeyPackageBundle, KeyPackageRef};
 pub use mls_group::{
     CommitBuilder, CommitInfo, CommitOutput, CreateOptions, DEFAULT_MAX_PAST_EPOCHS,
     ExternalCommitBuilder, ExternalCommitOutput, Group, GroupConfig, GroupConfigBuilder,
-    GroupError, InMemoryStore, JoinOptions, LeafIndex, Member, MemberChange, ProcessedMessage,
-    ProposalPolicy, ProposalRef, ProposalSender, Proposer, ReceivedApplicationMessage,
-    ReceivedProposal, Result, SaveCursor, SideEffects, StagedCommit, Store, StoreError, non_member,
-    storage,
+    GroupError, InMemoryStore, JoinOptions, LeafIndex, LoadOptions, Member, MemberChange,
+    ProcessedMessage, ProposalPolicy, ProposalRef, ProposalSender, Proposer,
+    ReceivedApplicationMessage, ReceivedProposal, Result, SaveCursor, SideEffects, StagedCommit,
+    Store, StoreError, non_member, storage,
 };
 pub use mls_keyschedule::{InMemoryPskStore, PskStore, SecretTreeConfig};
 pub use mls_treekem::{

@@ -13,7 +13,7 @@
 
 use ml_dsa::{EncodedSignature, EncodedVerifyingKey, MlDsaParams, Signature, SigningKey};
 use ml_dsa::{MlDsa44, MlDsa65, MlDsa87, VerifyingKey};
-use mls_crypto::{CryptoError, MlDsa, Result, SignatureKeyPair};
+use mls_crypto::{CryptoError, MlDsa, Result};
 use zeroize::Zeroizing;
 
 use super::{SignatureOps, key_pair};
@@ -69,7 +69,7 @@ impl<P: MlDsaParams> MlDsaOps<P> {
 }
 
 impl<P: MlDsaParams> SignatureOps for MlDsaOps<P> {
-    fn generate(&self, rng: &Randomness) -> Result<SignatureKeyPair> {
+    fn generate(&self, rng: &Randomness) -> Result<super::GeneratedKey> {
         let mut seed = Zeroizing::new(vec![0u8; self.set.private_key_len()]);
         rng.fill(&mut seed)?;
         key_pair(self, seed)

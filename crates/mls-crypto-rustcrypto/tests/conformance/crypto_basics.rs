@@ -10,7 +10,7 @@
 
 use mls_crypto::{
     CipherSuite, CipherSuiteProvider, CryptoProvider, HpkeCiphertextRef, HpkePrivateKey,
-    SignaturePrivateKey, labeled,
+    SignatureKeyPair, SignaturePrivateKey, labeled,
 };
 use mls_crypto_rustcrypto::RustCryptoProvider;
 use mls_vectors::{Case, CaseError, CaseResult, ensure_bytes_eq};
@@ -82,7 +82,8 @@ fn sign_with_label(cs: &dyn CipherSuiteProvider, v: &Case<'_>) -> CaseResult {
         &cs.signature_public_key(&private_key)?,
         &public_key,
     )?;
-    let ours = labeled::sign_with_label(cs, &private_key, label, &content)?;
+    let signer = SignatureKeyPair::from_private_key(cs, private_key)?;
+    let ours = labeled::sign_with_label(cs, &signer, label, &content)?;
     labeled::verify_with_label(cs, &public_key, label, &content, &ours)?;
     Ok(())
 }

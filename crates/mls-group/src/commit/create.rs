@@ -172,7 +172,7 @@ impl Group {
                     group_id: &group_id,
                     leaf_secret: &leaf_secret,
                     leaf_template: &template,
-                    signer: &self.signer,
+                    signer: self.signer.as_ref(),
                 },
             )
             .map_err(GroupError::InvalidCommitTree)?;
@@ -216,7 +216,13 @@ impl Group {
                 path,
             }),
         };
-        let mut auth = sign_content(cs, &self.signer, wire_format, content, Some(&self.context))?;
+        let mut auth = sign_content(
+            cs,
+            self.signer.as_ref(),
+            wire_format,
+            content,
+            Some(&self.context),
+        )?;
         let confirmed = ConfirmedTranscriptHash::next(
             cs,
             &self.interim,
@@ -253,7 +259,7 @@ impl Group {
         }
         let group_info = sign_group_info(
             cs,
-            &self.signer,
+            self.signer.as_ref(),
             context.clone(),
             gi_extensions,
             confirmation_tag.clone(),

@@ -5,7 +5,7 @@
 //! leaf, sends an UpdatePath, and is a member of the new epoch at once.
 //!
 //! ```text
-//! let (group, output) = Group::external_commit_builder(cs, &group_info, credential, &signer)
+//! let (group, output) = Group::external_commit_builder(cs, &group_info, credential, signer)
 //!     .ratchet_tree(tree)          // when the GroupInfo has no ratchet_tree extension
 //!     .remove_prior_leaf(old_leaf) // resync: replace our own earlier leaf
 //!     .psk(psk_id)                 // inject a PSK (with .psk_store(store))
@@ -21,7 +21,7 @@ use mls_codec::{
     MlsMessageBody, PreSharedKeyId, PreSharedKeyProposal, Proposal, ProposalOrRef, Remove, Sender,
     VLBytes, WireFormat, find_payload,
 };
-use mls_crypto::{CipherSuiteProvider, Secret, SignatureKeyPair};
+use mls_crypto::{CipherSuiteProvider, Secret, Signer};
 use mls_keyschedule::{
     CommitSecret, ConfirmedTranscriptHash, EpochKeys, InMemoryPskStore, InitSecret,
     InterimTranscriptHash, PskSecret, PskStore,
@@ -50,7 +50,7 @@ pub struct ExternalCommitBuilder<'a> {
     cs: Arc<dyn CipherSuiteProvider>,
     group_info: &'a MlsMessage,
     credential: Credential,
-    signer: &'a SignatureKeyPair,
+    signer: Arc<dyn Signer>,
     config: GroupConfig,
     leaf: KeyPackageBuilder,
     ratchet_tree: Option<mls_codec::RatchetTree>,
@@ -86,13 +86,14 @@ pub struct ExternalCommitOutput {
 impl Group {
     /// Describe an external join (RFC 9420 §12.4.3.2) from `group_info` (an
     /// MLSMessage carrying a GroupInfo with an `external_pub` extension) as
-    /// the client `credential` with the signature key pair `signer`, in the
-    /// suite of `cs` (the GroupInfo's). See [`ExternalCommitBuilder`].
+    /// the client `credential` with the signature key `signer` (kept by the
+    /// joined group), in the suite of `cs` (the GroupInfo's). See
+    /// [`ExternalCommitBuilder`].
     pub fn external_commit_builder<'a>(
         cs: Arc<dyn CipherSuiteProvider>,
         group_info: &'a MlsMessage,
         credential: Credential,
-        signer: &'a SignatureKeyPair,
+        signer: Arc<dyn Signer>,
     ) -> ExternalCommitBuilder<'a> {
         ExternalCommitBuilder {
             cs,
@@ -189,7 +190,9 @@ impl<'a> ExternalCommitBuilder<'a> {
 
         // Our leaf: the template of a KeyPackage leaf of ours; it must
         // support the group's extensions (§11.1, §12.4.3).
-        let bundle = self.leaf.build(cs, self.credential.clone(), self.signer)?;
+        let bundle = self
+            .leaf
+            .build(cs, self.credential.clone(), self.signer.as_ref())?;
         let template = bundle.key_package().leaf_node.clone();
         leaf_supports(&template, &old_context.extensions).map_err(GroupError::MissingCapability)?;
 
@@ -234,7 +237,7 @@ impl<'a> ExternalCommitBuilder<'a> {
                 group_id: &group_id,
                 leaf_secret: &leaf_secret,
                 leaf_template: &template,
-                signer: &self.signer.private_key,
+                signer: self.signer.as_ref(),
             },
         )
         .map_err(GroupError::InvalidCommitTree)?;
@@ -269,7 +272,7 @@ impl<'a> ExternalCommitBuilder<'a> {
         };
         let mut auth = sign_content(
             cs,
-            &self.signer.private_key,
+            self.signer.as_ref(),
             WireFormat::PUBLIC_MESSAGE,
             content,
             Some(old_context),
@@ -328,7 +331,7 @@ impl<'a> ExternalCommitBuilder<'a> {
         let epoch = EpochState::new(keys.secrets, tree.leaf_count(), self.config.secret_tree)?;
         let group = Group {
             cs: cs_arc,
-            signer: self.signer.private_key.clone(),
+            signer: self.signer,
             config: self.config,
             context,
             tree,

@@ -15,7 +15,7 @@ use mls_codec::{
     Sender, VLBytes, WireFormat,
 };
 use mls_crypto::labeled::{sign_with_label, verify_with_label};
-use mls_crypto::{CipherSuiteProvider, SignaturePrivateKey};
+use mls_crypto::{CipherSuiteProvider, Signer};
 
 use crate::{GroupError, Result};
 
@@ -69,7 +69,7 @@ pub(crate) fn tbs_bytes(
 /// (`auth.confirmation_tag = Some(tag)`) before protecting the content.
 pub fn sign_content(
     cs: &dyn CipherSuiteProvider,
-    signer: &SignaturePrivateKey,
+    signer: &dyn Signer,
     wire_format: WireFormat,
     content: FramedContent,
     group_context: Option<&GroupContext>,

@@ -63,7 +63,7 @@
 //! // Sending: build, sign (commits: set auth.confirmation_tag now), protect.
 //! let body = FramedContentBody::Application(VLBytes::new(b"hi".to_vec()));
 //! let content = framed_content(&group_context, Sender::Member(0), vec![], body);
-//! let signed = ctx.sign(&alice.private_key, WireFormat::PRIVATE_MESSAGE, content)?;
+//! let signed = ctx.sign(&alice, WireFormat::PRIVATE_MESSAGE, content)?;
 //! let message = ctx.protect_private(&mut sender_tree, &signed, PaddingMode::Padme)?;
 //!
 //! // Receiving: verify (the tree is not touched), decide, then confirm.
@@ -134,7 +134,7 @@ use mls_codec::{
     AuthenticatedContent, ContentType, FramedContent, GroupContext, MlsMessage, MlsMessageBody,
     PrivateMessage, PublicMessage, Sender, VLBytes, WireFormat,
 };
-use mls_crypto::{CipherSuiteProvider, SignaturePrivateKey};
+use mls_crypto::{CipherSuiteProvider, Signer};
 use mls_keyschedule::{ConsumeToken, MembershipKey, SecretTree, SenderDataSecret};
 
 pub use auth::{FRAMED_CONTENT_TBS_LABEL, framed_content, sign_content, verify_content_signature};
@@ -173,7 +173,7 @@ impl<'a> FramingContext<'a> {
     /// `wire_format`; see [`sign_content`].
     pub fn sign(
         &self,
-        signer: &SignaturePrivateKey,
+        signer: &dyn Signer,
         wire_format: WireFormat,
         content: FramedContent,
     ) -> Result<AuthenticatedContent> {

@@ -55,7 +55,7 @@ impl Group {
         let cs = self.cs.as_ref();
         let signed = sign_content(
             cs,
-            &self.signer,
+            self.signer.as_ref(),
             WireFormat::PRIVATE_MESSAGE,
             content,
             Some(&self.context),

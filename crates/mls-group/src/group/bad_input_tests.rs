@@ -110,7 +110,7 @@ fn forge_commit(
     );
     let mut auth = sign_content(
         cs,
-        &sender.signer,
+        sender.signer.as_ref(),
         WireFormat::PUBLIC_MESSAGE,
         content,
         Some(&sender.context),
@@ -385,17 +385,9 @@ fn add_of_an_existing_member() {
     let w = World::new(12);
     let mut g = w.group(2, GroupConfig::default());
     // A new KeyPackage with member 1's signature key.
-    let signer = mls_crypto::SignatureKeyPair {
-        private_key: g[1].signer.clone(),
-        public_key: g[1]
-            .own_leaf_node()
-            .unwrap()
-            .signature_key
-            .as_slice()
-            .to_vec(),
-    };
+    let signer = g[1].signer.clone();
     let again = KeyPackageBuilder::new()
-        .build(w.cs.as_ref(), Credential::basic("m1"), &signer)
+        .build(w.cs.as_ref(), Credential::basic("m1"), signer.as_ref())
         .unwrap();
     let msg = forge_commit(
         &g[1],
@@ -521,7 +513,7 @@ fn forge_proposal(sender: &Group, proposal: Proposal) -> MlsMessage {
     );
     let auth = sign_content(
         cs,
-        &sender.signer,
+        sender.signer.as_ref(),
         WireFormat::PUBLIC_MESSAGE,
         content,
         Some(&sender.context),
@@ -589,10 +581,7 @@ fn create_as(
     config: GroupConfig,
 ) -> Group {
     let leaf = &bundle.key_package().leaf_node;
-    let signer = mls_crypto::SignatureKeyPair {
-        private_key: bundle.signature_private_key().clone(),
-        public_key: leaf.signature_key.as_slice().to_vec(),
-    };
+    let signer = bundle.signer().expect("an in-memory key");
     let options = CreateOptions {
         leaf: KeyPackageBuilder::new().capabilities(leaf.capabilities.clone()),
         ..CreateOptions::default()
@@ -600,7 +589,7 @@ fn create_as(
     Group::create(
         cs.clone(),
         leaf.credential.clone(),
-        &signer,
+        std::sync::Arc::new(signer),
         config,
         options,
     )

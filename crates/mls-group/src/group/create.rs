@@ -4,7 +4,7 @@ use std::collections::VecDeque;
 use std::sync::Arc;
 
 use mls_codec::{CipherSuiteId, Credential, Extension, GroupContext, ProtocolVersion, VLBytes};
-use mls_crypto::{CipherSuiteProvider, SignatureKeyPair};
+use mls_crypto::{CipherSuiteProvider, Signer};
 use mls_keyschedule::{ConfirmedTranscriptHash, EpochSecret, InterimTranscriptHash};
 use mls_treekem::{LeafIndex, RatchetTree, TreePrivateKeys};
 use tracing::info_span;
@@ -31,29 +31,34 @@ pub struct CreateOptions {
 
 impl Group {
     /// Create a group with one member, us (RFC 9420 §11), from our identity:
-    /// `credential` and the signature key pair `signer` of the suite of
-    /// `cs`. Our leaf gets a fresh encryption key and the capabilities of
+    /// `credential` and the signature key `signer` (in memory, e.g. a
+    /// [`mls_crypto::SignatureKeyPair`], or in an HSM; GUIDANCE G-42) of the
+    /// suite of `cs`. The group keeps the signer for everything it signs.
+    /// Our leaf gets a fresh encryption key and the capabilities of
     /// `options.leaf`; the group starts at epoch 0 with a random epoch
     /// secret, an empty confirmed transcript hash, and the interim hash of
     /// the first confirmation tag.
     pub fn create(
         cs: Arc<dyn CipherSuiteProvider>,
         credential: Credential,
-        signer: &SignatureKeyPair,
+        signer: Arc<dyn Signer>,
         config: GroupConfig,
         options: CreateOptions,
     ) -> Result<Self> {
         // The leaf of a KeyPackage of ours is exactly the leaf RFC 9420 §11
         // asks for; its init key is not used.
-        let bundle = options.leaf.build(cs.as_ref(), credential, signer)?;
-        Self::create_with_bundle(cs, &bundle, config, options)
+        let bundle = options
+            .leaf
+            .build(cs.as_ref(), credential, signer.as_ref())?;
+        Self::create_with_bundle(cs, &bundle, signer, config, options)
     }
 
     /// [`Group::create`] with our leaf taken from `bundle` (whose suite must
-    /// be the one of `cs`).
+    /// be the one of `cs`, signed by `signer`).
     fn create_with_bundle(
         cs: Arc<dyn CipherSuiteProvider>,
         bundle: &KeyPackageBundle,
+        signer: Arc<dyn Signer>,
         config: GroupConfig,
         options: CreateOptions,
     ) -> Result<Self> {
@@ -94,7 +99,7 @@ impl Group {
         let own = LeafIndex::new(0).map_err(|_| GroupError::CorruptState("leaf 0"))?;
         Ok(Group {
             private: TreePrivateKeys::new(own, bundle.encryption_private_key().clone()),
-            signer: bundle.signature_private_key().clone(),
+            signer,
             cs,
             config,
             context,

@@ -27,7 +27,7 @@ impl Group {
         })?);
         let info = sign_group_info(
             cs,
-            &self.signer,
+            self.signer.as_ref(),
             self.context.clone(),
             extensions,
             self.confirmation_tag.clone(),

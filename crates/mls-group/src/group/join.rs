@@ -6,15 +6,17 @@
 //! the path secret's keys are checked against the tree.
 
 use std::collections::VecDeque;
+use std::sync::Arc;
 
 use mls_codec::{MlsMessage, WireFormat};
-use mls_crypto::CryptoProvider;
+use mls_crypto::{CryptoProvider, Signer};
 use mls_keyschedule::{InMemoryPskStore, PskStore};
 use mls_treekem::{LeafIndex, NodeIndex, RatchetTree, TreePrivateKeys, TreeView, validate_tree};
 use tracing::info_span;
 
 use super::Group;
 use super::epoch::EpochState;
+use super::signer::check_own_signer;
 use crate::key_package::{KeyPackageBundle, KeyPackageRef};
 use crate::proposals::ProposalCache;
 use crate::welcome::{KeyPackageLookup, open_welcome_with_limits};
@@ -26,6 +28,25 @@ pub struct JoinOptions {
     /// The ratchet tree handed over out of band, when the GroupInfo has no
     /// `ratchet_tree` extension (RFC 9420 §12.4.3.3).
     pub ratchet_tree: Option<mls_codec::RatchetTree>,
+    /// The signer of the KeyPackage the Welcome was sent to. `None` uses
+    /// the private key kept in its bundle; a signer whose key is not
+    /// exportable (an HSM, GUIDANCE G-42) must be given here, or the join
+    /// fails with [`GroupError::SignerRequired`].
+    pub signer: Option<Arc<dyn Signer>>,
+}
+
+impl JoinOptions {
+    /// Join with this signer (see [`JoinOptions::signer`]).
+    pub fn with_signer(mut self, signer: Arc<dyn Signer>) -> Self {
+        self.signer = Some(signer);
+        self
+    }
+
+    /// Join with this ratchet tree, handed over out of band.
+    pub fn with_ratchet_tree(mut self, tree: mls_codec::RatchetTree) -> Self {
+        self.ratchet_tree = Some(tree);
+        self
+    }
 }
 
 /// The lowest common ancestor of two different leaves.
@@ -155,6 +176,11 @@ impl Group {
         let bundle = key_packages
             .find(&secrets.key_package_ref)
             .ok_or(GroupError::WelcomeNoMatchingKeyPackage)?;
+        let signer: Arc<dyn Signer> = match options.signer {
+            Some(signer) => signer,
+            None => Arc::new(bundle.signer().ok_or(GroupError::SignerRequired)?),
+        };
+        check_own_signer(cs.as_ref(), signer.as_ref(), &secrets.key_package.leaf_node)?;
         let mut private = TreePrivateKeys::new(me, bundle.encryption_private_key().clone());
         // §12.4.3.1: keys from the path secret match the tree (V-12.4.3.1-20).
         if let Some(path_secret) = &secrets.path_secret {
@@ -179,7 +205,7 @@ impl Group {
             config.secret_tree,
         )?;
         let group = Group {
-            signer: bundle.signature_private_key().clone(),
+            signer,
             cs,
             config,
             context,

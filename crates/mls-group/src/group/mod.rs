@@ -21,12 +21,14 @@ mod join;
 mod process;
 mod proposal;
 pub(crate) mod psk;
+mod settings;
+pub(crate) mod signer;
 
 use std::collections::VecDeque;
 use std::sync::Arc;
 
 use mls_codec::{Credential, Extension, GroupContext, LeafNode, ReInit};
-use mls_crypto::{CipherSuite, CipherSuiteProvider, SignaturePrivateKey};
+use mls_crypto::{CipherSuite, CipherSuiteProvider, Signer};
 use mls_keyschedule::InterimTranscriptHash;
 use mls_treekem::{LeafIndex, RatchetTree, TreePrivateKeys, TreeView};
 
@@ -52,7 +54,8 @@ pub struct Group {
     pub(crate) context: GroupContext,
     pub(crate) tree: RatchetTree,
     pub(crate) private: TreePrivateKeys,
-    pub(crate) signer: SignaturePrivateKey,
+    /// Our signature key (in memory or in an HSM, GUIDANCE G-42).
+    pub(crate) signer: Arc<dyn Signer>,
     pub(crate) interim: InterimTranscriptHash,
     /// The confirmation tag of the Commit (or creation) that started this epoch.
     pub(crate) confirmation_tag: Vec<u8>,
@@ -123,24 +126,6 @@ impl Group {
     /// The configuration.
     pub fn config(&self) -> &GroupConfig {
         &self.config
-    }
-
-    /// Send our later Proposals and Commits as PrivateMessages (true) or
-    /// PublicMessages (false) (RFC 9420 §6); a per-group setting.
-    pub fn set_encrypt_handshake(&mut self, encrypt: bool) {
-        self.config.encrypt_handshake = encrypt;
-    }
-
-    /// Accept (true) or refuse (false) external Commits from now on
-    /// (RFC 9420 §12.4.3.2, V-12.4.3.2-07); a per-group setting.
-    pub fn set_allow_external_commits(&mut self, allow: bool) {
-        self.config.allow_external_commits = allow;
-    }
-
-    /// Put the ratchet tree into the GroupInfo of our later Welcomes (true)
-    /// or hand it to joiners out of band (false) (RFC 9420 §12.4.3.3).
-    pub fn set_ratchet_tree_extension(&mut self, in_welcome: bool) {
-        self.config.ratchet_tree_extension = in_welcome;
     }
 
     /// The current GroupContext (RFC 9420 §8.1).

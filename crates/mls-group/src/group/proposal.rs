@@ -132,7 +132,7 @@ impl Proposer<'_> {
         let tbs = leaf.tbs_bytes(group.context.group_id.as_slice(), group.own_leaf().get())?;
         leaf.signature = VLBytes::new(sign_with_label(
             cs.as_ref(),
-            &group.signer,
+            group.signer.as_ref(),
             LEAF_NODE_TBS_LABEL,
             &tbs,
         )?);
@@ -199,7 +199,7 @@ impl Group {
         );
         let signed = sign_content(
             self.cs.as_ref(),
-            &self.signer,
+            self.signer.as_ref(),
             wire_format,
             content,
             Some(&self.context),

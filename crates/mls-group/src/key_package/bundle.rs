@@ -3,7 +3,8 @@
 use mls_codec::tls_codec::{Serialize, Size, VLByteSlice};
 use mls_codec::{KeyPackage, VLBytes, decode_prefix};
 use mls_crypto::{
-    CipherSuite, CipherSuiteProvider, CryptoProvider, HpkePrivateKey, Secret, SignaturePrivateKey,
+    CipherSuite, CipherSuiteProvider, CryptoProvider, HpkePrivateKey, Secret, SignatureKeyPair,
+    SignaturePrivateKey,
 };
 use zeroize::{Zeroize, Zeroizing};
 
@@ -12,8 +13,10 @@ use crate::{GroupError, Result};
 
 /// One of our KeyPackages with its private keys: the init private key
 /// (opens the Welcome's GroupSecrets), the leaf encryption private key
-/// (the joiner's leaf in the tree) and the signature private key of the
-/// leaf. All three zeroize on drop and print redacted.
+/// (the joiner's leaf in the tree) and, when the signer's key is
+/// exportable, the signature private key of the leaf (a key in an HSM stays
+/// there; the join is then given the signer, [`crate::JoinOptions::signer`]).
+/// All three zeroize on drop and print redacted.
 ///
 /// Keep bundles by [`KeyPackageBundle::reference`] and delete a bundle
 /// once a Welcome to it was processed, unless it is a last-resort
@@ -24,21 +27,22 @@ pub struct KeyPackageBundle {
     reference: KeyPackageRef,
     init_private_key: HpkePrivateKey,
     encryption_private_key: HpkePrivateKey,
-    signature_private_key: SignaturePrivateKey,
+    signature_private_key: Option<SignaturePrivateKey>,
     last_resort: bool,
 }
 
 impl KeyPackageBundle {
     /// Assemble a bundle from a KeyPackage and its private keys (e.g. when
-    /// restoring from storage). Each private key must match its public key
-    /// in `key_package` for the suite of `cs` (the KeyPackage's suite);
-    /// otherwise [`GroupError::KeyPackageCreation`].
+    /// restoring from storage; `signature_private_key` is `None` for a
+    /// signer whose key does not leave it). Each private key must match its
+    /// public key in `key_package` for the suite of `cs` (the KeyPackage's
+    /// suite); otherwise [`GroupError::KeyPackageCreation`].
     pub fn from_parts(
         cs: &dyn CipherSuiteProvider,
         key_package: KeyPackage,
         init_private_key: HpkePrivateKey,
         encryption_private_key: HpkePrivateKey,
-        signature_private_key: SignaturePrivateKey,
+        signature_private_key: Option<SignaturePrivateKey>,
         last_resort: bool,
     ) -> Result<Self> {
         if key_package.cipher_suite.0 != cs.cipher_suite().id() {
@@ -57,7 +61,9 @@ impl KeyPackageBundle {
                 "encryption private key does not match the leaf encryption_key",
             ));
         }
-        if cs.signature_public_key(&signature_private_key)? != leaf.signature_key.as_slice() {
+        if let Some(key) = &signature_private_key
+            && cs.signature_public_key(key)? != leaf.signature_key.as_slice()
+        {
             return Err(GroupError::KeyPackageCreation(
                 "signature private key does not match the leaf signature_key",
             ));
@@ -79,7 +85,7 @@ impl KeyPackageBundle {
         reference: KeyPackageRef,
         init_private_key: HpkePrivateKey,
         encryption_private_key: HpkePrivateKey,
-        signature_private_key: SignaturePrivateKey,
+        signature_private_key: Option<SignaturePrivateKey>,
         last_resort: bool,
     ) -> Self {
         KeyPackageBundle {
@@ -112,9 +118,23 @@ impl KeyPackageBundle {
         &self.encryption_private_key
     }
 
-    /// The signature private key of `leaf_node.signature_key`.
-    pub fn signature_private_key(&self) -> &SignaturePrivateKey {
-        &self.signature_private_key
+    /// The signature private key of `leaf_node.signature_key`, when the
+    /// signer's key was exportable.
+    pub fn signature_private_key(&self) -> Option<&SignaturePrivateKey> {
+        self.signature_private_key.as_ref()
+    }
+
+    /// The in-memory signer of the leaf, when the bundle holds its key
+    /// (checked against the leaf's `signature_key` when the bundle was made).
+    pub fn signer(&self) -> Option<SignatureKeyPair> {
+        let suite = CipherSuite::from_id(self.key_package.cipher_suite.0).ok()?;
+        self.signature_private_key
+            .as_ref()
+            .map(|key| SignatureKeyPair {
+                scheme: suite.signature(),
+                private_key: key.clone(),
+                public_key: self.key_package.leaf_node.signature_key.as_slice().to_vec(),
+            })
     }
 
     /// Whether this is a last-resort KeyPackage (may be used more than once).
@@ -130,14 +150,16 @@ impl KeyPackageBundle {
     /// KeyPackage key_package;
     /// opaque init_private_key<V>;
     /// opaque encryption_private_key<V>;
-    /// opaque signature_private_key<V>;
+    /// opaque signature_private_key<V>;  /* empty: not exportable */
     /// uint8 last_resort;      /* 0 or 1 */
     /// ```
     pub fn to_bytes(&self) -> Result<Zeroizing<Vec<u8>>> {
         let keys = [
             self.init_private_key.as_bytes(),
             self.encryption_private_key.as_bytes(),
-            self.signature_private_key.as_bytes(),
+            self.signature_private_key
+                .as_ref()
+                .map_or(&[][..], SignaturePrivateKey::as_bytes),
         ];
         let len = 2
             + self.key_package.tls_serialized_len()
@@ -187,7 +209,7 @@ impl KeyPackageBundle {
             key_package,
             HpkePrivateKey(init),
             HpkePrivateKey(encryption),
-            SignaturePrivateKey(signature),
+            (!signature.as_bytes().is_empty()).then_some(SignaturePrivateKey(signature)),
             last_resort,
         )
     }

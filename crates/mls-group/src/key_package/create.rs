@@ -10,7 +10,7 @@ use mls_codec::{
     ProposalType, ProtocolVersion, SignaturePublicKey, VLBytes,
 };
 use mls_crypto::labeled::sign_with_label;
-use mls_crypto::{CipherSuiteProvider, SignatureKeyPair, SignaturePrivateKey};
+use mls_crypto::{CipherSuiteProvider, Signer, check_signer_scheme};
 use mls_treekem::{Clock, LEAF_NODE_TBS_LABEL, SystemClock};
 
 use super::{KeyPackageBundle, KeyPackageRef};
@@ -37,7 +37,7 @@ const DEFAULT_BACKDATE: u64 = 3600;
 /// `update` and `commit` sources.
 pub fn sign_leaf_node(
     cs: &dyn CipherSuiteProvider,
-    key: &SignaturePrivateKey,
+    key: &dyn Signer,
     leaf: &mut LeafNode,
     group_id: &[u8],
     leaf_index: u32,
@@ -51,7 +51,7 @@ pub fn sign_leaf_node(
 /// `key_package.signature`.
 pub fn sign_key_package(
     cs: &dyn CipherSuiteProvider,
-    key: &SignaturePrivateKey,
+    key: &dyn Signer,
     key_package: &mut KeyPackage,
 ) -> Result<()> {
     let tbs = key_package.tbs_bytes()?;
@@ -190,17 +190,21 @@ impl KeyPackageBuilder {
     }
 
     /// Create the KeyPackage for the suite of `cs`, with `credential` and
-    /// the signature key pair `signer` (its public key becomes the leaf
-    /// `signature_key`). Draws two fresh HPKE key pairs from the provider:
+    /// the signature key `signer` (its public key becomes the leaf
+    /// `signature_key`; an exportable private key is kept in the bundle, an
+    /// HSM key is not). Draws two fresh HPKE key pairs from the provider:
     /// the init key and the leaf encryption key (RFC 9420 §10).
     pub fn build(
         &self,
         cs: &dyn CipherSuiteProvider,
         credential: Credential,
-        signer: &SignatureKeyPair,
+        signer: &dyn Signer,
     ) -> Result<KeyPackageBundle> {
         let suite = CipherSuiteId(cs.cipher_suite().id());
-        if cs.signature_public_key(&signer.private_key)? != signer.public_key {
+        check_signer_scheme(cs, signer.signature_scheme())?;
+        if let Some(private_key) = signer.exportable_private_key()
+            && cs.signature_public_key(private_key)? != signer.public_key()
+        {
             return Err(GroupError::KeyPackageCreation(
                 "signature public key does not match the private key",
             ));
@@ -251,14 +255,14 @@ impl KeyPackageBuilder {
 
         let mut leaf_node = LeafNode {
             encryption_key: HpkePublicKey::from(encryption.public_key),
-            signature_key: SignaturePublicKey::from(signer.public_key.clone()),
+            signature_key: SignaturePublicKey::from(signer.public_key().to_vec()),
             credential,
             capabilities,
             leaf_node_source: LeafNodeSource::KeyPackage(lifetime),
             extensions: self.leaf_extensions.clone(),
             signature: VLBytes::new(Vec::new()),
         };
-        sign_leaf_node(cs, &signer.private_key, &mut leaf_node, &[], 0)?;
+        sign_leaf_node(cs, signer, &mut leaf_node, &[], 0)?;
         let mut key_package = KeyPackage {
             version: ProtocolVersion::MLS10,
             cipher_suite: suite,
@@ -267,14 +271,14 @@ impl KeyPackageBuilder {
             extensions: key_package_extensions,
             signature: VLBytes::new(Vec::new()),
         };
-        sign_key_package(cs, &signer.private_key, &mut key_package)?;
+        sign_key_package(cs, signer, &mut key_package)?;
         let reference = KeyPackageRef::compute(cs, &key_package)?;
         Ok(KeyPackageBundle::new_unchecked(
             key_package,
             reference,
             init.private_key,
             encryption.private_key,
-            signer.private_key.clone(),
+            signer.exportable_private_key().cloned(),
             self.last_resort.is_some(),
         ))
     }

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use mls_codec::{Credential, KeyPackage, LeafNodeSource};
-use mls_crypto::{CipherSuiteProvider, SignatureKeyPair};
+use mls_crypto::{CipherSuiteProvider, Signer};
 
 use super::{KeyPackageBuilder, KeyPackageBundle, KeyPackageRef};
 use crate::{GroupError, Result};
@@ -169,7 +169,7 @@ impl KeyPackagePool {
         cs: &dyn CipherSuiteProvider,
         builder: &KeyPackageBuilder,
         credential: &Credential,
-        signer: &SignatureKeyPair,
+        signer: &dyn Signer,
         target: usize,
     ) -> Result<Vec<KeyPackage>> {
         let missing = target.saturating_sub(self.ordinary.len());
@@ -196,7 +196,7 @@ impl KeyPackagePool {
         cs: &dyn CipherSuiteProvider,
         builder: &KeyPackageBuilder,
         credential: &Credential,
-        signer: &SignatureKeyPair,
+        signer: &dyn Signer,
     ) -> Result<KeyPackage> {
         let bundle = builder
             .clone()

@@ -54,7 +54,7 @@
 //! let mut alice = Group::create(
 //!     cs.clone(),
 //!     Credential::basic("alice"),
-//!     &cs.signature_generate_key_pair()?,
+//!     std::sync::Arc::new(cs.signature_generate_key_pair()?),
 //!     GroupConfig::default(),
 //!     CreateOptions {
 //!         extensions: vec![Extension::from_payload(&senders)?],

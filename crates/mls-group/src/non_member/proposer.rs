@@ -140,10 +140,7 @@ impl ExternalProposer {
     /// §12.1.8: only the external-capable types; §12.1.x: the proposal on
     /// its own against this epoch's tree).
     pub fn proposal(&self, proposal: Proposal) -> Result<MlsMessage> {
-        self.state.sign_proposal(
-            &self.signer.private_key,
-            ProposalSender::External(self.index),
-            proposal,
-        )
+        self.state
+            .sign_proposal(&self.signer, ProposalSender::External(self.index), proposal)
     }
 }

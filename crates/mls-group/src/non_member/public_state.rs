@@ -8,7 +8,7 @@ use mls_codec::{
     Add, ExternalSender, ExternalSenders, FramedContent, FramedContentBody, GroupContext,
     MlsMessage, MlsMessageBody, Proposal, VLBytes, WireFormat, find_payload,
 };
-use mls_crypto::{CipherSuiteProvider, SignaturePrivateKey};
+use mls_crypto::{CipherSuiteProvider, Signer};
 use mls_treekem::{RatchetTree, TreeView};
 
 use crate::framing::{protect_public, sign_content};
@@ -130,11 +130,9 @@ impl PublicGroupState {
         let proposal = Proposal::from(Add {
             key_package: key_package.clone(),
         });
-        self.sign_proposal(
-            bundle.signature_private_key(),
-            ProposalSender::NewMember,
-            proposal,
-        )
+        // A KeyPackage of a non-exportable signer holds no key to sign with.
+        let signer = bundle.signer().ok_or(GroupError::SignerRequired)?;
+        self.sign_proposal(&signer, ProposalSender::NewMember, proposal)
     }
 
     /// Check `proposal` from `sender` as the members will when they
@@ -143,7 +141,7 @@ impl PublicGroupState {
     /// the GroupContext) and protect it without membership tag (§6.2).
     pub(crate) fn sign_proposal(
         &self,
-        signer: &SignaturePrivateKey,
+        signer: &dyn Signer,
         sender: ProposalSender,
         proposal: Proposal,
     ) -> Result<MlsMessage> {

@@ -125,7 +125,7 @@ pub(crate) fn create_restarted(
     let mut group = Group::create(
         restart.cs,
         restart.credential,
-        restart.signer,
+        std::sync::Arc::new(restart.signer.clone()),
         options.config,
         CreateOptions {
             group_id: Some(restart.group_id),

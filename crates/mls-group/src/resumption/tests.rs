@@ -37,7 +37,7 @@ impl World {
         let mut alice = Group::create(
             cs.clone(),
             Credential::basic("alice"),
-            &signer,
+            std::sync::Arc::new(signer.clone()),
             GroupConfig::default(),
             crate::CreateOptions::default(),
         )
@@ -204,12 +204,7 @@ fn psk_id(
 fn messages_in_a_reinitialized_group_are_refused() {
     let mut w = World::new(1);
     w.reinit(b"next");
-    let mut rogue = Group::from_bytes(
-        &w.groups[1].to_bytes().unwrap(),
-        &w.provider,
-        GroupConfig::default(),
-    )
-    .unwrap();
+    let mut rogue = Group::from_bytes(&w.groups[1].to_bytes().unwrap(), &w.provider).unwrap();
     rogue.reinit = None;
     let kp = bundle(&w.cs, "carol").key_package().clone();
     let messages = [

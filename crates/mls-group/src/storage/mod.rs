@@ -18,14 +18,17 @@
 //! `docs/storage.md`.
 
 mod encode;
+mod load_options;
 mod memory;
 mod records;
+mod settings;
 mod state;
 pub mod traits;
 
 use std::collections::BTreeMap;
 
 pub use crate::store_error::{StoreError, StoreResult};
+pub use load_options::LoadOptions;
 pub use memory::InMemoryStore;
 pub use records::{EpochRecord, GroupWrite, KeyPackageRecord, PskChange, StoredGroup};
 pub use state::{GroupRecords, STATE_VERSION};
@@ -120,18 +123,31 @@ impl Group {
         Ok(())
     }
 
-    /// Load a group from `store`; `None` if it holds none for `group_id`.
-    /// The returned cursor lets the next [`Group::save`] write only changes.
+    /// Load a group from `store` with the settings it was saved with;
+    /// `None` if it holds none for `group_id`. The returned cursor lets the
+    /// next [`Group::save`] write only changes. The clock, credential
+    /// validator and proposal policy are the defaults; see
+    /// [`Group::load_with_options`] for a signer that is not in the
+    /// snapshot and for the application's objects.
     pub fn load(
         store: &dyn GroupStateStore,
         group_id: &[u8],
         provider: &dyn mls_crypto::CryptoProvider,
-        config: crate::GroupConfig,
+    ) -> Result<Option<(Group, SaveCursor)>> {
+        Self::load_with_options(store, group_id, provider, LoadOptions::default())
+    }
+
+    /// [`Group::load`] with a signer and the application's objects.
+    pub fn load_with_options(
+        store: &dyn GroupStateStore,
+        group_id: &[u8],
+        provider: &dyn mls_crypto::CryptoProvider,
+        options: LoadOptions,
     ) -> Result<Option<(Group, SaveCursor)>> {
         let Some(stored) = store.read_group(group_id)? else {
             return Ok(None);
         };
-        let group = Group::from_records(&stored.state, &stored.past_epochs, provider, config)?;
+        let group = Group::from_records(&stored.state, &stored.past_epochs, provider, options)?;
         if group.group_id() != group_id || group.epoch() != stored.epoch {
             return Err(GroupError::CorruptState(
                 "stored under another group id or epoch",

@@ -4,9 +4,9 @@
 //! not every past epoch again.
 //!
 //! ```text
-//! state: "MLSG" version:u16 cipher_suite:u16 active:u8
-//!        context<V> tree<V> tree_hashes<V> own_leaf:u32 private_keys<V> signer<V>
-//!        interim<V> confirmation_tag<V> epoch_secrets
+//! state: "MLSG" version:u16 cipher_suite:u16 active:u8 settings<V>
+//!        context<V> tree<V> tree_hashes<V> own_leaf:u32 private_keys<V>
+//!        optional<signer<V>> interim<V> confirmation_tag<V> epoch_secrets
 //!        proposals<V> optional<pending_commit> [optional<ReInit>] digest[Nh]
 //! proposal: ref<V> sender (the RFC 9420 §6 Sender) proposal update_key<optional>
 //! past:  "MLSE" version:u16 cipher_suite:u16 epoch:u64 context<V> secrets
@@ -17,6 +17,17 @@
 //! The trailing `optional<ReInit>` (RFC 9420 §11.2: the group is shut down
 //! and waits for its successor) is always written; a record that ends
 //! before it, written before the field existed, reads as no ReInit.
+//!
+//! `settings` are the data settings of the group's [`crate::GroupConfig`]
+//! ([`super::settings`]); `signer` is our signature private key when the
+//! signer's key is exportable (absent for an HSM key, GUIDANCE G-42: the
+//! load is then given the signer, [`LoadOptions::signer`]).
+//!
+//! Versions 2 and 3 (before the settings and the optional signer) still
+//! load: their signer is always present and the group gets the default
+//! settings (the application sets what it changed again, with the group's
+//! setters). In version 2 a cached proposal's sender is a member's leaf
+//! index (`u32`); from version 3 on it is the RFC 9420 `Sender`.
 //!
 //! `digest` is the suite's hash of everything before it: a truncated or
 //! bit-flipped record is rejected before it is parsed. The tree-hash cache
@@ -31,7 +42,10 @@ use std::collections::VecDeque;
 use std::sync::Arc;
 
 use mls_codec::{Credential, Extension, PreSharedKeyId, Proposal, Reader, Sender};
-use mls_crypto::{CipherSuite, CryptoProvider, HpkePrivateKey, Secret, SignaturePrivateKey};
+use mls_crypto::{
+    CipherSuite, CryptoProvider, HpkePrivateKey, Secret, SignatureKeyPair, SignaturePrivateKey,
+    Signer,
+};
 use mls_keyschedule::{
     ConfirmationKey, EncryptionSecret, EpochAuthenticator, EpochSecrets, ExporterSecret,
     ExternalSecret, InitSecret, InterimTranscriptHash, MembershipKey, ResumptionPsk, SecretTree,
@@ -42,15 +56,25 @@ use mls_treekem::{
 };
 use zeroize::Zeroizing;
 
+use super::LoadOptions;
 use super::encode::{ReadExt, Writer, corrupt};
 use super::records::EpochRecord;
+use super::settings::{read_settings, write_settings};
 use crate::commit::{CommitInfo, MemberChange, PendingCommit, StagedEpoch, TreeUpdate};
 use crate::group::epoch::{EpochState, PastEpoch};
+use crate::group::signer::check_own_signer;
 use crate::proposals::{CachedProposal, ProposalCache, ProposalRef, ProposalSender};
-use crate::{Group, GroupConfig, GroupError, Result};
+use crate::{Group, GroupError, Result};
 
 /// The snapshot format version written by this build.
-pub const STATE_VERSION: u16 = 3;
+pub const STATE_VERSION: u16 = 4;
+/// The oldest format version this build reads: version 2, whose cached
+/// proposals name their sender by leaf index only.
+const OLDEST_STATE_VERSION: u16 = 2;
+/// The first version whose cached proposals store their RFC 9420 Sender.
+const SENDER_VERSION: u16 = 3;
+/// The first version with `settings<V>` and `optional<signer<V>>`.
+const SETTINGS_VERSION: u16 = 4;
 const MAGIC: &[u8; 4] = b"MLSG";
 const PAST_MAGIC: &[u8; 4] = b"MLSE";
 const WHOLE_MAGIC: &[u8; 4] = b"MLSS";
@@ -82,15 +106,16 @@ fn seal(cs: &dyn mls_crypto::CipherSuiteProvider, mut w: Writer) -> Zeroizing<Ve
     w.buf
 }
 
-/// Check a record's or snapshot's `magic` and format version: a newer
-/// version is its own error ([`GroupError::StateVersion`]), anything else
-/// that is not ours is corrupt.
+/// Check a record's or snapshot's `magic` and format version, and return
+/// the version: a newer version is its own error
+/// ([`GroupError::StateVersion`]), anything else that is not ours is
+/// corrupt.
 fn read_header(
     r: &mut Reader<'_>,
     magic: &[u8; 4],
     not_ours: &'static str,
     unknown_version: &'static str,
-) -> Result<()> {
+) -> Result<u16> {
     if r.read_array::<4>().map_err(corrupt("magic"))? != *magic {
         return Err(GroupError::CorruptState(not_ours));
     }
@@ -101,21 +126,25 @@ fn read_header(
             supported: STATE_VERSION,
         });
     }
-    if version != STATE_VERSION {
+    if version < OLDEST_STATE_VERSION {
         return Err(GroupError::CorruptState(unknown_version));
     }
-    Ok(())
+    Ok(version)
 }
 
+/// A record's suite provider, format version and a reader over its body.
+type OpenRecord<'a> = (Arc<dyn mls_crypto::CipherSuiteProvider>, u16, Reader<'a>);
+
 /// Check a record's header (`magic`, version, suite) and trailing digest;
-/// returns the suite provider and a reader over the body after the header.
+/// returns the suite provider, the version and a reader over the body
+/// after the header.
 fn open_record<'a>(
     bytes: &'a [u8],
     magic: &[u8; 4],
     provider: &dyn CryptoProvider,
-) -> Result<(Arc<dyn mls_crypto::CipherSuiteProvider>, Reader<'a>)> {
+) -> Result<OpenRecord<'a>> {
     let mut r = Reader::new(bytes);
-    read_header(
+    let version = read_header(
         &mut r,
         magic,
         "not a group record",
@@ -139,7 +168,7 @@ fn open_record<'a>(
     }
     let mut r = Reader::new(body);
     r.read_array::<8>().map_err(corrupt("header"))?;
-    Ok((cs, r))
+    Ok((cs, version, r))
 }
 
 fn write_private_keys(w: &mut Writer, keys: &[(NodeIndex, &HpkePrivateKey)]) -> Result<()> {
@@ -394,6 +423,7 @@ impl Group {
     fn state_record(&self) -> Result<Zeroizing<Vec<u8>>> {
         let mut w = self.header(MAGIC);
         w.bool(self.active);
+        write_settings(&mut w, &self.config)?;
         w.encoded(&self.context)?;
         w.opaque(&self.tree.to_bytes()?)?;
         w.opaque(&self.tree.hash_cache_bytes())?;
@@ -405,7 +435,9 @@ impl Group {
             .filter_map(|n| self.private.get(n).map(|k| (n, k)))
             .collect();
         write_private_keys(&mut w, &keys)?;
-        w.opaque(self.signer.0.as_bytes())?;
+        w.option(self.signer.exportable_private_key(), |w, k| {
+            w.opaque(k.as_bytes())
+        })?;
         w.opaque(self.interim.as_bytes())?;
         w.opaque(&self.confirmation_tag)?;
         write_epoch(&mut w, &self.epoch)?;
@@ -458,13 +490,23 @@ impl Group {
         write_info(w, &s.info)
     }
 
-    /// Restore a group from [`Group::to_bytes`] output. `provider` supplies
-    /// the suite; `config` the runtime policy (not part of the snapshot).
-    /// Corrupt or foreign bytes give [`GroupError::CorruptState`].
-    pub fn from_bytes(
+    /// Restore a group from [`Group::to_bytes`] output, with the settings
+    /// it was saved with; `provider` supplies the suite. The clock,
+    /// credential validator and proposal policy are the defaults (set them
+    /// again with the group's setters, or use
+    /// [`Group::from_bytes_with_options`]). A snapshot without our signature
+    /// key (a non-exportable signer) fails with
+    /// [`GroupError::SignerRequired`]. Corrupt or foreign bytes give
+    /// [`GroupError::CorruptState`].
+    pub fn from_bytes(bytes: &[u8], provider: &dyn CryptoProvider) -> Result<Group> {
+        Self::from_bytes_with_options(bytes, provider, LoadOptions::default())
+    }
+
+    /// [`Group::from_bytes`] with a signer and the application's objects.
+    pub fn from_bytes_with_options(
         bytes: &[u8],
         provider: &dyn CryptoProvider,
-        config: GroupConfig,
+        options: LoadOptions,
     ) -> Result<Group> {
         let mut r = Reader::new(bytes);
         read_header(
@@ -484,24 +526,29 @@ impl Group {
             });
         }
         r.finish().map_err(corrupt("trailing bytes"))?;
-        Group::from_records(state, &past, provider, config)
+        Group::from_records(state, &past, provider, options)
     }
 
     /// Restore a group from its records ([`Group::to_records`]): the current
     /// state and the retained past epochs, oldest first (a store may have
-    /// pruned some). No tree rehash: the stored tree-hash cache must give
-    /// the GroupContext's tree hash.
+    /// pruned some), with `options` as in [`Group::from_bytes_with_options`].
+    /// No tree rehash: the stored tree-hash cache must give the
+    /// GroupContext's tree hash.
     pub fn from_records(
         state: &[u8],
         past_epochs: &[EpochRecord],
         provider: &dyn CryptoProvider,
-        config: GroupConfig,
+        options: LoadOptions,
     ) -> Result<Group> {
-        let (cs, mut r) = open_record(state, MAGIC, provider)?;
+        let (cs, version, mut r) = open_record(state, MAGIC, provider)?;
         let suite = cs.cipher_suite();
         let suite_id = suite.id();
         let nh = suite.hash_len();
         let active = r.bool_("active")?;
+        let mut config = options.base_config();
+        if version >= SETTINGS_VERSION {
+            read_settings(&mut r, &mut config)?;
+        }
         let context: mls_codec::GroupContext = r.decoded_("group context")?;
         if context.cipher_suite.0 != suite_id {
             return Err(GroupError::CorruptState("group context suite"));
@@ -523,7 +570,13 @@ impl Group {
         let own = LeafIndex::new(r.u32_("own leaf")?)
             .map_err(|_| GroupError::CorruptState("own leaf"))?;
         let keys = read_private_keys(&mut r)?;
-        let signer = SignaturePrivateKey(Secret::from_slice(r.opaque_("signer")?));
+        let stored_key = if version < SETTINGS_VERSION || r.presence_("signer")? {
+            Some(SignaturePrivateKey(Secret::from_slice(
+                r.opaque_("signer")?,
+            )))
+        } else {
+            None
+        };
         let interim = InterimTranscriptHash::new(r.opaque_("interim hash")?.to_vec());
         let confirmation_tag = r.opaque_("confirmation tag")?.to_vec();
         let epoch = read_epoch(&mut r, nh)?;
@@ -562,12 +615,27 @@ impl Group {
             let leaf_key = private
                 .get(own.node())
                 .ok_or(GroupError::CorruptState("no leaf key"))?;
-            if cs.hpke_public_key(leaf_key)? != leaf.encryption_key.as_slice()
-                || cs.signature_public_key(&signer)? != leaf.signature_key.as_slice()
-            {
+            if cs.hpke_public_key(leaf_key)? != leaf.encryption_key.as_slice() {
                 return Err(GroupError::CorruptState("own keys do not match the tree"));
             }
         }
+        let signer: Arc<dyn Signer> = match (options.signer, stored_key) {
+            (Some(given), _) => {
+                if let Some(leaf) = tree.leaf(own).filter(|_| active) {
+                    check_own_signer(cs.as_ref(), given.as_ref(), leaf)?;
+                }
+                given
+            }
+            (None, Some(key)) => {
+                let pair = SignatureKeyPair::from_private_key(cs.as_ref(), key)?;
+                if let Some(leaf) = tree.leaf(own).filter(|_| active) {
+                    check_own_signer(cs.as_ref(), &pair, leaf)
+                        .map_err(|_| GroupError::CorruptState("own keys do not match the tree"))?;
+                }
+                Arc::new(pair)
+            }
+            (None, None) => return Err(GroupError::SignerRequired),
+        };
 
         let mut past = VecDeque::new();
         for record in past_epochs {
@@ -591,8 +659,14 @@ impl Group {
         let mut prv = r.vector_("proposals")?;
         while !prv.is_empty() {
             let reference = ProposalRef(prv.opaque_("proposal ref")?.to_vec());
-            let sender = ProposalSender::from_wire(prv.decoded_::<Sender>("proposal sender")?)
-                .ok_or(GroupError::CorruptState("proposal sender"))?;
+            let sender = if version >= SENDER_VERSION {
+                ProposalSender::from_wire(prv.decoded_::<Sender>("proposal sender")?)
+            } else {
+                mls_treemath::LeafIndex::new(prv.u32_("proposal sender")?)
+                    .ok()
+                    .map(ProposalSender::Member)
+            }
+            .ok_or(GroupError::CorruptState("proposal sender"))?;
             let proposal: Proposal = prv.decoded_("proposal")?;
             let update_key = if prv.presence_("update key")? {
                 Some(HpkePrivateKey(Secret::from_slice(
@@ -640,7 +714,8 @@ impl Group {
 }
 
 fn read_past(bytes: &[u8], provider: &dyn CryptoProvider, nh: usize) -> Result<PastEpoch> {
-    let (cs, mut pv) = open_record(bytes, PAST_MAGIC, provider)?;
+    // The past-epoch record is the same in every readable version.
+    let (cs, _version, mut pv) = open_record(bytes, PAST_MAGIC, provider)?;
     if cs.cipher_suite().hash_len() != nh {
         return Err(GroupError::CorruptState("past epoch suite"));
     }

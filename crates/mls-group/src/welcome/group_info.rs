@@ -3,7 +3,7 @@
 
 use mls_codec::{Extension, GroupContext, GroupInfo, RatchetTreeExtension, VLBytes, find_payload};
 use mls_crypto::labeled::{sign_with_label, verify_with_label};
-use mls_crypto::{CipherSuiteProvider, SignaturePrivateKey};
+use mls_crypto::{CipherSuiteProvider, Signer};
 use mls_treekem::{LeafIndex, RatchetTree, TreeView, validate_tree};
 
 use crate::{GroupConfig, GroupError, Result};
@@ -13,10 +13,10 @@ pub const GROUP_INFO_TBS_LABEL: &[u8] = b"GroupInfoTBS";
 
 /// Build a GroupInfo and sign it: `SignWithLabel(key, "GroupInfoTBS",
 /// GroupInfoTBS)` (RFC 9420 §12.4.3). `signer` is the signer's leaf index;
-/// `key` the private key of that leaf's `signature_key`.
+/// `key` the signer of that leaf's `signature_key`.
 pub fn sign_group_info(
     cs: &dyn CipherSuiteProvider,
-    key: &SignaturePrivateKey,
+    key: &dyn Signer,
     group_context: GroupContext,
     extensions: Vec<Extension>,
     confirmation_tag: Vec<u8>,

@@ -9,7 +9,9 @@ use mls_codec::{Credential, MlsMessage, MlsMessageBody, Welcome};
 use mls_crypto::{CipherSuite, CipherSuiteProvider, CryptoProvider};
 use mls_crypto_rustcrypto::RustCryptoProvider;
 use mls_group::key_package::{KeyPackageBuilder, KeyPackageBundle};
-use mls_group::{CreateOptions, Group, GroupConfig, JoinOptions, LeafIndex, ProcessedMessage};
+use mls_group::{
+    CreateOptions, Group, GroupConfig, JoinOptions, LeafIndex, LoadOptions, ProcessedMessage,
+};
 
 /// Suite 1.
 pub const SUITE: CipherSuite = CipherSuite::Mls128DhKemX25519Aes128GcmSha256Ed25519;
@@ -53,7 +55,7 @@ pub fn create(cs: &Arc<dyn CipherSuiteProvider>, name: &str, config: GroupConfig
     Group::create(
         cs.clone(),
         Credential::basic(name.as_bytes().to_vec()),
-        &signer,
+        Arc::new(signer),
         config,
         CreateOptions::default(),
     )
@@ -81,7 +83,10 @@ pub fn join(
         welcome,
         &vec![bundle],
         config,
-        JoinOptions { ratchet_tree: tree },
+        JoinOptions {
+            ratchet_tree: tree,
+            ..JoinOptions::default()
+        },
     )
     .expect("join");
     group
@@ -134,10 +139,13 @@ pub fn snapshot(group: &Group) -> Vec<u8> {
     group.to_bytes().expect("serialize").to_vec()
 }
 
-/// Serialize and restore, checking the round trip is exact.
+/// Serialize and restore with the clock, credential validator and
+/// proposal policy of `config` (the data settings come from the snapshot),
+/// checking the round trip is exact.
 pub fn round_trip(group: &Group, provider: &RustCryptoProvider, config: GroupConfig) -> Group {
     let bytes = snapshot(group);
-    let restored = Group::from_bytes(&bytes, provider, config).expect("restore");
+    let options = LoadOptions::default().with_runtime_of(&config);
+    let restored = Group::from_bytes_with_options(&bytes, provider, options).expect("restore");
     assert_eq!(snapshot(&restored), bytes, "restore is exact");
     restored
 }

@@ -7,7 +7,9 @@ use mls_codec::{
     CipherSuiteId, Commit, ContentType, FramedContentBody, GroupContext, MlsMessage, Proposal,
     ProtocolVersion, Sender, VLBytes, WireFormat, decode, encode,
 };
-use mls_crypto::{CipherSuite, CipherSuiteProvider, CryptoProvider, SignaturePrivateKey};
+use mls_crypto::{
+    CipherSuite, CipherSuiteProvider, CryptoProvider, SignatureKeyPair, SignaturePrivateKey,
+};
 use mls_crypto_rustcrypto::RustCryptoProvider;
 use mls_group::GroupError;
 use mls_group::framing::{FramingContext, MemberView, PaddingMode, framed_content, protect_public};
@@ -36,7 +38,7 @@ struct Fixture {
     membership_key: MembershipKey,
     sender_data_secret: SenderDataSecret,
     encryption_secret: Vec<u8>,
-    signer: SignaturePrivateKey,
+    signer: SignatureKeyPair,
     members: SenderAtLeafOne,
 }
 
@@ -151,6 +153,10 @@ pub fn check(case: &Case<'_>) -> CaseResult {
     let cs = RustCryptoProvider::new()
         .cipher_suite_provider(suite)
         .ok_or(CaseError::UnsupportedSuite(u64::from(suite_id)))?;
+    let signer = SignatureKeyPair::from_private_key(
+        &*cs,
+        SignaturePrivateKey::from(case.bytes("signature_priv")?),
+    )?;
     let fixture = Fixture {
         cs,
         group_context: GroupContext {
@@ -165,7 +171,7 @@ pub fn check(case: &Case<'_>) -> CaseResult {
         membership_key: MembershipKey::from_slice(&case.bytes("membership_key")?),
         sender_data_secret: SenderDataSecret::from_slice(&case.bytes("sender_data_secret")?),
         encryption_secret: case.bytes("encryption_secret")?,
-        signer: SignaturePrivateKey::from(case.bytes("signature_priv")?),
+        signer,
         members: SenderAtLeafOne(case.bytes("signature_pub")?),
     };
 

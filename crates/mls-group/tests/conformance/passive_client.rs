@@ -44,7 +44,7 @@ pub fn run(case: &Case<'_>) -> CaseResult {
         key_package,
         HpkePrivateKey::from(case.bytes("init_priv")?),
         HpkePrivateKey::from(case.bytes("encryption_priv")?),
-        SignaturePrivateKey::from(case.bytes("signature_priv")?),
+        Some(SignaturePrivateKey::from(case.bytes("signature_priv")?)),
         false,
     )?;
 
@@ -65,7 +65,10 @@ pub fn run(case: &Case<'_>) -> CaseResult {
         &[bundle][..],
         &psks,
         GroupConfig::without_lifetime_checks(),
-        JoinOptions { ratchet_tree },
+        JoinOptions {
+            ratchet_tree,
+            ..JoinOptions::default()
+        },
     )?;
     ensure_bytes_eq(
         "initial epoch authenticator",

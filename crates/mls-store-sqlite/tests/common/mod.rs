@@ -41,7 +41,7 @@ pub fn create(cs: &Arc<dyn CipherSuiteProvider>, name: &str) -> Group {
     Group::create(
         cs.clone(),
         Credential::basic(name.as_bytes().to_vec()),
-        &signer,
+        Arc::new(signer),
         GroupConfig::default(),
         CreateOptions::default(),
     )
@@ -105,10 +105,7 @@ pub fn snapshot(group: &Group) -> Vec<u8> {
 
 /// Load a group with the default configuration.
 pub fn load(store: &dyn GroupStateStore, group: &[u8], provider: &RustCryptoProvider) -> Group {
-    Group::load(store, group, provider, GroupConfig::default())
-        .unwrap()
-        .unwrap()
-        .0
+    Group::load(store, group, provider).unwrap().unwrap().0
 }
 
 /// A database path in the temporary directory, removed (with its WAL and

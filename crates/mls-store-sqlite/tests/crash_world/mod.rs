@@ -317,7 +317,7 @@ impl World {
                 };
                 let mut groups = BTreeMap::new();
                 for id in store.group_ids().unwrap() {
-                    let loaded = Group::load(&store, &id, &provider, GroupConfig::default())
+                    let loaded = Group::load(&store, &id, &provider)
                         .unwrap_or_else(|e| panic!("client {c}'s group does not load: {e}"))
                         .unwrap();
                     groups.insert(group_index(&id), loaded);
@@ -441,7 +441,7 @@ impl World {
                     let g = Group::create(
                         self.cs.clone(),
                         Credential::basic(format!("client {creator}").into_bytes()),
-                        &signer,
+                        Arc::new(signer),
                         GroupConfig::default(),
                         CreateOptions {
                             group_id: Some(group_id(group)),

@@ -269,10 +269,9 @@ pub fn real_groups_save_and_load(store: &dyn Store) {
         stored(store, alice.group_id()).past_epochs.len(),
         GroupConfig::default().max_past_epochs
     );
-    let (loaded, loaded_cursor) =
-        Group::load(store, alice.group_id(), &provider, GroupConfig::default())
-            .unwrap()
-            .unwrap();
+    let (loaded, loaded_cursor) = Group::load(store, alice.group_id(), &provider)
+        .unwrap()
+        .unwrap();
     assert_eq!(snapshot(&loaded), snapshot(&alice));
     assert_eq!(loaded_cursor, cursor);
     let mut alice = loaded;
@@ -292,10 +291,9 @@ pub fn two_writers_of_a_real_group_conflict(store: &dyn Store) {
     alice
         .save(store, &mut cursor, SideEffects::default())
         .unwrap();
-    let (mut other, mut other_cursor) =
-        Group::load(store, alice.group_id(), &provider, GroupConfig::default())
-            .unwrap()
-            .unwrap();
+    let (mut other, mut other_cursor) = Group::load(store, alice.group_id(), &provider)
+        .unwrap()
+        .unwrap();
     commit_and_merge(&mut other);
     other
         .save(store, &mut other_cursor, SideEffects::default())

@@ -12,7 +12,7 @@
 //! HPKE keys.
 
 use mls_codec::{LeafNode, LeafNodeSource, Node, ParentNode, VLBytes};
-use mls_crypto::{CipherSuiteProvider, HpkeKeyPair, SignaturePrivateKey};
+use mls_crypto::{CipherSuiteProvider, HpkeKeyPair, SignatureKeyPair};
 use mls_treekem::{
     LeafIndex, NodeIndex, TreePrivateKeys, TreeSize, leaf_tree_hash, parent_hash, parent_tree_hash,
 };
@@ -26,7 +26,7 @@ pub struct FullTree {
     /// Leaf 0.
     pub sender: LeafIndex,
     /// Leaf 0's signature key.
-    pub sender_signer: SignaturePrivateKey,
+    pub sender_signer: SignatureKeyPair,
     /// Leaf n - 1.
     pub receiver: LeafIndex,
     /// Leaf n - 1's keys (leaf and every non-blank node of its direct path).
@@ -39,7 +39,7 @@ struct Builder<'a> {
     nodes: Vec<Option<Node>>,
     receiver_path: Vec<NodeIndex>,
     receiver_keys: Vec<(NodeIndex, HpkeKeyPair)>,
-    sender_signer: Option<SignaturePrivateKey>,
+    sender_signer: Option<SignatureKeyPair>,
 }
 
 impl Builder<'_> {
@@ -70,7 +70,7 @@ impl Builder<'_> {
             let sig = cs.signature_generate_key_pair().expect("sig");
             let mut l = LeafNode {
                 encryption_key: self.encryption_key(node).into(),
-                signature_key: sig.public_key.into(),
+                signature_key: sig.public_key.clone().into(),
                 credential: mls_codec::Credential::basic(
                     format!("member {}", leaf.get()).into_bytes(),
                 ),
@@ -82,9 +82,9 @@ impl Builder<'_> {
                 extensions: vec![],
                 signature: VLBytes::new(vec![]),
             };
-            sign_leaf(cs, &mut l, &sig.private_key, leaf.get());
+            sign_leaf(cs, &mut l, &sig, leaf.get());
             if leaf.get() == 0 {
-                self.sender_signer = Some(sig.private_key);
+                self.sender_signer = Some(sig);
             }
             let hash = leaf_tree_hash(cs, leaf, Some(&l)).expect("hash");
             self.nodes[node.as_usize()] = Some(Node::Leaf(l));

@@ -13,7 +13,8 @@ use mls_codec::{
 };
 use mls_crypto::labeled::sign_with_label;
 use mls_crypto::{
-    CipherSuite, CipherSuiteProvider, CryptoProvider, HpkePrivateKey, Secret, SignaturePrivateKey,
+    CipherSuite, CipherSuiteProvider, CryptoProvider, HpkePrivateKey, Secret, SignatureKeyPair,
+    Signer,
 };
 use mls_crypto_rustcrypto::RustCryptoProvider;
 use mls_treekem::{
@@ -46,7 +47,7 @@ pub fn capabilities() -> Capabilities {
 pub fn sign_leaf(
     cs: &dyn CipherSuiteProvider,
     leaf: &mut LeafNode,
-    signer: &SignaturePrivateKey,
+    signer: &dyn Signer,
     leaf_index: u32,
 ) {
     let tbs = leaf.tbs_bytes(GROUP_ID, leaf_index).expect("tbs");
@@ -58,12 +59,12 @@ pub fn sign_leaf(
 pub fn key_package_leaf(
     cs: &dyn CipherSuiteProvider,
     name: &str,
-) -> (LeafNode, HpkePrivateKey, SignaturePrivateKey) {
+) -> (LeafNode, HpkePrivateKey, SignatureKeyPair) {
     let hpke = cs.hpke_generate_key_pair().expect("hpke");
     let sig = cs.signature_generate_key_pair().expect("sig");
     let mut leaf = LeafNode {
         encryption_key: hpke.public_key.into(),
-        signature_key: sig.public_key.into(),
+        signature_key: sig.public_key.clone().into(),
         credential: Credential::basic(name.as_bytes().to_vec()),
         capabilities: capabilities(),
         leaf_node_source: LeafNodeSource::KeyPackage(Lifetime {
@@ -73,14 +74,14 @@ pub fn key_package_leaf(
         extensions: vec![],
         signature: VLBytes::new(vec![]),
     };
-    sign_leaf(cs, &mut leaf, &sig.private_key, 0);
-    (leaf, hpke.private_key, sig.private_key)
+    sign_leaf(cs, &mut leaf, &sig, 0);
+    (leaf, hpke.private_key, sig)
 }
 
 /// A member's private state.
 pub struct Member {
     pub keys: TreePrivateKeys,
-    pub signer: SignaturePrivateKey,
+    pub signer: SignatureKeyPair,
 }
 
 /// A group: the public tree and every member's private state.

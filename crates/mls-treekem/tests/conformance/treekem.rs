@@ -8,7 +8,8 @@
 
 use mls_codec::{CipherSuiteId, GroupContext, ProtocolVersion, UpdatePath, VLBytes};
 use mls_crypto::{
-    CipherSuite, CipherSuiteProvider, CryptoProvider, HpkePrivateKey, Secret, SignaturePrivateKey,
+    CipherSuite, CipherSuiteProvider, CryptoProvider, HpkePrivateKey, Secret, SignatureKeyPair,
+    SignaturePrivateKey,
 };
 use mls_crypto_rustcrypto::RustCryptoProvider;
 use mls_treekem::{
@@ -21,7 +22,7 @@ use mls_vectors::{Case, CaseError, CaseResult, ensure, ensure_bytes_eq};
 struct Member {
     leaf: LeafIndex,
     keys: TreePrivateKeys,
-    signer: SignaturePrivateKey,
+    signer: SignatureKeyPair,
 }
 
 /// The serialized provisional GroupContext of the case with `tree_hash`.
@@ -65,7 +66,10 @@ fn load_members(
         members.push(Member {
             leaf,
             keys,
-            signer: SignaturePrivateKey::from(p.bytes("signature_priv")?),
+            signer: SignatureKeyPair::from_private_key(
+                cs,
+                SignaturePrivateKey::from(p.bytes("signature_priv")?),
+            )?,
         });
     }
     Ok(members)
