@@ -107,6 +107,33 @@ impl World {
         .unwrap()
         .0
     }
+
+    /// Alice creates the group and adds Bob, both with certificates
+    /// (serial numbers `serial` and `serial + 1`).
+    fn alice_and_bob(&self, serial: u32) -> (Group, Group) {
+        let (alice_signer, alice_credential) = self.member("alice", serial);
+        let options = CreateOptions {
+            leaf: World::leaf_builder(),
+            ..CreateOptions::default()
+        };
+        let mut alice = Group::create(
+            self.cs.clone(),
+            alice_credential,
+            Arc::new(alice_signer),
+            self.config(),
+            options,
+        )
+        .unwrap();
+        let bob_kp = self.key_package(&Spec::leaf("CN=bob"), serial + 1);
+        let add = alice
+            .commit_builder()
+            .add_member(bob_kp.key_package().clone())
+            .build()
+            .unwrap();
+        alice.merge_pending_commit().unwrap();
+        let bob = self.join(add.welcome.as_ref().unwrap(), &bob_kp);
+        (alice, bob)
+    }
 }
 
 fn merge(group: &mut Group, commit: &MlsMessage) {
@@ -119,28 +146,7 @@ fn merge(group: &mut Group, commit: &MlsMessage) {
 #[test]
 fn members_with_certificates_add_rotate_and_remove() {
     let world = World::new();
-    let (alice_signer, alice_credential) = world.member("alice", 10);
-    let options = CreateOptions {
-        leaf: World::leaf_builder(),
-        ..CreateOptions::default()
-    };
-    let mut alice = Group::create(
-        world.cs.clone(),
-        alice_credential,
-        Arc::new(alice_signer),
-        world.config(),
-        options,
-    )
-    .unwrap();
-
-    let bob_kp = world.key_package(&Spec::leaf("CN=bob"), 11);
-    let add = alice
-        .commit_builder()
-        .add_member(bob_kp.key_package().clone())
-        .build()
-        .unwrap();
-    alice.merge_pending_commit().unwrap();
-    let mut bob = world.join(add.welcome.as_ref().unwrap(), &bob_kp);
+    let (mut alice, mut bob) = world.alice_and_bob(10);
 
     let carol_kp = world.key_package(&Spec::leaf("CN=carol"), 12);
     let add = alice
@@ -194,27 +200,7 @@ fn members_with_certificates_add_rotate_and_remove() {
 #[test]
 fn the_engine_refuses_bad_certificates_and_identity_changes() {
     let world = World::new();
-    let (alice_signer, alice_credential) = world.member("alice", 30);
-    let options = CreateOptions {
-        leaf: World::leaf_builder(),
-        ..CreateOptions::default()
-    };
-    let mut alice = Group::create(
-        world.cs.clone(),
-        alice_credential,
-        Arc::new(alice_signer),
-        world.config(),
-        options,
-    )
-    .unwrap();
-    let bob_kp = world.key_package(&Spec::leaf("CN=bob"), 31);
-    let add = alice
-        .commit_builder()
-        .add_member(bob_kp.key_package().clone())
-        .build()
-        .unwrap();
-    alice.merge_pending_commit().unwrap();
-    let mut bob = world.join(add.welcome.as_ref().unwrap(), &bob_kp);
+    let (mut alice, mut bob) = world.alice_and_bob(30);
 
     // A KeyPackage with an expired certificate cannot be added.
     let expired = Spec {
