@@ -102,10 +102,8 @@ impl Group {
     where
         L: KeyPackageLookup<Entry = KeyPackageBundle> + ?Sized,
     {
-        let empty = InMemoryPskStore::new();
-        let store = GroupPskStore::new(self, &empty);
         let (new, used, psks) =
-            Group::join_listing_psks(provider, welcome, key_packages, &store, config, options)?;
+            self.join_resumed(provider, welcome, key_packages, config, options)?;
         check_branch(self, &new, &psks)?;
         Ok((new, used))
     }

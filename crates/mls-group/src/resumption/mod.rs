@@ -207,3 +207,29 @@ pub(crate) fn check_membership(old: &Group, new: &Group, all: bool) -> Result<()
     }
     Ok(())
 }
+
+impl Group {
+    /// Join a group resumed from this one (its ReInit successor or a
+    /// branch, RFC 9420 §11.2, §11.3) with every check of [`Group::join`],
+    /// the resumption PSKs resolved from this group; also returns the PSK
+    /// ids, for the caller's §11.2/§11.3 checks.
+    pub(crate) fn join_resumed<L>(
+        &self,
+        provider: &dyn mls_crypto::CryptoProvider,
+        welcome: &mls_codec::MlsMessage,
+        key_packages: &L,
+        config: GroupConfig,
+        options: crate::JoinOptions,
+    ) -> Result<(
+        Group,
+        crate::key_package::KeyPackageRef,
+        Vec<mls_codec::PreSharedKeyId>,
+    )>
+    where
+        L: crate::welcome::KeyPackageLookup<Entry = crate::key_package::KeyPackageBundle> + ?Sized,
+    {
+        let empty = mls_keyschedule::InMemoryPskStore::new();
+        let store = crate::group::psk::GroupPskStore::new(self, &empty);
+        Group::join_listing_psks(provider, welcome, key_packages, &store, config, options)
+    }
+}

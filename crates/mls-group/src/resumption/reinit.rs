@@ -126,10 +126,8 @@ impl Group {
         L: KeyPackageLookup<Entry = KeyPackageBundle> + ?Sized,
     {
         let reinit = self.reinit.as_ref().ok_or(GroupError::NoPendingReInit)?;
-        let empty = InMemoryPskStore::new();
-        let store = GroupPskStore::new(self, &empty);
         let (new, used, psks) =
-            Group::join_listing_psks(provider, welcome, key_packages, &store, config, options)?;
+            self.join_resumed(provider, welcome, key_packages, config, options)?;
         check_successor(self, reinit, &new, &psks)?;
         Ok((new, used))
     }
