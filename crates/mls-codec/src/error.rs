@@ -6,6 +6,8 @@
 
 use thiserror::Error;
 
+use crate::rule::Rule;
+
 use crate::limits::MAX_VECTOR_LEN;
 
 /// Why encoding or decoding failed.
@@ -170,6 +172,34 @@ pub enum CodecError {
     /// The underlying `tls_codec` encoder failed (text of its error).
     #[error("tls_codec encoding failed: {0}")]
     Encoding(String),
+}
+
+impl CodecError {
+    /// The rule of `docs/validation.md` this error enforces, if any.
+    pub fn rule(&self) -> Option<Rule> {
+        Some(match self {
+            Self::EndOfInput => return None,
+            Self::ReservedVarintPrefix { .. } => Rule::V_2_1_2_01,
+            Self::NonMinimalVarint { .. } => Rule::V_2_1_2_02,
+            Self::VectorLengthExceedsInput { .. } => Rule::V_2_1_2_05,
+            Self::VectorTooLarge { .. } => Rule::V_2_1_2_06,
+            Self::MessageTooLarge { .. } => return None,
+            Self::NestedTooDeep { .. } => return None,
+            Self::MemoryLimitExceeded { .. } => return None,
+            Self::TreeTooLarge { .. } => Rule::V_12_4_3_3_03,
+            Self::VectorLengthNotMultiple { .. } => Rule::V_2_1_07,
+            Self::ElementOverrunsVector => Rule::V_2_1_08,
+            Self::TrailingBytes { .. } => Rule::V_2_1_09,
+            Self::InvalidEnumValue { .. } => Rule::V_2_1_10,
+            Self::InvalidOptionalPresence(..) => Rule::V_2_1_1_01,
+            Self::MalformedExtension { .. } => Rule::V_2_1_11,
+            Self::UnsupportedVersion(..) => Rule::V_6_02,
+            Self::NonZeroPadding => return None,
+            Self::EmptyElement => return None,
+            Self::InconsistentFields { .. } => return None,
+            Self::Encoding(..) => return None,
+        })
+    }
 }
 
 impl CodecError {

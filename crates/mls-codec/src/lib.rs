@@ -58,6 +58,7 @@ pub mod message;
 pub mod primitives;
 pub mod proposals;
 pub mod psk;
+pub mod rule;
 pub mod tree;
 pub mod welcome;
 
@@ -93,6 +94,7 @@ pub use proposals::{
     ReInit, Remove, Update,
 };
 pub use psk::{PreSharedKeyId, Psk, PskLabel, ResumptionPskUsage};
+pub use rule::Rule;
 pub use tls_codec;
 pub use tls_codec::VLBytes;
 pub use tree::{Node, ParentNode, RatchetTree, UpdatePath, UpdatePathNode};

@@ -17,7 +17,9 @@ use mls_crypto::{CipherSuite, CryptoProvider};
 use mls_crypto_rustcrypto::RustCryptoProvider;
 use mls_group::framing::framed_content;
 use mls_group::key_package::KeyPackageBuilder;
-use mls_group::{CreateOptions, Group, GroupConfig, GroupError, JoinOptions};
+use mls_group::{
+    CreateOptions, Group, GroupConfig, GroupError, JoinOptions, ProposalError, Rejection,
+};
 
 const SUITE: CipherSuite = CipherSuite::Mls128DhKemX25519Aes128GcmSha256Ed25519;
 const COPIES: usize = 30_000;
@@ -90,7 +92,10 @@ fn duplicate_adds(c: &mut Criterion) {
         b.iter(|| {
             let message: MlsMessage = mls_codec::decode(black_box(&bytes)).expect("decode");
             let err = alice.process_message(&message).expect_err("duplicate Adds");
-            assert!(matches!(err, GroupError::DuplicateInitKey));
+            assert!(matches!(
+                err,
+                GroupError::Rejected(Rejection::Proposal(ProposalError::DuplicateInitKey))
+            ));
         })
     });
     group.finish();

@@ -28,7 +28,7 @@ pub struct GroupConfig {
     pub secret_tree: SecretTreeConfig,
     /// How many past epochs keep their message secrets for late application
     /// messages (GUIDANCE G-12, RFC 9420 §14). A message from an older
-    /// epoch fails with [`crate::GroupError::EpochTooOld`].
+    /// epoch fails with [`crate::FramingError::EpochTooOld`].
     pub max_past_epochs: usize,
     /// Send Proposals and Commits as PrivateMessages (true) or
     /// PublicMessages (false, the default) (RFC 9420 §6).
@@ -57,7 +57,7 @@ pub struct GroupConfig {
     /// Accept external Commits (sender `new_member_commit`, RFC 9420
     /// §12.4.3.2) from joiners holding a published GroupInfo. Default true
     /// (publishing a GroupInfo with `external_pub` is the invitation); false
-    /// refuses them with [`crate::GroupError::ExternalCommitNotAllowed`]
+    /// refuses them with [`crate::CommitError::ExternalNotAllowed`]
     /// (V-12.4.3.2-07).
     pub allow_external_commits: bool,
     /// The limits of decoding what this group receives (GUIDANCE G-34,

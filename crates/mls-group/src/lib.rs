@@ -103,7 +103,10 @@ pub mod welcome;
 
 pub use commit::{CommitBuilder, CommitOutput, ExternalCommitBuilder, ExternalCommitOutput};
 pub use config::{DEFAULT_MAX_PAST_EPOCHS, GroupConfig, GroupConfigBuilder};
-pub use error::GroupError;
+pub use error::{
+    CommitError, FramingError, GroupError, KeyPackageError, Misuse, ProposalError, Rejection,
+    ResumptionError, Rule, StateError, WelcomeError,
+};
 pub use group::{
     CreateOptions, Group, JoinOptions, Member, ProcessedMessage, Proposer,
     ReceivedApplicationMessage, ReceivedProposal,

@@ -8,7 +8,9 @@ mod common;
 
 use common::*;
 use mls_codec::{Add, ContentType, MlsMessage, Proposal, WireFormat};
-use mls_group::{Group, GroupConfig, GroupError, JoinOptions};
+use mls_group::{
+    FramingError, Group, GroupConfig, GroupError, JoinOptions, Rejection, WelcomeError,
+};
 
 #[test]
 fn join_takes_the_welcome_message_and_refuses_other_wire_formats() {
@@ -37,17 +39,18 @@ fn join_takes_the_welcome_message_and_refuses_other_wire_formats() {
     assert!(
         matches!(
             err,
-            GroupError::UnexpectedWireFormat {
+            GroupError::Rejected(Rejection::Framing(FramingError::WrongWireFormat {
                 expected: WireFormat::WELCOME,
                 actual: WireFormat::PUBLIC_MESSAGE,
-            }
+            }))
         ),
         "{err:?}"
     );
     assert_eq!(
         err.to_string(),
-        "RFC 9420 §6: expected a Welcome, got a PublicMessage"
+        "expected a Welcome, got a PublicMessage (RFC 9420 §6, V-6-08)"
     );
+    assert_eq!(err.rule(), Some(mls_group::Rule::V_6_08));
 
     let welcome = out.welcome.unwrap();
     let (bob, _) = Group::join(
@@ -143,7 +146,13 @@ fn proposals_and_per_group_settings_through_the_builders() {
         JoinOptions::default(),
     )
     .unwrap_err();
-    assert!(matches!(err, GroupError::MissingRatchetTree), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Welcome(WelcomeError::MissingRatchetTree))
+        ),
+        "{err:?}"
+    );
     let (bob, _) = Group::join(
         &provider,
         &welcome,

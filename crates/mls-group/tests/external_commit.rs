@@ -15,7 +15,10 @@ use mls_codec::{
 };
 use mls_crypto::{CipherSuiteProvider, Secret, SignatureKeyPair};
 use mls_group::framing::{protect_public, sign_content};
-use mls_group::{ExternalCommitOutput, Group, GroupConfig, GroupError, ProcessedMessage};
+use mls_group::{
+    CommitError, ExternalCommitOutput, FramingError, Group, GroupConfig, GroupError,
+    ProcessedMessage, Rejection, WelcomeError,
+};
 use mls_keyschedule::{InMemoryPskStore, InitSecret};
 use mls_treekem::{CredentialValidator, TreeView};
 
@@ -139,7 +142,13 @@ fn out_of_band_tree_is_used_when_the_group_info_has_none() {
     )
     .build()
     .expect_err("no tree");
-    assert!(matches!(err, GroupError::MissingRatchetTree), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Welcome(WelcomeError::MissingRatchetTree))
+        ),
+        "{err:?}"
+    );
     let (carol, out) = Group::external_commit_builder(
         cs.clone(),
         &info,
@@ -259,7 +268,13 @@ fn v12_2_25_external_commit_with_several_psks() {
     .expect("join with PSKs");
     // Without the PSKs the member cannot follow (state unchanged).
     let err = rejected(&mut alice, &out.commit);
-    assert!(matches!(err, GroupError::PskUnavailable(_)), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Commit(CommitError::PskUnavailable(_)))
+        ),
+        "{err:?}"
+    );
     match alice
         .process_message_with_psks(&out.commit, &store)
         .expect("accepted")
@@ -281,7 +296,10 @@ fn v12_4_3_2_07_group_refusing_external_joins() {
     alice.set_allow_external_commits(false);
     let err = rejected(&mut alice, &out.commit);
     assert!(
-        matches!(err, GroupError::ExternalCommitNotAllowed),
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Commit(CommitError::ExternalNotAllowed))
+        ),
         "{err:?}"
     );
     alice.set_allow_external_commits(true);
@@ -307,7 +325,12 @@ fn v12_4_3_2_08_no_join_from_a_group_info_without_external_pub() {
     .build()
     .expect_err("no external_pub");
     assert!(
-        matches!(err, GroupError::GroupInfoWithoutExternalPub),
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Welcome(
+                WelcomeError::GroupInfoWithoutExternalPub
+            ))
+        ),
         "{err:?}"
     );
 }
@@ -322,7 +345,10 @@ fn v12_2_20_without_external_init() {
     });
     let err = rejected(&mut alice, &bad);
     assert!(
-        matches!(err, GroupError::ExternalCommitWithoutExternalInit),
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Commit(CommitError::ExternalWithoutExternalInit))
+        ),
         "{err:?}"
     );
 }
@@ -338,7 +364,12 @@ fn v12_2_21_two_external_inits() {
     });
     let err = rejected(&mut alice, &bad);
     assert!(
-        matches!(err, GroupError::ExternalCommitDuplicateExternalInit),
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Commit(
+                CommitError::ExternalDuplicateExternalInit
+            ))
+        ),
         "{err:?}"
     );
 }
@@ -360,7 +391,10 @@ fn v12_2_22_two_removes() {
     });
     let err = rejected(&mut alice, &bad);
     assert!(
-        matches!(err, GroupError::ExternalCommitDuplicateRemove),
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Commit(CommitError::ExternalDuplicateRemove))
+        ),
         "{err:?}"
     );
 }
@@ -395,7 +429,13 @@ fn v12_2_23_remove_of_a_leaf_with_another_identity() {
     .build()
     .expect_err("not mallory's leaf");
     assert!(
-        matches!(err, GroupError::ExternalCommitInvalidResync { leaf: 1, .. }),
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Commit(CommitError::ExternalInvalidResync {
+                leaf: 1,
+                ..
+            }))
+        ),
         "{err:?}"
     );
     // ... and the members reject it when another implementation does.
@@ -415,7 +455,13 @@ fn v12_2_23_remove_of_a_leaf_with_another_identity() {
     .expect("a permissive joiner builds it");
     let err = rejected(&mut alice, &out.commit);
     assert!(
-        matches!(err, GroupError::ExternalCommitInvalidResync { leaf: 1, .. }),
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Commit(CommitError::ExternalInvalidResync {
+                leaf: 1,
+                ..
+            }))
+        ),
         "{err:?}"
     );
     // Nor the leaf of the member who published the GroupInfo.
@@ -435,7 +481,13 @@ fn v12_2_23_remove_of_a_leaf_with_another_identity() {
     .expect("a permissive joiner builds it");
     let err = rejected(&mut alice, &out.commit);
     assert!(
-        matches!(err, GroupError::ExternalCommitInvalidResync { leaf: 0, .. }),
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Commit(CommitError::ExternalInvalidResync {
+                leaf: 0,
+                ..
+            }))
+        ),
         "{err:?}"
     );
     assert_eq!(alice.member_count(), 2);
@@ -467,7 +519,7 @@ fn v12_2_24_update_add_or_gce_in_an_external_commit() {
         });
         let err = rejected(&mut alice, &bad);
         assert!(
-            matches!(err, GroupError::ExternalCommitProposalNotAllowed(x) if x == t),
+            matches!(err, GroupError::Rejected(Rejection::Commit(CommitError::ExternalProposalNotAllowed(x))) if x == t),
             "{err:?}"
         );
     }
@@ -484,7 +536,10 @@ fn v12_4_3_2_02_proposal_by_reference() {
     });
     let err = rejected(&mut alice, &bad);
     assert!(
-        matches!(err, GroupError::ExternalCommitProposalByReference),
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Commit(CommitError::ExternalProposalByReference))
+        ),
         "{err:?}"
     );
 }
@@ -497,7 +552,10 @@ fn v12_4_3_2_01_without_a_path() {
     let bad = forge(cs.as_ref(), &alice, &out.commit, &key, |c| c.path = None);
     let err = rejected(&mut alice, &bad);
     assert!(
-        matches!(err, GroupError::MessageNewMemberCommitWithoutPath),
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Framing(FramingError::NewMemberCommitWithoutPath))
+        ),
         "{err:?}"
     );
 }
@@ -511,7 +569,10 @@ fn v12_4_3_2_03_signature_by_another_key() {
     let bad = forge(cs.as_ref(), &alice, &out.commit, &other, |_| {});
     let err = rejected(&mut alice, &bad);
     assert!(
-        matches!(err, GroupError::MessageSignatureInvalid),
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Framing(FramingError::SignatureInvalid))
+        ),
         "{err:?}"
     );
 }
@@ -542,7 +603,13 @@ fn v8_3_01_and_02_wrong_kem_output() {
     };
     let bad = forge(cs.as_ref(), &alice, &out.commit, &key, replace(other_kem));
     let err = rejected(&mut alice, &bad);
-    assert!(matches!(err, GroupError::ConfirmationTagInvalid), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Commit(CommitError::ConfirmationTagInvalid))
+        ),
+        "{err:?}"
+    );
     // V-8.3-02: a kem_output that is not a KEM encapsulation at all.
     let bad = forge(
         cs.as_ref(),
@@ -552,7 +619,13 @@ fn v8_3_01_and_02_wrong_kem_output() {
         replace(vec![1, 2, 3]),
     );
     let err = rejected(&mut alice, &bad);
-    assert!(matches!(err, GroupError::ExternalInitInvalid), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Commit(CommitError::ExternalInitInvalid))
+        ),
+        "{err:?}"
+    );
 }
 
 #[test]
@@ -564,7 +637,13 @@ fn against_a_group_info_of_another_epoch() {
     alice.merge_pending_commit().expect("merge");
     process_commit(&mut bob, &next.commit);
     let err = rejected(&mut alice, &out.commit);
-    assert!(matches!(err, GroupError::WrongEpoch { .. }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Framing(FramingError::EpochMismatch { .. }))
+        ),
+        "{err:?}"
+    );
 }
 
 #[test]
@@ -587,10 +666,12 @@ fn v12_4_3_2_06_joiner_reusing_a_members_signature_key() {
     assert!(
         matches!(
             err,
-            GroupError::InvalidCommitTree(mls_treekem::TreeKemError::DuplicateSignatureKey {
-                first: 0,
-                second: 1
-            })
+            GroupError::Rejected(Rejection::Commit(CommitError::InvalidTree(
+                mls_treekem::TreeKemError::DuplicateSignatureKey {
+                    first: 0,
+                    second: 1
+                }
+            )))
         ),
         "{err:?}"
     );
@@ -621,7 +702,9 @@ fn v12_4_3_2_05_path_leaf_signed_for_another_leaf_index() {
     assert!(
         matches!(
             err,
-            GroupError::InvalidCommitTree(mls_treekem::TreeKemError::LeafSignatureInvalid { .. })
+            GroupError::Rejected(Rejection::Commit(CommitError::InvalidTree(
+                mls_treekem::TreeKemError::LeafSignatureInvalid { .. }
+            )))
         ),
         "{err:?}"
     );

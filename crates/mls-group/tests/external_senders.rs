@@ -20,8 +20,8 @@ use mls_crypto_rustcrypto::RustCryptoProvider;
 use mls_group::framing::{PaddingMode, protect_public, sign_content};
 use mls_group::non_member::{ExternalProposer, PublicGroupState};
 use mls_group::{
-    CreateOptions, Group, GroupConfig, GroupError, LeafIndex, ProcessedMessage, ProposalPolicy,
-    ProposalSender,
+    CommitError, CreateOptions, FramingError, Group, GroupConfig, GroupError, LeafIndex, Misuse,
+    ProcessedMessage, ProposalError, ProposalPolicy, ProposalSender, Rejection,
 };
 use mls_keyschedule::InMemoryPskStore;
 use mls_treekem::TreeView;
@@ -308,10 +308,10 @@ fn v12_1_8_01_policy_refuses_external_proposals() {
     assert!(
         matches!(
             *out.omitted[0].reason,
-            GroupError::ProposalRejectedByPolicy {
+            GroupError::Rejected(Rejection::Proposal(ProposalError::RejectedByPolicy {
                 proposal_type: 1,
                 sender: ProposalSender::External(0)
-            }
+            }))
         ),
         "{:?}",
         out.omitted[0].reason
@@ -322,10 +322,10 @@ fn v12_1_8_01_policy_refuses_external_proposals() {
     assert!(
         matches!(
             err,
-            GroupError::ProposalRejectedByPolicy {
+            GroupError::Rejected(Rejection::Proposal(ProposalError::RejectedByPolicy {
                 sender: ProposalSender::External(0),
                 ..
-            }
+            }))
         ),
         "{err:?}"
     );
@@ -346,7 +346,10 @@ fn v6_1_04_external_sender_without_the_extension() {
     );
     let err = rejected(&mut alice, &m);
     assert!(
-        matches!(err, GroupError::MessageExternalSenderUnknown(0)),
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Framing(FramingError::ExternalSenderUnknown(0)))
+        ),
         "{err:?}"
     );
 }
@@ -363,20 +366,29 @@ fn v6_1_05_external_sender_index_beyond_the_list() {
     );
     let err = rejected(&mut w.alice, &m);
     assert!(
-        matches!(err, GroupError::MessageExternalSenderUnknown(1)),
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Framing(FramingError::ExternalSenderUnknown(1)))
+        ),
         "{err:?}"
     );
     // The proposer refuses an index the group does not list, or another key.
     let state = public_state(&w.cs, &w.alice);
     let err = ExternalProposer::new(state, w.ds.clone(), 1).expect_err("index");
     assert!(
-        matches!(err, GroupError::MessageExternalSenderUnknown(1)),
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Framing(FramingError::ExternalSenderUnknown(1)))
+        ),
         "{err:?}"
     );
     let state = public_state(&w.cs, &w.alice);
     let err = ExternalProposer::new(state, key(w.cs.as_ref()), 0).expect_err("key");
     assert!(
-        matches!(err, GroupError::ExternalSenderKeyMismatch(0)),
+        matches!(
+            err,
+            GroupError::Misuse(Misuse::ExternalSenderKeyMismatch(0))
+        ),
         "{err:?}"
     );
 }
@@ -394,7 +406,10 @@ fn v6_1_08_external_proposal_signed_by_another_key() {
     );
     let err = rejected(&mut w.alice, &m);
     assert!(
-        matches!(err, GroupError::MessageSignatureInvalid),
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Framing(FramingError::SignatureInvalid))
+        ),
         "{err:?}"
     );
 }
@@ -420,7 +435,7 @@ fn v6_1_07_update_and_external_init_from_an_external_sender() {
         assert!(
             matches!(
                 err,
-                GroupError::MessageSenderProposalTypeNotAllowed { sender: "external", proposal_type: t }
+                GroupError::Rejected(Rejection::Framing(FramingError::SenderProposalTypeNotAllowed { sender: "external", proposal_type: t }))
                     if t == proposal_type
             ),
             "{err:?}"
@@ -430,10 +445,12 @@ fn v6_1_07_update_and_external_init_from_an_external_sender() {
         assert!(
             matches!(
                 err,
-                GroupError::MessageSenderProposalTypeNotAllowed {
-                    sender: "external",
-                    ..
-                }
+                GroupError::Rejected(Rejection::Framing(
+                    FramingError::SenderProposalTypeNotAllowed {
+                        sender: "external",
+                        ..
+                    }
+                ))
             ),
             "{err:?}"
         );
@@ -457,10 +474,12 @@ fn v6_1_06_external_sender_cannot_commit() {
     assert!(
         matches!(
             err,
-            GroupError::MessageSenderContentTypeNotAllowed {
-                sender: "external",
-                content_type: 3
-            }
+            GroupError::Rejected(Rejection::Framing(
+                FramingError::SenderContentTypeNotAllowed {
+                    sender: "external",
+                    content_type: 3
+                }
+            ))
         ),
         "{err:?}"
     );
@@ -500,7 +519,10 @@ fn external_proposal_as_private_message_or_with_a_membership_tag() {
         .framing_context()
         .protect_private(&mut tree, &signed, PaddingMode::None)
         .expect_err("non-members cannot encrypt");
-    assert!(matches!(err, GroupError::FramingMisuse(_)), "{err:?}");
+    assert!(
+        matches!(err, GroupError::Misuse(Misuse::PrivateMessageFromNonMember)),
+        "{err:?}"
+    );
     assert_eq!(snapshot(&w.alice), before);
 
     let mut m = forge(w.cs.as_ref(), &w.alice, Sender::External(0), &w.ds, body);
@@ -511,7 +533,7 @@ fn external_proposal_as_private_message_or_with_a_membership_tag() {
     assert!(
         matches!(
             err,
-            GroupError::Codec(mls_codec::CodecError::InconsistentFields { .. })
+            GroupError::Decode(mls_codec::CodecError::InconsistentFields { .. })
         ),
         "{err:?}"
     );
@@ -533,10 +555,12 @@ fn v6_1_11_new_member_proposal_that_is_not_an_add() {
     assert!(
         matches!(
             err,
-            GroupError::MessageSenderProposalTypeNotAllowed {
-                sender: "new_member_proposal",
-                proposal_type: 3
-            }
+            GroupError::Rejected(Rejection::Framing(
+                FramingError::SenderProposalTypeNotAllowed {
+                    sender: "new_member_proposal",
+                    proposal_type: 3
+                }
+            ))
         ),
         "{err:?}"
     );
@@ -557,7 +581,10 @@ fn v6_1_12_new_member_add_signed_by_another_key() {
     );
     let err = rejected(&mut w.alice, &m);
     assert!(
-        matches!(err, GroupError::MessageSignatureInvalid),
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Framing(FramingError::SignatureInvalid))
+        ),
         "{err:?}"
     );
 }
@@ -576,7 +603,7 @@ fn new_member_add_with_a_membership_tag() {
     assert!(
         matches!(
             err,
-            GroupError::Codec(mls_codec::CodecError::InconsistentFields { .. })
+            GroupError::Decode(mls_codec::CodecError::InconsistentFields { .. })
         ),
         "{err:?}"
     );
@@ -635,8 +662,10 @@ fn new_member_add_referenced_by_an_external_commit() {
         assert!(
             matches!(
                 err,
-                GroupError::ExternalCommitProposalByReference
-                    | GroupError::ExternalCommitProposalNotAllowed(1)
+                GroupError::Rejected(Rejection::Commit(CommitError::ExternalProposalByReference))
+                    | GroupError::Rejected(Rejection::Commit(
+                        CommitError::ExternalProposalNotAllowed(1)
+                    ))
             ),
             "{err:?}"
         );
@@ -663,7 +692,12 @@ fn v12_1_8_02_external_senders_with_an_invalid_credential() {
     )
     .expect_err("rejected credential");
     assert!(
-        matches!(err, GroupError::ExternalSenderCredentialRejected(0)),
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Proposal(
+                ProposalError::ExternalSenderCredentialRejected(0)
+            ))
+        ),
         "{err:?}"
     );
 
@@ -675,7 +709,12 @@ fn v12_1_8_02_external_senders_with_an_invalid_credential() {
         .group_context_extensions(vec![bad.clone()])
         .expect_err("sender side");
     assert!(
-        matches!(err, GroupError::ExternalSenderCredentialRejected(0)),
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Proposal(
+                ProposalError::ExternalSenderCredentialRejected(0)
+            ))
+        ),
         "{err:?}"
     );
     let gce = proposer(&w)
@@ -703,7 +742,12 @@ fn v12_1_8_02_external_senders_with_an_invalid_credential() {
     ));
     let err = rejected(&mut w.alice, &forged);
     assert!(
-        matches!(err, GroupError::ExternalSenderCredentialRejected(0)),
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Proposal(
+                ProposalError::ExternalSenderCredentialRejected(0)
+            ))
+        ),
         "{err:?}"
     );
 
@@ -716,7 +760,12 @@ fn v12_1_8_02_external_senders_with_an_invalid_credential() {
         .build()
         .expect_err("by value");
     assert!(
-        matches!(err, GroupError::ExternalSenderCredentialRejected(0)),
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Proposal(
+                ProposalError::ExternalSenderCredentialRejected(0)
+            ))
+        ),
         "{err:?}"
     );
     assert_eq!(snapshot(&w.alice), before);
@@ -731,7 +780,7 @@ fn v12_1_8_02_external_senders_with_an_invalid_credential() {
         .propose()
         .group_context_extensions(vec![malformed])
         .expect_err("malformed");
-    assert!(matches!(err, GroupError::Codec(_)), "{err:?}");
+    assert!(matches!(err, GroupError::Decode(_)), "{err:?}");
 }
 
 /// A proposal names its epoch; after a Commit the proposer moves on with
@@ -745,7 +794,13 @@ fn external_proposals_follow_the_epoch_through_a_new_group_info() {
     let out = commit_pending(&mut w.alice);
     process_commit(&mut w.bob, &out.commit);
     let err = rejected(&mut w.alice, &old);
-    assert!(matches!(err, GroupError::WrongEpoch { .. }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Framing(FramingError::EpochMismatch { .. }))
+        ),
+        "{err:?}"
+    );
     ds.update_group_info(public_state(&w.cs, &w.bob)).unwrap();
     assert_eq!(ds.state().epoch(), w.alice.epoch());
     let fresh = ds.remove(w.bob.own_leaf()).unwrap();

@@ -11,10 +11,10 @@ use mls_codec::{
 };
 use mls_crypto::{CipherSuite, CipherSuiteProvider, CryptoProvider, SignatureKeyPair};
 use mls_crypto_rustcrypto::RustCryptoProvider;
-use mls_group::GroupError;
 use mls_group::framing::{
     FramingContext, MemberView, PaddingMode, framed_content, protect_public, sign_content,
 };
+use mls_group::{FramingError, GroupError, Misuse, Rejection};
 use mls_keyschedule::{
     EncryptionSecret, KeyScheduleError, MembershipKey, RatchetKind, SecretTree, SecretTreeConfig,
     SenderDataSecret,
@@ -425,7 +425,9 @@ fn application_data_in_a_public_message_is_rejected() {
     let signed = fx.signed(application(), WireFormat::PUBLIC_MESSAGE);
     assert!(matches!(
         fx.ctx().protect_public(signed.clone()),
-        Err(GroupError::PublicMessageApplicationData)
+        Err(GroupError::Rejected(Rejection::Framing(
+            FramingError::ApplicationDataInPublicMessage
+        )))
     ));
     // Receiver side: a correctly signed and tagged one is still rejected.
     let tbm = signed.tbm_bytes(Some(&fx.group_context)).expect("tbm");
@@ -433,7 +435,9 @@ fn application_data_in_a_public_message_is_rejected() {
     let message = PublicMessage::from_authenticated_content(signed, Some(VLBytes::new(tag)));
     assert!(matches!(
         fx.unprotect_public(&message),
-        Err(GroupError::PublicMessageApplicationData)
+        Err(GroupError::Rejected(Rejection::Framing(
+            FramingError::ApplicationDataInPublicMessage
+        )))
     ));
 }
 
@@ -445,14 +449,18 @@ fn wrong_group_id_is_rejected() {
     public.content.group_id = VLBytes::new(b"another group".to_vec());
     assert!(matches!(
         fx.unprotect_public(&public),
-        Err(GroupError::MessageGroupIdMismatch)
+        Err(GroupError::Rejected(Rejection::Framing(
+            FramingError::GroupIdMismatch
+        )))
     ));
     let receiver = fx.tree();
     let mut private = fx.private(&mut fx.tree(), application());
     private.group_id = VLBytes::new(b"another group".to_vec());
     assert!(matches!(
         fx.unprotect_private(&receiver, &private),
-        Err(GroupError::MessageGroupIdMismatch)
+        Err(GroupError::Rejected(Rejection::Framing(
+            FramingError::GroupIdMismatch
+        )))
     ));
 }
 
@@ -464,20 +472,24 @@ fn wrong_epoch_is_rejected() {
     public.content.epoch = 41;
     assert!(matches!(
         fx.unprotect_public(&public),
-        Err(GroupError::MessageEpochMismatch {
-            expected: 42,
-            actual: 41
-        })
+        Err(GroupError::Rejected(Rejection::Framing(
+            FramingError::EpochMismatch {
+                expected: 42,
+                actual: 41
+            }
+        )))
     ));
     let receiver = fx.tree();
     let mut private = fx.private(&mut fx.tree(), application());
     private.epoch = 43;
     assert!(matches!(
         fx.unprotect_private(&receiver, &private),
-        Err(GroupError::MessageEpochMismatch {
-            expected: 42,
-            actual: 43
-        })
+        Err(GroupError::Rejected(Rejection::Framing(
+            FramingError::EpochMismatch {
+                expected: 42,
+                actual: 43
+            }
+        )))
     ));
 }
 
@@ -508,7 +520,9 @@ fn wrong_membership_tag_is_rejected() {
         message.membership_tag = Some(bad);
         assert!(matches!(
             fx.unprotect_public(&message),
-            Err(GroupError::PublicMessageMembershipTagInvalid)
+            Err(GroupError::Rejected(Rejection::Framing(
+                FramingError::MembershipTagInvalid
+            )))
         ));
     }
     // V-6.2-03: the tag covers the auth data.
@@ -516,13 +530,17 @@ fn wrong_membership_tag_is_rejected() {
     flip_last(&mut message.auth.signature);
     assert!(matches!(
         fx.unprotect_public(&message),
-        Err(GroupError::PublicMessageMembershipTagInvalid)
+        Err(GroupError::Rejected(Rejection::Framing(
+            FramingError::MembershipTagInvalid
+        )))
     ));
     let mut message = good;
     message.membership_tag = None;
     assert!(matches!(
         fx.unprotect_public(&message),
-        Err(GroupError::PublicMessageMembershipTagInvalid)
+        Err(GroupError::Rejected(Rejection::Framing(
+            FramingError::MembershipTagInvalid
+        )))
     ));
 }
 
@@ -540,7 +558,9 @@ fn bad_signature_is_rejected() {
     let message = fx.ctx().protect_public(forged).expect("protects");
     assert!(matches!(
         fx.unprotect_public(&message),
-        Err(GroupError::MessageSignatureInvalid)
+        Err(GroupError::Rejected(Rejection::Framing(
+            FramingError::SignatureInvalid
+        )))
     ));
     // V-6.1-03: signed for private_message, sent as public_message.
     let mut other_format = fx.signed(proposal(), WireFormat::PRIVATE_MESSAGE);
@@ -548,7 +568,9 @@ fn bad_signature_is_rejected() {
     let message = fx.ctx().protect_public(other_format).expect("protects");
     assert!(matches!(
         fx.unprotect_public(&message),
-        Err(GroupError::MessageSignatureInvalid)
+        Err(GroupError::Rejected(Rejection::Framing(
+            FramingError::SignatureInvalid
+        )))
     ));
     // V-6.1-02: signed over another epoch's GroupContext.
     let mut old_context = fx.group_context.clone();
@@ -566,7 +588,9 @@ fn bad_signature_is_rejected() {
     let message = fx.ctx().protect_public(signed).expect("protects");
     assert!(matches!(
         fx.unprotect_public(&message),
-        Err(GroupError::MessageSignatureInvalid)
+        Err(GroupError::Rejected(Rejection::Framing(
+            FramingError::SignatureInvalid
+        )))
     ));
     // V-6.3.1-04: a PrivateMessage that decrypts but is signed by Bob.
     let receiver = fx.tree();
@@ -582,7 +606,9 @@ fn bad_signature_is_rejected() {
         .expect("protects");
     assert!(matches!(
         fx.unprotect_private(&receiver, &message),
-        Err(GroupError::MessageSignatureInvalid)
+        Err(GroupError::Rejected(Rejection::Framing(
+            FramingError::SignatureInvalid
+        )))
     ));
 }
 
@@ -602,7 +628,7 @@ fn sender_outside_the_tree_or_blank_is_rejected() {
             .expect("protects");
         assert!(matches!(
             fx.unprotect_public(&message),
-            Err(GroupError::MessageSenderNotMember(l)) if l == leaf
+            Err(GroupError::Rejected(Rejection::Framing(FramingError::SenderNotMember(l)))) if l == leaf
         ));
     }
     // V-6.3.2-01, V-6.3.2-02: SenderData naming a blank or absent leaf.
@@ -615,7 +641,7 @@ fn sender_outside_the_tree_or_blank_is_rejected() {
         fx.seal_sender_data(&mut message, &encode(&sender_data).expect("encodes"));
         assert!(matches!(
             fx.unprotect_private(&receiver, &message),
-            Err(GroupError::MessageSenderNotMember(l)) if l == leaf
+            Err(GroupError::Rejected(Rejection::Framing(FramingError::SenderNotMember(l)))) if l == leaf
         ));
     }
 }
@@ -646,7 +672,9 @@ fn sender_type_rules() {
     assert!(message.membership_tag.is_none());
     assert!(matches!(
         fx.unprotect_public(&message),
-        Err(GroupError::MessageExternalSenderUnknown(0))
+        Err(GroupError::Rejected(Rejection::Framing(
+            FramingError::ExternalSenderUnknown(0)
+        )))
     ));
     // With the extension: index 0 verifies, index 1 is unknown (V-6.1-05).
     let mut with_senders = Fx::suite1();
@@ -661,25 +689,31 @@ fn sender_type_rules() {
     let message = sign_external(Sender::External(1), proposal());
     assert!(matches!(
         with_senders.unprotect_public(&message),
-        Err(GroupError::MessageExternalSenderUnknown(1))
+        Err(GroupError::Rejected(Rejection::Framing(
+            FramingError::ExternalSenderUnknown(1)
+        )))
     ));
     // V-6.1-06: an external sender cannot commit.
     let message = sign_external(Sender::External(0), commit());
     assert!(matches!(
         with_senders.unprotect_public(&message),
-        Err(GroupError::MessageSenderContentTypeNotAllowed {
-            sender: "external",
-            content_type: 3
-        })
+        Err(GroupError::Rejected(Rejection::Framing(
+            FramingError::SenderContentTypeNotAllowed {
+                sender: "external",
+                content_type: 3
+            }
+        )))
     ));
     // V-6.1-09: new_member_commit with a proposal.
     let message = sign_external(Sender::NewMemberCommit, proposal());
     assert!(matches!(
         fx.unprotect_public(&message),
-        Err(GroupError::MessageSenderContentTypeNotAllowed {
-            sender: "new_member_commit",
-            content_type: 2
-        })
+        Err(GroupError::Rejected(Rejection::Framing(
+            FramingError::SenderContentTypeNotAllowed {
+                sender: "new_member_commit",
+                content_type: 2
+            }
+        )))
     ));
     // V-6.1-10: new_member_commit without a path.
     let content = framed_content(&fx.group_context, Sender::NewMemberCommit, vec![], commit());
@@ -695,16 +729,20 @@ fn sender_type_rules() {
     let message = protect_public(fx.cs(), signed, Some(&fx.group_context), None).expect("ok");
     assert!(matches!(
         fx.unprotect_public(&message),
-        Err(GroupError::MessageNewMemberCommitWithoutPath)
+        Err(GroupError::Rejected(Rejection::Framing(
+            FramingError::NewMemberCommitWithoutPath
+        )))
     ));
     // V-6.1-11: new_member_proposal must be an Add.
     let message = sign_external(Sender::NewMemberProposal, proposal());
     assert!(matches!(
         fx.unprotect_public(&message),
-        Err(GroupError::MessageSenderProposalTypeNotAllowed {
-            sender: "new_member_proposal",
-            proposal_type: 3
-        })
+        Err(GroupError::Rejected(Rejection::Framing(
+            FramingError::SenderProposalTypeNotAllowed {
+                sender: "new_member_proposal",
+                proposal_type: 3
+            }
+        )))
     ));
 }
 
@@ -722,7 +760,7 @@ fn protect_refuses_misuse() {
     assert!(matches!(
         fx.ctx()
             .protect_private(&mut tree, &external, PaddingMode::None),
-        Err(GroupError::FramingMisuse(_))
+        Err(GroupError::Misuse(Misuse::PrivateMessageFromNonMember))
     ));
     // A commit without its confirmation tag.
     let mut untagged = fx.signed(commit(), WireFormat::PRIVATE_MESSAGE);
@@ -730,32 +768,32 @@ fn protect_refuses_misuse() {
     assert!(matches!(
         fx.ctx()
             .protect_private(&mut tree, &untagged, PaddingMode::None),
-        Err(GroupError::FramingMisuse(_))
+        Err(GroupError::Misuse(Misuse::CannotProtect(_)))
     ));
     // Content signed for the other wire format.
     let public = fx.signed(proposal(), WireFormat::PUBLIC_MESSAGE);
     assert!(matches!(
         fx.ctx()
             .protect_private(&mut tree, &public, PaddingMode::None),
-        Err(GroupError::FramingMisuse(_))
+        Err(GroupError::Misuse(Misuse::CannotProtect(_)))
     ));
     let private = fx.signed(proposal(), WireFormat::PRIVATE_MESSAGE);
     assert!(matches!(
         fx.ctx().protect_public(private),
-        Err(GroupError::FramingMisuse(_))
+        Err(GroupError::Misuse(Misuse::CannotProtect(_)))
     ));
     // A member PublicMessage needs the membership key.
     let public = fx.signed(proposal(), WireFormat::PUBLIC_MESSAGE);
     assert!(matches!(
         protect_public(fx.cs(), public, Some(&fx.group_context), None),
-        Err(GroupError::FramingMisuse(_))
+        Err(GroupError::Misuse(Misuse::CannotProtect(_)))
     ));
     // V-6.3.1-08: a plaintext padded beyond what a PrivateMessage carries.
     let huge = fx.signed(application(), WireFormat::PRIVATE_MESSAGE);
     assert!(matches!(
         fx.ctx()
             .protect_private(&mut tree, &huge, PaddingMode::Multiple(u32::MAX)),
-        Err(GroupError::FramingMisuse(_))
+        Err(GroupError::Misuse(Misuse::CannotProtect(_)))
     ));
     // Nothing was taken from the tree by the refusals.
     assert_eq!(tree, fx.tree());
@@ -782,7 +820,9 @@ fn non_zero_padding_is_rejected() {
         );
         assert!(matches!(
             fx.unprotect_private(&receiver, &message),
-            Err(GroupError::PaddingNotZero)
+            Err(GroupError::Rejected(Rejection::Framing(
+                FramingError::PaddingNotZero
+            )))
         ));
     }
 }
@@ -801,7 +841,9 @@ fn inner_content_type_differing_from_the_header_is_rejected() {
     );
     assert!(matches!(
         fx.unprotect_private(&receiver, &message),
-        Err(GroupError::PrivateContentMalformed(_))
+        Err(GroupError::Rejected(Rejection::Framing(
+            FramingError::ContentMalformed(_)
+        )))
     ));
     // V-6.3.1-05: the header says proposal but the application ratchet was
     // used: the handshake key does not open it.
@@ -813,7 +855,9 @@ fn inner_content_type_differing_from_the_header_is_rejected() {
     );
     assert!(matches!(
         fx.unprotect_private(&receiver, &message),
-        Err(GroupError::ContentDecryptionFailed)
+        Err(GroupError::Rejected(Rejection::Framing(
+            FramingError::ContentDecryptionFailed
+        )))
     ));
 }
 
@@ -846,28 +890,36 @@ fn tampered_ciphertext_is_rejected() {
     flip_last(&mut message.ciphertext);
     assert!(matches!(
         fx.unprotect_private(&receiver, &message),
-        Err(GroupError::ContentDecryptionFailed)
+        Err(GroupError::Rejected(Rejection::Framing(
+            FramingError::ContentDecryptionFailed
+        )))
     ));
     // The first byte is in the sample: the sender-data key changes.
     let mut message = good.clone();
     flip_first(&mut message.ciphertext);
     assert!(matches!(
         fx.unprotect_private(&receiver, &message),
-        Err(GroupError::SenderDataDecryptionFailed)
+        Err(GroupError::Rejected(Rejection::Framing(
+            FramingError::SenderDataDecryptionFailed
+        )))
     ));
     // authenticated_data is in the content AAD only.
     let mut message = good.clone();
     message.authenticated_data = VLBytes::new(b"other".to_vec());
     assert!(matches!(
         fx.unprotect_private(&receiver, &message),
-        Err(GroupError::ContentDecryptionFailed)
+        Err(GroupError::Rejected(Rejection::Framing(
+            FramingError::ContentDecryptionFailed
+        )))
     ));
     // content_type is in both AADs; the sender data fails first.
     let mut message = good;
     message.content_type = ContentType::Commit;
     assert!(matches!(
         fx.unprotect_private(&receiver, &message),
-        Err(GroupError::SenderDataDecryptionFailed)
+        Err(GroupError::Rejected(Rejection::Framing(
+            FramingError::SenderDataDecryptionFailed
+        )))
     ));
 }
 
@@ -881,7 +933,9 @@ fn tampered_sender_data_is_rejected() {
     flip_first(&mut message.encrypted_sender_data);
     assert!(matches!(
         fx.unprotect_private(&receiver, &message),
-        Err(GroupError::SenderDataDecryptionFailed)
+        Err(GroupError::Rejected(Rejection::Framing(
+            FramingError::SenderDataDecryptionFailed
+        )))
     ));
     // Under another epoch's sender-data secret.
     let mut other = Fx::suite1();
@@ -889,7 +943,9 @@ fn tampered_sender_data_is_rejected() {
     let foreign = other.private(&mut other.tree(), application());
     assert!(matches!(
         fx.unprotect_private(&receiver, &foreign),
-        Err(GroupError::SenderDataDecryptionFailed)
+        Err(GroupError::Rejected(Rejection::Framing(
+            FramingError::SenderDataDecryptionFailed
+        )))
     ));
     // Well encrypted but not 12 bytes.
     for len in [11, 13] {
@@ -899,7 +955,9 @@ fn tampered_sender_data_is_rejected() {
         fx.seal_sender_data(&mut message, &bytes);
         assert!(matches!(
             fx.unprotect_private(&receiver, &message),
-            Err(GroupError::SenderDataMalformed(_))
+            Err(GroupError::Rejected(Rejection::Framing(
+                FramingError::SenderDataMalformed(_)
+            )))
         ));
     }
     // A changed reuse guard gives the wrong nonce.
@@ -909,7 +967,9 @@ fn tampered_sender_data_is_rejected() {
     fx.seal_sender_data(&mut message, &encode(&sender_data).expect("encodes"));
     assert!(matches!(
         fx.unprotect_private(&receiver, &message),
-        Err(GroupError::ContentDecryptionFailed)
+        Err(GroupError::Rejected(Rejection::Framing(
+            FramingError::ContentDecryptionFailed
+        )))
     ));
     // A generation far ahead is refused before any derivation.
     let mut message = good;

@@ -7,7 +7,9 @@ mod common;
 use common::*;
 use mls_codec::{MlsMessageBody, Proposal, Remove};
 use mls_group::storage::GroupStateStore;
-use mls_group::{Group, GroupConfig, GroupError, InMemoryStore, SaveCursor, SideEffects};
+use mls_group::{
+    FramingError, Group, GroupConfig, GroupError, InMemoryStore, Rejection, SaveCursor, SideEffects,
+};
 
 /// Alice creates a group and adds Bob; Bob's KeyPackage bundle is returned
 /// too (its leaf private key is Bob's first leaf key).
@@ -134,6 +136,12 @@ fn the_epoch_is_checked_before_the_signature() {
     m.auth.signature = signature.into();
     let before = snapshot(&bob);
     let err = bob.process_message(&msg).expect_err("wrong epoch");
-    assert!(matches!(err, GroupError::WrongEpoch { .. }), "{err}");
+    assert!(
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Framing(FramingError::EpochMismatch { .. }))
+        ),
+        "{err}"
+    );
     assert_eq!(snapshot(&bob), before);
 }

@@ -23,7 +23,10 @@ use mls_crypto::{
 };
 use mls_group::framing::framed_content;
 use mls_group::key_package::{KeyPackageBuilder, KeyPackageBundle, sign_leaf_node};
-use mls_group::{CreateOptions, Group, GroupConfig, GroupError, JoinOptions, ProcessedMessage};
+use mls_group::{
+    CommitError, CreateOptions, Group, GroupConfig, GroupError, JoinOptions, KeyPackageError,
+    ProcessedMessage, ProposalError, Rejection,
+};
 use mls_treekem::{TreeKemError, TreeView};
 use zeroize::Zeroizing;
 
@@ -276,7 +279,13 @@ fn thirty_thousand_duplicate_adds_are_rejected_before_any_key_package_signature(
     );
     counting.verifies.store(0, Ordering::Relaxed);
     let err = rejected(&mut trio.groups[0], &message);
-    assert!(matches!(err, GroupError::DuplicateInitKey), "{err}");
+    assert!(
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Proposal(ProposalError::DuplicateInitKey))
+        ),
+        "{err}"
+    );
     // The Commit's own signature only.
     assert_eq!(counting.verifies.load(Ordering::Relaxed), 1);
 }
@@ -299,15 +308,17 @@ fn a_commit_leaves_out_cached_proposals_that_would_make_it_invalid() {
     assert_eq!(out.omitted.len(), 3, "{reasons:?}");
     assert!(matches!(
         *out.omitted[0].reason,
-        GroupError::DuplicateGroupContextExtensions
+        GroupError::Rejected(Rejection::Proposal(
+            ProposalError::DuplicateGroupContextExtensions
+        ))
     ));
     assert!(matches!(
         *out.omitted[1].reason,
-        GroupError::DuplicateInitKey
+        GroupError::Rejected(Rejection::Proposal(ProposalError::DuplicateInitKey))
     ));
     assert!(matches!(
         *out.omitted[2].reason,
-        GroupError::PskUnavailable(_)
+        GroupError::Rejected(Rejection::Commit(CommitError::PskUnavailable(_)))
     ));
     assert_eq!(out.info.added.len(), 1);
     assert_eq!(out.info.proposals.len(), 2, "one GCE and one Add");
@@ -336,7 +347,12 @@ fn proposals_by_value_fail_loudly_and_win_over_cached_ones() {
         .build()
         .expect_err("two GCE by value");
     assert!(
-        matches!(err, GroupError::DuplicateGroupContextExtensions),
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Proposal(
+                ProposalError::DuplicateGroupContextExtensions
+            ))
+        ),
         "{err}"
     );
     let err = alice
@@ -344,7 +360,13 @@ fn proposals_by_value_fail_loudly_and_win_over_cached_ones() {
         .proposals(vec![unknown_psk()])
         .build()
         .expect_err("an unknown PSK by value");
-    assert!(matches!(err, GroupError::PskUnavailable(_)), "{err}");
+    assert!(
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Commit(CommitError::PskUnavailable(_)))
+        ),
+        "{err}"
+    );
     assert_eq!(snapshot(alice), before);
 
     let out = alice
@@ -355,7 +377,7 @@ fn proposals_by_value_fail_loudly_and_win_over_cached_ones() {
     assert_eq!(out.omitted.len(), 1);
     assert!(matches!(
         *out.omitted[0].reason,
-        GroupError::DuplicateInitKey
+        GroupError::Rejected(Rejection::Proposal(ProposalError::DuplicateInitKey))
     ));
     assert!(matches!(out.commit.body, MlsMessageBody::PublicMessage(_)));
     assert_eq!(out.info.added.len(), 1);
@@ -392,7 +414,12 @@ fn a_received_commit_with_an_invalid_cached_proposal_is_rejected() {
     );
     let err = rejected(&mut trio.groups[0], &commit);
     assert!(
-        matches!(err, GroupError::DuplicateGroupContextExtensions),
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Proposal(
+                ProposalError::DuplicateGroupContextExtensions
+            ))
+        ),
         "{err}"
     );
 }
@@ -438,7 +465,9 @@ fn an_update_to_another_identity_is_refused() {
         assert!(
             matches!(
                 err,
-                GroupError::InvalidCommitTree(TreeKemError::CredentialNotSuccessor { leaf: 1 })
+                GroupError::Rejected(Rejection::Proposal(ProposalError::UpdateLeafInvalid(
+                    TreeKemError::CredentialNotSuccessor { leaf: 1 }
+                )))
             ),
             "{name}: {err}"
         );
@@ -470,7 +499,13 @@ fn an_add_with_the_identity_of_a_current_member_is_refused() {
         .add_member(twin.key_package().clone())
         .build()
         .expect_err("a second carol");
-    assert!(matches!(err, GroupError::DuplicateIdentity), "{err}");
+    assert!(
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Proposal(ProposalError::DuplicateIdentity))
+        ),
+        "{err}"
+    );
     assert_eq!(snapshot(alice), before);
 
     let commit = trio.forge(
@@ -481,7 +516,13 @@ fn an_add_with_the_identity_of_a_current_member_is_refused() {
         }),
     );
     let err = rejected(&mut trio.groups[0], &commit);
-    assert!(matches!(err, GroupError::DuplicateIdentity), "{err}");
+    assert!(
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Proposal(ProposalError::DuplicateIdentity))
+        ),
+        "{err}"
+    );
 
     // Carol replaced in one Commit: allowed.
     let out = trio.groups[0]
@@ -512,7 +553,9 @@ fn an_empty_basic_identity_is_refused() {
     assert!(
         matches!(
             err,
-            GroupError::KeyPackageLeafInvalid(TreeKemError::CredentialRejected { .. })
+            GroupError::Rejected(Rejection::KeyPackage(KeyPackageError::LeafInvalid(
+                TreeKemError::CredentialRejected { .. }
+            )))
         ),
         "{err}"
     );

@@ -11,12 +11,12 @@ use mls_codec::{
 };
 use mls_crypto::{CipherSuite, CipherSuiteProvider, CryptoProvider, SignatureKeyPair};
 use mls_crypto_rustcrypto::RustCryptoProvider;
-use mls_group::GroupError;
 use mls_group::key_package::{
     KeyPackageBuilder, KeyPackageBundle, KeyPackageRef, KeyPackageValidation,
     LAST_RESORT_DRAFT_EXTENSION_TYPE, sign_key_package, sign_leaf_node, validate_key_package,
     validate_key_package_message,
 };
+use mls_group::{FramingError, GroupError, KeyPackageError, Misuse, Rejection, StateError};
 use mls_treekem::{FixedClock, TreeKemError};
 
 fn provider() -> RustCryptoProvider {
@@ -128,7 +128,10 @@ fn from_parts_rejects_mismatched_keys() {
         false,
     )
     .unwrap_err();
-    assert!(matches!(err, GroupError::KeyPackageCreation(_)), "{err:?}");
+    assert!(
+        matches!(err, GroupError::Misuse(Misuse::KeyPackageCreation(_))),
+        "{err:?}"
+    );
 }
 
 /// Issue 11 item 5(b): P-521 private keys written without their leading
@@ -352,7 +355,10 @@ fn builder_rejects_misplaced_or_duplicate_extensions() {
         let err = builder
             .build(&*cs, Credential::basic(b"a".to_vec()), &s)
             .unwrap_err();
-        assert!(matches!(err, GroupError::KeyPackageCreation(_)), "{err:?}");
+        assert!(
+            matches!(err, GroupError::Misuse(Misuse::KeyPackageCreation(_))),
+            "{err:?}"
+        );
     }
     // A signer whose halves do not match.
     let mut bad = signer(&*cs);
@@ -360,7 +366,10 @@ fn builder_rejects_misplaced_or_duplicate_extensions() {
     let err = KeyPackageBuilder::new()
         .build(&*cs, Credential::basic(b"a".to_vec()), &bad)
         .unwrap_err();
-    assert!(matches!(err, GroupError::KeyPackageCreation(_)), "{err:?}");
+    assert!(
+        matches!(err, GroupError::Misuse(Misuse::KeyPackageCreation(_))),
+        "{err:?}"
+    );
 }
 
 #[test]
@@ -375,10 +384,10 @@ fn rejects_wrong_version() {
     assert!(
         matches!(
             err,
-            GroupError::KeyPackageVersionMismatch {
+            GroupError::Rejected(Rejection::KeyPackage(KeyPackageError::VersionMismatch {
                 expected: 1,
                 actual: 2
-            }
+            }))
         ),
         "{err:?}"
     );
@@ -386,10 +395,10 @@ fn rejects_wrong_version() {
     assert!(
         matches!(
             err,
-            GroupError::KeyPackageVersionMismatch {
+            GroupError::Rejected(Rejection::KeyPackage(KeyPackageError::VersionMismatch {
                 expected: 1,
                 actual: 2
-            }
+            }))
         ),
         "{err:?}"
     );
@@ -412,14 +421,14 @@ fn rejects_unsupported_grease_or_other_suite() {
         let err =
             validate_key_package_message(&p, &MlsMessage::from(kp.clone()), &strict()).unwrap_err();
         assert!(
-            matches!(err, GroupError::KeyPackageUnsupportedCipherSuite(x) if x == id),
+            matches!(err, GroupError::Rejected(Rejection::KeyPackage(KeyPackageError::UnsupportedCipherSuite(x))) if x == id),
             "{err:?}"
         );
         let err = validate_key_package(&*cs, &kp, &strict()).unwrap_err();
         assert!(
             matches!(
                 err,
-                GroupError::KeyPackageCipherSuiteMismatch { expected: 1, actual } if actual == id
+                GroupError::Rejected(Rejection::KeyPackage(KeyPackageError::CipherSuiteMismatch { expected: 1, actual })) if actual == id
             ),
             "{err:?}"
         );
@@ -429,10 +438,12 @@ fn rejects_unsupported_grease_or_other_suite() {
     assert!(
         matches!(
             err,
-            GroupError::KeyPackageCipherSuiteMismatch {
-                expected: 2,
-                actual: 1
-            }
+            GroupError::Rejected(Rejection::KeyPackage(
+                KeyPackageError::CipherSuiteMismatch {
+                    expected: 2,
+                    actual: 1
+                }
+            ))
         ),
         "{err:?}"
     );
@@ -447,7 +458,16 @@ fn rejects_message_that_is_not_a_key_package() {
         encrypted_group_info: VLBytes::new(vec![]),
     });
     let err = validate_key_package_message(&p, &message, &strict()).unwrap_err();
-    assert!(matches!(err, GroupError::NotAKeyPackage(3)), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Framing(FramingError::WrongWireFormat {
+                expected: mls_codec::WireFormat::KEY_PACKAGE,
+                actual: mls_codec::WireFormat(3)
+            }))
+        ),
+        "{err:?}"
+    );
 }
 
 #[test]
@@ -464,7 +484,10 @@ fn rejects_bad_key_package_signature() {
         kp.signature = VLBytes::new(sig);
         let err = validate_key_package(&*cs, &kp, &strict()).unwrap_err();
         assert!(
-            matches!(err, GroupError::KeyPackageSignatureInvalid),
+            matches!(
+                err,
+                GroupError::Rejected(Rejection::KeyPackage(KeyPackageError::SignatureInvalid))
+            ),
             "{suite}: {err:?}"
         );
 
@@ -482,7 +505,10 @@ fn rejects_bad_key_package_signature() {
         kp.extensions[0].extension_data = VLBytes::new(vec![1]);
         let err = validate_key_package(&*cs, &kp, &strict()).unwrap_err();
         assert!(
-            matches!(err, GroupError::KeyPackageSignatureInvalid),
+            matches!(
+                err,
+                GroupError::Rejected(Rejection::KeyPackage(KeyPackageError::SignatureInvalid))
+            ),
             "{suite}: {err:?}"
         );
     }
@@ -497,7 +523,10 @@ fn rejects_signature_by_another_key() {
     sign_key_package(&*cs, &other, &mut kp).expect("signs");
     let err = validate_key_package(&*cs, &kp, &strict()).unwrap_err();
     assert!(
-        matches!(err, GroupError::KeyPackageSignatureInvalid),
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::KeyPackage(KeyPackageError::SignatureInvalid))
+        ),
         "{err:?}"
     );
 }
@@ -516,7 +545,9 @@ fn rejects_bad_leaf_signature() {
     assert!(
         matches!(
             err,
-            GroupError::KeyPackageLeafInvalid(TreeKemError::LeafSignatureInvalid { leaf: None })
+            GroupError::Rejected(Rejection::KeyPackage(KeyPackageError::LeafInvalid(
+                TreeKemError::LeafSignatureInvalid { leaf: None }
+            )))
         ),
         "{err:?}"
     );
@@ -537,10 +568,12 @@ fn rejects_bad_leaf_signature() {
     assert!(
         matches!(
             err,
-            GroupError::KeyPackageLeafInvalid(TreeKemError::WrongLeafNodeSource {
-                expected: "key_package",
-                actual: "update"
-            })
+            GroupError::Rejected(Rejection::KeyPackage(KeyPackageError::LeafInvalid(
+                TreeKemError::WrongLeafNodeSource {
+                    expected: "key_package",
+                    actual: "update"
+                }
+            )))
         ),
         "{err:?}"
     );
@@ -556,7 +589,12 @@ fn rejects_init_key_equal_to_encryption_key() {
     resign(&*cs, &bundle, &mut kp, false);
     let err = validate_key_package(&*cs, &kp, &strict()).unwrap_err();
     assert!(
-        matches!(err, GroupError::KeyPackageInitKeyEqualsEncryptionKey),
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::KeyPackage(
+                KeyPackageError::InitKeyEqualsEncryptionKey
+            ))
+        ),
         "{err:?}"
     );
 }
@@ -573,7 +611,10 @@ fn rejects_keys_invalid_for_the_suite() {
     resign(&*cs, &bundle, &mut kp, false);
     let err = validate_key_package(&*cs, &kp, &strict()).unwrap_err();
     assert!(
-        matches!(err, GroupError::KeyPackageInvalidInitKey),
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::KeyPackage(KeyPackageError::InvalidInitKey))
+        ),
         "{err:?}"
     );
 
@@ -584,9 +625,9 @@ fn rejects_keys_invalid_for_the_suite() {
     assert!(
         matches!(
             err,
-            GroupError::KeyPackageInvalidLeafKey {
+            GroupError::Rejected(Rejection::KeyPackage(KeyPackageError::InvalidLeafKey {
                 which: "encryption_key"
-            }
+            }))
         ),
         "{err:?}"
     );
@@ -597,9 +638,9 @@ fn rejects_keys_invalid_for_the_suite() {
     assert!(
         matches!(
             err,
-            GroupError::KeyPackageInvalidLeafKey {
+            GroupError::Rejected(Rejection::KeyPackage(KeyPackageError::InvalidLeafKey {
                 which: "signature_key"
-            }
+            }))
         ),
         "{err:?}"
     );
@@ -625,7 +666,7 @@ fn lifetime_checked_against_the_injected_clock_unless_switched_off() {
         assert!(
             matches!(
                 err,
-                GroupError::KeyPackageLeafInvalid(TreeKemError::LifetimeExpired { leaf: None, now: n })
+                GroupError::Rejected(Rejection::KeyPackage(KeyPackageError::LeafInvalid(TreeKemError::LifetimeExpired { leaf: None, now: n })))
                     if n == now
             ),
             "{now}: {err:?}"
@@ -646,7 +687,9 @@ fn lifetime_checked_against_the_injected_clock_unless_switched_off() {
     assert!(
         matches!(
             err,
-            GroupError::KeyPackageLeafInvalid(TreeKemError::LifetimeTooLong { .. })
+            GroupError::Rejected(Rejection::KeyPackage(KeyPackageError::LeafInvalid(
+                TreeKemError::LifetimeTooLong { .. }
+            )))
         ),
         "{err:?}"
     );
@@ -666,7 +709,9 @@ fn lifetime_checked_against_the_injected_clock_unless_switched_off() {
     assert!(
         matches!(
             err,
-            GroupError::KeyPackageLeafInvalid(TreeKemError::LifetimeInverted { .. })
+            GroupError::Rejected(Rejection::KeyPackage(KeyPackageError::LeafInvalid(
+                TreeKemError::LifetimeInverted { .. }
+            )))
         ),
         "{err:?}"
     );
@@ -717,7 +762,7 @@ fn default_types_in_capabilities_rejected_only_when_configured() {
         assert!(
             matches!(
                 err,
-                GroupError::KeyPackageListsDefaultType { kind: k, value: v } if k == kind && v == value
+                GroupError::Rejected(Rejection::KeyPackage(KeyPackageError::ListsDefaultType { kind: k, value: v })) if k == kind && v == value
             ),
             "{err:?}"
         );
@@ -738,10 +783,12 @@ fn rejects_capabilities_without_own_version_or_suite() {
     assert!(
         matches!(
             err,
-            GroupError::KeyPackageCapabilitiesIncomplete {
-                what: "cipher suite",
-                value: 1
-            }
+            GroupError::Rejected(Rejection::KeyPackage(
+                KeyPackageError::CapabilitiesIncomplete {
+                    what: "cipher suite",
+                    value: 1
+                }
+            ))
         ),
         "{err:?}"
     );
@@ -752,10 +799,12 @@ fn rejects_capabilities_without_own_version_or_suite() {
     assert!(
         matches!(
             err,
-            GroupError::KeyPackageCapabilitiesIncomplete {
-                what: "version",
-                value: 1
-            }
+            GroupError::Rejected(Rejection::KeyPackage(
+                KeyPackageError::CapabilitiesIncomplete {
+                    what: "version",
+                    value: 1
+                }
+            ))
         ),
         "{err:?}"
     );
@@ -794,10 +843,12 @@ fn kp_extension_rules_unlisted_accepted_leaf_and_duplicates_rejected() {
     assert!(
         matches!(
             err,
-            GroupError::KeyPackageLeafInvalid(TreeKemError::ExtensionNotSupported {
-                extension_type: 0xff02,
-                ..
-            })
+            GroupError::Rejected(Rejection::KeyPackage(KeyPackageError::LeafInvalid(
+                TreeKemError::ExtensionNotSupported {
+                    extension_type: 0xff02,
+                    ..
+                }
+            )))
         ),
         "{err:?}"
     );
@@ -819,7 +870,12 @@ fn kp_extension_rules_unlisted_accepted_leaf_and_duplicates_rejected() {
         resign(&*cs, &bundle, &mut kp, true);
         let err = validate_key_package(&*cs, &kp, &strict()).unwrap_err();
         assert!(
-            matches!(err, GroupError::KeyPackageDuplicateExtension(0xff03)),
+            matches!(
+                err,
+                GroupError::Rejected(Rejection::KeyPackage(KeyPackageError::DuplicateExtension(
+                    0xff03
+                )))
+            ),
             "{err:?}"
         );
     }
@@ -854,7 +910,9 @@ fn rejects_credential_the_validator_refuses() {
     assert!(
         matches!(
             err,
-            GroupError::KeyPackageLeafInvalid(TreeKemError::CredentialRejected { leaf: None })
+            GroupError::Rejected(Rejection::KeyPackage(KeyPackageError::LeafInvalid(
+                TreeKemError::CredentialRejected { leaf: None }
+            )))
         ),
         "{err:?}"
     );
@@ -889,7 +947,7 @@ fn rejects_misplaced_registered_extensions() {
         resign(&*cs, &bundle, &mut kp, true);
         let err = validate_key_package(&*cs, &kp, &strict()).unwrap_err();
         assert!(
-            matches!(err, GroupError::KeyPackageExtensionMisplaced(x) if x == t),
+            matches!(err, GroupError::Rejected(Rejection::KeyPackage(KeyPackageError::ExtensionMisplaced(x))) if x == t),
             "{err:?}"
         );
     }
@@ -922,19 +980,19 @@ fn bundle_storage_round_trip_and_rejections() {
             longer.push(0);
             assert!(matches!(
                 KeyPackageBundle::from_bytes(&p, &longer),
-                Err(GroupError::KeyPackageBundleMalformed(_))
+                Err(GroupError::State(StateError::KeyPackageBundle(_)))
             ));
             let mut format = bytes.to_vec();
             format[0] = 2;
             assert!(matches!(
                 KeyPackageBundle::from_bytes(&p, &format),
-                Err(GroupError::KeyPackageBundleMalformed(_))
+                Err(GroupError::State(StateError::KeyPackageBundle(_)))
             ));
             let mut flag = bytes.to_vec();
             *flag.last_mut().expect("non-empty") = 2;
             assert!(matches!(
                 KeyPackageBundle::from_bytes(&p, &flag),
-                Err(GroupError::KeyPackageBundleMalformed(_))
+                Err(GroupError::State(StateError::KeyPackageBundle(_)))
             ));
         }
     }
@@ -951,6 +1009,6 @@ fn bundle_storage_round_trip_and_rejections() {
     bytes[pos..pos + key.len()].copy_from_slice(b.init_private_key().as_bytes());
     assert!(matches!(
         KeyPackageBundle::from_bytes(&provider(), &bytes),
-        Err(GroupError::KeyPackageCreation(_))
+        Err(GroupError::Misuse(Misuse::KeyPackageCreation(_)))
     ));
 }

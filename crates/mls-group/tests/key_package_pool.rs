@@ -7,11 +7,11 @@ use std::sync::Arc;
 use mls_codec::{Credential, Lifetime};
 use mls_crypto::{CipherSuite, CipherSuiteProvider, CryptoProvider, SignatureKeyPair};
 use mls_crypto_rustcrypto::RustCryptoProvider;
-use mls_group::GroupError;
 use mls_group::key_package::{
     KeyPackageBuilder, KeyPackageBundle, KeyPackagePool, sign_key_package,
 };
 use mls_group::welcome::{WelcomeRecipient, create_welcome, open_welcome, sign_group_info};
+use mls_group::{GroupError, Misuse, Rejection, WelcomeError};
 use mls_keyschedule::{CommitSecret, EpochKeys, InMemoryPskStore, InitSecret, PskSecret};
 use mls_treekem::FixedClock;
 
@@ -93,7 +93,10 @@ fn ordinary_key_packages_are_single_use() {
     // A second Welcome to the same KeyPackage fails (V-12.4.3.1-23).
     let err = open_welcome(&p, &welcome, &pool, &store).unwrap_err();
     assert!(
-        matches!(err, GroupError::WelcomeNoMatchingKeyPackage),
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Welcome(WelcomeError::NoMatchingKeyPackage))
+        ),
         "{err:?}"
     );
     let again = pool
@@ -138,7 +141,10 @@ fn last_resort_is_reusable_and_rotated() {
     assert!(pool.remove(&first_ref).is_some());
     let err = open_welcome(&p, &welcome, &pool, &store).unwrap_err();
     assert!(
-        matches!(err, GroupError::WelcomeNoMatchingKeyPackage),
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Welcome(WelcomeError::NoMatchingKeyPackage))
+        ),
         "{err:?}"
     );
 }
@@ -156,7 +162,10 @@ fn replenish_refuses_last_resort_builder_and_expiry_drops_old_ones() {
             1,
         )
         .unwrap_err();
-    assert!(matches!(err, GroupError::KeyPackageCreation(_)), "{err:?}");
+    assert!(
+        matches!(err, GroupError::Misuse(Misuse::KeyPackageCreation(_))),
+        "{err:?}"
+    );
 
     let short = KeyPackageBuilder::new().lifetime(Lifetime {
         not_before: 0,
@@ -207,9 +216,15 @@ fn refuses_a_repeated_init_key() {
     let mut pool = KeyPackagePool::new();
     pool.insert(a.clone()).expect("first");
     let err = pool.insert(clash).unwrap_err();
-    assert!(matches!(err, GroupError::KeyPackageCreation(_)), "{err:?}");
+    assert!(
+        matches!(err, GroupError::Misuse(Misuse::KeyPackageCreation(_))),
+        "{err:?}"
+    );
     let err = pool.insert(a).unwrap_err();
-    assert!(matches!(err, GroupError::KeyPackageCreation(_)), "{err:?}");
+    assert!(
+        matches!(err, GroupError::Misuse(Misuse::KeyPackageCreation(_))),
+        "{err:?}"
+    );
     pool.insert(b).expect("distinct");
     assert_eq!(pool.iter().count(), 2);
 }

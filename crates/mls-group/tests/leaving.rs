@@ -9,7 +9,9 @@
 mod common;
 
 use common::*;
-use mls_group::{GroupConfig, GroupError, ProcessedMessage};
+use mls_group::{
+    FramingError, GroupConfig, GroupError, ProcessedMessage, ProposalError, Rejection,
+};
 
 #[test]
 fn a_member_leaves_by_proposal_and_another_commits_it() {
@@ -37,14 +39,14 @@ fn a_member_leaves_by_proposal_and_another_commits_it() {
     let before = bob.to_bytes().unwrap();
     assert!(matches!(
         bob.commit_builder().remove_member(bob_leaf).build(),
-        Err(GroupError::CommitterRemoved(leaf)) if leaf == bob_leaf.get()
+        Err(GroupError::Rejected(Rejection::Proposal(ProposalError::CommitterRemoved(leaf)))) if leaf == bob_leaf.get()
     ));
     assert_eq!(bob.to_bytes().unwrap(), before);
     let own = bob.commit_builder().build().unwrap();
     assert_eq!(own.omitted.len(), 1);
     assert!(matches!(
         own.omitted[0].reason.as_ref(),
-        GroupError::CommitterRemoved(leaf) if *leaf == bob_leaf.get()
+        GroupError::Rejected(Rejection::Proposal(ProposalError::CommitterRemoved(leaf))) if *leaf == bob_leaf.get()
     ));
     bob.clear_pending_commit();
     assert_eq!(bob.to_bytes().unwrap(), before);
@@ -92,7 +94,9 @@ fn a_self_removal_from_an_old_epoch_is_refused_and_is_sent_again() {
     let before = alice.to_bytes().unwrap();
     assert!(matches!(
         alice.process_message(&stale),
-        Err(GroupError::MessageEpochMismatch { .. } | GroupError::WrongEpoch { .. })
+        Err(GroupError::Rejected(Rejection::Framing(
+            FramingError::EpochMismatch { .. }
+        )))
     ));
     assert_eq!(alice.to_bytes().unwrap(), before);
 

@@ -7,7 +7,7 @@ mod common;
 
 use common::*;
 use mls_codec::{Add, Proposal};
-use mls_group::{GroupConfig, ProcessedMessage};
+use mls_group::{GroupConfig, Misuse, ProcessedMessage};
 
 #[test]
 fn create_add_join_message_update_remove() {
@@ -139,11 +139,11 @@ fn staged_commit_goes_stale_after_another_merge() {
     bob.merge_staged_commit(staged).unwrap();
     assert!(matches!(
         bob.merge_staged_commit(copy),
-        Err(mls_group::GroupError::StaleCommit(_))
+        Err(mls_group::GroupError::Misuse(Misuse::StaleCommit(_)))
     ));
     assert!(matches!(
         bob.merge_pending_commit(),
-        Err(mls_group::GroupError::StaleCommit(_))
+        Err(mls_group::GroupError::Misuse(Misuse::StaleCommit(_)))
     ));
 }
 
@@ -154,7 +154,7 @@ fn application_data_waits_for_pending_proposals() {
     alice.process_message(&p).unwrap();
     assert!(matches!(
         alice.encrypt_application_message(b"x", b""),
-        Err(mls_group::GroupError::ProposalsPending)
+        Err(mls_group::GroupError::Misuse(Misuse::ProposalsPending))
     ));
     let out = alice.commit_builder().build().unwrap();
     alice.merge_pending_commit().unwrap();
@@ -286,6 +286,6 @@ fn late_message_uses_the_membership_of_its_epoch() {
     assert!(!bob.is_active());
     assert!(matches!(
         bob.encrypt_application_message(b"x", b""),
-        Err(mls_group::GroupError::NotAMember)
+        Err(mls_group::GroupError::Misuse(Misuse::NotAMember))
     ));
 }

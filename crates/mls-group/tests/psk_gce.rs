@@ -13,7 +13,10 @@ use mls_codec::{
     RequiredCapabilities, VLBytes,
 };
 use mls_crypto::Secret;
-use mls_group::{Group, GroupConfig, GroupError, JoinOptions, ProcessedMessage};
+use mls_group::{
+    CommitError, Group, GroupConfig, GroupError, JoinOptions, ProcessedMessage, ProposalError,
+    Rejection, WelcomeError,
+};
 use mls_keyschedule::{InMemoryPskStore, psk_id_with_random_nonce};
 
 #[test]
@@ -53,7 +56,12 @@ fn external_psk_by_value_and_in_the_welcome() {
         GroupConfig::default(),
         JoinOptions::default(),
     );
-    assert!(matches!(missing, Err(GroupError::WelcomePskUnavailable(_))));
+    assert!(matches!(
+        missing,
+        Err(GroupError::Rejected(Rejection::Welcome(
+            WelcomeError::PskUnavailable(_)
+        )))
+    ));
     let (mut bob, _) = Group::join_with_psks(
         &provider,
         &welcome,
@@ -79,7 +87,13 @@ fn external_psk_by_value_and_in_the_welcome() {
     alice.merge_pending_commit().unwrap();
     let before = bob.to_bytes().unwrap();
     let err = bob.process_message(&out.commit).unwrap_err();
-    assert!(matches!(err, GroupError::PskUnavailable(_)), "{err}");
+    assert!(
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Commit(CommitError::PskUnavailable(_)))
+        ),
+        "{err}"
+    );
     assert_eq!(bob.to_bytes().unwrap(), before);
     match bob.process_message_with_psks(&out.commit, &store).unwrap() {
         ProcessedMessage::Commit(staged) => bob.merge_staged_commit(staged).unwrap(),
@@ -136,6 +150,11 @@ fn group_context_extensions_replace_the_list() {
         .proposals(vec![twice.clone(), twice])
         .build()
         .unwrap_err();
-    assert!(matches!(err, GroupError::DuplicateGroupContextExtensions));
+    assert!(matches!(
+        err,
+        GroupError::Rejected(Rejection::Proposal(
+            ProposalError::DuplicateGroupContextExtensions
+        ))
+    ));
     assert_eq!(bob.to_bytes().unwrap(), before);
 }

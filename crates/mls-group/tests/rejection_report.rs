@@ -8,7 +8,7 @@ mod common;
 
 use common::*;
 use mls_codec::{ContentType, MlsMessage, Sender, WireFormat};
-use mls_group::GroupConfig;
+use mls_group::{GroupConfig, Rule};
 
 #[test]
 fn a_tampered_commit_is_reported_with_sender_rule_and_reference() {
@@ -35,7 +35,13 @@ fn a_tampered_commit_is_reported_with_sender_rule_and_reference() {
     assert_eq!(report.epoch, Some(alice.epoch()));
     assert_eq!(report.group_id.as_deref(), Some(alice.group_id()));
     assert!(report.is_rule_violation(), "{}", report.reason);
-    assert!(report.reason.contains(&report.rules[0]));
+    assert_eq!(report.rule, Some(Rule::V_6_2_01));
+    assert_eq!(report.rule, error.rule());
+    assert!(
+        report.reason.ends_with("(RFC 9420 §6.2, V-6.2-01)"),
+        "{}",
+        report.reason
+    );
     assert_eq!(report.message, bytes);
     assert_eq!(report.message_hash, cs.hash(&bytes));
 

@@ -18,8 +18,8 @@ use mls_crypto::{CipherSuite, CipherSuiteProvider};
 use mls_crypto_rustcrypto::RustCryptoProvider;
 use mls_group::key_package::KeyPackageBundle;
 use mls_group::{
-    Group, GroupConfig, GroupError, JoinOptions, ProcessedMessage, ResumptionOptions,
-    ResumptionOutput,
+    Group, GroupConfig, GroupError, JoinOptions, Misuse, ProcessedMessage, ProposalError,
+    Rejection, ResumptionError, ResumptionOptions, ResumptionOutput,
 };
 
 /// A group of `names` in `suite`, everyone joined; index = leaf.
@@ -241,7 +241,13 @@ fn reinit_with_another_proposal_is_refused_to_the_committer() {
         .remove_member(common::leaf(2))
         .build()
         .expect_err("a ReInit stands alone (V-12.2-14)");
-    assert!(matches!(err, GroupError::ReInitNotAlone), "{err}");
+    assert!(
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Proposal(ProposalError::ReInitNotAlone))
+        ),
+        "{err}"
+    );
     assert_eq!(snapshot(&old[0]), before);
 
     // A cached proposal is left out of the committer's ReInit Commit, and
@@ -260,7 +266,10 @@ fn reinit_with_another_proposal_is_refused_to_the_committer() {
         .unwrap();
     assert_eq!(out.info.proposals.len(), 1);
     assert_eq!(out.omitted.len(), 1);
-    assert!(matches!(*out.omitted[0].reason, GroupError::ReInitNotAlone));
+    assert!(matches!(
+        *out.omitted[0].reason,
+        GroupError::Rejected(Rejection::Proposal(ProposalError::ReInitNotAlone))
+    ));
 }
 
 #[test]
@@ -296,10 +305,23 @@ fn reinit_to_an_unsupported_suite_or_version_is_refused() {
         for e in [&err, &err2] {
             match want {
                 "suite" => assert!(
-                    matches!(e, GroupError::ReInitUnsupportedCipherSuite(_)),
+                    matches!(
+                        e,
+                        GroupError::Rejected(Rejection::Proposal(
+                            ProposalError::ReInitUnsupportedCipherSuite(_)
+                        ))
+                    ),
                     "{e}"
                 ),
-                _ => assert!(matches!(e, GroupError::ReInitUnsupportedVersion(_)), "{e}"),
+                _ => assert!(
+                    matches!(
+                        e,
+                        GroupError::Rejected(Rejection::Proposal(
+                            ProposalError::ReInitUnsupportedVersion(_)
+                        ))
+                    ),
+                    "{e}"
+                ),
             }
         }
         assert_eq!(snapshot(&old[0]), before);
@@ -319,7 +341,12 @@ fn reinit_to_an_unsupported_suite_or_version_is_refused() {
         )
         .expect_err("unsupported extension");
     assert!(
-        matches!(err, GroupError::ReInitExtensionsUnsupported(_)),
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Proposal(
+                ProposalError::ReInitExtensionsUnsupported(_)
+            ))
+        ),
         "{err}"
     );
     assert_eq!(snapshot(&old[0]), before);
@@ -343,7 +370,10 @@ fn a_reinitialized_group_sends_nothing_more() {
             g.export_group_info(true).unwrap_err(),
         ];
         for e in errors {
-            assert!(matches!(e, GroupError::GroupReInitialized), "{e}");
+            assert!(
+                matches!(e, GroupError::Misuse(Misuse::GroupReInitialized)),
+                "{e}"
+            );
         }
         assert_eq!(snapshot(g), before);
     }
@@ -359,7 +389,13 @@ fn the_successor_is_made_only_after_a_reinit() {
     let err = old[0]
         .reinit_successor(cs.clone(), &signer, vec![kp], ResumptionOptions::default())
         .expect_err("no ReInit was committed (V-11.2-04)");
-    assert!(matches!(err, GroupError::NoPendingReInit), "{err}");
+    assert!(
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Resumption(ResumptionError::NoPendingReInit))
+        ),
+        "{err}"
+    );
 }
 
 #[test]
@@ -381,7 +417,12 @@ fn the_successor_takes_every_member_and_nobody_else() {
             .reinit_successor(cs.clone(), &signer, kps, ResumptionOptions::default())
             .expect_err("membership (V-11.2-05)");
         assert!(
-            matches!(err, GroupError::ResumptionMembershipMismatch(_)),
+            matches!(
+                err,
+                GroupError::Rejected(Rejection::Resumption(ResumptionError::MembershipMismatch(
+                    _
+                )))
+            ),
             "{err}"
         );
     }
@@ -396,7 +437,10 @@ fn the_successor_takes_every_member_and_nobody_else() {
         )
         .expect_err("suite of the ReInit");
     assert!(
-        matches!(err, GroupError::ResumptionParameterMismatch(_)),
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Resumption(ResumptionError::ParameterMismatch(_)))
+        ),
         "{err}"
     );
     assert_eq!(snapshot(&old[0]), before);
@@ -440,7 +484,10 @@ fn a_successor_welcome_without_the_reinit_psk_is_refused() {
         )
         .expect_err("no reinit PSK (V-11.2-06)");
     assert!(
-        matches!(err, GroupError::ResumptionPskMissing("reinit")),
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Resumption(ResumptionError::PskMissing("reinit")))
+        ),
         "{err}"
     );
     assert_eq!(snapshot(&old[1]), before);
@@ -500,7 +547,12 @@ fn a_subgroup_branches_off_and_its_members_join() {
         )
         .expect_err("a stranger");
     assert!(
-        matches!(err, GroupError::ResumptionMembershipMismatch(_)),
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Resumption(ResumptionError::MembershipMismatch(
+                _
+            )))
+        ),
         "{err}"
     );
 }
@@ -554,7 +606,10 @@ fn a_branch_welcome_without_a_branch_psk_is_refused() {
         )
         .expect_err("usage is not branch");
     assert!(
-        matches!(err, GroupError::ResumptionPskMissing("branch")),
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Resumption(ResumptionError::PskMissing("branch")))
+        ),
         "{err}"
     );
     assert_eq!(snapshot(&parent[1]), before);

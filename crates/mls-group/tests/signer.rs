@@ -18,7 +18,7 @@ use mls_crypto::{
 use mls_group::key_package::{KeyPackageBuilder, KeyPackageBundle};
 use mls_group::storage::{GroupStateStore, LoadOptions};
 use mls_group::{
-    CreateOptions, Group, GroupConfig, GroupError, InMemoryStore, JoinOptions, SaveCursor,
+    CreateOptions, Group, GroupConfig, GroupError, InMemoryStore, JoinOptions, Misuse, SaveCursor,
     SideEffects,
 };
 
@@ -94,7 +94,7 @@ fn a_group_with_an_hsm_signer_saves_no_key_and_needs_it_to_load() {
     assert!(!contains(&bytes, hsm.key.private_key.as_bytes()));
     assert!(matches!(
         Group::from_bytes(&bytes, &provider),
-        Err(GroupError::SignerRequired)
+        Err(GroupError::Misuse(Misuse::SignerRequired))
     ));
     // Another key is not ours.
     let other: Arc<dyn Signer> = Arc::new(cs.signature_generate_key_pair().unwrap());
@@ -104,7 +104,7 @@ fn a_group_with_an_hsm_signer_saves_no_key_and_needs_it_to_load() {
             &provider,
             LoadOptions::default().with_signer(other)
         ),
-        Err(GroupError::SignerMismatch)
+        Err(GroupError::Misuse(Misuse::SignerMismatch))
     ));
     let mut loaded = Group::from_bytes_with_options(
         &bytes,
@@ -130,7 +130,7 @@ fn a_group_with_an_hsm_signer_saves_no_key_and_needs_it_to_load() {
         .unwrap();
     assert!(matches!(
         Group::load(&store, loaded.group_id(), &provider),
-        Err(GroupError::SignerRequired)
+        Err(GroupError::Misuse(Misuse::SignerRequired))
     ));
     let options = LoadOptions::default().with_signer(hsm.clone());
     let (again, _) = Group::load_with_options(&store, loaded.group_id(), &provider, options)
@@ -171,7 +171,7 @@ fn an_in_memory_signer_is_saved_and_a_given_signer_replaces_it() {
     let again = loaded.to_bytes().unwrap();
     assert!(matches!(
         Group::from_bytes(&again, &provider),
-        Err(GroupError::SignerRequired)
+        Err(GroupError::Misuse(Misuse::SignerRequired))
     ));
 }
 
@@ -207,7 +207,7 @@ fn a_key_package_of_an_hsm_signer_joins_only_with_the_signer() {
             GroupConfig::default(),
             JoinOptions::default()
         ),
-        Err(GroupError::SignerRequired)
+        Err(GroupError::Misuse(Misuse::SignerRequired))
     ));
     let wrong: Arc<dyn Signer> = Arc::new(cs.signature_generate_key_pair().unwrap());
     assert!(matches!(
@@ -218,7 +218,7 @@ fn a_key_package_of_an_hsm_signer_joins_only_with_the_signer() {
             GroupConfig::default(),
             JoinOptions::default().with_signer(wrong)
         ),
-        Err(GroupError::SignerMismatch)
+        Err(GroupError::Misuse(Misuse::SignerMismatch))
     ));
     let (mut bob, _) = Group::join(
         &provider,

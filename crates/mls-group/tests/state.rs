@@ -9,7 +9,9 @@ mod common;
 use common::*;
 use mls_codec::{Add, Proposal};
 use mls_group::storage::{GroupStateStore, KeyPackageRecord, KeyPackageStore, StoreError};
-use mls_group::{Group, GroupConfig, GroupError, InMemoryStore, SaveCursor, SideEffects};
+use mls_group::{
+    Group, GroupConfig, GroupError, InMemoryStore, SaveCursor, SideEffects, StateError,
+};
 
 fn two_members(seed: u8) -> (mls_crypto_rustcrypto::RustCryptoProvider, Group, Group) {
     let provider = provider(seed);
@@ -202,7 +204,7 @@ fn corrupt_snapshots_are_rejected_without_panic() {
     b[5] = b[5].wrapping_add(1);
     assert!(matches!(
         Group::from_bytes(&b, &provider),
-        Err(GroupError::StateVersion { .. })
+        Err(GroupError::State(StateError::Version { .. }))
     ));
 }
 

@@ -17,7 +17,7 @@ use mls_crypto::CipherSuiteProvider;
 use mls_group::framing::PaddingMode;
 use mls_group::key_package::{KeyPackageBuilder, KeyPackageBundle};
 use mls_group::storage::STATE_VERSION;
-use mls_group::{CreateOptions, Group, GroupConfig, GroupError, JoinOptions};
+use mls_group::{CreateOptions, Group, GroupConfig, GroupError, JoinOptions, StateError};
 
 const V4_FIXTURE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -213,7 +213,9 @@ fn v4_private_keys_out_of_node_order_are_corrupt() {
     assert!(
         matches!(
             err,
-            GroupError::CorruptState("private keys out of node order or repeated")
+            GroupError::State(StateError::Corrupt(
+                "private keys out of node order or repeated"
+            ))
         ),
         "{err:?}"
     );
@@ -244,7 +246,9 @@ fn old_fixtures_are_read_in_their_own_version() {
         assert!(
             matches!(
                 err,
-                GroupError::CorruptState("private keys out of node order or repeated")
+                GroupError::State(StateError::Corrupt(
+                    "private keys out of node order or repeated"
+                ))
             ),
             "version {version}: {err:?}"
         );

@@ -26,7 +26,10 @@ use mls_group::framing::framed_content;
 use mls_group::key_package::{
     KeyPackageBuilder, KeyPackageBundle, sign_key_package, sign_leaf_node,
 };
-use mls_group::{CreateOptions, Group, GroupConfig, GroupError, JoinOptions, ProcessedMessage};
+use mls_group::{
+    CommitError, CreateOptions, FramingError, Group, GroupConfig, GroupError, JoinOptions,
+    KeyPackageError, Misuse, ProcessedMessage, ProposalError, Rejection, Rule, WelcomeError,
+};
 use mls_keyschedule::{InMemoryPskStore, KeyScheduleError, PskStore};
 use mls_treekem::TreeKemError;
 
@@ -345,7 +348,13 @@ fn v12_1_01_proposal_with_bad_signature() {
         FramedContentBody::Proposal(remove(2)),
     );
     let err = rejected(&mut w.members[1], &m);
-    assert!(matches!(err, GroupError::MessageSignatureInvalid), "{err}");
+    assert!(
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Framing(FramingError::SignatureInvalid))
+        ),
+        "{err}"
+    );
     assert_eq!(w.members[1].pending_proposal_count(), 0);
 }
 
@@ -356,7 +365,13 @@ fn v12_1_02_proposal_of_another_epoch() {
     let m = w.forge(0, FramedContentBody::Proposal(remove(2)));
     let m = w.resign(0, &m, |p| p.content.epoch += 1);
     let err = rejected(&mut w.members[1], &m);
-    assert!(matches!(err, GroupError::WrongEpoch { .. }), "{err}");
+    assert!(
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Framing(FramingError::EpochMismatch { .. }))
+        ),
+        "{err}"
+    );
 }
 
 /// V-12.1-03: a proposal cached in epoch n cannot be referenced in n+1.
@@ -374,7 +389,13 @@ fn v12_1_03_cache_cleared_by_epoch_change() {
     w.deliver_commit(0, &out.commit);
     let m = w.forge_commit(0, vec![ProposalOrRef::Reference(reference)], None);
     let err = rejected(&mut w.members[1], &m);
-    assert!(matches!(err, GroupError::UnknownProposalRef), "{err}");
+    assert!(
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Proposal(ProposalError::UnknownRef))
+        ),
+        "{err}"
+    );
 }
 
 /// V-12.1.1-01, V-12.2-01, V-10-01: an Add whose KeyPackage fails §10.1
@@ -387,14 +408,20 @@ fn v12_1_1_01_add_with_invalid_key_package() {
     let m = w.forge_commit(0, vec![val(add(&kp))], None);
     let err = rejected(&mut w.members[1], &m);
     assert!(
-        matches!(err, GroupError::KeyPackageSignatureInvalid),
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::KeyPackage(KeyPackageError::SignatureInvalid))
+        ),
         "{err}"
     );
     // The same as a standalone proposal: not cached.
     let m = w.forge(0, FramedContentBody::Proposal(add(&kp)));
     let err = rejected(&mut w.members[1], &m);
     assert!(
-        matches!(err, GroupError::KeyPackageSignatureInvalid),
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::KeyPackage(KeyPackageError::SignatureInvalid))
+        ),
         "{err}"
     );
 }
@@ -418,10 +445,13 @@ fn v7_3_13_update_with_wrong_leaf_source() {
     assert!(
         matches!(
             err,
-            GroupError::InvalidCommitTree(TreeKemError::WrongLeafNodeSource { .. })
+            GroupError::Rejected(Rejection::Proposal(ProposalError::UpdateLeafInvalid(
+                TreeKemError::WrongLeafNodeSource { .. }
+            )))
         ),
         "{err}"
     );
+    assert_eq!(err.rule(), Some(Rule::V_7_3_13), "{err}");
 }
 
 /// V-12.1.2-02, V-7.2-06, V-7.3-02: an Update signed for another leaf index.
@@ -434,10 +464,13 @@ fn v12_1_2_02_update_signed_for_another_leaf() {
     assert!(
         matches!(
             err,
-            GroupError::InvalidCommitTree(TreeKemError::LeafSignatureInvalid { .. })
+            GroupError::Rejected(Rejection::Proposal(ProposalError::UpdateLeafInvalid(
+                TreeKemError::LeafSignatureInvalid { .. }
+            )))
         ),
         "{err}"
     );
+    assert_eq!(err.rule(), Some(Rule::V_7_3_02), "{err}");
 }
 
 /// V-7.2-05: changing a LeafNode field without re-signing is rejected.
@@ -451,10 +484,13 @@ fn v7_2_05_update_changed_after_signing() {
     assert!(
         matches!(
             err,
-            GroupError::InvalidCommitTree(TreeKemError::LeafSignatureInvalid { .. })
+            GroupError::Rejected(Rejection::Proposal(ProposalError::UpdateLeafInvalid(
+                TreeKemError::LeafSignatureInvalid { .. }
+            )))
         ),
         "{err}"
     );
+    assert_eq!(err.rule(), Some(Rule::V_7_3_02), "{err}");
 }
 
 /// V-7.3-14: an Update keeping the encryption key of the leaf it replaces,
@@ -475,7 +511,12 @@ fn v7_3_14_update_keeping_its_encryption_key() {
     let m = w.forge(1, FramedContentBody::Proposal(update(leaf)));
     let err = rejected(&mut w.members[0], &m);
     assert!(
-        matches!(err, GroupError::UpdateKeepsEncryptionKey(1)),
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Proposal(
+                ProposalError::UpdateKeepsEncryptionKey(1)
+            ))
+        ),
         "{err}"
     );
 }
@@ -499,10 +540,13 @@ fn v7_3_16_update_with_another_members_signature_key() {
     assert!(
         matches!(
             err,
-            GroupError::InvalidCommitTree(TreeKemError::DuplicateSignatureKey { .. })
+            GroupError::Rejected(Rejection::Proposal(ProposalError::UpdateLeafInvalid(
+                TreeKemError::DuplicateSignatureKey { .. }
+            )))
         ),
         "{err}"
     );
+    assert_eq!(err.rule(), Some(Rule::V_7_3_16), "{err}");
 }
 
 /// V-7.3-17: an Update whose encryption key is another member's.
@@ -524,10 +568,13 @@ fn v7_3_17_update_with_another_members_encryption_key() {
     assert!(
         matches!(
             err,
-            GroupError::InvalidCommitTree(TreeKemError::DuplicateEncryptionKey { .. })
+            GroupError::Rejected(Rejection::Proposal(ProposalError::UpdateLeafInvalid(
+                TreeKemError::DuplicateEncryptionKey { .. }
+            )))
         ),
         "{err}"
     );
+    assert_eq!(err.rule(), Some(Rule::V_7_3_17), "{err}");
 }
 
 /// V-12.1.3-01, V-12.1.3-02: a Remove of a blank leaf, and of 0xFFFFFFFF.
@@ -538,13 +585,13 @@ fn v12_1_3_remove_of_blank_or_outside_leaf() {
         let m = w.forge(0, FramedContentBody::Proposal(remove(leaf)));
         let err = rejected(&mut w.members[1], &m);
         assert!(
-            matches!(err, GroupError::RemoveOfNonMember(l) if l == leaf),
+            matches!(err, GroupError::Rejected(Rejection::Proposal(ProposalError::RemoveOfNonMember(l))) if l == leaf),
             "{err}"
         );
         let m = w.forge_commit(0, vec![val(remove(leaf))], None);
         let err = rejected(&mut w.members[1], &m);
         assert!(
-            matches!(err, GroupError::RemoveOfNonMember(l) if l == leaf),
+            matches!(err, GroupError::Rejected(Rejection::Proposal(ProposalError::RemoveOfNonMember(l))) if l == leaf),
             "{err}"
         );
     }
@@ -559,10 +606,22 @@ fn v12_1_4_01_02_reinit_and_branch_psks_outside_their_flows() {
         let p = psk(w.cs.as_ref(), resumption(usage, &w.members[0], 0));
         let m = w.forge(0, FramedContentBody::Proposal(p.clone()));
         let err = rejected(&mut w.members[1], &m);
-        assert!(matches!(err, GroupError::PskUsageNotAllowed(_)), "{err}");
+        assert!(
+            matches!(
+                err,
+                GroupError::Rejected(Rejection::Proposal(ProposalError::PskUsageNotAllowed(_)))
+            ),
+            "{err}"
+        );
         let m = w.forge_commit(0, vec![val(p)], None);
         let err = rejected(&mut w.members[1], &m);
-        assert!(matches!(err, GroupError::PskUsageNotAllowed(_)), "{err}");
+        assert!(
+            matches!(
+                err,
+                GroupError::Rejected(Rejection::Proposal(ProposalError::PskUsageNotAllowed(_)))
+            ),
+            "{err}"
+        );
     }
 }
 
@@ -583,7 +642,9 @@ fn v12_1_4_03_psk_nonce_length() {
         assert!(
             matches!(
                 err,
-                GroupError::PskUnavailable(KeyScheduleError::InvalidPskNonceLength { .. })
+                GroupError::Rejected(Rejection::Commit(CommitError::PskUnavailable(
+                    KeyScheduleError::InvalidPskNonceLength { .. }
+                )))
             ),
             "{err}"
         );
@@ -602,7 +663,9 @@ fn v12_4_2_06_unknown_external_psk() {
     assert!(
         matches!(
             err,
-            GroupError::PskUnavailable(KeyScheduleError::PskNotFound(_))
+            GroupError::Rejected(Rejection::Commit(CommitError::PskUnavailable(
+                KeyScheduleError::PskNotFound(_)
+            )))
         ),
         "{err}"
     );
@@ -629,7 +692,9 @@ fn v8_6_01_resumption_psk_not_retained() {
     assert!(
         matches!(
             err,
-            GroupError::PskUnavailable(KeyScheduleError::PskNotFound(_))
+            GroupError::Rejected(Rejection::Commit(CommitError::PskUnavailable(
+                KeyScheduleError::PskNotFound(_)
+            )))
         ),
         "{err}"
     );
@@ -664,7 +729,13 @@ fn v12_1_6_01_standalone_external_init() {
     });
     let m = w.forge(0, FramedContentBody::Proposal(p));
     let err = rejected(&mut w.members[1], &m);
-    assert!(matches!(err, GroupError::ProposalNotAllowed(6)), "{err}");
+    assert!(
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Proposal(ProposalError::NotAllowed(6)))
+        ),
+        "{err}"
+    );
 }
 
 // ---- §12.1.7 GroupContextExtensions ------------------------------------------
@@ -680,7 +751,12 @@ fn v12_1_7_03_gce_with_duplicate_type() {
     let m = w.forge_commit(0, vec![val(gce(vec![e.clone(), e]))], None);
     let err = rejected(&mut w.members[1], &m);
     assert!(
-        matches!(err, GroupError::InvalidGroupContextExtensions(_)),
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Proposal(
+                ProposalError::InvalidGroupContextExtensions(_)
+            ))
+        ),
         "{err}"
     );
 }
@@ -702,7 +778,12 @@ fn v12_1_7_05_gce_with_misplaced_extension() {
         let m = w.forge_commit(0, vec![val(gce(vec![e]))], None);
         let err = rejected(&mut w.members[1], &m);
         assert!(
-            matches!(err, GroupError::InvalidGroupContextExtensions(_)),
+            matches!(
+                err,
+                GroupError::Rejected(Rejection::Proposal(
+                    ProposalError::InvalidGroupContextExtensions(_)
+                ))
+            ),
             "{err}"
         );
     }
@@ -733,7 +814,12 @@ fn v12_1_7_01_gce_requiring_unsupported_capabilities() {
         let m = w.forge_commit(0, vec![val(gce(vec![req]))], None);
         let err = rejected(&mut w.members[1], &m);
         assert!(
-            matches!(err, GroupError::InvalidGroupContextExtensions(_)),
+            matches!(
+                err,
+                GroupError::Rejected(Rejection::Proposal(
+                    ProposalError::InvalidGroupContextExtensions(_)
+                ))
+            ),
             "{err}"
         );
     }
@@ -752,7 +838,12 @@ fn v12_1_7_02_gce_with_unsupported_extension() {
         let m = w.forge_commit(0, vec![val(gce(vec![e]))], None);
         let err = rejected(&mut w.members[1], &m);
         assert!(
-            matches!(err, GroupError::InvalidGroupContextExtensions(_)),
+            matches!(
+                err,
+                GroupError::Rejected(Rejection::Proposal(
+                    ProposalError::InvalidGroupContextExtensions(_)
+                ))
+            ),
             "{err}"
         );
     }
@@ -779,7 +870,13 @@ fn v12_3_01_gce_applies_before_adds() {
         None,
     );
     let err = rejected(&mut w.members[1], &m);
-    assert!(matches!(err, GroupError::MissingCapability(_)), "{err}");
+    assert!(
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Proposal(ProposalError::MissingCapability(_)))
+        ),
+        "{err}"
+    );
 }
 
 /// V-13.4-04, V-11.1-01: once the group has a non-default extension, an Add
@@ -805,7 +902,13 @@ fn v13_4_04_add_lacking_group_extension() {
     let kp = bundle(w.cs.as_ref(), "new").key_package().clone();
     let m = w.forge_commit(0, vec![val(add(&kp))], None);
     let err = rejected(&mut w.members[1], &m);
-    assert!(matches!(err, GroupError::MissingCapability(_)), "{err}");
+    assert!(
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Proposal(ProposalError::MissingCapability(_)))
+        ),
+        "{err}"
+    );
 }
 
 // ---- §12.2 proposal-list validation ------------------------------------------
@@ -818,7 +921,13 @@ fn v12_2_02_committer_references_own_update() {
     let r = w.deliver_proposal(0, &p);
     let m = w.forge_commit(0, vec![ProposalOrRef::Reference(r)], None);
     let err = rejected(&mut w.members[1], &m);
-    assert!(matches!(err, GroupError::UpdateFromCommitter(0)), "{err}");
+    assert!(
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Proposal(ProposalError::UpdateFromCommitter(0)))
+        ),
+        "{err}"
+    );
 }
 
 /// V-12.2-03: an Update by value.
@@ -828,7 +937,13 @@ fn v12_2_03_update_by_value() {
     let leaf = update_leaf(&w, 0, &w.signers[0].clone(), 0);
     let m = w.forge_commit(0, vec![val(update(leaf))], None);
     let err = rejected(&mut w.members[1], &m);
-    assert!(matches!(err, GroupError::UpdateFromCommitter(0)), "{err}");
+    assert!(
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Proposal(ProposalError::UpdateFromCommitter(0)))
+        ),
+        "{err}"
+    );
 }
 
 /// V-12.2-04: a Remove of the committer, by value and by reference.
@@ -837,12 +952,24 @@ fn v12_2_04_remove_of_the_committer() {
     let mut w = World::new(32, 3);
     let m = w.forge_commit(0, vec![val(remove(0))], None);
     let err = rejected(&mut w.members[1], &m);
-    assert!(matches!(err, GroupError::CommitterRemoved(0)), "{err}");
+    assert!(
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Proposal(ProposalError::CommitterRemoved(0)))
+        ),
+        "{err}"
+    );
     let p = w.members[2].propose().remove(leaf(0)).unwrap();
     let r = w.deliver_proposal(2, &p);
     let m = w.forge_commit(0, vec![ProposalOrRef::Reference(r)], None);
     let err = rejected(&mut w.members[1], &m);
-    assert!(matches!(err, GroupError::CommitterRemoved(0)), "{err}");
+    assert!(
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Proposal(ProposalError::CommitterRemoved(0)))
+        ),
+        "{err}"
+    );
 }
 
 /// V-12.2-05: two Updates for one leaf.
@@ -859,7 +986,13 @@ fn v12_2_05_two_updates_for_one_leaf() {
         None,
     );
     let err = rejected(&mut w.members[1], &m);
-    assert!(matches!(err, GroupError::DuplicateLeafChange(2)), "{err}");
+    assert!(
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Proposal(ProposalError::DuplicateLeafChange(2)))
+        ),
+        "{err}"
+    );
 }
 
 /// V-12.2-06: two Removes for one leaf.
@@ -868,7 +1001,13 @@ fn v12_2_06_two_removes_for_one_leaf() {
     let mut w = World::new(34, 3);
     let m = w.forge_commit(0, vec![val(remove(2)), val(remove(2))], None);
     let err = rejected(&mut w.members[1], &m);
-    assert!(matches!(err, GroupError::DuplicateLeafChange(2)), "{err}");
+    assert!(
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Proposal(ProposalError::DuplicateLeafChange(2)))
+        ),
+        "{err}"
+    );
 }
 
 /// V-12.2-07: an Update and a Remove for one leaf.
@@ -879,7 +1018,13 @@ fn v12_2_07_update_and_remove_for_one_leaf() {
     let r = w.deliver_proposal(2, &p);
     let m = w.forge_commit(0, vec![ProposalOrRef::Reference(r), val(remove(2))], None);
     let err = rejected(&mut w.members[1], &m);
-    assert!(matches!(err, GroupError::DuplicateLeafChange(2)), "{err}");
+    assert!(
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Proposal(ProposalError::DuplicateLeafChange(2)))
+        ),
+        "{err}"
+    );
 }
 
 /// V-12.2-08: two Adds of one client (same signature key).
@@ -901,7 +1046,13 @@ fn v12_2_08_two_adds_of_one_client() {
     let (a, b) = (kp("x"), kp("x"));
     let m = w.forge_commit(0, vec![val(add(&a)), val(add(&b))], None);
     let err = rejected(&mut w.members[1], &m);
-    assert!(matches!(err, GroupError::AddOfExistingMember), "{err}");
+    assert!(
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Proposal(ProposalError::AddOfExistingMember))
+        ),
+        "{err}"
+    );
 }
 
 /// V-12.2-09: two Adds sharing an init_key (the same KeyPackage twice), and
@@ -912,7 +1063,13 @@ fn v12_2_09_two_adds_sharing_keys() {
     let kp = bundle(w.cs.as_ref(), "x").key_package().clone();
     let m = w.forge_commit(0, vec![val(add(&kp)), val(add(&kp))], None);
     let err = rejected(&mut w.members[1], &m);
-    assert!(matches!(err, GroupError::DuplicateInitKey), "{err}");
+    assert!(
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Proposal(ProposalError::DuplicateInitKey))
+        ),
+        "{err}"
+    );
 
     // A second client whose KeyPackage reuses the first one's leaf
     // encryption key (re-signed, so it is valid on its own).
@@ -938,7 +1095,9 @@ fn v12_2_09_two_adds_sharing_keys() {
     assert!(
         matches!(
             err,
-            GroupError::InvalidCommitTree(TreeKemError::DuplicateEncryptionKey { .. })
+            GroupError::Rejected(Rejection::Commit(CommitError::InvalidTree(
+                TreeKemError::DuplicateEncryptionKey { .. }
+            )))
         ),
         "{err}"
     );
@@ -970,7 +1129,9 @@ fn v12_2_17_add_reusing_a_members_encryption_key() {
     assert!(
         matches!(
             err,
-            GroupError::InvalidCommitTree(TreeKemError::DuplicateEncryptionKey { .. })
+            GroupError::Rejected(Rejection::Commit(CommitError::InvalidTree(
+                TreeKemError::DuplicateEncryptionKey { .. }
+            )))
         ),
         "{err}"
     );
@@ -991,7 +1152,13 @@ fn v12_2_10_11_add_of_an_existing_member() {
         .clone();
     let m = w.forge_commit(0, vec![val(add(&again))], None);
     let err = rejected(&mut w.members[1], &m);
-    assert!(matches!(err, GroupError::AddOfExistingMember), "{err}");
+    assert!(
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Proposal(ProposalError::AddOfExistingMember))
+        ),
+        "{err}"
+    );
 
     let out = w.members[0]
         .commit_builder()
@@ -1009,7 +1176,13 @@ fn v12_2_12_duplicate_psk() {
     let p = psk(w.cs.as_ref(), external(b"e"));
     let m = w.forge_commit(0, vec![val(p.clone()), val(p)], None);
     let err = rejected(&mut w.members[1], &m);
-    assert!(matches!(err, GroupError::DuplicatePskProposal), "{err}");
+    assert!(
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Proposal(ProposalError::DuplicatePsk))
+        ),
+        "{err}"
+    );
 }
 
 /// V-12.2-13: two GroupContextExtensions proposals.
@@ -1019,7 +1192,12 @@ fn v12_2_13_two_gces() {
     let m = w.forge_commit(0, vec![val(gce(vec![])), val(gce(vec![]))], None);
     let err = rejected(&mut w.members[1], &m);
     assert!(
-        matches!(err, GroupError::DuplicateGroupContextExtensions),
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Proposal(
+                ProposalError::DuplicateGroupContextExtensions
+            ))
+        ),
         "{err}"
     );
 }
@@ -1041,7 +1219,13 @@ fn v12_2_14_reinit_with_other_proposals() {
     ] {
         let m = w.forge_commit(0, list, None);
         let err = rejected(&mut w.members[1], &m);
-        assert!(matches!(err, GroupError::ReInitNotAlone), "{err}");
+        assert!(
+            matches!(
+                err,
+                GroupError::Rejected(Rejection::Proposal(ProposalError::ReInitNotAlone))
+            ),
+            "{err}"
+        );
     }
 }
 
@@ -1054,7 +1238,13 @@ fn v12_2_15_external_init_in_member_commit() {
     });
     let m = w.forge_commit(0, vec![val(p)], None);
     let err = rejected(&mut w.members[1], &m);
-    assert!(matches!(err, GroupError::ProposalNotAllowed(6)), "{err}");
+    assert!(
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Proposal(ProposalError::NotAllowed(6)))
+        ),
+        "{err}"
+    );
 }
 
 /// V-12.2-16, V-13.2-01, V-12.4-07: a custom proposal type (nobody
@@ -1069,7 +1259,10 @@ fn v12_2_16_custom_proposal_type() {
     let m = w.forge_commit(0, vec![val(p)], None);
     let err = rejected(&mut w.members[1], &m);
     assert!(
-        matches!(err, GroupError::ProposalNotAllowed(0xff70)),
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Proposal(ProposalError::NotAllowed(0xff70)))
+        ),
         "{err}"
     );
 }
@@ -1091,7 +1284,13 @@ fn v12_4_01_04_path_required() {
     ] {
         let m = w.forge_commit(0, list, None);
         let err = rejected(&mut w.members[1], &m);
-        assert!(matches!(err, GroupError::PathRequired), "{err}");
+        assert!(
+            matches!(
+                err,
+                GroupError::Rejected(Rejection::Commit(CommitError::PathRequired))
+            ),
+            "{err}"
+        );
     }
 }
 
@@ -1139,7 +1338,13 @@ fn v12_4_08_09_unknown_and_repeated_references() {
     .unwrap();
     let m = w.forge_commit(0, vec![ProposalOrRef::Reference(VLBytes::new(bare))], None);
     let err = rejected(&mut w.members[1], &m);
-    assert!(matches!(err, GroupError::UnknownProposalRef), "{err}");
+    assert!(
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Proposal(ProposalError::UnknownRef))
+        ),
+        "{err}"
+    );
     let m = w.forge_commit(
         0,
         vec![
@@ -1149,7 +1354,13 @@ fn v12_4_08_09_unknown_and_repeated_references() {
         None,
     );
     let err = rejected(&mut w.members[1], &m);
-    assert!(matches!(err, GroupError::DuplicateProposalRef), "{err}");
+    assert!(
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Proposal(ProposalError::DuplicateRef))
+        ),
+        "{err}"
+    );
 }
 
 /// V-12.4-10: a Commit that leaves out pending valid proposals is accepted.
@@ -1210,7 +1421,13 @@ fn v12_4_2_01_commit_of_another_epoch() {
     let m = w.forge_commit(0, vec![], None);
     let m = w.resign(0, &m, |p| p.content.epoch += 1);
     let err = rejected(&mut w.members[1], &m);
-    assert!(matches!(err, GroupError::WrongEpoch { .. }), "{err}");
+    assert!(
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Framing(FramingError::EpochMismatch { .. }))
+        ),
+        "{err}"
+    );
 
     let first = path_commit(&mut w);
     let out = w.members[2]
@@ -1220,7 +1437,13 @@ fn v12_4_2_01_commit_of_another_epoch() {
         .unwrap();
     accepted_commit(&mut w.members[1], &first);
     let err = rejected(&mut w.members[1], &out.commit);
-    assert!(matches!(err, GroupError::WrongEpoch { .. }), "{err}");
+    assert!(
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Framing(FramingError::EpochMismatch { .. }))
+        ),
+        "{err}"
+    );
 }
 
 /// V-12.4.2-02, V-6.2-01, V-6.2-03: a bad membership tag; changing the
@@ -1243,7 +1466,10 @@ fn v12_4_2_02_bad_membership_tag() {
         let m = MlsMessage::new(MlsMessageBody::PublicMessage(p));
         let err = rejected(&mut w.members[1], &m);
         assert!(
-            matches!(err, GroupError::PublicMessageMembershipTagInvalid),
+            matches!(
+                err,
+                GroupError::Rejected(Rejection::Framing(FramingError::MembershipTagInvalid))
+            ),
             "{err}"
         );
     }
@@ -1269,7 +1495,13 @@ fn v12_4_2_03_private_commit_that_does_not_decrypt() {
     flip(&mut p.ciphertext, last);
     let m = MlsMessage::new(MlsMessageBody::PrivateMessage(p));
     let err = rejected(&mut w.members[1], &m);
-    assert!(matches!(err, GroupError::ContentDecryptionFailed), "{err}");
+    assert!(
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Framing(FramingError::ContentDecryptionFailed))
+        ),
+        "{err}"
+    );
 }
 
 /// V-12.4.2-04, V-6.1-02: a Commit signed with another member's key.
@@ -1285,7 +1517,13 @@ fn v12_4_2_04_commit_signature() {
         }),
     );
     let err = rejected(&mut w.members[1], &m);
-    assert!(matches!(err, GroupError::MessageSignatureInvalid), "{err}");
+    assert!(
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Framing(FramingError::SignatureInvalid))
+        ),
+        "{err}"
+    );
 }
 
 /// V-12.4.2-07, V-7.3-15: the path leaf's source is not `commit`.
@@ -1303,7 +1541,9 @@ fn v7_3_15_path_leaf_source_not_commit() {
     assert!(
         matches!(
             err,
-            GroupError::InvalidCommitTree(TreeKemError::WrongLeafNodeSource { .. })
+            GroupError::Rejected(Rejection::Commit(CommitError::InvalidTree(
+                TreeKemError::WrongLeafNodeSource { .. }
+            )))
         ),
         "{err}"
     );
@@ -1326,7 +1566,9 @@ fn v12_4_2_07_path_leaf_not_re_signed() {
     assert!(
         matches!(
             err,
-            GroupError::InvalidCommitTree(TreeKemError::LeafSignatureInvalid { .. })
+            GroupError::Rejected(Rejection::Commit(CommitError::InvalidTree(
+                TreeKemError::LeafSignatureInvalid { .. }
+            )))
         ),
         "{err}"
     );
@@ -1348,7 +1590,9 @@ fn v12_4_2_08_path_leaf_keeps_encryption_key() {
     assert!(
         matches!(
             err,
-            GroupError::InvalidCommitTree(TreeKemError::EncryptionKeyNotChanged { .. })
+            GroupError::Rejected(Rejection::Commit(CommitError::InvalidTree(
+                TreeKemError::EncryptionKeyNotChanged { .. }
+            )))
         ),
         "{err}"
     );
@@ -1370,7 +1614,9 @@ fn v12_4_2_09_path_key_already_in_the_tree() {
     assert!(
         matches!(
             err,
-            GroupError::InvalidCommitTree(TreeKemError::DuplicateEncryptionKey { .. })
+            GroupError::Rejected(Rejection::Commit(CommitError::InvalidTree(
+                TreeKemError::DuplicateEncryptionKey { .. }
+            )))
         ),
         "{err}"
     );
@@ -1391,7 +1637,9 @@ fn v12_4_2_10_path_repeats_a_key() {
     assert!(
         matches!(
             err,
-            GroupError::InvalidCommitTree(TreeKemError::DuplicateEncryptionKey { .. })
+            GroupError::Rejected(Rejection::Commit(CommitError::InvalidTree(
+                TreeKemError::DuplicateEncryptionKey { .. }
+            )))
         ),
         "{err}"
     );
@@ -1411,7 +1659,9 @@ fn v7_5_04_path_parent_hash_mismatch() {
     assert!(
         matches!(
             err,
-            GroupError::InvalidCommitTree(TreeKemError::PathParentHashMismatch)
+            GroupError::Rejected(Rejection::Commit(CommitError::InvalidTree(
+                TreeKemError::PathParentHashMismatch
+            )))
         ),
         "{err}"
     );
@@ -1431,7 +1681,9 @@ fn v7_6_01_path_length() {
     assert!(
         matches!(
             err,
-            GroupError::InvalidCommitTree(TreeKemError::PathLengthMismatch { .. })
+            GroupError::Rejected(Rejection::Commit(CommitError::InvalidTree(
+                TreeKemError::PathLengthMismatch { .. }
+            )))
         ),
         "{err}"
     );
@@ -1451,7 +1703,9 @@ fn v7_6_02_ciphertext_count() {
     assert!(
         matches!(
             err,
-            GroupError::InvalidCommitTree(TreeKemError::CiphertextCountMismatch { .. })
+            GroupError::Rejected(Rejection::Commit(CommitError::InvalidTree(
+                TreeKemError::CiphertextCountMismatch { .. }
+            )))
         ),
         "{err}"
     );
@@ -1472,10 +1726,10 @@ fn v7_5_03_path_secret_does_not_decrypt() {
     assert!(
         matches!(
             err,
-            GroupError::InconsistentCommitPath {
+            GroupError::Rejected(Rejection::Commit(CommitError::InconsistentPath {
                 committer: 0,
                 source: TreeKemError::PathSecretDecryptionFailed { .. }
-            }
+            }))
         ),
         "{err}"
     );
@@ -1491,7 +1745,13 @@ fn v12_4_2_11_confirmation_tag() {
         flip(p.auth.confirmation_tag.as_mut().unwrap(), 0)
     });
     let err = rejected(&mut w.members[1], &m);
-    assert!(matches!(err, GroupError::ConfirmationTagInvalid), "{err}");
+    assert!(
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Commit(CommitError::ConfirmationTagInvalid))
+        ),
+        "{err}"
+    );
 }
 
 /// V-12.4.2-12: a Commit removing us is reported; afterwards we cannot send.
@@ -1511,7 +1771,10 @@ fn v12_4_2_12_removed_member() {
     w.members[1].merge_staged_commit(staged).unwrap();
     assert!(!w.members[1].is_active());
     let err = w.members[1].commit_builder().build().expect_err("removed");
-    assert!(matches!(err, GroupError::NotAMember), "{err}");
+    assert!(
+        matches!(err, GroupError::Misuse(Misuse::NotAMember)),
+        "{err}"
+    );
 }
 
 /// V-12.4.2-13: our own Commit echoed back is recognised.
@@ -1554,7 +1817,13 @@ fn v6_08_wrong_message_kind() {
         MlsMessage::new(MlsMessageBody::KeyPackage(kp)),
     ] {
         let err = rejected(&mut w.members[1], &m);
-        assert!(matches!(err, GroupError::UnexpectedMessage(_)), "{err}");
+        assert!(
+            matches!(
+                err,
+                GroupError::Rejected(Rejection::Framing(FramingError::WrongMessageKind(_)))
+            ),
+            "{err}"
+        );
     }
 }
 
@@ -1583,7 +1852,13 @@ fn v12_4_3_1_10_no_ratchet_tree() {
         JoinOptions::default(),
     )
     .expect_err("no tree");
-    assert!(matches!(err, GroupError::MissingRatchetTree), "{err}");
+    assert!(
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Welcome(WelcomeError::MissingRatchetTree))
+        ),
+        "{err}"
+    );
     // With the tree out of band the join succeeds.
     Group::join(
         &w.provider,
@@ -1630,7 +1905,10 @@ fn v16_8_01_key_package_single_use() {
     )
     .expect_err("consumed");
     assert!(
-        matches!(err, GroupError::WelcomeNoMatchingKeyPackage),
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Welcome(WelcomeError::NoMatchingKeyPackage))
+        ),
         "{err}"
     );
 }
@@ -1692,7 +1970,9 @@ fn v5_3_1_01_refuse_to_add_a_rejected_credential() {
     assert!(
         matches!(
             err,
-            GroupError::KeyPackageLeafInvalid(TreeKemError::CredentialRejected { .. })
+            GroupError::Rejected(Rejection::KeyPackage(KeyPackageError::LeafInvalid(
+                TreeKemError::CredentialRejected { .. }
+            )))
         ),
         "{err}"
     );
@@ -1704,7 +1984,9 @@ fn v5_3_1_01_refuse_to_add_a_rejected_credential() {
     assert!(
         matches!(
             err,
-            GroupError::KeyPackageLeafInvalid(TreeKemError::CredentialRejected { .. })
+            GroupError::Rejected(Rejection::KeyPackage(KeyPackageError::LeafInvalid(
+                TreeKemError::CredentialRejected { .. }
+            )))
         ),
         "{err}"
     );
@@ -1725,7 +2007,9 @@ fn v5_3_1_03_received_add_of_a_rejected_credential() {
         assert!(
             matches!(
                 err,
-                GroupError::KeyPackageLeafInvalid(TreeKemError::CredentialRejected { .. })
+                GroupError::Rejected(Rejection::KeyPackage(KeyPackageError::LeafInvalid(
+                    TreeKemError::CredentialRejected { .. }
+                )))
             ),
             "{err}"
         );
@@ -1751,10 +2035,13 @@ fn v5_3_1_04_update_with_a_rejected_credential() {
     assert!(
         matches!(
             err,
-            GroupError::InvalidCommitTree(TreeKemError::CredentialRejected { .. })
+            GroupError::Rejected(Rejection::Proposal(ProposalError::UpdateLeafInvalid(
+                TreeKemError::CredentialRejected { .. }
+            )))
         ),
         "{err}"
     );
+    assert_eq!(err.rule(), Some(Rule::V_7_3_01), "{err}");
 }
 
 /// V-5.3.1-05: a Commit whose path leaf carries a rejected credential.
@@ -1772,7 +2059,9 @@ fn v5_3_1_05_path_leaf_with_a_rejected_credential() {
     assert!(
         matches!(
             err,
-            GroupError::InvalidCommitTree(TreeKemError::CredentialRejected { .. })
+            GroupError::Rejected(Rejection::Commit(CommitError::InvalidTree(
+                TreeKemError::CredentialRejected { .. }
+            )))
         ),
         "{err}"
     );
@@ -1802,7 +2091,9 @@ fn v5_3_1_02_join_with_a_rejected_credential_in_the_tree() {
     assert!(
         matches!(
             err,
-            GroupError::InvalidJoinTree(TreeKemError::CredentialRejected { .. })
+            GroupError::Rejected(Rejection::Welcome(WelcomeError::InvalidTree(
+                TreeKemError::CredentialRejected { .. }
+            )))
         ),
         "{err}"
     );
@@ -1830,10 +2121,12 @@ fn v7_3_06_credential_type_not_supported_by_members() {
     assert!(
         matches!(
             err,
-            GroupError::CredentialTypeUnsupportedByMember {
-                credential_type: 0xff90,
-                ..
-            }
+            GroupError::Rejected(Rejection::Proposal(
+                ProposalError::CredentialTypeUnsupportedByMember {
+                    credential_type: 0xff90,
+                    ..
+                }
+            ))
         ),
         "{err}"
     );
@@ -1873,10 +2166,12 @@ fn v7_3_07_new_member_lacks_a_members_credential_type() {
     assert!(
         matches!(
             err,
-            GroupError::MemberCredentialTypeUnsupported {
-                credential_type: 0xff90,
-                ..
-            }
+            GroupError::Rejected(Rejection::Proposal(
+                ProposalError::MemberCredentialTypeUnsupported {
+                    credential_type: 0xff90,
+                    ..
+                }
+            ))
         ),
         "{err}"
     );
@@ -1910,7 +2205,10 @@ fn v5_2_01_welcome_ref_with_wrong_label() {
     )
     .expect_err("no match");
     assert!(
-        matches!(err, GroupError::WelcomeNoMatchingKeyPackage),
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Welcome(WelcomeError::NoMatchingKeyPackage))
+        ),
         "{err}"
     );
 }
@@ -1953,7 +2251,13 @@ fn v12_4_3_1_19_own_leaf_not_in_the_tree() {
         JoinOptions::default(),
     )
     .expect_err("not in tree");
-    assert!(matches!(err, GroupError::OwnLeafNotInTree), "{err}");
+    assert!(
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Welcome(WelcomeError::OwnLeafNotInTree))
+        ),
+        "{err}"
+    );
 }
 
 /// V-7.3-11: a received tree with an expired leaf is rejected with lifetime
@@ -1992,7 +2296,9 @@ fn v7_3_11_expired_leaf_in_the_joined_tree() {
     assert!(
         matches!(
             err,
-            GroupError::InvalidJoinTree(TreeKemError::LifetimeExpired { .. })
+            GroupError::Rejected(Rejection::Welcome(WelcomeError::InvalidTree(
+                TreeKemError::LifetimeExpired { .. }
+            )))
         ),
         "{err}"
     );
@@ -2085,7 +2391,10 @@ fn v12_4_3_1_20_welcome_path_secret_mismatch() {
     )
     .expect_err("path secret");
     assert!(
-        matches!(err, GroupError::WelcomePathSecretInvalid(_)),
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Welcome(WelcomeError::PathSecretInvalid(_)))
+        ),
         "{err}"
     );
 }
@@ -2120,10 +2429,10 @@ fn v12_2_18_application_policy() {
     assert!(
         matches!(
             err,
-            GroupError::ProposalRejectedByPolicy {
+            GroupError::Rejected(Rejection::Proposal(ProposalError::RejectedByPolicy {
                 proposal_type: 1,
                 sender: mls_group::ProposalSender::Member(l)
-            } if l == leaf(1)
+            })) if l == leaf(1)
         ),
         "{err}"
     );
@@ -2133,7 +2442,10 @@ fn v12_2_18_application_policy() {
         .build()
         .expect_err("policy");
     assert!(
-        matches!(err, GroupError::ProposalRejectedByPolicy { .. }),
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Proposal(ProposalError::RejectedByPolicy { .. }))
+        ),
         "{err}"
     );
     // Leaf 0 may.
@@ -2157,13 +2469,23 @@ fn v6_07_handshake_wire_format_policy() {
     let public = path_commit(&mut w);
     let err = rejected(&mut w.members[1], &public);
     assert!(
-        matches!(err, GroupError::HandshakeWireFormatNotAllowed),
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Framing(
+                FramingError::HandshakeWireFormatNotAllowed
+            ))
+        ),
         "{err}"
     );
     let proposal = w.members[0].propose().remove(leaf(1)).unwrap();
     let err = rejected(&mut w.members[1], &proposal);
     assert!(
-        matches!(err, GroupError::HandshakeWireFormatNotAllowed),
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Framing(
+                FramingError::HandshakeWireFormatNotAllowed
+            ))
+        ),
         "{err}"
     );
 
@@ -2197,7 +2519,13 @@ fn v15_2_01_messages_use_the_new_epoch() {
     assert_eq!(p.epoch, w.members[0].epoch());
     // Member 2 has not merged the Commit: the message is from its future.
     let err = rejected(&mut w.members[2], &m);
-    assert!(matches!(err, GroupError::WrongEpoch { .. }), "{err}");
+    assert!(
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Framing(FramingError::EpochMismatch { .. }))
+        ),
+        "{err}"
+    );
     match w.members[1].process_message(&m).unwrap() {
         ProcessedMessage::Application(a) => assert_eq!(a.data, b"hi"),
         _ => panic!("not application data"),

@@ -11,11 +11,11 @@ use mls_codec::{
 use mls_crypto::labeled::encrypt_with_label;
 use mls_crypto::{CipherSuite, CipherSuiteProvider, CryptoProvider, Secret, SignatureKeyPair};
 use mls_crypto_rustcrypto::RustCryptoProvider;
-use mls_group::GroupError;
 use mls_group::key_package::{KeyPackageBuilder, KeyPackageBundle, KeyPackageRef};
 use mls_group::welcome::{
     WelcomeRecipient, create_welcome, open_welcome, sign_group_info, verify_group_info_signature,
 };
+use mls_group::{GroupError, KeyPackageError, Misuse, Rejection, WelcomeError};
 use mls_keyschedule::{
     CommitSecret, EpochKeys, InMemoryPskStore, InitSecret, InterimTranscriptHash, PskSecret,
     ResumptionPsk,
@@ -274,7 +274,10 @@ fn open_with_psks_and_tree_extension() {
     // Without the PSKs the joiner cannot open it (V-12.4.3.1-04).
     let err = open_welcome(&p, &welcome, &[alice][..], &InMemoryPskStore::new()).unwrap_err();
     assert!(
-        matches!(err, GroupError::WelcomePskUnavailable(_)),
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Welcome(WelcomeError::PskUnavailable(_)))
+        ),
         "{err:?}"
     );
 }
@@ -323,13 +326,19 @@ fn rejects_welcome_for_a_key_package_we_do_not_hold() {
     let (stranger, _) = bundle(&*e.cs, "stranger");
     let err = open_welcome(&p, &welcome, &[stranger][..], &InMemoryPskStore::new()).unwrap_err();
     assert!(
-        matches!(err, GroupError::WelcomeNoMatchingKeyPackage),
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Welcome(WelcomeError::NoMatchingKeyPackage))
+        ),
         "{err:?}"
     );
     let none: Vec<KeyPackageBundle> = vec![];
     let err = open_welcome(&p, &welcome, &none, &InMemoryPskStore::new()).unwrap_err();
     assert!(
-        matches!(err, GroupError::WelcomeNoMatchingKeyPackage),
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Welcome(WelcomeError::NoMatchingKeyPackage))
+        ),
         "{err:?}"
     );
 }
@@ -344,10 +353,10 @@ fn rejects_welcome_with_another_suite_than_the_key_package() {
     assert!(
         matches!(
             err,
-            GroupError::WelcomeCipherSuiteMismatch {
+            GroupError::Rejected(Rejection::Welcome(WelcomeError::CipherSuiteMismatch {
                 welcome: 3,
                 key_package: 1
-            }
+            }))
         ),
         "{err:?}"
     );
@@ -379,7 +388,12 @@ fn rejects_group_secrets_that_do_not_decrypt() {
     for w in tampered {
         let err = open_welcome(&p, &w, &[alice.clone()][..], &InMemoryPskStore::new()).unwrap_err();
         assert!(
-            matches!(err, GroupError::WelcomeGroupSecretsDecryptionFailed),
+            matches!(
+                err,
+                GroupError::Rejected(Rejection::Welcome(
+                    WelcomeError::GroupSecretsDecryptionFailed
+                ))
+            ),
             "{err:?}"
         );
     }
@@ -400,7 +414,12 @@ fn rejects_group_secrets_that_do_not_decrypt() {
     w.secrets[0].encrypted_group_secrets = welcome.secrets[0].encrypted_group_secrets.clone();
     let err = open_welcome(&p, &w, &[forged][..], &InMemoryPskStore::new()).unwrap_err();
     assert!(
-        matches!(err, GroupError::WelcomeGroupSecretsDecryptionFailed),
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Welcome(
+                WelcomeError::GroupSecretsDecryptionFailed
+            ))
+        ),
         "{err:?}"
     );
 }
@@ -427,7 +446,10 @@ fn rejects_group_info_that_does_not_decrypt() {
     .expect("creates");
     let err = open_welcome(&p, &welcome, &[alice][..], &InMemoryPskStore::new()).unwrap_err();
     assert!(
-        matches!(err, GroupError::WelcomeGroupInfoDecryptionFailed),
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Welcome(WelcomeError::GroupInfoDecryptionFailed))
+        ),
         "{err:?}"
     );
 }
@@ -442,7 +464,10 @@ fn rejects_wrong_group_info_signature() {
     let (_, someone) = bundle(&*e.cs, "someone");
     let err = decrypted.verify_signature(&someone.public_key).unwrap_err();
     assert!(
-        matches!(err, GroupError::GroupInfoSignatureInvalid),
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Welcome(WelcomeError::GroupInfoSignatureInvalid))
+        ),
         "{err:?}"
     );
 
@@ -451,7 +476,10 @@ fn rejects_wrong_group_info_signature() {
     gi.signer = 1;
     let err = verify_group_info_signature(&*e.cs, &gi, &e.committer.public_key).unwrap_err();
     assert!(
-        matches!(err, GroupError::GroupInfoSignatureInvalid),
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Welcome(WelcomeError::GroupInfoSignatureInvalid))
+        ),
         "{err:?}"
     );
 
@@ -461,7 +489,10 @@ fn rejects_wrong_group_info_signature() {
     let tree = RatchetTree::new(alice.key_package().leaf_node.clone());
     let err = decrypted.verify_signature_with_tree(&tree).unwrap_err();
     assert!(
-        matches!(err, GroupError::GroupInfoSignatureInvalid),
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Welcome(WelcomeError::GroupInfoSignatureInvalid))
+        ),
         "{err:?}"
     );
 }
@@ -495,7 +526,12 @@ fn rejects_signer_outside_the_tree() {
     let tree = RatchetTree::new(e.committer_bundle.key_package().leaf_node.clone());
     let err = decrypted.verify_signature_with_tree(&tree).unwrap_err();
     assert!(
-        matches!(err, GroupError::GroupInfoSignerNotInTree(7)),
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Welcome(WelcomeError::GroupInfoSignerNotInTree(
+                7
+            )))
+        ),
         "{err:?}"
     );
 }
@@ -525,7 +561,10 @@ fn rejects_wrong_confirmation_tag() {
         );
         let err = open_welcome(&p, &welcome, &[alice][..], &InMemoryPskStore::new()).unwrap_err();
         assert!(
-            matches!(err, GroupError::WelcomeConfirmationTagInvalid),
+            matches!(
+                err,
+                GroupError::Rejected(Rejection::Welcome(WelcomeError::ConfirmationTagInvalid))
+            ),
             "{err:?}"
         );
     }
@@ -549,19 +588,36 @@ fn rejects_duplicate_or_repeated_restart_psks() {
     let cases: Vec<(Vec<PreSharedKeyId>, Expect)> = vec![
         (
             vec![external_psk(&*cs, b"ext"), external_psk(&*cs, b"ext")],
-            |e| matches!(e, GroupError::WelcomeDuplicatePsk),
+            |e| {
+                matches!(
+                    e,
+                    GroupError::Rejected(Rejection::Welcome(WelcomeError::DuplicatePsk))
+                )
+            },
         ),
         (
             vec![
                 resumption_psk(&*cs, ResumptionPskUsage::Reinit, 1),
                 resumption_psk(&*cs, ResumptionPskUsage::Branch, 2),
             ],
-            |e| matches!(e, GroupError::WelcomeResumptionPskNotUnique),
+            |e| {
+                matches!(
+                    e,
+                    GroupError::Rejected(Rejection::Welcome(WelcomeError::ResumptionPskNotUnique))
+                )
+            },
         ),
         (
             // A restart PSK at an epoch other than 1 (V-12.4.3.1-22).
             vec![resumption_psk(&*cs, ResumptionPskUsage::Branch, 2)],
-            |e| matches!(e, GroupError::WelcomeResumptionEpochNotOne(5)),
+            |e| {
+                matches!(
+                    e,
+                    GroupError::Rejected(Rejection::Welcome(WelcomeError::ResumptionEpochNotOne(
+                        5
+                    )))
+                )
+            },
         ),
     ];
     for (psks, expected) in cases {
@@ -678,7 +734,10 @@ fn rejects_malformed_group_secrets() {
         let w = hand_made(&e, &e.group_info, &bytes, &alice);
         let err = open_welcome(&p, &w, &[alice.clone()][..], &InMemoryPskStore::new()).unwrap_err();
         assert!(
-            matches!(err, GroupError::WelcomeGroupSecretsMalformed(_)),
+            matches!(
+                err,
+                GroupError::Rejected(Rejection::Welcome(WelcomeError::GroupSecretsMalformed(_)))
+            ),
             "{err:?}"
         );
     }
@@ -715,11 +774,11 @@ fn rejects_group_info_not_matching_the_key_package() {
             |e| {
                 matches!(
                     e,
-                    GroupError::WelcomeGroupInfoMismatch {
+                    GroupError::Rejected(Rejection::Welcome(WelcomeError::GroupInfoMismatch {
                         what: "cipher suite",
                         group_info: 3,
                         key_package: 1
-                    }
+                    }))
                 )
             },
         ),
@@ -728,21 +787,35 @@ fn rejects_group_info_not_matching_the_key_package() {
             |e| {
                 matches!(
                     e,
-                    GroupError::WelcomeGroupInfoMismatch {
+                    GroupError::Rejected(Rejection::Welcome(WelcomeError::GroupInfoMismatch {
                         what: "version",
                         group_info: 2,
                         key_package: 1
-                    }
+                    }))
                 )
             },
         ),
         (
             resign(&|gi| gi.extensions = vec![ext(0x0a0a), ext(0x0a0a)]),
-            |e| matches!(e, GroupError::GroupInfoDuplicateExtension(0x0a0a)),
+            |e| {
+                matches!(
+                    e,
+                    GroupError::Rejected(Rejection::Welcome(
+                        WelcomeError::GroupInfoDuplicateExtension(0x0a0a)
+                    ))
+                )
+            },
         ),
         (
             resign(&|gi| gi.group_context.extensions = vec![ext(0xff00), ext(0xff00)]),
-            |e| matches!(e, GroupError::GroupInfoDuplicateExtension(0xff00)),
+            |e| {
+                matches!(
+                    e,
+                    GroupError::Rejected(Rejection::Welcome(
+                        WelcomeError::GroupInfoDuplicateExtension(0xff00)
+                    ))
+                )
+            },
         ),
         (
             resign(&|gi| {
@@ -753,7 +826,14 @@ fn rejects_group_info_not_matching_the_key_package() {
                     .expect("encodes"),
                 ]
             }),
-            |e| matches!(e, GroupError::GroupInfoExtensionMisplaced(1)),
+            |e| {
+                matches!(
+                    e,
+                    GroupError::Rejected(Rejection::Welcome(
+                        WelcomeError::GroupInfoExtensionMisplaced(1)
+                    ))
+                )
+            },
         ),
         (
             resign(&|gi| {
@@ -764,14 +844,23 @@ fn rejects_group_info_not_matching_the_key_package() {
                     .expect("encodes"),
                 ]
             }),
-            |e| matches!(e, GroupError::GroupInfoExtensionMisplaced(4)),
+            |e| {
+                matches!(
+                    e,
+                    GroupError::Rejected(Rejection::Welcome(
+                        WelcomeError::GroupInfoExtensionMisplaced(4)
+                    ))
+                )
+            },
         ),
         (
             resign(&|gi| gi.group_context.extensions = vec![ext(0xff00)]),
             |e| {
                 matches!(
                     e,
-                    GroupError::WelcomeGroupContextExtensionUnsupported(0xff00)
+                    GroupError::Rejected(Rejection::Welcome(
+                        WelcomeError::GroupContextExtensionUnsupported(0xff00)
+                    ))
                 )
             },
         ),
@@ -831,7 +920,10 @@ fn create_rejects_inconsistent_input() {
         &[],
     )
     .unwrap_err();
-    assert!(matches!(err, GroupError::WelcomeCreation(_)), "{err:?}");
+    assert!(
+        matches!(err, GroupError::Misuse(Misuse::WelcomeCreation(_))),
+        "{err:?}"
+    );
 
     let cs2 = p
         .cipher_suite_provider(CipherSuite::ALL[1])
@@ -852,10 +944,12 @@ fn create_rejects_inconsistent_input() {
     assert!(
         matches!(
             err,
-            GroupError::KeyPackageCipherSuiteMismatch {
-                expected: 1,
-                actual: 2
-            }
+            GroupError::Rejected(Rejection::KeyPackage(
+                KeyPackageError::CipherSuiteMismatch {
+                    expected: 1,
+                    actual: 2
+                }
+            ))
         ),
         "{err:?}"
     );
@@ -872,7 +966,10 @@ fn create_rejects_inconsistent_input() {
         }],
     )
     .unwrap_err();
-    assert!(matches!(err, GroupError::WelcomeCreation(_)), "{err:?}");
+    assert!(
+        matches!(err, GroupError::Misuse(Misuse::WelcomeCreation(_))),
+        "{err:?}"
+    );
 }
 
 #[test]
@@ -911,7 +1008,10 @@ fn init_key_only_entries_open_and_must_match() {
     ] {
         let cs = p.cipher_suite_provider(suite).expect("suite");
         let err = KeyPackageInitKey::new(&*cs, alice.key_package().clone(), key).unwrap_err();
-        assert!(matches!(err, GroupError::KeyPackageCreation(_)), "{err:?}");
+        assert!(
+            matches!(err, GroupError::Misuse(Misuse::KeyPackageCreation(_))),
+            "{err:?}"
+        );
     }
 }
 
@@ -935,7 +1035,10 @@ fn reference_with_another_label_or_hash_matches_nothing() {
         w.secrets[0].new_member = VLBytes::new(wrong.expect("hash"));
         let err = open_welcome(&p, &w, &[alice.clone()][..], &InMemoryPskStore::new()).unwrap_err();
         assert!(
-            matches!(err, GroupError::WelcomeNoMatchingKeyPackage),
+            matches!(
+                err,
+                GroupError::Rejected(Rejection::Welcome(WelcomeError::NoMatchingKeyPackage))
+            ),
             "{err:?}"
         );
     }

@@ -1,5 +1,6 @@
 //! The error type of the key-schedule layer.
 
+use mls_codec::Rule;
 use mls_crypto::CryptoError;
 use thiserror::Error;
 
@@ -44,7 +45,7 @@ pub enum KeyScheduleError {
     InvalidConfirmationTag,
     /// RFC 9420 §6.2 (V-12.4.2-02): the membership tag does not match
     /// `MAC(membership_key, AuthenticatedContentTBM)`.
-    #[error("membership tag does not verify (RFC 9420 §6.2, V-12.4.2-02)")]
+    #[error("membership tag does not verify (RFC 9420 §6.2, V-6.2-01)")]
     InvalidMembershipTag,
     /// The InterimTranscriptHashInput could not be encoded (tag too long).
     #[error("confirmation tag too long to encode (RFC 9420 §8.2)")]
@@ -104,4 +105,29 @@ pub enum KeyScheduleError {
     /// malformed or violates the tree's invariants; the text says which.
     #[error("stored secret-tree state is malformed: {0}")]
     MalformedState(&'static str),
+}
+
+impl KeyScheduleError {
+    /// The rule of `docs/validation.md` this error enforces, if any.
+    pub fn rule(&self) -> Option<Rule> {
+        Some(match self {
+            Self::Crypto(..) => return None,
+            Self::InvalidPskNonceLength { .. } => return None,
+            Self::TooManyPsks(..) => return None,
+            Self::PskNotFound(..) => Rule::V_12_4_2_06,
+            Self::PskIdEncoding => return None,
+            Self::InvalidConfirmationTag => Rule::V_6_1_13,
+            Self::InvalidMembershipTag => Rule::V_6_2_01,
+            Self::TranscriptEncoding => return None,
+            Self::LeafOutOfRange { .. } => Rule::V_6_3_2_02,
+            Self::InvalidContentType(..) => return None,
+            Self::GenerationTooFarAhead { .. } => Rule::V_9_1_03,
+            Self::GenerationAlreadyUsed(..) => Rule::V_9_1_01,
+            Self::GenerationTooOld(..) => Rule::V_9_1_02,
+            Self::RatchetExhausted => Rule::V_9_1_06,
+            Self::StaleToken => return None,
+            Self::InconsistentState => return None,
+            Self::MalformedState(..) => return None,
+        })
+    }
 }

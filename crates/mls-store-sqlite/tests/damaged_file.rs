@@ -12,7 +12,7 @@ mod common;
 use common::*;
 use mls_crypto_rustcrypto::RustCryptoProvider;
 use mls_group::storage::{GroupStateStore, KeyPackageRecord, KeyPackageStore, PskStore, Store};
-use mls_group::{Group, GroupError, SaveCursor, SideEffects};
+use mls_group::{Group, GroupError, SaveCursor, SideEffects, StateError};
 use mls_store_sqlite::SqliteStore;
 use zeroize::Zeroizing;
 
@@ -51,17 +51,23 @@ fn read_all(path: &std::path::Path, provider: &RustCryptoProvider) -> Result<Con
     let mut groups = Vec::new();
     for id in store.group_ids()? {
         let Some((group, _)) = Group::load(&store, &id, provider)? else {
-            return Err(GroupError::CorruptState("a listed group is missing"));
+            return Err(GroupError::State(StateError::Corrupt(
+                "a listed group is missing",
+            )));
         };
         groups.push((id, snapshot(&group)));
     }
     let mut key_packages = Vec::new();
     for (reference, last_resort, created_at) in store.key_package_refs()? {
         let Some(record) = store.key_package(&reference)? else {
-            return Err(GroupError::CorruptState("a listed KeyPackage is missing"));
+            return Err(GroupError::State(StateError::Corrupt(
+                "a listed KeyPackage is missing",
+            )));
         };
         if (record.last_resort, record.created_at) != (last_resort, created_at) {
-            return Err(GroupError::CorruptState("KeyPackage columns disagree"));
+            return Err(GroupError::State(StateError::Corrupt(
+                "KeyPackage columns disagree",
+            )));
         }
         key_packages.push((reference, record.bundle.to_vec(), last_resort, created_at));
     }

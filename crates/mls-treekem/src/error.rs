@@ -4,7 +4,7 @@
 //! one exists, the VALIDATION.md rule id (`V-...`) that the input broke, so a
 //! test can check which rule fired and not only that something failed.
 
-use mls_codec::CodecError;
+use mls_codec::{CodecError, Rule};
 use mls_crypto::CryptoError;
 use mls_treemath::TreeMathError;
 use thiserror::Error;
@@ -126,7 +126,7 @@ pub enum TreeKemError {
 
     // ---- Leaf node validation (§7.2, §7.3) ---------------------------------
     /// RFC 9420 §7.3 (V-7.3-01): the application's credential validator rejected the credential.
-    #[error("RFC 9420 §7.3, §5.3.1 (V-7.3-01): credential of leaf {leaf:?} rejected")]
+    #[error("RFC 9420 §7.3, §5.3.1 (V-7.3-01): credential of {} rejected", leaf_name(*.leaf))]
     CredentialRejected {
         /// The leaf, when the LeafNode is in the tree.
         leaf: Option<u32>,
@@ -142,15 +142,15 @@ pub enum TreeKemError {
         leaf: u32,
     },
     /// RFC 9420 §7.3 (V-7.3-02): the LeafNode signature does not verify.
-    #[error("RFC 9420 §7.3 (V-7.3-02, V-7.2-06): LeafNode signature of leaf {leaf:?} invalid")]
+    #[error("RFC 9420 §7.3 (V-7.3-02, V-7.2-06): LeafNode signature of {} invalid", leaf_name(*.leaf))]
     LeafSignatureInvalid {
         /// The leaf, when the LeafNode is in the tree.
         leaf: Option<u32>,
     },
     /// RFC 9420 §7.2 (V-7.2-02): the credential type is not in the leaf's own capabilities.
     #[error(
-        "RFC 9420 §7.2 (V-7.2-02): credential type 0x{credential_type:04x} not in the capabilities of leaf {leaf:?}"
-    )]
+        "RFC 9420 §7.2 (V-7.2-02): credential type 0x{credential_type:04x} not in the capabilities of {}"
+    , leaf_name(*.leaf))]
     CredentialTypeNotSupported {
         /// The leaf, when the LeafNode is in the tree.
         leaf: Option<u32>,
@@ -159,8 +159,8 @@ pub enum TreeKemError {
     },
     /// RFC 9420 §7.2, §7.3 (V-7.2-01): a non-default leaf extension not in the leaf's capabilities.
     #[error(
-        "RFC 9420 §7.2/§7.3 (V-7.2-01): extension 0x{extension_type:04x} not in the capabilities of leaf {leaf:?}"
-    )]
+        "RFC 9420 §7.2/§7.3 (V-7.2-01): extension 0x{extension_type:04x} not in the capabilities of {}"
+    , leaf_name(*.leaf))]
     ExtensionNotSupported {
         /// The leaf, when the LeafNode is in the tree.
         leaf: Option<u32>,
@@ -168,19 +168,19 @@ pub enum TreeKemError {
         extension_type: u16,
     },
     /// RFC 9420 §7.2 (V-7.2-04): `not_before` is after `not_after`.
-    #[error("RFC 9420 §7.2 (V-7.2-04): lifetime of leaf {leaf:?} has not_before > not_after")]
+    #[error("RFC 9420 §7.2 (V-7.2-04): lifetime of {} has not_before > not_after", leaf_name(*.leaf))]
     LifetimeInverted {
         /// The leaf, when the LeafNode is in the tree.
         leaf: Option<u32>,
     },
     /// RFC 9420 §7.2 (V-7.2-03): the lifetime span exceeds the application maximum.
-    #[error("RFC 9420 §7.2 (V-7.2-03): lifetime span of leaf {leaf:?} exceeds the maximum")]
+    #[error("RFC 9420 §7.2 (V-7.2-03): lifetime span of {} exceeds the maximum", leaf_name(*.leaf))]
     LifetimeTooLong {
         /// The leaf, when the LeafNode is in the tree.
         leaf: Option<u32>,
     },
     /// RFC 9420 §7.3 (V-7.3-10, V-7.3-11): the current time is outside the lifetime.
-    #[error("RFC 9420 §7.3 (V-7.3-10/11): leaf {leaf:?} is outside its lifetime at time {now}")]
+    #[error("RFC 9420 §7.3 (V-7.3-10/11): {} is outside its lifetime at time {now}", leaf_name(*.leaf))]
     LifetimeExpired {
         /// The leaf, when the LeafNode is in the tree.
         leaf: Option<u32>,
@@ -290,5 +290,64 @@ pub enum TreeKemError {
     },
 }
 
+impl TreeKemError {
+    /// The rule of `docs/validation.md` this error enforces, if any.
+    pub fn rule(&self) -> Option<Rule> {
+        Some(match self {
+            Self::Codec(e) => return e.rule(),
+            Self::Crypto(..) => return None,
+            Self::TreeMath(..) => return None,
+            Self::EmptyTree => Rule::V_12_4_3_3_03,
+            Self::TreeTooLarge { .. } => Rule::V_12_4_3_3_03,
+            Self::TrailingBlankNode => Rule::V_12_4_3_3_01,
+            Self::WrongNodeType { .. } => Rule::V_12_4_3_3_02,
+            Self::HashCacheMismatch(..) => return None,
+            Self::BlankLeaf { .. } => return None,
+            Self::TreeFull => return None,
+            Self::UnmergedLeavesNotSorted { .. } => Rule::V_7_1_01,
+            Self::UnmergedLeafNotDescendant { .. } => Rule::V_12_4_3_1_16,
+            Self::UnmergedLeafBlank { .. } => Rule::V_12_4_3_1_15,
+            Self::UnmergedLeafMissingBelow { .. } => Rule::V_12_4_3_1_17,
+            Self::DuplicateEncryptionKey { .. } => Rule::V_7_3_17,
+            Self::DuplicateSignatureKey { .. } => Rule::V_7_3_16,
+            Self::CredentialRejected { .. } => Rule::V_7_3_01,
+            Self::CredentialNotSuccessor { .. } => Rule::V_5_3_1_08,
+            Self::LeafSignatureInvalid { .. } => Rule::V_7_3_02,
+            Self::CredentialTypeNotSupported { .. } => Rule::V_7_2_02,
+            Self::ExtensionNotSupported { .. } => Rule::V_7_2_01,
+            Self::LifetimeInverted { .. } => Rule::V_7_2_04,
+            Self::LifetimeTooLong { .. } => Rule::V_7_2_03,
+            Self::LifetimeExpired { .. } => Rule::V_7_3_10,
+            // One rule per place a LeafNode appears (§7.3).
+            Self::WrongLeafNodeSource { expected, .. } => match *expected {
+                "update" => Rule::V_7_3_13,
+                "commit" => Rule::V_7_3_15,
+                _ => Rule::V_7_3_12,
+            },
+            Self::EncryptionKeyNotChanged { .. } => Rule::V_7_3_14,
+            Self::TreeHashMismatch => Rule::V_7_8_01,
+            Self::ParentHashNotCovered { .. } => Rule::V_7_9_2_01,
+            Self::ParentHashMultipleChains { .. } => Rule::V_7_9_2_02,
+            Self::PathParentHashMismatch => Rule::V_7_5_04,
+            Self::PathLengthMismatch { .. } => Rule::V_7_6_01,
+            Self::CiphertextCountMismatch { .. } => Rule::V_7_6_02,
+            Self::PathSecretDecryptionFailed { .. } => Rule::V_7_5_03,
+            Self::PathSecretLength { .. } => Rule::V_7_5_06,
+            Self::DerivedKeyMismatch { .. } => Rule::V_7_5_01,
+            Self::NoDecryptionKey { .. } => return None,
+            Self::NotAReceiver { .. } => return None,
+        })
+    }
+}
+
 /// Result type of this crate.
 pub type Result<T> = std::result::Result<T, TreeKemError>;
+
+/// A leaf of an error message: `leaf 2`, or the LeafNode not yet in the
+/// tree (a KeyPackage's).
+fn leaf_name(leaf: Option<u32>) -> String {
+    match leaf {
+        Some(index) => format!("leaf {index}"),
+        None => "the new leaf".into(),
+    }
+}

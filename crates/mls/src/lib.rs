@@ -105,12 +105,13 @@ pub use mls_crypto::{CipherSuite, CipherSuiteProvider, CryptoProvider, Signature
 pub use mls_group::framing::PaddingMode;
 pub use mls_group::key_package::{KeyPackageBuilder, KeyPackageBundle, KeyPackageRef};
 pub use mls_group::{
-    CommitBuilder, CommitInfo, CommitOutput, CreateOptions, DEFAULT_MAX_PAST_EPOCHS,
-    ExternalCommitBuilder, ExternalCommitOutput, Group, GroupConfig, GroupConfigBuilder,
-    GroupError, InMemoryStore, JoinOptions, LeafIndex, LoadOptions, Member, MemberChange,
-    ProcessedMessage, ProposalPolicy, ProposalRef, ProposalSender, Proposer,
-    ReceivedApplicationMessage, ReceivedProposal, Result, SaveCursor, SideEffects, StagedCommit,
-    Store, StoreError, non_member, storage,
+    CommitBuilder, CommitError, CommitInfo, CommitOutput, CreateOptions, DEFAULT_MAX_PAST_EPOCHS,
+    ExternalCommitBuilder, ExternalCommitOutput, FramingError, Group, GroupConfig,
+    GroupConfigBuilder, GroupError, InMemoryStore, JoinOptions, KeyPackageError, LeafIndex,
+    LoadOptions, Member, MemberChange, Misuse, ProcessedMessage, ProposalError, ProposalPolicy,
+    ProposalRef, ProposalSender, Proposer, ReceivedApplicationMessage, ReceivedProposal, Rejection,
+    Result, ResumptionError, Rule, SaveCursor, SideEffects, StagedCommit, StateError, Store,
+    StoreError, WelcomeError, non_member, storage,
 };
 pub use mls_keyschedule::{InMemoryPskStore, PskStore, SecretTreeConfig};
 pub use mls_treekem::{

@@ -23,7 +23,7 @@ use crate::framing::{FramingContext, sign_content};
 use crate::group::Group;
 use crate::proposals::{ApplyContext, OmittedProposal, apply_plan, select_proposals};
 use crate::welcome::{WelcomeRecipient, create_welcome, sign_group_info};
-use crate::{GroupError, Result};
+use crate::{CommitError, GroupError, Misuse, Result};
 
 /// What to commit, as described through [`super::CommitBuilder`].
 #[derive(Clone, Debug)]
@@ -111,7 +111,7 @@ impl Group {
         let _guard = span.enter();
         self.ensure_active()?;
         if self.pending.is_some() {
-            return Err(GroupError::PendingCommitExists);
+            return Err(Misuse::PendingCommitExists.into());
         }
         let cs_arc = self.cs.clone();
         let cs = cs_arc.as_ref();
@@ -155,7 +155,7 @@ impl Group {
         context.epoch = context
             .epoch
             .checked_add(1)
-            .ok_or(GroupError::CorruptState("epoch overflow"))?;
+            .ok_or(GroupError::Internal("epoch overflow"))?;
         if let Some(ext) = &applied.extensions {
             context.extensions = ext.clone();
         }
@@ -175,12 +175,12 @@ impl Group {
                     signer: self.signer.as_ref(),
                 },
             )
-            .map_err(GroupError::InvalidCommitTree)?;
+            .map_err(CommitError::InvalidTree)?;
             context.tree_hash = VLBytes::new(diff.tree_hash(cs)?);
             let provisional = mls_codec::encode(&context)?;
             let created = prepared
                 .encrypt(&diff, cs, &provisional, &new_leaves)
-                .map_err(GroupError::InvalidCommitTree)?;
+                .map_err(CommitError::InvalidTree)?;
             (
                 CommitSecret::new(created.commit_secret),
                 Some(created.update_path),
@@ -197,7 +197,7 @@ impl Group {
             )
         };
         let psk_secret = PskSecret::resolve(cs, &applied.psks, &group_psks)
-            .map_err(GroupError::PskUnavailable)?;
+            .map_err(CommitError::PskUnavailable)?;
 
         // §12.4.1: sign under the old GroupContext, then the transcript and
         // key schedule of the new epoch, then the confirmation tag.
@@ -279,9 +279,10 @@ impl Group {
                 })
                 .collect();
             if with_path && secrets_for.iter().any(Option::is_none) {
-                return Err(GroupError::WelcomeCreation(
+                return Err(Misuse::WelcomeCreation(
                     "no path secret for a new member's common ancestor",
-                ));
+                )
+                .into());
             }
             let recipients: Vec<WelcomeRecipient<'_>> = applied
                 .added

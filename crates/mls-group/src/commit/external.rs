@@ -25,7 +25,7 @@ use crate::proposals::{
     AppliedProposals, ApplyContext, ProposalSender, ProposalSource, apply_proposals,
     check_credential_support,
 };
-use crate::{GroupError, Result};
+use crate::{CommitError, FramingError, GroupError, Result};
 
 /// An external Commit's proposal list, checked for its shape.
 pub(crate) struct ExternalProposals<'a> {
@@ -48,12 +48,12 @@ pub(crate) fn check_external_proposals(list: &[ProposalOrRef]) -> Result<Externa
     let mut others = Vec::new();
     for item in list {
         let ProposalOrRef::Proposal(proposal) = item else {
-            return Err(GroupError::ExternalCommitProposalByReference);
+            return Err(CommitError::ExternalProposalByReference.into());
         };
         match proposal {
             Proposal::ExternalInit(init) => {
                 if kem_output.is_some() {
-                    return Err(GroupError::ExternalCommitDuplicateExternalInit);
+                    return Err(CommitError::ExternalDuplicateExternalInit.into());
                 }
                 kem_output = Some(init.kem_output.as_slice());
             }
@@ -61,7 +61,7 @@ pub(crate) fn check_external_proposals(list: &[ProposalOrRef]) -> Result<Externa
                 if matches!(proposal, Proposal::Remove(_)) {
                     removes += 1;
                     if removes > 1 {
-                        return Err(GroupError::ExternalCommitDuplicateRemove);
+                        return Err(CommitError::ExternalDuplicateRemove.into());
                     }
                 }
                 others.push(ProposalSource {
@@ -71,13 +71,13 @@ pub(crate) fn check_external_proposals(list: &[ProposalOrRef]) -> Result<Externa
                 });
             }
             other => {
-                return Err(GroupError::ExternalCommitProposalNotAllowed(
-                    other.proposal_type().0,
-                ));
+                return Err(
+                    CommitError::ExternalProposalNotAllowed(other.proposal_type().0).into(),
+                );
             }
         }
     }
-    let kem_output = kem_output.ok_or(GroupError::ExternalCommitWithoutExternalInit)?;
+    let kem_output = kem_output.ok_or(CommitError::ExternalWithoutExternalInit)?;
     Ok(ExternalProposals { kem_output, others })
 }
 
@@ -120,16 +120,18 @@ pub(crate) fn check_resync(
 ) -> Result<()> {
     for (leaf, old) in removed {
         if !validator.valid_successor(&old.credential, &joiner.credential) {
-            return Err(GroupError::ExternalCommitInvalidResync {
+            return Err(CommitError::ExternalInvalidResync {
                 leaf: leaf.get(),
                 reason: "whose identity is not the joiner's",
-            });
+            }
+            .into());
         }
         if old.encryption_key == joiner.encryption_key {
-            return Err(GroupError::ExternalCommitInvalidResync {
+            return Err(CommitError::ExternalInvalidResync {
                 leaf: leaf.get(),
                 reason: "whose encryption key the joiner's new leaf reuses",
-            });
+            }
+            .into());
         }
     }
     Ok(())
@@ -146,14 +148,14 @@ impl Group {
         psk_store: &dyn PskStore,
     ) -> Result<StagedCommit> {
         if !self.config.allow_external_commits {
-            return Err(GroupError::ExternalCommitNotAllowed);
+            return Err(CommitError::ExternalNotAllowed.into());
         }
         let cs = self.cs.as_ref();
         let shape = check_external_proposals(&commit.proposals)?;
         let path = commit
             .path
             .as_ref()
-            .ok_or(GroupError::MessageNewMemberCommitWithoutPath)?;
+            .ok_or(FramingError::NewMemberCommitWithoutPath)?;
         let policy = self.config.leaf_policy();
         let mut diff = self.tree.diff();
         let applied =
@@ -169,7 +171,7 @@ impl Group {
         // (V-12.4.3.2-06), the path fits the tree (§7.6).
         let (joiner, applied_path) =
             apply_external_update_path(&mut diff, cs, path, group_id, &[], &policy)
-                .map_err(GroupError::InvalidCommitTree)?;
+                .map_err(CommitError::InvalidTree)?;
         check_credential_support(&diff, &[joiner])?;
 
         // Every item is by value (checked above): the Commit's proposals.
@@ -185,7 +187,7 @@ impl Group {
         context.epoch = context
             .epoch
             .checked_add(1)
-            .ok_or(GroupError::CorruptState("epoch overflow"))?;
+            .ok_or(GroupError::Internal("epoch overflow"))?;
         context.tree_hash = VLBytes::new(diff.tree_hash(cs)?);
         let me = self.own_leaf();
         if applied.removed.iter().any(|(l, _)| *l == me) {
@@ -204,7 +206,7 @@ impl Group {
         let provisional = mls_codec::encode(&context)?;
         let received = applied_path
             .decrypt(&diff, cs, &self.private, &provisional)
-            .map_err(|source| GroupError::InconsistentCommitPath {
+            .map_err(|source| CommitError::InconsistentPath {
                 committer: joiner.get(),
                 source,
             })?;
@@ -215,10 +217,10 @@ impl Group {
             .epoch
             .external_secret
             .external_init_secret(cs, shape.kem_output)
-            .map_err(|_| GroupError::ExternalInitInvalid)?;
+            .map_err(|_| CommitError::ExternalInitInvalid)?;
         let psk_store = crate::group::psk::GroupPskStore::new(self, psk_store);
         let psk_secret = PskSecret::resolve(cs, &applied.psks, &psk_store)
-            .map_err(GroupError::PskUnavailable)?;
+            .map_err(CommitError::PskUnavailable)?;
 
         let confirmed = ConfirmedTranscriptHash::next(
             cs,
@@ -237,11 +239,11 @@ impl Group {
             .auth
             .confirmation_tag
             .as_ref()
-            .ok_or(GroupError::ConfirmationTagInvalid)?;
+            .ok_or(CommitError::ConfirmationTagInvalid)?;
         keys.secrets
             .confirmation_key
             .verify(cs, confirmed.as_bytes(), tag.as_slice())
-            .map_err(|_| GroupError::ConfirmationTagInvalid)?;
+            .map_err(|_| CommitError::ConfirmationTagInvalid)?;
         let interim = InterimTranscriptHash::next(cs, &confirmed, tag.as_slice())?;
         let info = external_commit_info(&applied, proposals, joiner, &path.leaf_node, &context);
         Ok(StagedCommit::new(StagedEpoch {

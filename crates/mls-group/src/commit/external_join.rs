@@ -40,7 +40,9 @@ use crate::group::epoch::EpochState;
 use crate::key_package::KeyPackageBuilder;
 use crate::proposals::{ProposalCache, leaf_supports};
 use crate::welcome::verified_group_info_tree;
-use crate::{GroupConfig, GroupError, Result};
+use crate::{
+    CommitError, FramingError, GroupConfig, GroupError, ProposalError, Result, WelcomeError,
+};
 
 /// An external join being described; [`ExternalCommitBuilder::build`]
 /// makes the Commit and the joiner's group. Made by
@@ -171,18 +173,18 @@ impl<'a> ExternalCommitBuilder<'a> {
         let _guard = span.enter();
         let cs_arc = self.cs.clone();
         let cs = cs_arc.as_ref();
-        let group_info =
-            self.group_info
-                .as_group_info()
-                .ok_or(GroupError::UnexpectedWireFormat {
-                    expected: WireFormat::GROUP_INFO,
-                    actual: self.group_info.wire_format(),
-                })?;
+        let group_info = self
+            .group_info
+            .as_group_info()
+            .ok_or(FramingError::WrongWireFormat {
+                expected: WireFormat::GROUP_INFO,
+                actual: self.group_info.wire_format(),
+            })?;
         let old_context = &group_info.group_context;
         span.record("epoch", old_context.epoch);
         // §12.4.3.2 (V-12.4.3.2-08): no external_pub, no external join.
         let external_pub = find_payload::<ExternalPub>(&group_info.extensions)?
-            .ok_or(GroupError::GroupInfoWithoutExternalPub)?;
+            .ok_or(WelcomeError::GroupInfoWithoutExternalPub)?;
         // The tree, validated in full against the GroupContext's tree hash,
         // then the GroupInfo signature under its signer's leaf (§12.4.3.1).
         let mut tree = verified_group_info_tree(cs, group_info, self.ratchet_tree, &self.config)?;
@@ -194,7 +196,8 @@ impl<'a> ExternalCommitBuilder<'a> {
             .leaf
             .build(cs, self.credential.clone(), self.signer.as_ref())?;
         let template = bundle.key_package().leaf_node.clone();
-        leaf_supports(&template, &old_context.extensions).map_err(GroupError::MissingCapability)?;
+        leaf_supports(&template, &old_context.extensions)
+            .map_err(ProposalError::MissingCapability)?;
 
         // §8.3: the init secret, encapsulated to external_pub.
         let (kem_output, init_secret) =
@@ -240,22 +243,22 @@ impl<'a> ExternalCommitBuilder<'a> {
                 signer: self.signer.as_ref(),
             },
         )
-        .map_err(GroupError::InvalidCommitTree)?;
+        .map_err(CommitError::InvalidTree)?;
         let mut context = old_context.clone();
         context.epoch = context
             .epoch
             .checked_add(1)
-            .ok_or(GroupError::CorruptState("epoch overflow"))?;
+            .ok_or(GroupError::Internal("epoch overflow"))?;
         context.tree_hash = VLBytes::new(diff.tree_hash(cs)?);
         let provisional = mls_codec::encode(&context)?;
         let created = prepared
             .encrypt(&diff, cs, &provisional, &[])
-            .map_err(GroupError::InvalidCommitTree)?;
+            .map_err(CommitError::InvalidTree)?;
         let psk_secret = match self.psk_store {
             Some(store) => PskSecret::resolve(cs, &applied.psks, store),
             None => PskSecret::resolve(cs, &applied.psks, &InMemoryPskStore::new()),
         }
-        .map_err(GroupError::PskUnavailable)?;
+        .map_err(CommitError::PskUnavailable)?;
 
         // §12.4.1: sign under the GroupInfo's GroupContext, then the
         // transcript (from the GroupInfo's interim hash), key schedule and
@@ -311,7 +314,7 @@ impl<'a> ExternalCommitBuilder<'a> {
         let joiner_leaf = diff
             .leaf(me)
             .cloned()
-            .ok_or(GroupError::CorruptState("own leaf of the external Commit"))?;
+            .ok_or(GroupError::Internal("own leaf of the external Commit"))?;
         let proposals: Vec<Proposal> = list
             .into_iter()
             .filter_map(|p| match p {

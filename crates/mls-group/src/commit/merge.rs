@@ -9,12 +9,12 @@ use super::{StagedCommit, StagedEpoch, TreeUpdate};
 use crate::group::Group;
 use crate::group::epoch::{EpochState, PastEpoch};
 use crate::proposals::ProposalCache;
-use crate::{GroupError, Result};
+use crate::{Misuse, Result};
 use mls_treekem::TreeView;
 
 impl Group {
     /// Merge a staged Commit returned by [`Group::process_message`] (or our
-    /// own, echoed back). Fails with [`GroupError::StaleCommit`] if the group
+    /// own, echoed back). Fails with `Misuse::StaleCommit` if the group
     /// left that Commit's epoch in between.
     pub fn merge_staged_commit(&mut self, staged: StagedCommit) -> Result<()> {
         self.merge_epoch(*staged.epoch)
@@ -32,9 +32,7 @@ impl Group {
         if staged.from_epoch != self.context.epoch
             || staged.context.group_id != self.context.group_id
         {
-            return Err(GroupError::StaleCommit(
-                "the staged Commit is for another epoch",
-            ));
+            return Err(Misuse::StaleCommit("the staged Commit is for another epoch").into());
         }
         let StagedEpoch {
             context,
@@ -103,7 +101,7 @@ impl Group {
         let pending = self
             .pending
             .as_ref()
-            .ok_or(GroupError::StaleCommit("no pending Commit"))?;
+            .ok_or(Misuse::StaleCommit("no pending Commit"))?;
         let staged = pending.staged.clone();
         self.merge_epoch(staged)
     }

@@ -13,7 +13,7 @@ use mls_treekem::{LeafIndex, PrivateKeyChanges, apply_update_path};
 use super::{CommitInfo, MemberChange, StagedCommit, StagedEpoch, TreeUpdate};
 use crate::group::Group;
 use crate::proposals::{ApplyContext, ProposalSender, ProposalSource, apply_proposals};
-use crate::{GroupError, Result};
+use crate::{CommitError, GroupError, ProposalError, Result};
 
 impl Group {
     /// Stage the Commit in `auth`, whose framing (epoch, membership tag or
@@ -38,12 +38,12 @@ impl Group {
             match item {
                 ProposalOrRef::Reference(r) => {
                     if !seen_refs.insert(r.as_slice()) {
-                        return Err(GroupError::DuplicateProposalRef);
+                        return Err(ProposalError::DuplicateRef.into());
                     }
                     let cached = self
                         .proposals
                         .get(r.as_slice())
-                        .ok_or(GroupError::UnknownProposalRef)?;
+                        .ok_or(ProposalError::UnknownRef)?;
                     if cached.update_key.is_some() {
                         own_leaf_key = cached.update_key.clone();
                     }
@@ -85,7 +85,7 @@ impl Group {
         drop(sources);
         // §12.4.2: the path is present when required (V-12.4-01..05).
         if applied.path_required && commit.path.is_none() {
-            return Err(GroupError::PathRequired);
+            return Err(CommitError::PathRequired.into());
         }
         let removes_us = applied.removed.iter().any(|(l, _)| *l == me);
         // Our own Update is committed: our leaf key becomes the new one.
@@ -98,7 +98,7 @@ impl Group {
         context.epoch = context
             .epoch
             .checked_add(1)
-            .ok_or(GroupError::CorruptState("epoch overflow"))?;
+            .ok_or(GroupError::Internal("epoch overflow"))?;
         if let Some(ext) = &applied.extensions {
             context.extensions = ext.clone();
         }
@@ -115,7 +115,7 @@ impl Group {
                     &new_leaves,
                     &policy,
                 )
-                .map_err(GroupError::InvalidCommitTree)?;
+                .map_err(CommitError::InvalidTree)?;
                 // §7.3: the committer's new leaf and the members support each
                 // other's credential types (V-7.3-06/07).
                 crate::proposals::check_credential_support(&diff, &[sender])?;
@@ -143,7 +143,7 @@ impl Group {
                     None => applied_path.decrypt(&diff, cs, &self.private, &provisional),
                 }
                 // §16.12: name the committer whose path secrets are wrong.
-                .map_err(|source| GroupError::InconsistentCommitPath { committer, source })?;
+                .map_err(|source| CommitError::InconsistentPath { committer, source })?;
                 (
                     CommitSecret::new(received.commit_secret),
                     received.private_keys,
@@ -169,7 +169,7 @@ impl Group {
         // (the group's own current and retained resumption PSKs, §8.6)
         let psk_store = crate::group::psk::GroupPskStore::new(self, psk_store);
         let psk_secret = PskSecret::resolve(cs, &applied.psks, &psk_store)
-            .map_err(GroupError::PskUnavailable)?;
+            .map_err(CommitError::PskUnavailable)?;
 
         // §12.4.2: transcript hashes, key schedule, confirmation tag.
         let confirmed = ConfirmedTranscriptHash::next(
@@ -189,11 +189,11 @@ impl Group {
             .auth
             .confirmation_tag
             .as_ref()
-            .ok_or(GroupError::ConfirmationTagInvalid)?;
+            .ok_or(CommitError::ConfirmationTagInvalid)?;
         keys.secrets
             .confirmation_key
             .verify(cs, confirmed.as_bytes(), tag.as_slice())
-            .map_err(|_| GroupError::ConfirmationTagInvalid)?;
+            .map_err(|_| CommitError::ConfirmationTagInvalid)?;
         let interim = InterimTranscriptHash::next(cs, &confirmed, tag.as_slice())?;
         let info = commit_info(
             &applied,

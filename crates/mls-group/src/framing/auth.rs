@@ -17,7 +17,7 @@ use mls_codec::{
 use mls_crypto::labeled::{sign_with_label, verify_with_label};
 use mls_crypto::{CipherSuiteProvider, Signer};
 
-use crate::{GroupError, Result};
+use crate::{FramingError, GroupError, Misuse, Rejection, Result};
 
 /// The label of the FramedContentTBS signature (RFC 9420 §6.1).
 pub const FRAMED_CONTENT_TBS_LABEL: &[u8] = b"FramedContentTBS";
@@ -47,7 +47,7 @@ pub(crate) fn tbs_bytes(
     group_context: Option<&GroupContext>,
 ) -> Result<Vec<u8>> {
     let context = if content.sender.signs_group_context() {
-        Some(group_context.ok_or(GroupError::FramingMisuse(
+        Some(group_context.ok_or(Misuse::CannotProtect(
             "RFC 9420 §6.1: member and new_member_commit senders sign the GroupContext; none given",
         ))?)
     } else {
@@ -88,7 +88,7 @@ pub fn sign_content(
 
 /// Verify the signature of `content` over its serialized FramedContentTBS
 /// `tbs` with `signature_key` (RFC 9420 §6.1). Any failure, including a
-/// malformed key or signature, is [`GroupError::MessageSignatureInvalid`].
+/// malformed key or signature, is `FramingError::SignatureInvalid`.
 pub(crate) fn verify_tbs(
     cs: &dyn CipherSuiteProvider,
     signature_key: &[u8],
@@ -102,7 +102,7 @@ pub(crate) fn verify_tbs(
         tbs,
         auth.signature.as_slice(),
     )
-    .map_err(|_| GroupError::MessageSignatureInvalid)
+    .map_err(|_| GroupError::Rejected(Rejection::Framing(FramingError::SignatureInvalid)))
 }
 
 /// Verify the signature of an [`AuthenticatedContent`] with the given key
@@ -124,8 +124,8 @@ pub(crate) fn check_auth_shape(content: &AuthenticatedContent) -> Result<()> {
         .auth
         .check_for(content.content.content_type())
         .map_err(|_| {
-            GroupError::FramingMisuse(
+            GroupError::Misuse(Misuse::CannotProtect(
                 "RFC 9420 §6.1: a commit needs its confirmation_tag (set it after signing); other content has none",
-            )
+            ))
         })
 }

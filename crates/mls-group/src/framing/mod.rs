@@ -143,7 +143,7 @@ pub use private::MAX_CIPHERTEXT_LEN;
 pub use public::protect_public;
 pub use sender::{MemberView, check_sender_proposal_type, sender_signature_key};
 
-use crate::{GroupError, Result};
+use crate::{FramingError, Misuse, Result};
 
 /// The keys and GroupContext of one epoch, borrowed from the engine's
 /// state, that protect and unprotect messages of that epoch.
@@ -247,7 +247,7 @@ impl<'a> FramingContext<'a> {
     /// [`FramingContext::unprotect_public`] or
     /// [`FramingContext::unprotect_private`] by the message's wire format;
     /// any other body (Welcome, GroupInfo, KeyPackage) is refused
-    /// (V-6-08) with [`GroupError::FramingMisuse`].
+    /// (V-6-08) with `Misuse::CannotProtect`.
     pub fn unprotect(
         &self,
         secret_tree: &SecretTree,
@@ -259,9 +259,10 @@ impl<'a> FramingContext<'a> {
             MlsMessageBody::PrivateMessage(m) => self.unprotect_private(secret_tree, m, members),
             MlsMessageBody::Welcome(_)
             | MlsMessageBody::GroupInfo(_)
-            | MlsMessageBody::KeyPackage(_) => Err(GroupError::FramingMisuse(
+            | MlsMessageBody::KeyPackage(_) => Err(Misuse::CannotProtect(
                 "RFC 9420 §6 (V-6-08): only PublicMessage and PrivateMessage carry group content",
-            )),
+            )
+            .into()),
         }
     }
 }
@@ -319,13 +320,14 @@ fn check_group_and_epoch(
     epoch: u64,
 ) -> Result<()> {
     if group_id.as_slice() != group_context.group_id.as_slice() {
-        return Err(GroupError::MessageGroupIdMismatch);
+        return Err(FramingError::GroupIdMismatch.into());
     }
     if epoch != group_context.epoch {
-        return Err(GroupError::MessageEpochMismatch {
+        return Err(FramingError::EpochMismatch {
             expected: group_context.epoch,
             actual: epoch,
-        });
+        }
+        .into());
     }
     Ok(())
 }

@@ -24,7 +24,7 @@ use zeroize::Zeroizing;
 use super::auth::{check_auth_shape, tbs_bytes, verify_tbs};
 use super::sender::MemberView;
 use super::{FramingContext, PaddingMode, VerifiedMessage, check_group_and_epoch};
-use crate::{GroupError, Result};
+use crate::{FramingError, GroupError, Misuse, Rejection, Result};
 
 /// The largest ciphertext a PrivateMessage can carry: the longest
 /// `opaque<V>` (RFC 9420 §2.1.2).
@@ -54,19 +54,18 @@ pub(super) fn protect_private(
     let framed = &content.content;
     // §6.3.2 (V-6.3.2-06): only members have a sender ratchet.
     let Sender::Member(leaf) = framed.sender else {
-        return Err(GroupError::FramingMisuse(
-            "RFC 9420 §6.3.2 (V-6.3.2-06): only member senders can send a PrivateMessage",
-        ));
+        return Err(Misuse::PrivateMessageFromNonMember.into());
     };
     if content.wire_format != WireFormat::PRIVATE_MESSAGE {
-        return Err(GroupError::FramingMisuse(
+        return Err(Misuse::CannotProtect(
             "RFC 9420 §6.1: content signed for another wire format cannot be sent as a PrivateMessage",
-        ));
+        ).into());
     }
     if framed.group_id != ctx.group_context.group_id || framed.epoch != ctx.group_context.epoch {
-        return Err(GroupError::FramingMisuse(
+        return Err(Misuse::CannotProtect(
             "RFC 9420 §6: the content's group_id and epoch must be those of the keys used",
-        ));
+        )
+        .into());
     }
     check_auth_shape(content)?;
     let content_type = framed.content_type();
@@ -91,16 +90,14 @@ pub(super) fn protect_private(
     let padded_len = plaintext
         .len()
         .checked_add(padding.padding_len(plaintext.len()))
-        .ok_or(GroupError::FramingMisuse(
+        .ok_or(Misuse::CannotProtect(
             "RFC 9420 §6.3.1: padded content too long",
         ))?;
     // §6.3.1 (V-6.3.1-08): the ciphertext (plaintext + AEAD tag) must fit
     // an `opaque<V>` (2^30 - 1 bytes), far below the per-message limits of
     // the registered AEADs.
     if padded_len.saturating_add(ctx.cs.cipher_suite().aead().tag_len()) > MAX_CIPHERTEXT_LEN {
-        return Err(GroupError::FramingMisuse(
-            "RFC 9420 §6.3.1 (V-6.3.1-08): content too large to encrypt",
-        ));
+        return Err(Misuse::ContentTooLarge.into());
     }
     plaintext.resize(padded_len, 0);
 
@@ -117,7 +114,7 @@ pub(super) fn protect_private(
 
     // §9.1: the next generation of our own ratchet; the tree advances now,
     // so the key is never used twice even if the rest fails.
-    let sender_leaf = LeafIndex::new(leaf).map_err(|_| GroupError::MessageSenderNotMember(leaf))?;
+    let sender_leaf = LeafIndex::new(leaf).map_err(|_| FramingError::SenderNotMember(leaf))?;
     let (generation, key) =
         secret_tree.encryption_key(ctx.cs, sender_leaf, RatchetKind::from(content_type))?;
     let nonce = key.nonce.with_reuse_guard(reuse_guard);
@@ -183,18 +180,18 @@ pub(super) fn unprotect_private(
             &sender_data_aad(&message.group_id, message.epoch, content_type)?,
             message.encrypted_sender_data.as_slice(),
         )
-        .map_err(|_| GroupError::SenderDataDecryptionFailed)?;
+        .map_err(|_| FramingError::SenderDataDecryptionFailed)?;
     let sender_data: SenderData =
-        decode(sender_data.as_slice()).map_err(GroupError::SenderDataMalformed)?;
+        decode(sender_data.as_slice()).map_err(FramingError::SenderDataMalformed)?;
     let leaf = sender_data.leaf_index;
     let generation = sender_data.generation;
 
     // §6.3.2 (V-6.3.2-01, V-6.3.2-02): a non-blank leaf of the tree.
     let signature_key = members
         .member_signature_key(leaf)
-        .ok_or(GroupError::MessageSenderNotMember(leaf))?
+        .ok_or(FramingError::SenderNotMember(leaf))?
         .to_vec();
-    let sender_leaf = LeafIndex::new(leaf).map_err(|_| GroupError::MessageSenderNotMember(leaf))?;
+    let sender_leaf = LeafIndex::new(leaf).map_err(|_| FramingError::SenderNotMember(leaf))?;
 
     // §9.1 (V-6.3.1-05): the ratchet of the header's content type. The
     // secret tree is not changed here; the token consumes the key later.
@@ -215,13 +212,15 @@ pub(super) fn unprotect_private(
             &aad,
             message.ciphertext.as_slice(),
         )
-        .map_err(|_| GroupError::ContentDecryptionFailed)?;
+        .map_err(|_| FramingError::ContentDecryptionFailed)?;
     // §6.3.1 (V-6.3.1-01, V-6.3.1-06): the body parses as the header's
     // content type, and every padding byte is zero (checked without early
     // exit by the decoder, GUIDANCE G-43).
     let decoded = PrivateMessageContent::decode(&plaintext, content_type).map_err(|e| match e {
-        CodecError::NonZeroPadding => GroupError::PaddingNotZero,
-        other => GroupError::PrivateContentMalformed(other),
+        CodecError::NonZeroPadding => {
+            GroupError::Rejected(Rejection::Framing(FramingError::PaddingNotZero))
+        }
+        other => GroupError::Rejected(Rejection::Framing(FramingError::ContentMalformed(other))),
     })?;
 
     let content = AuthenticatedContent {

@@ -16,13 +16,13 @@ use mls_keyschedule::MembershipKey;
 use super::auth::{check_auth_shape, tbs_bytes, verify_tbs};
 use super::sender::{MemberView, sender_signature_key};
 use super::{FramingContext, VerifiedMessage, check_group_and_epoch};
-use crate::{GroupError, Result};
+use crate::{FramingError, GroupError, Misuse, Result};
 
 /// Protect signed content as a PublicMessage (RFC 9420 §6.2).
 ///
 /// `content` must have been signed for `mls_public_message` and, for a
 /// commit, carry its confirmation tag. Application data is refused
-/// ([`GroupError::PublicMessageApplicationData`], V-6-01). A member sender
+/// (`FramingError::ApplicationDataInPublicMessage`, V-6-01). A member sender
 /// needs `group_context` and `membership_key` for the membership tag; other
 /// senders need neither (and get no tag).
 pub fn protect_public(
@@ -32,17 +32,17 @@ pub fn protect_public(
     membership_key: Option<&MembershipKey>,
 ) -> Result<PublicMessage> {
     if content.content.content_type() == ContentType::Application {
-        return Err(GroupError::PublicMessageApplicationData);
+        return Err(FramingError::ApplicationDataInPublicMessage.into());
     }
     if content.wire_format != WireFormat::PUBLIC_MESSAGE {
-        return Err(GroupError::FramingMisuse(
+        return Err(Misuse::CannotProtect(
             "RFC 9420 §6.1: content signed for another wire format cannot be sent as a PublicMessage",
-        ));
+        ).into());
     }
     check_auth_shape(&content)?;
     let membership_tag = match content.content.sender {
         Sender::Member(_) => {
-            let key = membership_key.ok_or(GroupError::FramingMisuse(
+            let key = membership_key.ok_or(Misuse::CannotProtect(
                 "RFC 9420 §6.2: a member's PublicMessage needs the membership key",
             ))?;
             let tbs = tbs_bytes(content.wire_format, &content.content, group_context)?;
@@ -74,7 +74,7 @@ pub(super) fn unprotect_public(
     .entered();
     // V-6-01: application data only ever travels encrypted.
     if content.content_type() == ContentType::Application {
-        return Err(GroupError::PublicMessageApplicationData);
+        return Err(FramingError::ApplicationDataInPublicMessage.into());
     }
     // V-6-04, V-6-05.
     check_group_and_epoch(ctx.group_context, &content.group_id, content.epoch)?;
@@ -92,12 +92,12 @@ pub(super) fn unprotect_public(
             let tbm = authenticated_content_tbm_bytes(&tbs, &message.auth)?;
             ctx.membership_key
                 .verify(ctx.cs, &tbm, tag.as_slice())
-                .map_err(|_| GroupError::PublicMessageMembershipTagInvalid)?;
+                .map_err(|_| FramingError::MembershipTagInvalid)?;
         }
-        (Sender::Member(_), None) => return Err(GroupError::PublicMessageMembershipTagInvalid),
+        (Sender::Member(_), None) => return Err(FramingError::MembershipTagInvalid.into()),
         (_, None) => {}
         (_, Some(_)) => {
-            return Err(GroupError::Codec(CodecError::InconsistentFields {
+            return Err(GroupError::Decode(CodecError::InconsistentFields {
                 what: "RFC 9420 §6.2: only member senders carry a membership tag",
             }));
         }

@@ -16,7 +16,7 @@ use mls_codec::{
 };
 use mls_treekem::{LeafIndex, RatchetTree, TreeDiff, TreeView};
 
-use crate::{GroupError, Result};
+use crate::{FramingError, GroupError, Rejection, Result};
 
 /// Read access to the members of the epoch a message belongs to: the
 /// signature key of each non-blank leaf (RFC 9420 §6.1, GUIDANCE G-15: for a
@@ -58,20 +58,23 @@ fn sender_name(sender: &Sender) -> &'static str {
 }
 
 fn content_type_not_allowed(sender: &Sender, content_type: ContentType) -> GroupError {
-    GroupError::MessageSenderContentTypeNotAllowed {
-        sender: sender_name(sender),
-        content_type: content_type as u8,
-    }
+    GroupError::Rejected(Rejection::Framing(
+        FramingError::SenderContentTypeNotAllowed {
+            sender: sender_name(sender),
+            content_type: content_type as u8,
+        },
+    ))
 }
 
 /// The leaf of a KeyPackage in an Add, for `new_member_proposal`.
 fn add_leaf<'a>(sender: &Sender, proposal: &'a Proposal) -> Result<&'a LeafNode> {
     match proposal {
         Proposal::Add(add) => Ok(&add.key_package.leaf_node),
-        other => Err(GroupError::MessageSenderProposalTypeNotAllowed {
+        other => Err(FramingError::SenderProposalTypeNotAllowed {
             sender: sender_name(sender),
             proposal_type: other.proposal_type().0,
-        }),
+        }
+        .into()),
     }
 }
 
@@ -89,10 +92,11 @@ pub fn check_sender_proposal_type(sender: &Sender, proposal: &Proposal) -> Resul
             if proposal_type.external_sender_allowed() == Some(true) {
                 Ok(())
             } else {
-                Err(GroupError::MessageSenderProposalTypeNotAllowed {
+                Err(FramingError::SenderProposalTypeNotAllowed {
                     sender: sender_name(sender),
                     proposal_type: proposal_type.0,
-                })
+                }
+                .into())
             }
         }
         Sender::NewMemberProposal => add_leaf(sender, proposal).map(|_| ()),
@@ -106,11 +110,11 @@ pub fn check_sender_proposal_type(sender: &Sender, proposal: &Proposal) -> Resul
 /// under. `group_context` supplies `external_senders` (§12.1.8.1);
 /// `members` the leaves of the tree.
 ///
-/// Errors: [`GroupError::MessageSenderNotMember`] (V-6.1-01),
-/// [`GroupError::MessageExternalSenderUnknown`] (V-6.1-04/05),
-/// [`GroupError::MessageSenderContentTypeNotAllowed`] (V-6.1-06/09/11),
-/// [`GroupError::MessageSenderProposalTypeNotAllowed`] (V-6.1-07/11),
-/// [`GroupError::MessageNewMemberCommitWithoutPath`] (V-6.1-10).
+/// Errors: `FramingError::SenderNotMember` (V-6.1-01),
+/// `FramingError::ExternalSenderUnknown` (V-6.1-04/05),
+/// `FramingError::SenderContentTypeNotAllowed` (V-6.1-06/09/11),
+/// `FramingError::SenderProposalTypeNotAllowed` (V-6.1-07/11),
+/// `FramingError::NewMemberCommitWithoutPath` (V-6.1-10).
 pub fn sender_signature_key(
     content: &FramedContent,
     group_context: &GroupContext,
@@ -121,7 +125,9 @@ pub fn sender_signature_key(
         (Sender::Member(leaf), _) => members
             .member_signature_key(*leaf)
             .map(<[u8]>::to_vec)
-            .ok_or(GroupError::MessageSenderNotMember(*leaf)),
+            .ok_or(GroupError::Rejected(Rejection::Framing(
+                FramingError::SenderNotMember(*leaf),
+            ))),
         (Sender::External(index), FramedContentBody::Proposal(proposal)) => {
             // §12.1.8: only types marked external-capable in the registry.
             check_sender_proposal_type(sender, proposal)?;
@@ -133,7 +139,9 @@ pub fn sender_signature_key(
                         .and_then(|i| s.0.into_iter().nth(i))
                 })
                 .map(|s| s.signature_key.0.as_slice().to_vec())
-                .ok_or(GroupError::MessageExternalSenderUnknown(*index))
+                .ok_or(GroupError::Rejected(Rejection::Framing(
+                    FramingError::ExternalSenderUnknown(*index),
+                )))
         }
         (Sender::NewMemberProposal, FramedContentBody::Proposal(proposal)) => {
             Ok(add_leaf(sender, proposal)?
@@ -146,7 +154,9 @@ pub fn sender_signature_key(
             .path
             .as_ref()
             .map(|path| path.leaf_node.signature_key.0.as_slice().to_vec())
-            .ok_or(GroupError::MessageNewMemberCommitWithoutPath),
+            .ok_or(GroupError::Rejected(Rejection::Framing(
+                FramingError::NewMemberCommitWithoutPath,
+            ))),
         (Sender::External(_) | Sender::NewMemberProposal | Sender::NewMemberCommit, body) => {
             Err(content_type_not_allowed(sender, body.content_type()))
         }

@@ -6,7 +6,7 @@ use tracing::info_span;
 
 use super::Group;
 use crate::framing::{FramingContext, framed_content, sign_content};
-use crate::{GroupError, Result};
+use crate::{Misuse, Result};
 
 /// A received application message.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -44,7 +44,7 @@ impl Group {
         let _guard = span.enter();
         self.ensure_active()?;
         if !self.proposals.is_empty() {
-            return Err(GroupError::ProposalsPending);
+            return Err(Misuse::ProposalsPending.into());
         }
         let content = framed_content(
             &self.context,

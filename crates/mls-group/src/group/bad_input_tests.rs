@@ -15,7 +15,10 @@ use mls_crypto_rustcrypto::RustCryptoProvider;
 
 use crate::framing::{FramingContext, framed_content, sign_content};
 use crate::key_package::{KeyPackageBuilder, KeyPackageBundle};
-use crate::{CreateOptions, Group, GroupConfig, GroupError, JoinOptions, ProcessedMessage};
+use crate::{
+    CommitError, CreateOptions, FramingError, Group, GroupConfig, GroupError, JoinOptions,
+    ProcessedMessage, ProposalError, Rejection, WelcomeError,
+};
 
 const SUITE: CipherSuite = CipherSuite::Mls128DhKemX25519Aes128GcmSha256Ed25519;
 
@@ -147,7 +150,7 @@ fn wrong_group_id() {
     }
     assert!(matches!(
         rejected(&mut g[0], &msg),
-        GroupError::WrongGroupId
+        GroupError::Rejected(Rejection::Framing(FramingError::GroupIdMismatch))
     ));
 }
 
@@ -162,10 +165,10 @@ fn future_epoch_and_past_handshake() {
     }
     assert!(matches!(
         rejected(&mut g[0], &future),
-        GroupError::WrongEpoch {
-            current: 1,
+        GroupError::Rejected(Rejection::Framing(FramingError::EpochMismatch {
+            expected: 1,
             actual: 2
-        }
+        }))
     ));
     // The genuine Commit applies; replaying it afterwards is a past-epoch
     // handshake message (V-12.4.2-01).
@@ -175,10 +178,10 @@ fn future_epoch_and_past_handshake() {
     g[0].merge_staged_commit(staged).unwrap();
     assert!(matches!(
         rejected(&mut g[0], &out.commit),
-        GroupError::WrongEpoch {
-            current: 2,
+        GroupError::Rejected(Rejection::Framing(FramingError::EpochMismatch {
+            expected: 2,
             actual: 1
-        }
+        }))
     ));
 }
 
@@ -213,10 +216,10 @@ fn late_messages_within_and_beyond_retention() {
     drop(out);
     assert!(matches!(
         rejected(&mut g[0], &older),
-        GroupError::EpochTooOld {
+        GroupError::Rejected(Rejection::Framing(FramingError::EpochTooOld {
             epoch: 1,
             oldest_kept: 2
-        }
+        }))
     ));
 }
 
@@ -228,7 +231,7 @@ fn replayed_application_message() {
     g[0].process_message(&m).unwrap();
     assert!(matches!(
         rejected(&mut g[0], &m),
-        GroupError::ReplayedMessage(0)
+        GroupError::Rejected(Rejection::Framing(FramingError::Replayed(0)))
     ));
 }
 
@@ -243,7 +246,7 @@ fn sender_outside_tree_or_blank() {
     }
     assert!(matches!(
         rejected(&mut g[0], &msg),
-        GroupError::MessageSenderNotMember(99)
+        GroupError::Rejected(Rejection::Framing(FramingError::SenderNotMember(99)))
     ));
     g[1].clear_pending_commit();
     // Remove member 2, then a message claiming leaf 2 (now blank)... the
@@ -264,7 +267,7 @@ fn sender_outside_tree_or_blank() {
     }
     assert!(matches!(
         rejected(&mut g[0], &msg),
-        GroupError::MessageSenderNotMember(1)
+        GroupError::Rejected(Rejection::Framing(FramingError::SenderNotMember(1)))
     ));
 }
 
@@ -290,7 +293,10 @@ fn welcome_for_a_key_package_we_do_not_hold() {
         JoinOptions::default(),
     )
     .unwrap_err();
-    assert!(matches!(err, GroupError::WelcomeNoMatchingKeyPackage));
+    assert!(matches!(
+        err,
+        GroupError::Rejected(Rejection::Welcome(WelcomeError::NoMatchingKeyPackage))
+    ));
 }
 
 #[test]
@@ -307,7 +313,7 @@ fn wrong_confirmation_tag() {
     );
     assert!(matches!(
         rejected(&mut g[0], &msg),
-        GroupError::ConfirmationTagInvalid
+        GroupError::Rejected(Rejection::Commit(CommitError::ConfirmationTagInvalid))
     ));
 }
 
@@ -318,7 +324,7 @@ fn commit_removing_the_committer() {
     let msg = forge_commit(&g[1], vec![by_value(remove(1))], None);
     assert!(matches!(
         rejected(&mut g[0], &msg),
-        GroupError::CommitterRemoved(1)
+        GroupError::Rejected(Rejection::Proposal(ProposalError::CommitterRemoved(1)))
     ));
     // The sender side refuses to build it too (V-12.4.1-01).
     let before = snapshot(&g[1]);
@@ -327,7 +333,10 @@ fn commit_removing_the_committer() {
         .proposals(vec![remove(1)])
         .build()
         .unwrap_err();
-    assert!(matches!(err, GroupError::CommitterRemoved(1)));
+    assert!(matches!(
+        err,
+        GroupError::Rejected(Rejection::Proposal(ProposalError::CommitterRemoved(1)))
+    ));
     assert_eq!(snapshot(&g[1]), before);
 }
 
@@ -338,7 +347,7 @@ fn duplicate_remove_for_one_leaf() {
     let msg = forge_commit(&g[1], vec![by_value(remove(2)), by_value(remove(2))], None);
     assert!(matches!(
         rejected(&mut g[0], &msg),
-        GroupError::DuplicateLeafChange(2)
+        GroupError::Rejected(Rejection::Proposal(ProposalError::DuplicateLeafChange(2)))
     ));
 }
 
@@ -360,7 +369,7 @@ fn update_and_remove_for_one_leaf() {
     );
     assert!(matches!(
         rejected(&mut g[0], &msg),
-        GroupError::DuplicateLeafChange(2)
+        GroupError::Rejected(Rejection::Proposal(ProposalError::DuplicateLeafChange(2)))
     ));
 }
 
@@ -376,7 +385,7 @@ fn update_by_value_from_the_committer() {
     );
     assert!(matches!(
         rejected(&mut g[0], &msg),
-        GroupError::UpdateFromCommitter(1)
+        GroupError::Rejected(Rejection::Proposal(ProposalError::UpdateFromCommitter(1)))
     ));
 }
 
@@ -398,7 +407,7 @@ fn add_of_an_existing_member() {
     );
     assert!(matches!(
         rejected(&mut g[0], &msg),
-        GroupError::AddOfExistingMember
+        GroupError::Rejected(Rejection::Proposal(ProposalError::AddOfExistingMember))
     ));
 }
 
@@ -409,12 +418,12 @@ fn path_missing_when_required() {
     let msg = forge_commit(&g[1], vec![by_value(remove(2))], None);
     assert!(matches!(
         rejected(&mut g[0], &msg),
-        GroupError::PathRequired
+        GroupError::Rejected(Rejection::Commit(CommitError::PathRequired))
     ));
     let empty = forge_commit(&g[1], Vec::new(), None);
     assert!(matches!(
         rejected(&mut g[0], &empty),
-        GroupError::PathRequired
+        GroupError::Rejected(Rejection::Commit(CommitError::PathRequired))
     ));
 }
 
@@ -429,7 +438,7 @@ fn unknown_and_duplicate_proposal_refs() {
     );
     assert!(matches!(
         rejected(&mut g[0], &unknown),
-        GroupError::UnknownProposalRef
+        GroupError::Rejected(Rejection::Proposal(ProposalError::UnknownRef))
     ));
     let p = g[2]
         .propose()
@@ -448,7 +457,7 @@ fn unknown_and_duplicate_proposal_refs() {
     );
     assert!(matches!(
         rejected(&mut g[0], &twice),
-        GroupError::DuplicateProposalRef
+        GroupError::Rejected(Rejection::Proposal(ProposalError::DuplicateRef))
     ));
 }
 
@@ -463,7 +472,7 @@ fn tampered_membership_tag_and_signature() {
     }
     assert!(matches!(
         rejected(&mut g[0], &msg),
-        GroupError::PublicMessageMembershipTagInvalid
+        GroupError::Rejected(Rejection::Framing(FramingError::MembershipTagInvalid))
     ));
 }
 
@@ -537,7 +546,7 @@ fn invalid_standalone_proposals_are_not_cached() {
     let msg = forge_proposal(&g[1], remove(99));
     assert!(matches!(
         rejected(&mut g[0], &msg),
-        GroupError::RemoveOfNonMember(99)
+        GroupError::Rejected(Rejection::Proposal(ProposalError::RemoveOfNonMember(99)))
     ));
     // An Update whose leaf is signed for another leaf index (V-12.1.2-02).
     let mut leaf = g[0].own_leaf_node().unwrap().clone();
@@ -545,7 +554,7 @@ fn invalid_standalone_proposals_are_not_cached() {
     let msg = forge_proposal(&g[1], Proposal::from(Update { leaf_node: leaf }));
     assert!(matches!(
         rejected(&mut g[0], &msg),
-        GroupError::InvalidCommitTree(_)
+        GroupError::Rejected(Rejection::Proposal(ProposalError::UpdateLeafInvalid(_)))
     ));
     // A ReInit to a GREASE suite or an unknown version (V-12.1.5-01/03).
     let reinit = |version: u16, suite: u16| {
@@ -559,12 +568,16 @@ fn invalid_standalone_proposals_are_not_cached() {
     let msg = forge_proposal(&g[1], reinit(1, 0x0a0a));
     assert!(matches!(
         rejected(&mut g[0], &msg),
-        GroupError::ReInitUnsupportedCipherSuite(0x0a0a)
+        GroupError::Rejected(Rejection::Proposal(
+            ProposalError::ReInitUnsupportedCipherSuite(0x0a0a)
+        ))
     ));
     let msg = forge_proposal(&g[1], reinit(2, 1));
     assert!(matches!(
         rejected(&mut g[0], &msg),
-        GroupError::ReInitUnsupportedVersion(2)
+        GroupError::Rejected(Rejection::Proposal(
+            ProposalError::ReInitUnsupportedVersion(2)
+        ))
     ));
 }
 

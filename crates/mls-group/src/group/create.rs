@@ -13,7 +13,7 @@ use super::Group;
 use super::epoch::EpochState;
 use crate::key_package::{KeyPackageBuilder, KeyPackageBundle};
 use crate::proposals::ProposalCache;
-use crate::{GroupConfig, GroupError, Result};
+use crate::{GroupConfig, GroupError, Misuse, ProposalError, Result};
 
 /// Options of [`Group::create`].
 #[derive(Clone, Debug, Default)]
@@ -67,7 +67,7 @@ impl Group {
         let kp = bundle.key_package();
         let suite = cs.cipher_suite().id();
         if kp.cipher_suite.0 != suite {
-            return Err(GroupError::UnsupportedCipherSuite(kp.cipher_suite.0));
+            return Err(Misuse::UnsupportedCipherSuite(kp.cipher_suite.0).into());
         }
         check_group_extensions(&config.leaf_policy(), &options.extensions)?;
         let group_id = match options.group_id {
@@ -76,7 +76,7 @@ impl Group {
         };
         let leaf_node = kp.leaf_node.clone();
         if let Err(why) = crate::proposals::leaf_supports(&leaf_node, &options.extensions) {
-            return Err(GroupError::MissingCapability(why));
+            return Err(ProposalError::MissingCapability(why).into());
         }
         let mut tree = RatchetTree::new(leaf_node);
         let tree_hash = tree.tree_hash(cs.as_ref())?;
@@ -96,7 +96,7 @@ impl Group {
             .tag(cs.as_ref(), confirmed.as_bytes());
         let interim = InterimTranscriptHash::next(cs.as_ref(), &confirmed, &confirmation_tag)?;
         let epoch = EpochState::new(secrets, 1, config.secret_tree)?;
-        let own = LeafIndex::new(0).map_err(|_| GroupError::CorruptState("leaf 0"))?;
+        let own = LeafIndex::new(0).map_err(|_| GroupError::Internal("leaf 0"))?;
         Ok(Group {
             private: TreePrivateKeys::new(own, bundle.encryption_private_key().clone()),
             signer,

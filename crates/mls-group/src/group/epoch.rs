@@ -30,7 +30,7 @@ impl EpochState {
     /// takes over the encryption secret.
     pub fn new(secrets: EpochSecrets, leaf_count: u32, config: SecretTreeConfig) -> Result<Self> {
         let leaf_count = LeafCount::new(leaf_count.max(1))
-            .map_err(|_| crate::GroupError::CorruptState("leaf count"))?;
+            .map_err(|_| crate::GroupError::Internal("leaf count"))?;
         Ok(EpochState {
             sender_data_secret: secrets.sender_data_secret,
             exporter_secret: secrets.exporter_secret,

@@ -20,7 +20,7 @@ use super::signer::check_own_signer;
 use crate::key_package::{KeyPackageBundle, KeyPackageRef};
 use crate::proposals::ProposalCache;
 use crate::welcome::{KeyPackageLookup, open_welcome_with_limits};
-use crate::{GroupConfig, GroupError, Result};
+use crate::{FramingError, GroupConfig, Misuse, Result, WelcomeError};
 
 /// Options of [`Group::join`].
 #[derive(Clone, Debug, Default)]
@@ -31,7 +31,7 @@ pub struct JoinOptions {
     /// The signer of the KeyPackage the Welcome was sent to. `None` uses
     /// the private key kept in its bundle; a signer whose key is not
     /// exportable (an HSM, GUIDANCE G-42) must be given here, or the join
-    /// fails with [`GroupError::SignerRequired`].
+    /// fails with `Misuse::SignerRequired`.
     pub signer: Option<Arc<dyn Signer>>,
 }
 
@@ -63,7 +63,7 @@ impl Group {
     /// KeyPackages, without PSKs. Returns the group and the reference of the
     /// KeyPackage used: delete that bundle now unless it is last-resort
     /// (RFC 9420 §16.8, V-12.4.3.1-23). Any other wire format fails with
-    /// [`GroupError::UnexpectedWireFormat`].
+    /// `FramingError::WrongWireFormat`.
     pub fn join<L>(
         provider: &dyn CryptoProvider,
         welcome: &MlsMessage,
@@ -123,12 +123,10 @@ impl Group {
             welcome_bytes = mls_codec::tls_codec::Size::tls_serialized_len(welcome),
         );
         let _guard = span.enter();
-        let welcome = welcome
-            .as_welcome()
-            .ok_or(GroupError::UnexpectedWireFormat {
-                expected: WireFormat::WELCOME,
-                actual: welcome.wire_format(),
-            })?;
+        let welcome = welcome.as_welcome().ok_or(FramingError::WrongWireFormat {
+            expected: WireFormat::WELCOME,
+            actual: welcome.wire_format(),
+        })?;
         let decrypted = open_welcome_with_limits(
             provider,
             welcome,
@@ -143,19 +141,22 @@ impl Group {
         // §12.4.3.1: the tree, from the extension or out of band (V-12.4.3.1-10).
         let wire = match decrypted.ratchet_tree_extension()? {
             Some(tree) => tree,
-            None => options.ratchet_tree.ok_or(GroupError::MissingRatchetTree)?,
+            None => options
+                .ratchet_tree
+                .ok_or(WelcomeError::MissingRatchetTree)?,
         };
         // A tree handed over out of band obeys the same group size (G-35).
         let max = (2 * config.decode_limits.max_group_size as usize).saturating_sub(1);
         if wire.len() > max {
-            return Err(GroupError::InvalidJoinTree(
-                mls_treekem::TreeKemError::TreeTooLarge {
+            return Err(
+                WelcomeError::InvalidTree(mls_treekem::TreeKemError::TreeTooLarge {
                     nodes: wire.len(),
                     max,
-                },
-            ));
+                })
+                .into(),
+            );
         }
-        let mut tree = RatchetTree::from_wire(wire).map_err(GroupError::InvalidJoinTree)?;
+        let mut tree = RatchetTree::from_wire(wire).map_err(WelcomeError::InvalidTree)?;
         validate_tree(
             &mut tree,
             cs.as_ref(),
@@ -163,7 +164,7 @@ impl Group {
             Some(context.tree_hash.as_slice()),
             &config.leaf_policy(),
         )
-        .map_err(GroupError::InvalidJoinTree)?;
+        .map_err(WelcomeError::InvalidTree)?;
         // §12.1.8.1, §5.3.1: the external senders we would accept
         // proposals from have credentials we accept (V-5.3.1-06).
         crate::proposals::check_external_senders(&config.leaf_policy(), &context.extensions)?;
@@ -172,31 +173,30 @@ impl Group {
         // §12.4.3.1: our leaf is in the tree (V-12.4.3.1-19).
         let me = tree
             .find_leaf(&secrets.key_package.leaf_node)
-            .ok_or(GroupError::OwnLeafNotInTree)?;
+            .ok_or(WelcomeError::OwnLeafNotInTree)?;
         let bundle = key_packages
             .find(&secrets.key_package_ref)
-            .ok_or(GroupError::WelcomeNoMatchingKeyPackage)?;
+            .ok_or(WelcomeError::NoMatchingKeyPackage)?;
         let signer: Arc<dyn Signer> = match options.signer {
             Some(signer) => signer,
-            None => Arc::new(bundle.signer().ok_or(GroupError::SignerRequired)?),
+            None => Arc::new(bundle.signer().ok_or(Misuse::SignerRequired)?),
         };
         check_own_signer(cs.as_ref(), signer.as_ref(), &secrets.key_package.leaf_node)?;
         let mut private = TreePrivateKeys::new(me, bundle.encryption_private_key().clone());
         // §12.4.3.1: keys from the path secret match the tree (V-12.4.3.1-20).
         if let Some(path_secret) = &secrets.path_secret {
             let signer = LeafIndex::new(secrets.group_info.signer)
-                .map_err(|_| GroupError::GroupInfoSignerNotInTree(secrets.group_info.signer))?;
-            let lca =
-                common_ancestor(&tree, me, signer).ok_or(GroupError::WelcomePathSecretInvalid(
-                    mls_treekem::TreeKemError::NotAReceiver { leaf: me.get() },
-                ))?;
+                .map_err(|_| WelcomeError::GroupInfoSignerNotInTree(secrets.group_info.signer))?;
+            let lca = common_ancestor(&tree, me, signer).ok_or(WelcomeError::PathSecretInvalid(
+                mls_treekem::TreeKemError::NotAReceiver { leaf: me.get() },
+            ))?;
             let changes = TreePrivateKeys::changes_from_path_secret(
                 &tree,
                 cs.as_ref(),
                 lca,
                 path_secret.as_bytes(),
             )
-            .map_err(GroupError::WelcomePathSecretInvalid)?;
+            .map_err(WelcomeError::PathSecretInvalid)?;
             private.apply(changes);
         }
         let epoch = EpochState::new(

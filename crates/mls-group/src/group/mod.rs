@@ -32,9 +32,9 @@ use mls_crypto::{CipherSuite, CipherSuiteProvider, Signer};
 use mls_keyschedule::InterimTranscriptHash;
 use mls_treekem::{LeafIndex, RatchetTree, TreePrivateKeys, TreeView};
 
-use crate::GroupConfig;
 use crate::proposals::ProposalCache;
 use crate::staged::PendingCommit;
+use crate::{GroupConfig, Misuse};
 use epoch::{EpochState, PastEpoch};
 
 pub use application::ReceivedApplicationMessage;
@@ -227,7 +227,7 @@ impl Group {
     pub(crate) fn own_leaf_node(&self) -> crate::Result<&LeafNode> {
         self.tree
             .leaf(self.own_leaf())
-            .ok_or(crate::GroupError::NotAMember)
+            .ok_or(crate::GroupError::Misuse(Misuse::NotAMember))
     }
 
     /// Whether a pending own Commit waits for the delivery service.
@@ -252,10 +252,10 @@ impl Group {
     /// §11.2, V-12.1.5-02: nothing is sent in a reinitialized group).
     pub(crate) fn ensure_active(&self) -> crate::Result<()> {
         if !self.active {
-            return Err(crate::GroupError::NotAMember);
+            return Err(crate::GroupError::Misuse(Misuse::NotAMember));
         }
         if self.reinit.is_some() {
-            return Err(crate::GroupError::GroupReInitialized);
+            return Err(crate::GroupError::Misuse(Misuse::GroupReInitialized));
         }
         Ok(())
     }

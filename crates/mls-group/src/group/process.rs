@@ -15,7 +15,7 @@ use super::proposal::ReceivedProposal;
 use crate::framing::{FramingContext, VerifiedMessage};
 use crate::proposals::ProposalSender;
 use crate::staged::{StagedCommit, is_echo};
-use crate::{GroupError, Result};
+use crate::{FramingError, GroupError, Misuse, Rejection, Result};
 
 /// The result of [`Group::process_message`].
 #[derive(Debug)]
@@ -34,7 +34,7 @@ pub enum ProcessedMessage {
 fn map_replay(e: GroupError) -> GroupError {
     match e {
         GroupError::KeySchedule(KeyScheduleError::GenerationAlreadyUsed(g)) => {
-            GroupError::ReplayedMessage(g)
+            GroupError::Rejected(Rejection::Framing(FramingError::Replayed(g)))
         }
         other => other,
     }
@@ -59,9 +59,10 @@ impl Group {
             }
             MlsMessageBody::PrivateMessage(m) => (m.group_id.as_slice(), m.epoch, false),
             _ => {
-                return Err(GroupError::UnexpectedMessage(
+                return Err(FramingError::WrongMessageKind(
                     "only PublicMessage and PrivateMessage carry group content",
-                ));
+                )
+                .into());
             }
         };
         let span = info_span!(
@@ -83,26 +84,27 @@ impl Group {
             staged.info.own_commit = true;
             return Ok(ProcessedMessage::Commit(StagedCommit::new(staged)));
         }
-        // RFC 9420 §6 (V-6-01): our group.
+        // RFC 9420 §6 (V-6-04): our group.
         if group_id != self.context.group_id.as_slice() {
-            return Err(GroupError::WrongGroupId);
+            return Err(FramingError::GroupIdMismatch.into());
         }
         if !self.active {
-            return Err(GroupError::NotAMember);
+            return Err(Misuse::NotAMember.into());
         }
         let current = self.context.epoch;
         // RFC 9420 §11.2 (V-12.1.5-02): the epoch a ReInit started accepts
         // nothing; late application messages of earlier epochs still do.
         if self.reinit.is_some() && epoch >= current {
-            return Err(GroupError::GroupReInitialized);
+            return Err(Misuse::GroupReInitialized.into());
         }
         if epoch > current || (epoch < current && public) {
             // Future epochs are unknown; handshake messages must be for the
-            // current epoch (V-6-02, V-12.4.2-01, G-16).
-            return Err(GroupError::WrongEpoch {
-                current,
+            // current epoch (V-6-05, V-12.4.2-01, G-16).
+            return Err(FramingError::EpochMismatch {
+                expected: current,
                 actual: epoch,
-            });
+            }
+            .into());
         }
         if epoch < current {
             return self.process_past_epoch(message, epoch).map_err(map_replay);
@@ -117,7 +119,7 @@ impl Group {
             _ => true,
         };
         if public && member_sender && self.config.require_encrypted_handshake {
-            return Err(GroupError::HandshakeWireFormatNotAllowed);
+            return Err(FramingError::HandshakeWireFormatNotAllowed.into());
         }
         let ctx = FramingContext {
             cs: self.cs.as_ref(),
@@ -136,8 +138,9 @@ impl Group {
             // listed external sender or the Add's KeyPackage leaf, and
             // only as PublicMessages: a PrivateMessage names a member leaf).
             sender @ (Sender::External(_) | Sender::NewMemberProposal) => {
-                let sender = ProposalSender::from_wire(sender)
-                    .ok_or(GroupError::UnexpectedMessage("not a proposal sender"))?;
+                let sender = ProposalSender::from_wire(sender).ok_or(GroupError::Internal(
+                    "a non-member sender that is no proposal sender",
+                ))?;
                 return Ok(ProcessedMessage::Proposal(Box::new(
                     self.accept_proposal(verified, sender)?,
                 )));
@@ -145,8 +148,7 @@ impl Group {
             Sender::NewMemberCommit => return self.accept_external_commit(&verified, psk_store),
         };
         // The framing layer found this leaf in the tree (V-6.1-01).
-        let sender =
-            LeafIndex::new(sender).map_err(|_| GroupError::MessageSenderNotMember(sender))?;
+        let sender = LeafIndex::new(sender).map_err(|_| FramingError::SenderNotMember(sender))?;
         match verified.content_type() {
             ContentType::Application => self.accept_application(verified, sender, epoch, None),
             ContentType::Proposal => Ok(ProcessedMessage::Proposal(Box::new(
@@ -160,12 +162,12 @@ impl Group {
     fn process_past_epoch(&mut self, message: &MlsMessage, epoch: u64) -> Result<ProcessedMessage> {
         let Some(index) = self.past.iter().position(|p| p.epoch == epoch) else {
             let oldest_kept = self.past.front().map_or(self.context.epoch, |p| p.epoch);
-            return Err(GroupError::EpochTooOld { epoch, oldest_kept });
+            return Err(FramingError::EpochTooOld { epoch, oldest_kept }.into());
         };
         let past = self
             .past
             .get(index)
-            .ok_or(GroupError::CorruptState("past epoch index"))?;
+            .ok_or(GroupError::Internal("past epoch index"))?;
         let ctx = FramingContext {
             cs: self.cs.as_ref(),
             group_context: &past.context,
@@ -174,16 +176,18 @@ impl Group {
         };
         let verified = ctx.unprotect(&past.secret_tree, message, past)?;
         if verified.content_type() != ContentType::Application {
-            return Err(GroupError::WrongEpoch {
-                current: self.context.epoch,
+            return Err(FramingError::EpochMismatch {
+                expected: self.context.epoch,
                 actual: epoch,
-            });
+            }
+            .into());
         }
         let Sender::Member(sender) = verified.sender() else {
-            return Err(GroupError::UnsupportedSender("non-member application"));
+            return Err(GroupError::Internal(
+                "a non-member sender in a PrivateMessage",
+            ));
         };
-        let sender =
-            LeafIndex::new(sender).map_err(|_| GroupError::MessageSenderNotMember(sender))?;
+        let sender = LeafIndex::new(sender).map_err(|_| FramingError::SenderNotMember(sender))?;
         self.accept_application(verified, sender, epoch, Some(index))
     }
 
@@ -196,12 +200,10 @@ impl Group {
         past: Option<usize>,
     ) -> Result<ProcessedMessage> {
         if verified.wire_format() != WireFormat::PRIVATE_MESSAGE {
-            return Err(GroupError::UnexpectedMessage(
-                "application data in a PublicMessage (V-6-07)",
-            ));
+            return Err(FramingError::ApplicationDataInPublicMessage.into());
         }
         let FramedContentBody::Application(data) = &verified.content.content.content else {
-            return Err(GroupError::UnexpectedMessage("not application content"));
+            return Err(GroupError::Internal("application content expected"));
         };
         let data = data.as_slice().to_vec();
         let authenticated_data = verified
@@ -216,7 +218,7 @@ impl Group {
                 &mut self
                     .past
                     .get_mut(i)
-                    .ok_or(GroupError::CorruptState("past epoch index"))?
+                    .ok_or(GroupError::Internal("past epoch index"))?
                     .secret_tree
             }
             None => &mut self.epoch.secret_tree,
@@ -239,12 +241,13 @@ impl Group {
         psk_store: &dyn PskStore,
     ) -> Result<ProcessedMessage> {
         if sender == self.own_leaf() {
-            return Err(GroupError::StaleCommit(
+            return Err(Misuse::StaleCommit(
                 "a Commit from our own leaf that is not our pending Commit",
-            ));
+            )
+            .into());
         }
         let FramedContentBody::Commit(commit) = &verified.content.content.content else {
-            return Err(GroupError::UnexpectedMessage("not a Commit"));
+            return Err(GroupError::Internal("Commit content expected"));
         };
         let staged = self.stage_commit(&verified.content, commit, sender, psk_store)?;
         verified.confirm(&mut self.epoch.secret_tree)?;
@@ -259,7 +262,7 @@ impl Group {
         psk_store: &dyn PskStore,
     ) -> Result<ProcessedMessage> {
         let FramedContentBody::Commit(commit) = &verified.content.content.content else {
-            return Err(GroupError::UnexpectedMessage("not a Commit"));
+            return Err(GroupError::Internal("Commit content expected"));
         };
         let staged = self.stage_external_commit(&verified.content, commit, psk_store)?;
         Ok(ProcessedMessage::Commit(staged))

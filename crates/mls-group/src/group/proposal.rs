@@ -20,7 +20,7 @@ use crate::proposals::{
     check_group_context_extensions, check_psk_proposal, check_reinit_proposal, check_remove_target,
     check_update_target, verify_proposal,
 };
-use crate::{GroupError, Result};
+use crate::{FramingError, GroupError, ProposalError, Result};
 
 /// A received proposal, now cached for this epoch.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -240,7 +240,7 @@ impl Group {
         sender: ProposalSender,
     ) -> Result<ReceivedProposal> {
         let FramedContentBody::Proposal(proposal) = &verified.content.content.content else {
-            return Err(GroupError::UnexpectedMessage("not a proposal"));
+            return Err(GroupError::Internal("proposal content expected"));
         };
         self.check_proposal(proposal, sender)?;
         let reference = ProposalRef::compute(self.cs.as_ref(), &verified.content)?;
@@ -279,14 +279,14 @@ pub(crate) fn check_standalone_proposal(
         Proposal::Update(update) => {
             let leaf_index = sender
                 .leaf()
-                .ok_or(GroupError::MessageSenderProposalTypeNotAllowed {
+                .ok_or(FramingError::SenderProposalTypeNotAllowed {
                     sender: sender.type_name(),
                     proposal_type: proposal.proposal_type().0,
                 })?
                 .get();
             let leaf = check_update_target(ctx, tree, leaf_index, &update.leaf_node)?;
             check_leaf_keys_unique(tree, leaf, &update.leaf_node, &[])
-                .map_err(GroupError::InvalidCommitTree)?;
+                .map_err(ProposalError::UpdateLeafInvalid)?;
         }
         Proposal::Remove(remove) => {
             check_remove_target(tree, remove.removed)?;
@@ -296,7 +296,7 @@ pub(crate) fn check_standalone_proposal(
             check_group_context_extensions(ctx.leaf_policy, &g.extensions)?;
         }
         Proposal::ReInit(reinit) => check_reinit_proposal(ctx, tree, reinit)?,
-        other => return Err(GroupError::ProposalNotAllowed(other.proposal_type().0)),
+        other => return Err(ProposalError::NotAllowed(other.proposal_type().0).into()),
     }
     verify_proposal(
         ctx,

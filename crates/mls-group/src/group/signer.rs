@@ -5,9 +5,9 @@
 use mls_codec::LeafNode;
 use mls_crypto::{CipherSuiteProvider, Signer};
 
-use crate::{GroupError, Result};
+use crate::{Misuse, Result};
 
-/// Fail with [`GroupError::SignerMismatch`] unless `signer` signs with the
+/// Fail with `Misuse::SignerMismatch` unless `signer` signs with the
 /// suite's scheme under our leaf's `signature_key`.
 pub(crate) fn check_own_signer(
     cs: &dyn CipherSuiteProvider,
@@ -17,7 +17,7 @@ pub(crate) fn check_own_signer(
     if signer.signature_scheme() != cs.cipher_suite().signature()
         || signer.public_key() != leaf.signature_key.as_slice()
     {
-        return Err(GroupError::SignerMismatch);
+        return Err(Misuse::SignerMismatch.into());
     }
     Ok(())
 }

@@ -9,7 +9,7 @@ use mls_crypto::{
 use zeroize::{Zeroize, Zeroizing};
 
 use super::KeyPackageRef;
-use crate::{GroupError, Result};
+use crate::{GroupError, KeyPackageError, Misuse, Result, StateError};
 
 /// One of our KeyPackages with its private keys: the init private key
 /// (opens the Welcome's GroupSecrets), the leaf encryption private key
@@ -36,7 +36,7 @@ impl KeyPackageBundle {
     /// restoring from storage; `signature_private_key` is `None` for a
     /// signer whose key does not leave it). Each private key must match its
     /// public key in `key_package` for the suite of `cs` (the KeyPackage's
-    /// suite); otherwise [`GroupError::KeyPackageCreation`].
+    /// suite); otherwise `Misuse::KeyPackageCreation`.
     pub fn from_parts(
         cs: &dyn CipherSuiteProvider,
         key_package: KeyPackage,
@@ -46,27 +46,29 @@ impl KeyPackageBundle {
         last_resort: bool,
     ) -> Result<Self> {
         if key_package.cipher_suite.0 != cs.cipher_suite().id() {
-            return Err(GroupError::KeyPackageCreation(
-                "the provider's suite is not the KeyPackage's",
-            ));
+            return Err(
+                Misuse::KeyPackageCreation("the provider's suite is not the KeyPackage's").into(),
+            );
         }
         if cs.hpke_public_key(&init_private_key)? != key_package.init_key.as_slice() {
-            return Err(GroupError::KeyPackageCreation(
-                "init private key does not match init_key",
-            ));
+            return Err(
+                Misuse::KeyPackageCreation("init private key does not match init_key").into(),
+            );
         }
         let leaf = &key_package.leaf_node;
         if cs.hpke_public_key(&encryption_private_key)? != leaf.encryption_key.as_slice() {
-            return Err(GroupError::KeyPackageCreation(
+            return Err(Misuse::KeyPackageCreation(
                 "encryption private key does not match the leaf encryption_key",
-            ));
+            )
+            .into());
         }
         if let Some(key) = &signature_private_key
             && cs.signature_public_key(key)? != leaf.signature_key.as_slice()
         {
-            return Err(GroupError::KeyPackageCreation(
+            return Err(Misuse::KeyPackageCreation(
                 "signature private key does not match the leaf signature_key",
-            ));
+            )
+            .into());
         }
         let reference = KeyPackageRef::compute(cs, &key_package)?;
         Ok(KeyPackageBundle {
@@ -175,7 +177,7 @@ impl KeyPackageBundle {
         for k in keys {
             VLByteSlice(k)
                 .tls_serialize(&mut *out)
-                .map_err(|_| GroupError::KeyPackageBundleMalformed("key too long"))?;
+                .map_err(|_| StateError::KeyPackageBundle("key too long"))?;
         }
         out.push(u8::from(self.last_resort));
         Ok(out)
@@ -185,7 +187,7 @@ impl KeyPackageBundle {
     /// the KeyPackage's suite (implemented by `provider`) and every private
     /// key are checked ([`KeyPackageBundle::from_parts`]).
     pub fn from_bytes(provider: &dyn CryptoProvider, bytes: &[u8]) -> Result<Self> {
-        let malformed = GroupError::KeyPackageBundleMalformed;
+        let malformed = |what| GroupError::State(StateError::KeyPackageBundle(what));
         let (format, rest) = decode_prefix::<u8>(bytes)?;
         if format != BUNDLE_FORMAT {
             return Err(malformed("unknown format"));
@@ -203,7 +205,7 @@ impl KeyPackageBundle {
         let cs = CipherSuite::from_id(id)
             .ok()
             .and_then(|s| provider.cipher_suite_provider(s))
-            .ok_or(GroupError::KeyPackageUnsupportedCipherSuite(id))?;
+            .ok_or(KeyPackageError::UnsupportedCipherSuite(id))?;
         Self::from_parts(
             &*cs,
             key_package,

@@ -14,7 +14,7 @@ use mls_crypto::{CipherSuiteProvider, Signer, check_signer_scheme};
 use mls_treekem::{Clock, LEAF_NODE_TBS_LABEL, SystemClock};
 
 use super::{KeyPackageBundle, KeyPackageRef};
-use crate::{GroupError, Result};
+use crate::{KeyPackageError, Misuse, Result};
 
 /// The signature label of KeyPackageTBS (RFC 9420 §10).
 pub const KEY_PACKAGE_TBS_LABEL: &[u8] = b"KeyPackageTBS";
@@ -205,9 +205,10 @@ impl KeyPackageBuilder {
         if let Some(private_key) = signer.exportable_private_key()
             && cs.signature_public_key(private_key)? != signer.public_key()
         {
-            return Err(GroupError::KeyPackageCreation(
+            return Err(Misuse::KeyPackageCreation(
                 "signature public key does not match the private key",
-            ));
+            )
+            .into());
         }
         let mut key_package_extensions = self.key_package_extensions.clone();
         if let Some(t) = self.last_resort {
@@ -250,7 +251,7 @@ impl KeyPackageBuilder {
         let encryption = cs.hpke_generate_key_pair()?;
         // RFC 9420 §10.1 (V-10.1-05): the init key differs from the leaf key.
         if init.public_key == encryption.public_key {
-            return Err(GroupError::KeyPackageInitKeyEqualsEncryptionKey);
+            return Err(KeyPackageError::InitKeyEqualsEncryptionKey.into());
         }
 
         let mut leaf_node = LeafNode {
@@ -336,16 +337,17 @@ fn check_extensions(extensions: &[Extension], container: ExtensionContainer) -> 
     let mut seen = HashSet::with_capacity(extensions.len());
     for e in extensions {
         if !seen.insert(e.extension_type) {
-            return Err(GroupError::KeyPackageCreation(
-                "duplicate extension type (RFC 9420 §13.4)",
-            ));
+            return Err(
+                Misuse::KeyPackageCreation("duplicate extension type (RFC 9420 §13.4)").into(),
+            );
         }
         if let Some(allowed) = e.extension_type.allowed_containers()
             && !allowed.contains(&container)
         {
-            return Err(GroupError::KeyPackageCreation(
+            return Err(Misuse::KeyPackageCreation(
                 "extension type not allowed in this container (RFC 9420 §17.3)",
-            ));
+            )
+            .into());
         }
     }
     Ok(())

@@ -7,7 +7,7 @@ use mls_codec::{Credential, KeyPackage, LeafNodeSource};
 use mls_crypto::{CipherSuiteProvider, Signer};
 
 use super::{KeyPackageBuilder, KeyPackageBundle, KeyPackageRef};
-use crate::{GroupError, Result};
+use crate::{Misuse, Result};
 
 /// An in-memory pool of our KeyPackage bundles.
 ///
@@ -45,9 +45,10 @@ impl KeyPackagePool {
     pub fn insert(&mut self, bundle: KeyPackageBundle) -> Result<()> {
         let init_key = &bundle.key_package().init_key;
         if self.iter().any(|b| &b.key_package().init_key == init_key) {
-            return Err(GroupError::KeyPackageCreation(
+            return Err(Misuse::KeyPackageCreation(
                 "init_key already used by another of our KeyPackages (V-10-07)",
-            ));
+            )
+            .into());
         }
         if bundle.is_last_resort() {
             if let Some(old) = self.last_resort.replace(bundle) {
@@ -177,9 +178,10 @@ impl KeyPackagePool {
         for _ in 0..missing {
             let bundle = builder.build(cs, credential.clone(), signer)?;
             if bundle.is_last_resort() {
-                return Err(GroupError::KeyPackageCreation(
+                return Err(Misuse::KeyPackageCreation(
                     "replenish needs a builder without the last-resort marker",
-                ));
+                )
+                .into());
             }
             published.push(bundle.key_package().clone());
             self.insert(bundle)?;

@@ -9,7 +9,7 @@ use mls_crypto::{CipherSuite, CipherSuiteProvider, CryptoProvider};
 use mls_treekem::{LeafContext, LeafValidationPolicy, validate_leaf_node};
 
 use super::{KEY_PACKAGE_TBS_LABEL, KeyPackageRef};
-use crate::{GroupError, Result};
+use crate::{FramingError, GroupError, KeyPackageError, Rejection, Result};
 
 /// The policy of KeyPackage validation.
 #[derive(Clone, Debug)]
@@ -24,7 +24,7 @@ pub struct KeyPackageValidation {
     /// proposal types in its capabilities, but does not ask receivers to
     /// reject such KeyPackages. `false` (the default) tolerates them, for
     /// interoperability (VALIDATION.md V-7.2-08 and Part D #6); `true`
-    /// rejects them with [`GroupError::KeyPackageListsDefaultType`] (as
+    /// rejects them with `KeyPackageError::ListsDefaultType` (as
     /// some implementations do).
     pub reject_default_types_in_capabilities: bool,
 }
@@ -75,29 +75,31 @@ pub fn validate_key_package(
 ) -> Result<KeyPackageRef> {
     // §10.1: version and cipher suite match the group's.
     if key_package.version != policy.version {
-        return Err(GroupError::KeyPackageVersionMismatch {
+        return Err(KeyPackageError::VersionMismatch {
             expected: policy.version.0,
             actual: key_package.version.0,
-        });
+        }
+        .into());
     }
     let suite = cs.cipher_suite().id();
     if key_package.cipher_suite.0 != suite {
-        return Err(GroupError::KeyPackageCipherSuiteMismatch {
+        return Err(KeyPackageError::CipherSuiteMismatch {
             expected: suite,
             actual: key_package.cipher_suite.0,
-        });
+        }
+        .into());
     }
 
     // §10: the keys are valid for the suite.
     let leaf = &key_package.leaf_node;
     cs.hpke_validate_public_key(key_package.init_key.as_slice())
-        .map_err(|_| GroupError::KeyPackageInvalidInitKey)?;
+        .map_err(|_| KeyPackageError::InvalidInitKey)?;
     cs.hpke_validate_public_key(leaf.encryption_key.as_slice())
-        .map_err(|_| GroupError::KeyPackageInvalidLeafKey {
+        .map_err(|_| KeyPackageError::InvalidLeafKey {
             which: "encryption_key",
         })?;
     cs.signature_validate_public_key(leaf.signature_key.as_slice())
-        .map_err(|_| GroupError::KeyPackageInvalidLeafKey {
+        .map_err(|_| KeyPackageError::InvalidLeafKey {
             which: "signature_key",
         })?;
 
@@ -113,14 +115,14 @@ pub fn validate_key_package(
 
     // §10.1: the leaf node is valid for a KeyPackage (§7.3).
     validate_leaf_node(cs, leaf, LeafContext::KeyPackage, &policy.leaf_policy)
-        .map_err(GroupError::KeyPackageLeafInvalid)?;
+        .map_err(KeyPackageError::LeafInvalid)?;
 
     // §10.1: the KeyPackage signature, under the leaf's signature key.
     verify_key_package_signature(cs, key_package)?;
 
     // §10.1: init_key differs from the leaf encryption key.
     if key_package.init_key.as_slice() == leaf.encryption_key.as_slice() {
-        return Err(GroupError::KeyPackageInitKeyEqualsEncryptionKey);
+        return Err(KeyPackageError::InitKeyEqualsEncryptionKey.into());
     }
     KeyPackageRef::compute(cs, key_package)
 }
@@ -139,7 +141,7 @@ pub fn verify_key_package_signature(
         &tbs,
         key_package.signature.as_slice(),
     )
-    .map_err(|_| GroupError::KeyPackageSignatureInvalid)
+    .map_err(|_| GroupError::Rejected(Rejection::KeyPackage(KeyPackageError::SignatureInvalid)))
 }
 
 /// Validate a KeyPackage received in an MLSMessage before any group is
@@ -155,19 +157,23 @@ pub fn validate_key_package_message<'m>(
 ) -> Result<(&'m KeyPackage, KeyPackageRef)> {
     let key_package = message
         .as_key_package()
-        .ok_or(GroupError::NotAKeyPackage(message.wire_format().0))?;
+        .ok_or(FramingError::WrongWireFormat {
+            expected: mls_codec::WireFormat::KEY_PACKAGE,
+            actual: message.wire_format(),
+        })?;
     if key_package.version != message.version {
-        return Err(GroupError::KeyPackageVersionMismatch {
+        return Err(KeyPackageError::VersionMismatch {
             expected: message.version.0,
             actual: key_package.version.0,
-        });
+        }
+        .into());
     }
     let id = key_package.cipher_suite.0;
     let suite =
-        CipherSuite::from_id(id).map_err(|_| GroupError::KeyPackageUnsupportedCipherSuite(id))?;
+        CipherSuite::from_id(id).map_err(|_| KeyPackageError::UnsupportedCipherSuite(id))?;
     let cs = provider
         .cipher_suite_provider(suite)
-        .ok_or(GroupError::KeyPackageUnsupportedCipherSuite(id))?;
+        .ok_or(KeyPackageError::UnsupportedCipherSuite(id))?;
     let reference = validate_key_package(&*cs, key_package, policy)?;
     Ok((key_package, reference))
 }
@@ -176,29 +182,33 @@ pub fn validate_key_package_message<'m>(
 fn check_capabilities(key_package: &KeyPackage, policy: &KeyPackageValidation) -> Result<()> {
     let caps = &key_package.leaf_node.capabilities;
     if !caps.versions.contains(&key_package.version) {
-        return Err(GroupError::KeyPackageCapabilitiesIncomplete {
+        return Err(KeyPackageError::CapabilitiesIncomplete {
             what: "version",
             value: key_package.version.0,
-        });
+        }
+        .into());
     }
     if !caps.cipher_suites.contains(&key_package.cipher_suite) {
-        return Err(GroupError::KeyPackageCapabilitiesIncomplete {
+        return Err(KeyPackageError::CapabilitiesIncomplete {
             what: "cipher suite",
             value: key_package.cipher_suite.0,
-        });
+        }
+        .into());
     }
     if policy.reject_default_types_in_capabilities {
         if let Some(t) = caps.extensions.iter().find(|t| t.is_default()) {
-            return Err(GroupError::KeyPackageListsDefaultType {
+            return Err(KeyPackageError::ListsDefaultType {
                 kind: "extension",
                 value: t.0,
-            });
+            }
+            .into());
         }
         if let Some(t) = caps.proposals.iter().find(|t| t.is_default()) {
-            return Err(GroupError::KeyPackageListsDefaultType {
+            return Err(KeyPackageError::ListsDefaultType {
                 kind: "proposal",
                 value: t.0,
-            });
+            }
+            .into());
         }
     }
     Ok(())
@@ -212,7 +222,7 @@ fn check_placement(extensions: &[Extension], container: ExtensionContainer) -> R
             .allowed_containers()
             .is_some_and(|allowed| !allowed.contains(&container))
     }) {
-        Some(e) => Err(GroupError::KeyPackageExtensionMisplaced(e.extension_type.0)),
+        Some(e) => Err(KeyPackageError::ExtensionMisplaced(e.extension_type.0).into()),
         None => Ok(()),
     }
 }
@@ -223,7 +233,7 @@ fn check_no_duplicates(extensions: &[Extension]) -> Result<()> {
     let mut seen = HashSet::with_capacity(extensions.len());
     for e in extensions {
         if !seen.insert(e.extension_type) {
-            return Err(GroupError::KeyPackageDuplicateExtension(e.extension_type.0));
+            return Err(KeyPackageError::DuplicateExtension(e.extension_type.0).into());
         }
     }
     Ok(())
@@ -251,7 +261,9 @@ mod tests {
         });
         assert!(matches!(
             check_no_duplicates(&dup),
-            Err(GroupError::KeyPackageDuplicateExtension(0x1234))
+            Err(GroupError::Rejected(Rejection::KeyPackage(
+                KeyPackageError::DuplicateExtension(0x1234)
+            )))
         ));
     }
 

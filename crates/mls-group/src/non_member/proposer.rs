@@ -10,7 +10,7 @@ use mls_treekem::LeafIndex;
 
 use super::PublicGroupState;
 use crate::proposals::ProposalSender;
-use crate::{GroupError, Result};
+use crate::{FramingError, Misuse, Result};
 
 /// An external sender's proposer: its signature key pair, its index in
 /// the group's `external_senders` list and the group's public state of one
@@ -43,9 +43,9 @@ fn check_listed(state: &PublicGroupState, signer: &SignatureKeyPair, index: u32)
     let entry = usize::try_from(index)
         .ok()
         .and_then(|i| senders.get(i))
-        .ok_or(GroupError::MessageExternalSenderUnknown(index))?;
+        .ok_or(FramingError::ExternalSenderUnknown(index))?;
     if entry.signature_key.as_slice() != signer.public_key.as_slice() {
-        return Err(GroupError::ExternalSenderKeyMismatch(index));
+        return Err(Misuse::ExternalSenderKeyMismatch(index).into());
     }
     Ok(())
 }
@@ -53,8 +53,8 @@ fn check_listed(state: &PublicGroupState, signer: &SignatureKeyPair, index: u32)
 impl ExternalProposer {
     /// The external sender at `index` of the group's `external_senders`
     /// (RFC 9420 §12.1.8.1) with the key pair `signer`. Fails when the
-    /// group has no such entry ([`GroupError::MessageExternalSenderUnknown`])
-    /// or it lists another key ([`GroupError::ExternalSenderKeyMismatch`]).
+    /// group has no such entry (`FramingError::ExternalSenderUnknown`)
+    /// or it lists another key (`Misuse::ExternalSenderKeyMismatch`).
     pub fn new(state: PublicGroupState, signer: SignatureKeyPair, index: u32) -> Result<Self> {
         check_listed(&state, &signer, index)?;
         Ok(ExternalProposer {

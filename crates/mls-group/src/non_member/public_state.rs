@@ -16,7 +16,7 @@ use crate::group::check_standalone_proposal;
 use crate::key_package::KeyPackageBundle;
 use crate::proposals::{ApplyContext, ProposalSender, leaf_supports};
 use crate::welcome::verified_group_info_tree;
-use crate::{GroupConfig, GroupError, Member, Result};
+use crate::{FramingError, GroupConfig, Member, Misuse, ProposalError, Result};
 
 /// One epoch of a group as a non-member knows it: the GroupContext and
 /// the public ratchet tree of a GroupInfo whose signature and tree were
@@ -53,7 +53,7 @@ impl PublicGroupState {
     ) -> Result<Self> {
         let info = group_info
             .as_group_info()
-            .ok_or(GroupError::UnexpectedWireFormat {
+            .ok_or(FramingError::WrongWireFormat {
                 expected: WireFormat::GROUP_INFO,
                 actual: group_info.wire_format(),
             })?;
@@ -120,18 +120,19 @@ impl PublicGroupState {
     pub fn new_member_add(&self, bundle: &KeyPackageBundle) -> Result<MlsMessage> {
         let key_package = bundle.key_package();
         if key_package.cipher_suite != self.context.cipher_suite {
-            return Err(GroupError::NewMemberSuiteMismatch {
+            return Err(Misuse::NewMemberSuiteMismatch {
                 group: self.context.cipher_suite.0,
                 key_package: key_package.cipher_suite.0,
-            });
+            }
+            .into());
         }
         leaf_supports(&key_package.leaf_node, &self.context.extensions)
-            .map_err(GroupError::MissingCapability)?;
+            .map_err(ProposalError::MissingCapability)?;
         let proposal = Proposal::from(Add {
             key_package: key_package.clone(),
         });
         // A KeyPackage of a non-exportable signer holds no key to sign with.
-        let signer = bundle.signer().ok_or(GroupError::SignerRequired)?;
+        let signer = bundle.signer().ok_or(Misuse::SignerRequired)?;
         self.sign_proposal(&signer, ProposalSender::NewMember, proposal)
     }
 

@@ -12,7 +12,7 @@ use mls_treekem::{LeafIndex, TreeDiff, TreeView, check_leaf_keys_unique};
 
 use super::check::{ListPlan, check_list};
 pub(crate) use super::context::{ApplyContext, ProposalSource, leaf_supports};
-use crate::{GroupError, Result};
+use crate::{CommitError, ProposalError, Result};
 
 /// The effect of a valid proposal list.
 #[derive(Debug, Clone, Default)]
@@ -84,8 +84,9 @@ pub(crate) fn apply_plan(
     // §12.3 step 2: Updates.
     for (leaf, node) in &updates {
         diff.update_leaf(*leaf, (*node).clone())
-            .map_err(GroupError::InvalidCommitTree)?;
-        check_leaf_keys_unique(&*diff, *leaf, node, &[]).map_err(GroupError::InvalidCommitTree)?;
+            .map_err(ProposalError::UpdateLeafInvalid)?;
+        check_leaf_keys_unique(&*diff, *leaf, node, &[])
+            .map_err(ProposalError::UpdateLeafInvalid)?;
         out.updated.push(*leaf);
     }
     // §12.3 step 3: Removes.
@@ -93,9 +94,8 @@ pub(crate) fn apply_plan(
         let old = diff
             .leaf(*leaf)
             .cloned()
-            .ok_or(GroupError::RemoveOfNonMember(leaf.get()))?;
-        diff.remove_leaf(*leaf)
-            .map_err(GroupError::InvalidCommitTree)?;
+            .ok_or(ProposalError::RemoveOfNonMember(leaf.get()))?;
+        diff.remove_leaf(*leaf).map_err(CommitError::InvalidTree)?;
         out.removed.push((*leaf, old));
     }
     // §12.3 step 4: Adds, in list order (V-12.2-09, V-12.2-17: keys unique).
@@ -114,7 +114,7 @@ pub(crate) fn apply_plan(
         let key = kp.leaf_node.encryption_key.as_slice();
         let leaf = diff
             .add_leaf(kp.leaf_node.clone())
-            .map_err(GroupError::InvalidCommitTree)?;
+            .map_err(CommitError::InvalidTree)?;
         let own = leaf.node().get();
         let in_tree = diff
             .base()
@@ -124,12 +124,13 @@ pub(crate) fn apply_plan(
             .map(|n| n.get());
         let clash = in_tree.or_else(|| changed_keys.get(key).copied());
         if let Some(other) = clash {
-            return Err(GroupError::InvalidCommitTree(
+            return Err(CommitError::InvalidTree(
                 mls_treekem::TreeKemError::DuplicateEncryptionKey {
                     first: other.min(own),
                     second: other.max(own),
                 },
-            ));
+            )
+            .into());
         }
         changed_keys.insert(key.to_vec(), own);
         out.added.push((leaf, kp.clone()));
@@ -201,11 +202,12 @@ pub(crate) fn check_credential_support<V: TreeView + ?Sized>(
             .get(&own_type.0)
             .and_then(|v| v.iter().find(|&&i| i != me))
         {
-            return Err(GroupError::CredentialTypeUnsupportedByMember {
+            return Err(ProposalError::CredentialTypeUnsupportedByMember {
                 leaf: me,
                 credential_type: own_type.0,
                 member,
-            });
+            }
+            .into());
         }
         for (t, leaves) in &holders {
             if node
@@ -216,11 +218,12 @@ pub(crate) fn check_credential_support<V: TreeView + ?Sized>(
                 continue;
             }
             if let Some(&member) = leaves.iter().find(|&&i| i != me) {
-                return Err(GroupError::MemberCredentialTypeUnsupported {
+                return Err(ProposalError::MemberCredentialTypeUnsupported {
                     leaf: me,
                     credential_type: *t,
                     member,
-                });
+                }
+                .into());
             }
         }
     }

@@ -39,7 +39,7 @@ use super::cache::{CachedProposal, ProposalRef};
 use super::context::{ApplyContext, ProposalSource, leaf_supports};
 use crate::key_package::{KeyPackageValidation, validate_key_package};
 use crate::proposal_sender::ProposalSender;
-use crate::{GroupError, Result};
+use crate::{CommitError, FramingError, GroupError, ProposalError, Rejection, Result};
 
 /// The last rank of [`admission_rank`].
 const LAST_RANK: u8 = 6;
@@ -126,18 +126,18 @@ impl<'a, 't> ListChecker<'a, 't> {
         let ctx = self.ctx;
         // §12.2: a ReInit is the only proposal of its Commit (V-12.2-14).
         if self.reinit.is_some() {
-            return Err(GroupError::ReInitNotAlone);
+            return Err(ProposalError::ReInitNotAlone.into());
         }
         match source.proposal {
             Proposal::Remove(remove) => {
                 let leaf = check_remove_target(self.tree, remove.removed)?;
                 // §12.2: the committer does not remove itself (V-12.2-04).
                 if remove.removed == ctx.committer {
-                    return Err(GroupError::CommitterRemoved(remove.removed));
+                    return Err(ProposalError::CommitterRemoved(remove.removed).into());
                 }
                 // §12.2: at most one Update or Remove per leaf (V-12.2-06/07).
                 if !self.changed_leaves.insert(remove.removed) {
-                    return Err(GroupError::DuplicateLeafChange(remove.removed));
+                    return Err(ProposalError::DuplicateLeafChange(remove.removed).into());
                 }
                 self.removes.push((index, leaf));
             }
@@ -147,12 +147,12 @@ impl<'a, 't> ListChecker<'a, 't> {
                 // §12.2: the committer's own leaf changes only through the
                 // path (V-12.2-02), and Updates come only by reference (V-12.2-03).
                 if sender == ctx.committer || !source.by_reference {
-                    return Err(GroupError::UpdateFromCommitter(ctx.committer));
+                    return Err(ProposalError::UpdateFromCommitter(ctx.committer).into());
                 }
                 let leaf = check_update_target(ctx, self.tree, sender, &update.leaf_node)?;
                 // §12.2: at most one Update or Remove per leaf (V-12.2-05/07).
                 if self.changed_leaves.contains(&sender) {
-                    return Err(GroupError::DuplicateLeafChange(sender));
+                    return Err(ProposalError::DuplicateLeafChange(sender).into());
                 }
                 let key = update.leaf_node.signature_key.as_slice();
                 self.check_policy(source)?;
@@ -164,7 +164,7 @@ impl<'a, 't> ListChecker<'a, 't> {
             Proposal::GroupContextExtensions(g) => {
                 // §12.2: at most one GCE (V-12.2-13).
                 if self.gce.is_some() {
-                    return Err(GroupError::DuplicateGroupContextExtensions);
+                    return Err(ProposalError::DuplicateGroupContextExtensions.into());
                 }
                 check_group_context_extensions(ctx.leaf_policy, &g.extensions)?;
                 // §12.1.7: members staying in the group support the new list
@@ -184,7 +184,7 @@ impl<'a, 't> ListChecker<'a, 't> {
                         .or_else(|| self.tree.leaf(leaf));
                     if let Some(node) = node {
                         leaf_supports(node, &g.extensions)
-                            .map_err(GroupError::InvalidGroupContextExtensions)?;
+                            .map_err(ProposalError::InvalidGroupContextExtensions)?;
                     }
                 }
                 self.check_policy(source)?;
@@ -195,7 +195,7 @@ impl<'a, 't> ListChecker<'a, 't> {
                 let kp = &add.key_package;
                 // V-12.2-09: two Adds never share an init key.
                 if self.init_keys.contains(kp.init_key.as_slice()) {
-                    return Err(GroupError::DuplicateInitKey);
+                    return Err(ProposalError::DuplicateInitKey.into());
                 }
                 // §12.2: no Add of a client already in the group unless
                 // removed here, and no two Adds of one client (V-12.2-08/10).
@@ -207,7 +207,7 @@ impl<'a, 't> ListChecker<'a, 't> {
                         .iter()
                         .any(|l| !self.removes.iter().any(|(_, r)| r == l))
                 {
-                    return Err(GroupError::AddOfExistingMember);
+                    return Err(ProposalError::AddOfExistingMember.into());
                 }
                 let identity = self.new_identity(&kp.leaf_node)?;
                 // §11.1, §13.4: new members support the group's extensions
@@ -216,7 +216,8 @@ impl<'a, 't> ListChecker<'a, 't> {
                 let extensions: &[Extension] = self
                     .gce
                     .map_or(ctx.context.extensions.as_slice(), |e| e.as_slice());
-                leaf_supports(&kp.leaf_node, extensions).map_err(GroupError::MissingCapability)?;
+                leaf_supports(&kp.leaf_node, extensions)
+                    .map_err(ProposalError::MissingCapability)?;
                 self.check_policy(source)?;
                 self.init_keys.insert(kp.init_key.as_slice());
                 self.signature_keys.insert(key);
@@ -230,7 +231,7 @@ impl<'a, 't> ListChecker<'a, 't> {
                 check_psk_proposal(ctx, &psk.psk)?;
                 // §12.2: no PSK twice (V-12.2-12).
                 if self.psk_set.contains(&psk.psk) {
-                    return Err(GroupError::DuplicatePskProposal);
+                    return Err(ProposalError::DuplicatePsk.into());
                 }
                 self.check_policy(source)?;
                 self.psk_set.insert(&psk.psk);
@@ -239,7 +240,7 @@ impl<'a, 't> ListChecker<'a, 't> {
             }
             Proposal::ReInit(reinit) => {
                 if self.admitted_any() {
-                    return Err(GroupError::ReInitNotAlone);
+                    return Err(ProposalError::ReInitNotAlone.into());
                 }
                 check_reinit_proposal(ctx, self.tree, reinit)?;
                 self.check_policy(source)?;
@@ -248,7 +249,7 @@ impl<'a, 't> ListChecker<'a, 't> {
             }
             // §12.2: ExternalInit in a member Commit (V-12.2-15) and
             // unknown types (V-12.2-16).
-            other => return Err(GroupError::ProposalNotAllowed(other.proposal_type().0)),
+            other => return Err(ProposalError::NotAllowed(other.proposal_type().0).into()),
         }
         // A Remove: recorded above; the policy may still refuse it.
         if let Err(e) = self.check_policy(source) {
@@ -269,7 +270,7 @@ impl<'a, 't> ListChecker<'a, 't> {
             return Ok(None);
         };
         if self.new_identities.contains(&identity) {
-            return Err(GroupError::DuplicateIdentity);
+            return Err(ProposalError::DuplicateIdentity.into());
         }
         let tree = self.tree;
         let members = self.member_identities.get_or_insert_with(|| {
@@ -289,7 +290,7 @@ impl<'a, 't> ListChecker<'a, 't> {
                 .iter()
                 .any(|l| !self.removes.iter().any(|(_, r)| r.get() == *l))
         }) {
-            return Err(GroupError::DuplicateIdentity);
+            return Err(ProposalError::DuplicateIdentity.into());
         }
         Ok(Some(identity))
     }
@@ -306,10 +307,11 @@ impl<'a, 't> ListChecker<'a, 't> {
         if allowed {
             Ok(())
         } else {
-            Err(GroupError::ProposalRejectedByPolicy {
+            Err(ProposalError::RejectedByPolicy {
                 proposal_type: source.proposal.proposal_type().0,
                 sender: source.sender,
-            })
+            }
+            .into())
         }
     }
 
@@ -375,7 +377,7 @@ pub(crate) fn verify_proposal(ctx: &ApplyContext<'_>, source: &ProposalSource<'_
                 },
                 ctx.leaf_policy,
             )
-            .map_err(GroupError::InvalidCommitTree)?;
+            .map_err(ProposalError::UpdateLeafInvalid)?;
         }
         _ => {}
     }
@@ -388,10 +390,12 @@ fn update_sender(source: &ProposalSource<'_>) -> Result<LeafIndex> {
     source
         .sender
         .leaf()
-        .ok_or(GroupError::MessageSenderProposalTypeNotAllowed {
-            sender: source.sender.type_name(),
-            proposal_type: source.proposal.proposal_type().0,
-        })
+        .ok_or(GroupError::Rejected(Rejection::Framing(
+            FramingError::SenderProposalTypeNotAllowed {
+                sender: source.sender.type_name(),
+                proposal_type: source.proposal.proposal_type().0,
+            },
+        )))
 }
 
 /// §12.1.3: the removed leaf is in the tree and not blank (V-12.1.3-01/02).
@@ -399,7 +403,9 @@ pub(crate) fn check_remove_target(tree: &dyn TreeView, removed: u32) -> Result<L
     LeafIndex::new(removed)
         .ok()
         .filter(|l| l.get() < tree.leaf_count() && tree.leaf(*l).is_some())
-        .ok_or(GroupError::RemoveOfNonMember(removed))
+        .ok_or(GroupError::Rejected(Rejection::Proposal(
+            ProposalError::RemoveOfNonMember(removed),
+        )))
 }
 
 /// §12.1.2: the sender's leaf is a member; the Update changes the
@@ -411,15 +417,15 @@ pub(crate) fn check_update_target(
     sender: u32,
     new: &LeafNode,
 ) -> Result<LeafIndex> {
-    let leaf = LeafIndex::new(sender).map_err(|_| GroupError::SenderOutsideTree(sender))?;
+    let leaf = LeafIndex::new(sender).map_err(|_| FramingError::SenderNotMember(sender))?;
     let old = tree
         .leaf(leaf)
-        .ok_or(GroupError::InvalidUpdate("the sender's leaf is blank"))?;
+        .ok_or(ProposalError::InvalidUpdate("the sender's leaf is blank"))?;
     if old.encryption_key == new.encryption_key {
-        return Err(GroupError::UpdateKeepsEncryptionKey(sender));
+        return Err(ProposalError::UpdateKeepsEncryptionKey(sender).into());
     }
     check_credential_replacement(ctx.leaf_policy, leaf, old, new)
-        .map_err(GroupError::InvalidCommitTree)?;
+        .map_err(ProposalError::UpdateLeafInvalid)?;
     Ok(leaf)
 }
 
@@ -432,14 +438,18 @@ pub(crate) fn check_psk_proposal(ctx: &ApplyContext<'_>, psk: &PreSharedKeyId) -
         match usage {
             ResumptionPskUsage::Application => {}
             u if ctx.restart_usage == Some(*u) => {}
-            ResumptionPskUsage::Reinit => return Err(GroupError::PskUsageNotAllowed("reinit")),
-            ResumptionPskUsage::Branch => return Err(GroupError::PskUsageNotAllowed("branch")),
+            ResumptionPskUsage::Reinit => {
+                return Err(ProposalError::PskUsageNotAllowed("reinit").into());
+            }
+            ResumptionPskUsage::Branch => {
+                return Err(ProposalError::PskUsageNotAllowed("branch").into());
+            }
         }
     }
-    mls_keyschedule::check_psk_nonce(ctx.cs, psk).map_err(GroupError::PskUnavailable)?;
+    mls_keyschedule::check_psk_nonce(ctx.cs, psk).map_err(CommitError::PskUnavailable)?;
     if let Some(store) = ctx.psk_store {
         PskSecret::resolve(ctx.cs, std::slice::from_ref(psk), store)
-            .map_err(GroupError::PskUnavailable)?;
+            .map_err(CommitError::PskUnavailable)?;
     }
     Ok(())
 }
@@ -456,22 +466,24 @@ pub(crate) fn check_reinit_proposal(
     reinit: &ReInit,
 ) -> Result<()> {
     if reinit.version < ctx.context.version || reinit.version != ProtocolVersion::MLS10 {
-        return Err(GroupError::ReInitUnsupportedVersion(reinit.version.0));
+        return Err(ProposalError::ReInitUnsupportedVersion(reinit.version.0).into());
     }
     let suite = reinit.cipher_suite.0;
     if mls_crypto::CipherSuite::from_id(suite).is_err() {
-        return Err(GroupError::ReInitUnsupportedCipherSuite(suite));
+        return Err(ProposalError::ReInitUnsupportedCipherSuite(suite).into());
     }
     check_group_context_extensions(ctx.leaf_policy, &reinit.extensions).map_err(|e| match e {
-        GroupError::InvalidGroupContextExtensions(why) => {
-            GroupError::ReInitExtensionsUnsupported(why)
-        }
+        GroupError::Rejected(Rejection::Proposal(
+            ProposalError::InvalidGroupContextExtensions(why),
+        )) => GroupError::Rejected(Rejection::Proposal(
+            ProposalError::ReInitExtensionsUnsupported(why),
+        )),
         other => other,
     })?;
     for i in 0..tree.leaf_count() {
         if let Some(node) = LeafIndex::new(i).ok().and_then(|l| tree.leaf(l)) {
             leaf_supports(node, &reinit.extensions)
-                .map_err(GroupError::ReInitExtensionsUnsupported)?;
+                .map_err(ProposalError::ReInitExtensionsUnsupported)?;
         }
     }
     Ok(())
@@ -487,17 +499,19 @@ pub(crate) fn check_group_context_extensions(
     let mut seen = HashSet::with_capacity(extensions.len());
     for e in extensions {
         if !seen.insert(e.extension_type.0) {
-            return Err(GroupError::InvalidGroupContextExtensions(
+            return Err(ProposalError::InvalidGroupContextExtensions(
                 "an extension type appears twice",
-            ));
+            )
+            .into());
         }
         if e.extension_type
             .allowed_containers()
             .is_some_and(|c| !c.contains(&ExtensionContainer::GroupContext))
         {
-            return Err(GroupError::InvalidGroupContextExtensions(
+            return Err(ProposalError::InvalidGroupContextExtensions(
                 "an extension type not allowed in the GroupContext",
-            ));
+            )
+            .into());
         }
     }
     check_external_senders(leaf_policy, extensions)
@@ -521,7 +535,7 @@ pub(crate) fn check_external_senders(
         .iter()
         .position(|s| !validator.accept(&s.credential, s.signature_key.as_slice()))
     {
-        Some(index) => Err(GroupError::ExternalSenderCredentialRejected(index)),
+        Some(index) => Err(ProposalError::ExternalSenderCredentialRejected(index).into()),
         None => Ok(()),
     }
 }
@@ -563,7 +577,7 @@ pub(crate) fn select_proposals<'a>(
     by_value: &'a [Proposal],
 ) -> Result<Selection<'a>> {
     let committer = ProposalSender::Member(
-        LeafIndex::new(ctx.committer).map_err(|_| GroupError::SenderOutsideTree(ctx.committer))?,
+        LeafIndex::new(ctx.committer).map_err(|_| FramingError::SenderNotMember(ctx.committer))?,
     );
     let sources: Vec<ProposalSource<'a>> = cached
         .iter()

@@ -14,7 +14,7 @@ use crate::group::Group;
 use crate::group::psk::GroupPskStore;
 use crate::key_package::{KeyPackageBundle, KeyPackageRef};
 use crate::welcome::KeyPackageLookup;
-use crate::{GroupConfig, GroupError, JoinOptions, Result};
+use crate::{GroupConfig, JoinOptions, Result, ResumptionError};
 
 /// RFC 9420 §11.3: the checks of a subgroup `new` branched from `parent`
 /// with the PSKs `psks`, in the order of the RFC's list: a resumption PSK
@@ -26,17 +26,17 @@ use crate::{GroupConfig, GroupError, JoinOptions, Result};
 pub(crate) fn check_branch(parent: &Group, new: &Group, psks: &[PreSharedKeyId]) -> Result<()> {
     let (group_id, _epoch) = find_resumption_psk(psks, ResumptionPskUsage::Branch, "branch")?;
     if group_id != parent.group_id() {
-        return Err(GroupError::ResumptionPskMismatch("group"));
+        return Err(ResumptionError::PskMismatch("group").into());
     }
     let context = new.context();
     if context.version != parent.context().version {
-        return Err(GroupError::ResumptionParameterMismatch("protocol version"));
+        return Err(ResumptionError::ParameterMismatch("protocol version").into());
     }
     if context.cipher_suite != parent.context().cipher_suite {
-        return Err(GroupError::ResumptionParameterMismatch("cipher suite"));
+        return Err(ResumptionError::ParameterMismatch("cipher suite").into());
     }
     if context.epoch != 1 {
-        return Err(GroupError::ResumptionEpochNotOne(context.epoch));
+        return Err(ResumptionError::EpochNotOne(context.epoch).into());
     }
     check_membership(parent, new, false)
 }

@@ -34,7 +34,7 @@ use mls_keyschedule::PskStore;
 use crate::commit::CommitOutput;
 use crate::group::Group;
 use crate::key_package::KeyPackageBuilder;
-use crate::{CreateOptions, GroupConfig, GroupError, Result};
+use crate::{CreateOptions, GroupConfig, GroupError, Rejection, Result, ResumptionError};
 
 /// How the new group of a reinit or a branch is made.
 #[derive(Clone, Debug, Default)]
@@ -120,7 +120,11 @@ pub(crate) fn create_restarted(
 ) -> Result<(Group, CommitOutput)> {
     let usage = match &restart.psk.psk {
         Psk::Resumption { usage, .. } => *usage,
-        Psk::External { .. } => return Err(GroupError::ResumptionPskMissing("reinit or branch")),
+        Psk::External { .. } => {
+            return Err(GroupError::Rejected(Rejection::Resumption(
+                ResumptionError::PskMissing("reinit or branch"),
+            )));
+        }
     };
     let mut group = Group::create(
         restart.cs,
@@ -171,7 +175,9 @@ pub(crate) fn find_resumption_psk<'a>(
             } if *u == usage => Some((psk_group_id.as_slice(), *psk_epoch)),
             _ => None,
         })
-        .ok_or(GroupError::ResumptionPskMissing(name))
+        .ok_or(GroupError::Rejected(Rejection::Resumption(
+            ResumptionError::PskMissing(name),
+        )))
 }
 
 /// The identities of a group's members as its credential validator
@@ -196,14 +202,18 @@ pub(crate) fn check_membership(old: &Group, new: &Group, all: bool) -> Result<()
     let before = member_identities(old)?;
     let after = member_identities(new)?;
     if !after.is_subset(&before) {
-        return Err(GroupError::ResumptionMembershipMismatch(
-            "a member of the new group is not a member of the old group",
-        ));
+        return Err(GroupError::Rejected(Rejection::Resumption(
+            ResumptionError::MembershipMismatch(
+                "a member of the new group is not a member of the old group",
+            ),
+        )));
     }
     if all && after.len() != before.len() {
-        return Err(GroupError::ResumptionMembershipMismatch(
-            "a member of the old group is missing from the new group",
-        ));
+        return Err(GroupError::Rejected(Rejection::Resumption(
+            ResumptionError::MembershipMismatch(
+                "a member of the old group is missing from the new group",
+            ),
+        )));
     }
     Ok(())
 }

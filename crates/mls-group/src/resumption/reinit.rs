@@ -16,7 +16,7 @@ use crate::group::Group;
 use crate::group::psk::GroupPskStore;
 use crate::key_package::{KeyPackageBundle, KeyPackageRef};
 use crate::welcome::KeyPackageLookup;
-use crate::{GroupConfig, GroupError, JoinOptions, Result};
+use crate::{GroupConfig, JoinOptions, Misuse, Result, ResumptionError};
 
 /// RFC 9420 §11.2: the checks of a successor group `new` of `old`, whose
 /// last Commit held `reinit`, made with the PSKs `psks`, in the order of
@@ -34,26 +34,26 @@ pub(crate) fn check_successor(
 ) -> Result<()> {
     let (group_id, epoch) = find_resumption_psk(psks, ResumptionPskUsage::Reinit, "reinit")?;
     if group_id != old.group_id() {
-        return Err(GroupError::ResumptionPskMismatch("group"));
+        return Err(ResumptionError::PskMismatch("group").into());
     }
     if epoch != old.epoch() {
-        return Err(GroupError::ResumptionPskMismatch("epoch"));
+        return Err(ResumptionError::PskMismatch("epoch").into());
     }
     let context = new.context();
     if context.epoch != 1 {
-        return Err(GroupError::ResumptionEpochNotOne(context.epoch));
+        return Err(ResumptionError::EpochNotOne(context.epoch).into());
     }
     if context.version != reinit.version {
-        return Err(GroupError::ResumptionParameterMismatch("protocol version"));
+        return Err(ResumptionError::ParameterMismatch("protocol version").into());
     }
     if context.cipher_suite != reinit.cipher_suite {
-        return Err(GroupError::ResumptionParameterMismatch("cipher suite"));
+        return Err(ResumptionError::ParameterMismatch("cipher suite").into());
     }
     if context.group_id != reinit.group_id {
-        return Err(GroupError::ResumptionParameterMismatch("group id"));
+        return Err(ResumptionError::ParameterMismatch("group id").into());
     }
     if context.extensions != reinit.extensions {
-        return Err(GroupError::ResumptionParameterMismatch("extensions"));
+        return Err(ResumptionError::ParameterMismatch("extensions").into());
     }
     check_membership(old, new, true)
 }
@@ -76,12 +76,15 @@ impl Group {
         key_packages: Vec<KeyPackage>,
         options: ResumptionOptions,
     ) -> Result<(Group, ResumptionOutput)> {
-        let reinit = self.reinit.as_ref().ok_or(GroupError::NoPendingReInit)?;
+        let reinit = self
+            .reinit
+            .as_ref()
+            .ok_or(ResumptionError::NoPendingReInit)?;
         if !self.active {
-            return Err(GroupError::NotAMember);
+            return Err(Misuse::NotAMember.into());
         }
         if cs.cipher_suite().id() != reinit.cipher_suite.0 {
-            return Err(GroupError::ResumptionParameterMismatch("cipher suite"));
+            return Err(ResumptionError::ParameterMismatch("cipher suite").into());
         }
         let psk = resumption_psk_id(
             cs.as_ref(),
@@ -125,7 +128,10 @@ impl Group {
     where
         L: KeyPackageLookup<Entry = KeyPackageBundle> + ?Sized,
     {
-        let reinit = self.reinit.as_ref().ok_or(GroupError::NoPendingReInit)?;
+        let reinit = self
+            .reinit
+            .as_ref()
+            .ok_or(ResumptionError::NoPendingReInit)?;
         let (new, used, psks) =
             self.join_resumed(provider, welcome, key_packages, config, options)?;
         check_successor(self, reinit, &new, &psks)?;

@@ -17,7 +17,10 @@ use mls_keyschedule::InMemoryPskStore;
 use super::{Restart, ResumptionOptions, create_restarted};
 use crate::group::psk::GroupPskStore;
 use crate::key_package::{KeyPackageBuilder, KeyPackageBundle};
-use crate::{Group, GroupConfig, GroupError, JoinOptions, ProcessedMessage};
+use crate::{
+    Group, GroupConfig, GroupError, JoinOptions, Misuse, ProcessedMessage, Rejection,
+    ResumptionError, WelcomeError,
+};
 
 const SUITE: CipherSuite = CipherSuite::Mls128DhKemX25519Aes128GcmSha256Ed25519;
 
@@ -218,7 +221,10 @@ fn messages_in_a_reinitialized_group_are_refused() {
     for m in messages.iter().chain([&commit.commit]) {
         let before = alice.to_bytes().unwrap();
         let err = alice.process_message(m).expect_err("refused");
-        assert!(matches!(err, GroupError::GroupReInitialized), "{err}");
+        assert!(
+            matches!(err, GroupError::Misuse(Misuse::GroupReInitialized)),
+            "{err}"
+        );
         assert_eq!(alice.to_bytes().unwrap(), before);
     }
 }
@@ -241,7 +247,10 @@ fn a_successor_welcome_with_a_psk_of_another_epoch_or_group_is_refused() {
     let welcome = w.forge(&w.cs, b"next", Vec::new(), &bob, psk, 1);
     let err = w.bob_joins_successor(&welcome, &bob);
     assert!(
-        matches!(err, GroupError::ResumptionPskMismatch("epoch")),
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Resumption(ResumptionError::PskMismatch("epoch")))
+        ),
         "{err}"
     );
 
@@ -271,7 +280,13 @@ fn a_successor_welcome_with_a_psk_of_another_epoch_or_group_is_refused() {
     .unwrap();
     let err = w.bob_joins_successor(&out.welcome.unwrap(), &bob);
     // Bob holds no PSK of that group: the Welcome does not even open.
-    assert!(matches!(err, GroupError::WelcomePskUnavailable(_)), "{err}");
+    assert!(
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Welcome(WelcomeError::PskUnavailable(_)))
+        ),
+        "{err}"
+    );
 }
 
 /// V-11.2-03: a successor whose group id, extensions or cipher suite
@@ -287,7 +302,12 @@ fn a_successor_welcome_with_other_parameters_is_refused() {
     let welcome = w.forge(&w.cs, b"other", Vec::new(), &bob, psk(), 1);
     let err = w.bob_joins_successor(&welcome, &bob);
     assert!(
-        matches!(err, GroupError::ResumptionParameterMismatch("group id")),
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Resumption(ResumptionError::ParameterMismatch(
+                "group id"
+            )))
+        ),
         "{err}"
     );
 
@@ -298,7 +318,12 @@ fn a_successor_welcome_with_other_parameters_is_refused() {
     let welcome = w.forge(&w.cs, b"next", extensions, &bob, psk(), 1);
     let err = w.bob_joins_successor(&welcome, &bob);
     assert!(
-        matches!(err, GroupError::ResumptionParameterMismatch("extensions")),
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Resumption(ResumptionError::ParameterMismatch(
+                "extensions"
+            )))
+        ),
         "{err}"
     );
 
@@ -311,7 +336,12 @@ fn a_successor_welcome_with_other_parameters_is_refused() {
     let welcome = w.forge(&p256, b"next", Vec::new(), &bob256, psk, 1);
     let err = w.bob_joins_successor(&welcome, &bob256);
     assert!(
-        matches!(err, GroupError::ResumptionParameterMismatch("cipher suite")),
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Resumption(ResumptionError::ParameterMismatch(
+                "cipher suite"
+            )))
+        ),
         "{err}"
     );
 }
@@ -331,7 +361,13 @@ fn a_successor_welcome_without_a_committed_reinit_is_refused() {
     );
     let welcome = w.forge(&w.cs, b"next", Vec::new(), &bob, psk, 1);
     let err = w.bob_joins_successor(&welcome, &bob);
-    assert!(matches!(err, GroupError::NoPendingReInit), "{err}");
+    assert!(
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Resumption(ResumptionError::NoPendingReInit))
+        ),
+        "{err}"
+    );
 }
 
 /// V-11.3-03, V-12.4.3.1-22: a branch Welcome of epoch 2; V-11.3: a branch
@@ -346,7 +382,10 @@ fn a_branch_welcome_of_epoch_two_or_of_another_usage_is_refused() {
     let welcome = w.forge(&w.cs, b"sub", Vec::new(), &bob, psk, 2);
     let err = w.bob_joins_branch(&welcome, &bob);
     assert!(
-        matches!(err, GroupError::WelcomeResumptionEpochNotOne(2)),
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Welcome(WelcomeError::ResumptionEpochNotOne(2)))
+        ),
         "{err}"
     );
 
@@ -354,7 +393,10 @@ fn a_branch_welcome_of_epoch_two_or_of_another_usage_is_refused() {
     let welcome = w.forge(&w.cs, b"sub", Vec::new(), &bob, psk, 1);
     let err = w.bob_joins_branch(&welcome, &bob);
     assert!(
-        matches!(err, GroupError::ResumptionPskMissing("branch")),
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Resumption(ResumptionError::PskMissing("branch")))
+        ),
         "{err}"
     );
 
@@ -391,7 +433,12 @@ fn a_branch_welcome_in_another_suite_is_refused() {
     let welcome = w.forge(&p256, b"sub", Vec::new(), &bob, psk, 1);
     let err = w.bob_joins_branch(&welcome, &bob);
     assert!(
-        matches!(err, GroupError::ResumptionParameterMismatch("cipher suite")),
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Resumption(ResumptionError::ParameterMismatch(
+                "cipher suite"
+            )))
+        ),
         "{err}"
     );
 }

@@ -2,7 +2,7 @@
 //! suppression): MLS numbers each sender's application messages per epoch
 //! (the generation of its ratchet, RFC 9420 §9.1), so a jump shows
 //! messages that have not arrived. Replays of one ciphertext are rejected
-//! by the group itself (`GroupError::ReplayedMessage`); an insider who
+//! by the group itself (`FramingError::Replayed`); an insider who
 //! re-encrypts old content under a new generation is not detectable here
 //! (RFC 9750 §8.6): put a unique id in `authenticated_data` for that.
 

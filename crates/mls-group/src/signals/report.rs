@@ -5,7 +5,7 @@
 //! The report separates "member X sent a message that breaks rule V-..."
 //! from transport or storage errors: it names the sender (where the
 //! message shows it in the clear: a PublicMessage), the group, epoch and
-//! content type, the rule(s) the engine cited, and carries the message
+//! content type, the rule the engine cited, and carries the message
 //! itself with its hash, so the application can forward it to the delivery
 //! service or to other members, who can process the same bytes and reach
 //! the same verdict. For a PrivateMessage the sender is encrypted; the
@@ -14,7 +14,7 @@
 
 use mls_codec::{ContentType, MlsMessage, MlsMessageBody, Sender, WireFormat};
 
-use crate::{Group, GroupError, Result};
+use crate::{Group, GroupError, Result, Rule};
 
 /// A rejected message, in a form the application can forward.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,11 +29,11 @@ pub struct RejectionReport {
     pub content_type: Option<ContentType>,
     /// The sender, where the message shows it in the clear (PublicMessage).
     pub sender: Option<Sender>,
-    /// The rule ids the rejection cites (e.g. `V-6.2-01`), if any: a
-    /// rejection without one is a local condition, not a protocol violation
-    /// by the sender. A message of another epoch cites the epoch rule
-    /// (V-6-05) but may only be late: weigh it with `epoch`.
-    pub rules: Vec<String>,
+    /// The rule the rejection cites ([`GroupError::rule`], e.g. `V-6.2-01`),
+    /// if any: a rejection without one is a local condition, not a protocol
+    /// violation by the sender. A message of another epoch cites the epoch
+    /// rule (V-6-05) but may only be late: weigh it with `epoch`.
+    pub rule: Option<Rule>,
     /// The rejection in words.
     pub reason: String,
     /// `Hash(message)` with the group's suite hash: the reference by which
@@ -47,7 +47,7 @@ impl RejectionReport {
     /// Whether the rejection cites a rule of RFC 9420 (a protocol violation
     /// by the sender), not a local condition.
     pub fn is_rule_violation(&self) -> bool {
-        !self.rules.is_empty()
+        self.rule.is_some()
     }
 }
 
@@ -71,49 +71,10 @@ impl Group {
             wire_format: message.wire_format(),
             content_type: message.content_type(),
             sender,
-            rules: rule_ids(&reason),
+            rule: error.rule(),
             reason,
             message_hash: self.cs.hash(&encoded),
             message: encoded,
         })
-    }
-}
-
-/// The `V-...` rule ids an error message cites, in order. Every rejection
-/// of the engine names its rule in its message (docs/validation.md); the
-/// error type does not yet carry it as data (issue 10 item 5), so the ids
-/// are read from the text.
-fn rule_ids(text: &str) -> Vec<String> {
-    let mut ids = Vec::new();
-    let mut rest = text;
-    while let Some(start) = rest.find("V-") {
-        let tail = &rest[start..];
-        let end = tail
-            .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '/')))
-            .unwrap_or(tail.len());
-        let id = tail[..end].trim_end_matches(['.', '/']);
-        if id.len() > 2 && !ids.iter().any(|known| known == id) {
-            ids.push(id.to_string());
-        }
-        rest = &tail[end..];
-    }
-    ids
-}
-
-#[cfg(test)]
-mod tests {
-    use super::rule_ids;
-
-    #[test]
-    fn rule_ids_are_read_in_order_without_repeats() {
-        assert_eq!(
-            rule_ids("RFC 9420 §6.2 (V-6.2-01): bad tag; see V-6.2-01 and V-12.4.2-07..10."),
-            ["V-6.2-01", "V-12.4.2-07..10"]
-        );
-        assert_eq!(
-            rule_ids("RFC 9420 §6.1 (V-6.1-06/09/11): not allowed"),
-            ["V-6.1-06/09/11"]
-        );
-        assert!(rule_ids("the epoch's keys are gone").is_empty());
     }
 }

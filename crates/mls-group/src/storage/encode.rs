@@ -6,11 +6,11 @@ use mls_codec::Reader;
 use mls_codec::codec::write_opaque;
 use zeroize::Zeroizing;
 
-use crate::{GroupError, Result};
+use crate::{GroupError, Result, StateError};
 
 /// Map a decoding failure to the corrupt-state error naming `what`.
 pub(crate) fn corrupt(what: &'static str) -> impl Fn(mls_codec::CodecError) -> GroupError {
-    move |_| GroupError::CorruptState(what)
+    move |_| GroupError::State(StateError::Corrupt(what))
 }
 
 /// A zeroizing output buffer.
@@ -105,7 +105,7 @@ impl<'a> ReadExt<'a> for Reader<'a> {
         match self.u8_(what)? {
             0 => Ok(false),
             1 => Ok(true),
-            _ => Err(GroupError::CorruptState(what)),
+            _ => Err(StateError::Corrupt(what).into()),
         }
     }
     fn opaque_(&mut self, what: &'static str) -> Result<&'a [u8]> {

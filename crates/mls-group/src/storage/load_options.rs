@@ -20,7 +20,7 @@ pub struct LoadOptions {
     /// Our signer. Required when the snapshot holds no private key (the
     /// signer's key is not exportable); otherwise it replaces the stored
     /// key. It must be the key of our leaf
-    /// ([`crate::GroupError::SignerMismatch`]).
+    /// ([`crate::Misuse::SignerMismatch`]).
     pub signer: Option<Arc<dyn Signer>>,
     /// The clock of lifetime checks.
     pub clock: Option<Arc<dyn Clock>>,

@@ -34,7 +34,7 @@ pub use records::{EpochRecord, GroupWrite, KeyPackageRecord, PskChange, StoredGr
 pub use state::{GroupRecords, STATE_VERSION};
 pub use traits::{GroupStateStore, KeyPackageStore, PskStore, Store};
 
-use crate::{Group, GroupError, Result};
+use crate::{Group, Result, StateError};
 
 /// What a writer knows of a group's stored records: the generation it read
 /// or last wrote, and a fingerprint (the trailing digest) of each past-epoch
@@ -149,9 +149,7 @@ impl Group {
         };
         let group = Group::from_records(&stored.state, &stored.past_epochs, provider, options)?;
         if group.group_id() != group_id || group.epoch() != stored.epoch {
-            return Err(GroupError::CorruptState(
-                "stored under another group id or epoch",
-            ));
+            return Err(StateError::Corrupt("stored under another group id or epoch").into());
         }
         let cursor = SaveCursor {
             generation: Some(stored.generation),

@@ -20,7 +20,7 @@ use mls_keyschedule::SecretTreeConfig;
 
 use super::encode::{ReadExt, Writer, corrupt};
 use crate::framing::PaddingMode;
-use crate::{GroupConfig, GroupError, Result};
+use crate::{GroupConfig, GroupError, Result, StateError};
 
 const PADDING_NONE: u8 = 0;
 const PADDING_MULTIPLE: u8 = 1;
@@ -61,7 +61,7 @@ pub(crate) fn write_settings(w: &mut Writer, config: &GroupConfig) -> Result<()>
 
 /// A stored `usize` that must fit this platform.
 fn size(r: &mut Reader<'_>, what: &'static str) -> Result<usize> {
-    usize::try_from(r.u64_(what)?).map_err(|_| GroupError::CorruptState(what))
+    usize::try_from(r.u64_(what)?).map_err(|_| GroupError::State(StateError::Corrupt(what)))
 }
 
 /// Read the `settings<V>` vector into `config` (its trait objects are left
@@ -74,7 +74,7 @@ pub(crate) fn read_settings(r: &mut Reader<'_>, config: &mut GroupConfig) -> Res
         PADDING_NONE => PaddingMode::None,
         PADDING_MULTIPLE => PaddingMode::Multiple(multiple),
         PADDING_PADME => PaddingMode::Padme,
-        _ => return Err(GroupError::CorruptState("padding")),
+        _ => return Err(StateError::Corrupt("padding").into()),
     };
     config.secret_tree = SecretTreeConfig {
         out_of_order_tolerance: s.u32_("out-of-order tolerance")?,
@@ -143,7 +143,7 @@ mod tests {
         let mut out = GroupConfig::default();
         assert!(matches!(
             read_settings(&mut Reader::new(&bad), &mut out),
-            Err(GroupError::CorruptState("padding"))
+            Err(GroupError::State(StateError::Corrupt("padding")))
         ));
         // The same body with one byte more inside the vector.
         let mut body = w.buf[1..].to_vec();
@@ -152,7 +152,9 @@ mod tests {
         longer.opaque(&body).unwrap_or_else(|e| panic!("{e}"));
         assert!(matches!(
             read_settings(&mut Reader::new(&longer.buf), &mut out),
-            Err(GroupError::CorruptState("settings trailing bytes"))
+            Err(GroupError::State(StateError::Corrupt(
+                "settings trailing bytes"
+            )))
         ));
     }
 }

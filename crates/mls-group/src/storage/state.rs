@@ -35,8 +35,8 @@
 //! so loading checks the cached root against the GroupContext's tree hash
 //! instead of rehashing N nodes: O(state size) decoding. Restoring also checks
 //! the format, the suite, every secret's length, our leaf and signature keys
-//! against the tree. Corrupt input gives [`GroupError::CorruptState`]
-//! naming the part, a newer format [`GroupError::StateVersion`], never a panic.
+//! against the tree. Corrupt input gives `StateError::Corrupt`
+//! naming the part, a newer format `StateError::Version`, never a panic.
 
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -64,7 +64,7 @@ use crate::commit::{CommitInfo, MemberChange, PendingCommit, StagedEpoch, TreeUp
 use crate::group::epoch::{EpochState, PastEpoch};
 use crate::group::signer::check_own_signer;
 use crate::proposals::{CachedProposal, ProposalCache, ProposalRef, ProposalSender};
-use crate::{Group, GroupError, Result};
+use crate::{Group, GroupError, Misuse, Result, StateError};
 
 /// The snapshot format version written by this build.
 pub const STATE_VERSION: u16 = 4;
@@ -108,7 +108,7 @@ fn seal(cs: &dyn mls_crypto::CipherSuiteProvider, mut w: Writer) -> Zeroizing<Ve
 
 /// Check a record's or snapshot's `magic` and format version, and return
 /// the version: a newer version is its own error
-/// ([`GroupError::StateVersion`]), anything else that is not ours is
+/// (`StateError::Version`), anything else that is not ours is
 /// corrupt.
 fn read_header(
     r: &mut Reader<'_>,
@@ -117,17 +117,18 @@ fn read_header(
     unknown_version: &'static str,
 ) -> Result<u16> {
     if r.read_array::<4>().map_err(corrupt("magic"))? != *magic {
-        return Err(GroupError::CorruptState(not_ours));
+        return Err(StateError::Corrupt(not_ours).into());
     }
     let version = r.u16_("version")?;
     if version > STATE_VERSION {
-        return Err(GroupError::StateVersion {
+        return Err(StateError::Version {
             found: version,
             supported: STATE_VERSION,
-        });
+        }
+        .into());
     }
     if version < OLDEST_STATE_VERSION {
-        return Err(GroupError::CorruptState(unknown_version));
+        return Err(StateError::Corrupt(unknown_version).into());
     }
     Ok(version)
 }
@@ -152,19 +153,19 @@ fn open_record<'a>(
     )?;
     let suite_id = r.u16_("cipher suite")?;
     let suite =
-        CipherSuite::from_id(suite_id).map_err(|_| GroupError::UnsupportedCipherSuite(suite_id))?;
+        CipherSuite::from_id(suite_id).map_err(|_| Misuse::UnsupportedCipherSuite(suite_id))?;
     let cs = provider
         .cipher_suite_provider(suite)
-        .ok_or(GroupError::UnsupportedCipherSuite(suite_id))?;
+        .ok_or(Misuse::UnsupportedCipherSuite(suite_id))?;
     let nh = suite.hash_len();
     let body_len = bytes
         .len()
         .checked_sub(nh)
         .filter(|&l| l >= 8)
-        .ok_or(GroupError::CorruptState("truncated record"))?;
+        .ok_or(StateError::Corrupt("truncated record"))?;
     let (body, digest) = bytes.split_at(body_len);
     if cs.hash(body) != digest {
-        return Err(GroupError::CorruptState("record digest mismatch"));
+        return Err(StateError::Corrupt("record digest mismatch").into());
     }
     let mut r = Reader::new(body);
     r.read_array::<8>().map_err(corrupt("header"))?;
@@ -213,7 +214,7 @@ fn write_secrets(w: &mut Writer, s: &EpochSecrets) -> Result<()> {
 fn secret(r: &mut Reader<'_>, nh: usize, what: &'static str) -> Result<Secret> {
     let bytes = r.opaque_(what)?;
     if bytes.len() != nh {
-        return Err(GroupError::CorruptState(what));
+        return Err(StateError::Corrupt(what).into());
     }
     Ok(Secret::from_slice(bytes))
 }
@@ -250,7 +251,7 @@ fn write_epoch(w: &mut Writer, e: &EpochState) -> Result<()> {
 
 fn read_secret_tree(r: &mut Reader<'_>) -> Result<SecretTree> {
     SecretTree::from_bytes(r.opaque_("secret tree")?)
-        .map_err(|_| GroupError::CorruptState("secret tree"))
+        .map_err(|_| GroupError::State(StateError::Corrupt("secret tree")))
 }
 
 fn read_epoch(r: &mut Reader<'_>, nh: usize) -> Result<EpochState> {
@@ -269,7 +270,7 @@ fn read_epoch(r: &mut Reader<'_>, nh: usize) -> Result<EpochState> {
 
 /// A stored leaf index (below 2^31 when it was written).
 fn leaf(value: u32) -> Result<LeafIndex> {
-    LeafIndex::new(value).map_err(|_| GroupError::CorruptState("leaf index"))
+    LeafIndex::new(value).map_err(|_| GroupError::State(StateError::Corrupt("leaf index")))
 }
 
 fn write_changes(w: &mut Writer, v: &[MemberChange]) -> Result<()> {
@@ -496,8 +497,8 @@ impl Group {
     /// again with the group's setters, or use
     /// [`Group::from_bytes_with_options`]). A snapshot without our signature
     /// key (a non-exportable signer) fails with
-    /// [`GroupError::SignerRequired`]. Corrupt or foreign bytes give
-    /// [`GroupError::CorruptState`].
+    /// `Misuse::SignerRequired`. Corrupt or foreign bytes give
+    /// `StateError::Corrupt`.
     pub fn from_bytes(bytes: &[u8], provider: &dyn CryptoProvider) -> Result<Group> {
         Self::from_bytes_with_options(bytes, provider, LoadOptions::default())
     }
@@ -551,24 +552,22 @@ impl Group {
         }
         let context: mls_codec::GroupContext = r.decoded_("group context")?;
         if context.cipher_suite.0 != suite_id {
-            return Err(GroupError::CorruptState("group context suite"));
+            return Err(StateError::Corrupt("group context suite").into());
         }
-        let mut tree = RatchetTree::from_bytes(r.opaque_("tree")?)
-            .map_err(|_| GroupError::CorruptState("tree"))?;
+        let mut tree =
+            RatchetTree::from_bytes(r.opaque_("tree")?).map_err(|_| StateError::Corrupt("tree"))?;
         tree.restore_hash_cache(r.opaque_("tree hashes")?)
-            .map_err(|_| GroupError::CorruptState("tree hashes"))?;
+            .map_err(|_| StateError::Corrupt("tree hashes"))?;
         // The cached root is enough: the digest vouches for the cache.
         let root_matches = match tree.cached_root_hash() {
             Some(root) => root == context.tree_hash.as_slice(),
             None => tree.tree_hash(cs.as_ref())? == context.tree_hash.as_slice(),
         };
         if !root_matches {
-            return Err(GroupError::CorruptState(
-                "tree does not match the tree hash",
-            ));
+            return Err(StateError::Corrupt("tree does not match the tree hash").into());
         }
-        let own = LeafIndex::new(r.u32_("own leaf")?)
-            .map_err(|_| GroupError::CorruptState("own leaf"))?;
+        let own =
+            LeafIndex::new(r.u32_("own leaf")?).map_err(|_| StateError::Corrupt("own leaf"))?;
         let keys = read_private_keys(&mut r)?;
         let stored_key = if version < SETTINGS_VERSION || r.presence_("signer")? {
             Some(SignaturePrivateKey(Secret::from_slice(
@@ -588,18 +587,16 @@ impl Group {
             match &mut private {
                 None if node == own.node() => private = Some(TreePrivateKeys::new(own, key)),
                 None => {
-                    return Err(GroupError::CorruptState(
-                        "first private key is not the leaf",
-                    ));
+                    return Err(StateError::Corrupt("first private key is not the leaf").into());
                 }
                 // The writer's order (leaf, then path keys in node order):
                 // anything else is not a snapshot we wrote, and a repeated
                 // node would silently replace a key (found by the
                 // group_from_bytes fuzz target, docs/fuzzing.md).
                 Some(_) if node == own.node() || previous.is_some_and(|p| node <= p) => {
-                    return Err(GroupError::CorruptState(
-                        "private keys out of node order or repeated",
-                    ));
+                    return Err(
+                        StateError::Corrupt("private keys out of node order or repeated").into(),
+                    );
                 }
                 Some(p) => {
                     p.insert(node, key);
@@ -607,16 +604,16 @@ impl Group {
                 }
             }
         }
-        let private = private.ok_or(GroupError::CorruptState("no leaf key"))?;
+        let private = private.ok_or(StateError::Corrupt("no leaf key"))?;
         if active {
             let leaf = tree
                 .leaf(own)
-                .ok_or(GroupError::CorruptState("own leaf blank"))?;
+                .ok_or(StateError::Corrupt("own leaf blank"))?;
             let leaf_key = private
                 .get(own.node())
-                .ok_or(GroupError::CorruptState("no leaf key"))?;
+                .ok_or(StateError::Corrupt("no leaf key"))?;
             if cs.hpke_public_key(leaf_key)? != leaf.encryption_key.as_slice() {
-                return Err(GroupError::CorruptState("own keys do not match the tree"));
+                return Err(StateError::Corrupt("own keys do not match the tree").into());
             }
         }
         let signer: Arc<dyn Signer> = match (options.signer, stored_key) {
@@ -630,24 +627,24 @@ impl Group {
                 let pair = SignatureKeyPair::from_private_key(cs.as_ref(), key)?;
                 if let Some(leaf) = tree.leaf(own).filter(|_| active) {
                     check_own_signer(cs.as_ref(), &pair, leaf)
-                        .map_err(|_| GroupError::CorruptState("own keys do not match the tree"))?;
+                        .map_err(|_| StateError::Corrupt("own keys do not match the tree"))?;
                 }
                 Arc::new(pair)
             }
-            (None, None) => return Err(GroupError::SignerRequired),
+            (None, None) => return Err(Misuse::SignerRequired.into()),
         };
 
         let mut past = VecDeque::new();
         for record in past_epochs {
             let p = read_past(&record.bytes, provider, nh)?;
             if p.epoch != record.epoch || p.epoch >= context.epoch {
-                return Err(GroupError::CorruptState("past epoch number"));
+                return Err(StateError::Corrupt("past epoch number").into());
             }
             if past.back().is_some_and(|q: &PastEpoch| q.epoch >= p.epoch) {
-                return Err(GroupError::CorruptState("past epochs out of order"));
+                return Err(StateError::Corrupt("past epochs out of order").into());
             }
             if p.context.cipher_suite.0 != suite_id || p.context.group_id != context.group_id {
-                return Err(GroupError::CorruptState("past epoch of another group"));
+                return Err(StateError::Corrupt("past epoch of another group").into());
             }
             past.push_back(p);
         }
@@ -666,7 +663,7 @@ impl Group {
                     .ok()
                     .map(ProposalSender::Member)
             }
-            .ok_or(GroupError::CorruptState("proposal sender"))?;
+            .ok_or(StateError::Corrupt("proposal sender"))?;
             let proposal: Proposal = prv.decoded_("proposal")?;
             let update_key = if prv.presence_("update key")? {
                 Some(HpkePrivateKey(Secret::from_slice(
@@ -717,7 +714,7 @@ fn read_past(bytes: &[u8], provider: &dyn CryptoProvider, nh: usize) -> Result<P
     // The past-epoch record is the same in every readable version.
     let (cs, _version, mut pv) = open_record(bytes, PAST_MAGIC, provider)?;
     if cs.cipher_suite().hash_len() != nh {
-        return Err(GroupError::CorruptState("past epoch suite"));
+        return Err(StateError::Corrupt("past epoch suite").into());
     }
     let epoch = pv.u64_("past epoch")?;
     let context = pv.decoded_("past context")?;
@@ -747,7 +744,7 @@ fn read_pending(r: &mut Reader<'_>, nh: usize) -> Result<PendingCommit> {
     let from_epoch = r.u64_("pending from epoch")?;
     let context = r.decoded_("pending context")?;
     let tree = RatchetTree::from_bytes(r.opaque_("pending tree")?)
-        .map_err(|_| GroupError::CorruptState("pending tree"))?;
+        .map_err(|_| StateError::Corrupt("pending tree"))?;
     let mut rv = r.vector_("pending removed keys")?;
     let mut removed = Vec::new();
     while !rv.is_empty() {

@@ -10,7 +10,7 @@ use mls_keyschedule::{JoinerSecret, WelcomeSecret};
 use zeroize::Zeroizing;
 
 use crate::key_package::KeyPackageRef;
-use crate::{GroupError, Result};
+use crate::{KeyPackageError, Misuse, Result};
 
 /// The HPKE label of the GroupSecrets (RFC 9420 §12.4.3.1).
 pub(crate) const WELCOME_LABEL: &[u8] = b"Welcome";
@@ -35,9 +35,9 @@ pub struct WelcomeRecipient<'a> {
 /// `psks` are the PreSharedKeyIDs injected in the epoch, in the Commit's
 /// order. Every recipient KeyPackage must have the GroupInfo's suite and
 /// version, which must be `cs`'s suite
-/// ([`GroupError::KeyPackageCipherSuiteMismatch`],
-/// [`GroupError::KeyPackageVersionMismatch`]); at least one recipient is
-/// required ([`GroupError::WelcomeCreation`]).
+/// (`KeyPackageError::CipherSuiteMismatch`,
+/// `KeyPackageError::VersionMismatch`); at least one recipient is
+/// required (`Misuse::WelcomeCreation`).
 ///
 /// The GroupInfo is encrypted with the welcome key and nonce
 /// (`WelcomeSecret::key_nonce`, empty AAD); each recipient gets
@@ -54,25 +54,25 @@ pub fn create_welcome(
     let suite = cs.cipher_suite().id();
     let context = &group_info.group_context;
     if context.cipher_suite.0 != suite {
-        return Err(GroupError::WelcomeCreation(
-            "the GroupInfo's suite is not the provider's",
-        ));
+        return Err(Misuse::WelcomeCreation("the GroupInfo's suite is not the provider's").into());
     }
     if recipients.is_empty() {
-        return Err(GroupError::WelcomeCreation("no recipients"));
+        return Err(Misuse::WelcomeCreation("no recipients").into());
     }
     for r in recipients {
         if r.key_package.cipher_suite != context.cipher_suite {
-            return Err(GroupError::KeyPackageCipherSuiteMismatch {
+            return Err(KeyPackageError::CipherSuiteMismatch {
                 expected: suite,
                 actual: r.key_package.cipher_suite.0,
-            });
+            }
+            .into());
         }
         if r.key_package.version != context.version {
-            return Err(GroupError::KeyPackageVersionMismatch {
+            return Err(KeyPackageError::VersionMismatch {
                 expected: context.version.0,
                 actual: r.key_package.version.0,
-            });
+            }
+            .into());
         }
     }
 

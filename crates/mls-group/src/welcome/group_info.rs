@@ -6,7 +6,7 @@ use mls_crypto::labeled::{sign_with_label, verify_with_label};
 use mls_crypto::{CipherSuiteProvider, Signer};
 use mls_treekem::{LeafIndex, RatchetTree, TreeView, validate_tree};
 
-use crate::{GroupConfig, GroupError, Result};
+use crate::{GroupConfig, GroupError, Misuse, Rejection, Result, WelcomeError};
 
 /// The signature label of GroupInfoTBS (RFC 9420 §12.4.3).
 pub const GROUP_INFO_TBS_LABEL: &[u8] = b"GroupInfoTBS";
@@ -35,7 +35,7 @@ pub fn sign_group_info(
 }
 
 /// Verify the GroupInfo signature under the signer's `signature_key`
-/// (RFC 9420 §12.4.3, V-12.4.3-01): [`GroupError::GroupInfoSignatureInvalid`]
+/// (RFC 9420 §12.4.3, V-12.4.3-01): `WelcomeError::GroupInfoSignatureInvalid`
 /// otherwise.
 pub fn verify_group_info_signature(
     cs: &dyn CipherSuiteProvider,
@@ -50,7 +50,7 @@ pub fn verify_group_info_signature(
         &tbs,
         group_info.signature.as_slice(),
     )
-    .map_err(|_| GroupError::GroupInfoSignatureInvalid)
+    .map_err(|_| GroupError::Rejected(Rejection::Welcome(WelcomeError::GroupInfoSignatureInvalid)))
 }
 
 /// The ratchet tree of a GroupInfo received by a non-member (an external
@@ -68,23 +68,24 @@ pub(crate) fn verified_group_info_tree(
 ) -> Result<RatchetTree> {
     let context = &group_info.group_context;
     if context.cipher_suite.0 != cs.cipher_suite().id() {
-        return Err(GroupError::UnsupportedCipherSuite(context.cipher_suite.0));
+        return Err(Misuse::UnsupportedCipherSuite(context.cipher_suite.0).into());
     }
     let wire = match find_payload::<RatchetTreeExtension>(&group_info.extensions)? {
         Some(ext) => ext.ratchet_tree,
-        None => out_of_band.ok_or(GroupError::MissingRatchetTree)?,
+        None => out_of_band.ok_or(WelcomeError::MissingRatchetTree)?,
     };
     // A tree handed over out of band obeys the same group size (G-35).
     let max = (2 * config.decode_limits.max_group_size as usize).saturating_sub(1);
     if wire.len() > max {
-        return Err(GroupError::InvalidJoinTree(
-            mls_treekem::TreeKemError::TreeTooLarge {
+        return Err(
+            WelcomeError::InvalidTree(mls_treekem::TreeKemError::TreeTooLarge {
                 nodes: wire.len(),
                 max,
-            },
-        ));
+            })
+            .into(),
+        );
     }
-    let mut tree = RatchetTree::from_wire(wire).map_err(GroupError::InvalidJoinTree)?;
+    let mut tree = RatchetTree::from_wire(wire).map_err(WelcomeError::InvalidTree)?;
     let policy = config.leaf_policy();
     validate_tree(
         &mut tree,
@@ -93,12 +94,12 @@ pub(crate) fn verified_group_info_tree(
         Some(context.tree_hash.as_slice()),
         &policy,
     )
-    .map_err(GroupError::InvalidJoinTree)?;
+    .map_err(WelcomeError::InvalidTree)?;
     crate::proposals::check_external_senders(&policy, &context.extensions)?;
     let signer_leaf = LeafIndex::new(group_info.signer)
         .ok()
         .and_then(|l| tree.leaf(l))
-        .ok_or(GroupError::GroupInfoSignerNotInTree(group_info.signer))?;
+        .ok_or(WelcomeError::GroupInfoSignerNotInTree(group_info.signer))?;
     verify_group_info_signature(cs, group_info, signer_leaf.signature_key.as_slice())?;
     Ok(tree)
 }

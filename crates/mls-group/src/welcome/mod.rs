@@ -52,7 +52,7 @@ use std::collections::{BTreeMap, HashMap};
 use mls_codec::KeyPackage;
 use mls_crypto::HpkePrivateKey;
 
-use crate::GroupError;
+use crate::Misuse;
 use crate::key_package::{KeyPackageBundle, KeyPackageRef};
 
 /// What opening a Welcome needs of one of our KeyPackages: the KeyPackage,
@@ -92,21 +92,21 @@ pub struct KeyPackageInitKey {
 impl KeyPackageInitKey {
     /// Pair a KeyPackage with its init private key; `cs` is the
     /// KeyPackage's suite. The private key must match `init_key`
-    /// ([`GroupError::KeyPackageCreation`] otherwise).
+    /// (`Misuse::KeyPackageCreation` otherwise).
     pub fn new(
         cs: &dyn mls_crypto::CipherSuiteProvider,
         key_package: KeyPackage,
         init_private_key: HpkePrivateKey,
     ) -> crate::Result<Self> {
         if key_package.cipher_suite.0 != cs.cipher_suite().id() {
-            return Err(GroupError::KeyPackageCreation(
-                "the provider's suite is not the KeyPackage's",
-            ));
+            return Err(
+                Misuse::KeyPackageCreation("the provider's suite is not the KeyPackage's").into(),
+            );
         }
         if cs.hpke_public_key(&init_private_key)? != key_package.init_key.as_slice() {
-            return Err(GroupError::KeyPackageCreation(
-                "init private key does not match init_key",
-            ));
+            return Err(
+                Misuse::KeyPackageCreation("init private key does not match init_key").into(),
+            );
         }
         let reference = KeyPackageRef::compute(cs, &key_package)?;
         Ok(KeyPackageInitKey {

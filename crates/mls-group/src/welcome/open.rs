@@ -20,7 +20,7 @@ use mls_treekem::{LeafIndex, TreeView};
 use super::create::WELCOME_LABEL;
 use super::{KeyPackageLookup, WelcomeKeyPackage, verify_group_info_signature};
 use crate::key_package::{KeyPackageRef, reencoded_twin};
-use crate::{GroupError, Result};
+use crate::{Result, WelcomeError};
 
 /// A Welcome whose GroupSecrets and GroupInfo are decrypted and whose
 /// confirmation tag verified, but whose GroupInfo **signature is not yet
@@ -107,15 +107,15 @@ impl DecryptedWelcome {
 
     /// Verify the GroupInfo signature with the `signature_key` of leaf
     /// `signer` of an already validated ratchet tree (RFC 9420 §12.4.3.1):
-    /// [`GroupError::GroupInfoSignerNotInTree`] for a blank or missing leaf
-    /// (V-12.4.3-02), [`GroupError::GroupInfoSignatureInvalid`] for a bad
+    /// `WelcomeError::GroupInfoSignerNotInTree` for a blank or missing leaf
+    /// (V-12.4.3-02), `WelcomeError::GroupInfoSignatureInvalid` for a bad
     /// signature (V-12.4.3-01).
     pub fn verify_signature_with_tree<V: TreeView + ?Sized>(self, tree: &V) -> Result<JoinSecrets> {
         let signer = self.group_info.signer;
         let leaf = LeafIndex::new(signer)
             .ok()
             .and_then(|i| tree.leaf(i))
-            .ok_or(GroupError::GroupInfoSignerNotInTree(signer))?;
+            .ok_or(WelcomeError::GroupInfoSignerNotInTree(signer))?;
         let key = leaf.signature_key.as_slice().to_vec();
         self.verify_signature(&key)
     }
@@ -184,17 +184,17 @@ where
 
     // The Welcome's suite is the KeyPackage's (V-12.4.3.1-02).
     if welcome.cipher_suite != key_package.cipher_suite {
-        return Err(GroupError::WelcomeCipherSuiteMismatch {
+        return Err(WelcomeError::CipherSuiteMismatch {
             welcome: welcome.cipher_suite.0,
             key_package: key_package.cipher_suite.0,
-        });
+        }
+        .into());
     }
     let id = welcome.cipher_suite.0;
-    let suite =
-        CipherSuite::from_id(id).map_err(|_| GroupError::KeyPackageUnsupportedCipherSuite(id))?;
+    let suite = CipherSuite::from_id(id).map_err(|_| WelcomeError::UnsupportedCipherSuite(id))?;
     let cs = provider
         .cipher_suite_provider(suite)
-        .ok_or(GroupError::KeyPackageUnsupportedCipherSuite(id))?;
+        .ok_or(WelcomeError::UnsupportedCipherSuite(id))?;
     let nh = suite.hash_len();
 
     // GroupSecrets = DecryptWithLabel(init_priv, "Welcome",
@@ -210,28 +210,26 @@ where
             ciphertext: entry.encrypted_group_secrets.ciphertext.as_slice(),
         },
     )
-    .map_err(|_| GroupError::WelcomeGroupSecretsDecryptionFailed)?;
+    .map_err(|_| WelcomeError::GroupSecretsDecryptionFailed)?;
     let group_secrets = mls_codec::decode::<GroupSecrets>(&plaintext)
-        .map_err(|_| GroupError::WelcomeGroupSecretsMalformed("GroupSecrets do not parse"))?;
+        .map_err(|_| WelcomeError::GroupSecretsMalformed("GroupSecrets do not parse"))?;
     drop(plaintext);
     if group_secrets.joiner_secret.as_slice().len() != nh {
-        return Err(GroupError::WelcomeGroupSecretsMalformed(
-            "joiner_secret is not KDF.Nh bytes",
-        ));
+        return Err(
+            WelcomeError::GroupSecretsMalformed("joiner_secret is not KDF.Nh bytes").into(),
+        );
     }
     if let Some(p) = &group_secrets.path_secret
         && p.path_secret.as_slice().len() != nh
     {
-        return Err(GroupError::WelcomeGroupSecretsMalformed(
-            "path_secret is not KDF.Nh bytes",
-        ));
+        return Err(WelcomeError::GroupSecretsMalformed("path_secret is not KDF.Nh bytes").into());
     }
 
     // The PSKs (V-12.2-12, V-12.4.3.1-05, V-12.4.3.1-04).
     let psks = group_secrets.psks.clone();
     let restarts = check_psk_list(&psks)?;
     let psk_secret =
-        PskSecret::resolve(&*cs, &psks, psk_store).map_err(GroupError::WelcomePskUnavailable)?;
+        PskSecret::resolve(&*cs, &psks, psk_store).map_err(WelcomeError::PskUnavailable)?;
 
     // The welcome key and nonce, and the GroupInfo (V-12.4.3.1-06).
     let joiner_secret = JoinerSecret::from_slice(group_secrets.joiner_secret.as_slice());
@@ -251,10 +249,10 @@ where
             &[],
             welcome.encrypted_group_info.as_slice(),
         )
-        .map_err(|_| GroupError::WelcomeGroupInfoDecryptionFailed)?;
+        .map_err(|_| WelcomeError::GroupInfoDecryptionFailed)?;
     drop(key);
     let group_info = mls_codec::decode_with_limits::<GroupInfo>(&group_info_bytes, limits)
-        .map_err(GroupError::WelcomeGroupInfoMalformed)?;
+        .map_err(WelcomeError::GroupInfoMalformed)?;
     drop(group_info_bytes);
 
     // The GroupInfo fits the KeyPackage and us (V-12.4.3.1-08/09,
@@ -273,7 +271,7 @@ where
     secrets
         .confirmation_key
         .verify(&*cs, confirmed, tag)
-        .map_err(|_| GroupError::WelcomeConfirmationTagInvalid)?;
+        .map_err(|_| WelcomeError::ConfirmationTagInvalid)?;
     let confirmed_transcript_hash = ConfirmedTranscriptHash::new(confirmed.to_vec());
     let interim_transcript_hash =
         InterimTranscriptHash::next(&*cs, &confirmed_transcript_hash, tag)?;
@@ -318,7 +316,7 @@ where
     let cs = CipherSuite::from_id(welcome.cipher_suite.0)
         .ok()
         .and_then(|suite| provider.cipher_suite_provider(suite))
-        .ok_or(GroupError::WelcomeNoMatchingKeyPackage)?;
+        .ok_or(WelcomeError::NoMatchingKeyPackage)?;
     // Our twins (few) against the Welcome's entries (many): nothing is
     // allocated per entry of the untrusted Welcome.
     let mut twins = Vec::new();
@@ -336,7 +334,7 @@ where
             return Ok((entry, k, twin));
         }
     }
-    Err(GroupError::WelcomeNoMatchingKeyPackage)
+    Err(WelcomeError::NoMatchingKeyPackage.into())
 }
 
 /// RFC 9420 §12.2 (V-12.2-12): no PreSharedKeyID twice; §12.4.3.1
@@ -347,7 +345,7 @@ fn check_psk_list(psks: &[PreSharedKeyId]) -> Result<bool> {
     let mut restarts = 0usize;
     for id in psks {
         if !seen.insert(id) {
-            return Err(GroupError::WelcomeDuplicatePsk);
+            return Err(WelcomeError::DuplicatePsk.into());
         }
         if let Psk::Resumption {
             usage: ResumptionPskUsage::Reinit | ResumptionPskUsage::Branch,
@@ -358,7 +356,7 @@ fn check_psk_list(psks: &[PreSharedKeyId]) -> Result<bool> {
         }
     }
     if restarts > 1 {
-        return Err(GroupError::WelcomeResumptionPskNotUnique);
+        return Err(WelcomeError::ResumptionPskNotUnique.into());
     }
     Ok(restarts == 1)
 }
@@ -371,18 +369,20 @@ fn check_group_info(
 ) -> Result<()> {
     let context = &group_info.group_context;
     if context.cipher_suite != key_package.cipher_suite {
-        return Err(GroupError::WelcomeGroupInfoMismatch {
+        return Err(WelcomeError::GroupInfoMismatch {
             what: "cipher suite",
             group_info: context.cipher_suite.0,
             key_package: key_package.cipher_suite.0,
-        });
+        }
+        .into());
     }
     if context.version != key_package.version {
-        return Err(GroupError::WelcomeGroupInfoMismatch {
+        return Err(WelcomeError::GroupInfoMismatch {
             what: "version",
             group_info: context.version.0,
             key_package: key_package.version.0,
-        });
+        }
+        .into());
     }
     for (list, container) in [
         (&group_info.extensions, ExtensionContainer::GroupInfo),
@@ -392,13 +392,13 @@ fn check_group_info(
         for e in list.iter() {
             let t = e.extension_type;
             if !seen.insert(t) {
-                return Err(GroupError::GroupInfoDuplicateExtension(t.0));
+                return Err(WelcomeError::GroupInfoDuplicateExtension(t.0).into());
             }
             // RFC 9420 §17.3 (V-17.3-01): registered types where allowed.
             if t.allowed_containers()
                 .is_some_and(|allowed| !allowed.contains(&container))
             {
-                return Err(GroupError::GroupInfoExtensionMisplaced(t.0));
+                return Err(WelcomeError::GroupInfoExtensionMisplaced(t.0).into());
             }
         }
     }
@@ -410,12 +410,10 @@ fn check_group_info(
         .iter()
         .find(|e| !e.extension_type.is_default() && !ours.contains(&e.extension_type))
     {
-        return Err(GroupError::WelcomeGroupContextExtensionUnsupported(
-            e.extension_type.0,
-        ));
+        return Err(WelcomeError::GroupContextExtensionUnsupported(e.extension_type.0).into());
     }
     if restarts && context.epoch != 1 {
-        return Err(GroupError::WelcomeResumptionEpochNotOne(context.epoch));
+        return Err(WelcomeError::ResumptionEpochNotOne(context.epoch).into());
     }
     Ok(())
 }
@@ -425,6 +423,7 @@ mod tests {
     use mls_codec::VLBytes;
 
     use super::*;
+    use crate::{GroupError, Rejection};
 
     fn id(psk: Psk, nonce: u8) -> PreSharedKeyId {
         PreSharedKeyId {
@@ -454,7 +453,9 @@ mod tests {
         assert!(!check_psk_list(&[id(external(1), 1), id(external(1), 2)]).expect("distinct"));
         assert!(matches!(
             check_psk_list(&[id(external(1), 1), id(external(2), 1), id(external(1), 1)]),
-            Err(GroupError::WelcomeDuplicatePsk)
+            Err(GroupError::Rejected(Rejection::Welcome(
+                WelcomeError::DuplicatePsk
+            )))
         ));
         for usage in [ResumptionPskUsage::Reinit, ResumptionPskUsage::Branch] {
             assert!(
@@ -474,7 +475,9 @@ mod tests {
                 id(resumption(ResumptionPskUsage::Reinit), 1),
                 id(resumption(ResumptionPskUsage::Reinit), 2)
             ]),
-            Err(GroupError::WelcomeResumptionPskNotUnique)
+            Err(GroupError::Rejected(Rejection::Welcome(
+                WelcomeError::ResumptionPskNotUnique
+            )))
         ));
     }
 }

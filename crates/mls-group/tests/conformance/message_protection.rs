@@ -11,8 +11,8 @@ use mls_crypto::{
     CipherSuite, CipherSuiteProvider, CryptoProvider, SignatureKeyPair, SignaturePrivateKey,
 };
 use mls_crypto_rustcrypto::RustCryptoProvider;
-use mls_group::GroupError;
 use mls_group::framing::{FramingContext, MemberView, PaddingMode, framed_content, protect_public};
+use mls_group::{FramingError, GroupError, Rejection};
 use mls_keyschedule::{
     EncryptionSecret, MembershipKey, SecretTree, SecretTreeConfig, SenderDataSecret,
 };
@@ -194,7 +194,12 @@ pub fn check(case: &Case<'_>) -> CaseResult {
         Some(&fixture.membership_key),
     );
     ensure(
-        matches!(refused, Err(GroupError::PublicMessageApplicationData)),
+        matches!(
+            refused,
+            Err(GroupError::Rejected(Rejection::Framing(
+                FramingError::ApplicationDataInPublicMessage
+            )))
+        ),
         || format!("application PublicMessage not refused: {refused:?}"),
     )
 }
