@@ -121,7 +121,12 @@ fn duplicates_are_found_before_the_signature_in_both_wire_formats() {
 #[test]
 fn duplicates_are_found_before_the_membership_tag() {
     let (cs, mut alice, mut bob) = pair(51);
-    let message = forge(&mut bob, adds(cs.as_ref(), 2), WireFormat::PUBLIC_MESSAGE, false);
+    let message = forge(
+        &mut bob,
+        adds(cs.as_ref(), 2),
+        WireFormat::PUBLIC_MESSAGE,
+        false,
+    );
     let MlsMessageBody::PublicMessage(mut public) = message.body else {
         panic!("a PublicMessage");
     };

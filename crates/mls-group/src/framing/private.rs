@@ -23,9 +23,7 @@ use zeroize::Zeroizing;
 
 use super::auth::{check_auth_shape, tbs_bytes, verify_tbs};
 use super::sender::MemberView;
-use super::{
-    ContentPrecheck, FramingContext, PaddingMode, VerifiedMessage, check_group_and_epoch,
-};
+use super::{ContentPrecheck, FramingContext, PaddingMode, VerifiedMessage, check_group_and_epoch};
 use crate::{GroupError, Result};
 
 /// The largest ciphertext a PrivateMessage can carry: the longest
