@@ -793,7 +793,7 @@ fn protect_refuses_misuse() {
     assert!(matches!(
         fx.ctx()
             .protect_private(&mut tree, &huge, PaddingMode::Multiple(u32::MAX)),
-        Err(GroupError::Misuse(Misuse::CannotProtect(_)))
+        Err(GroupError::Misuse(Misuse::ContentTooLarge))
     ));
     // Nothing was taken from the tree by the refusals.
     assert_eq!(tree, fx.tree());

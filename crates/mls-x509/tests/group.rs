@@ -16,7 +16,7 @@ use mls_crypto_rustcrypto::RustCryptoProvider;
 use mls_group::GroupError;
 use mls_group::key_package::{KeyPackageBuilder, KeyPackageBundle};
 use mls_group::{
-    CommitError, CreateOptions, Group, GroupConfig, JoinOptions, ProcessedMessage, Rejection,
+    CreateOptions, Group, GroupConfig, JoinOptions, ProcessedMessage, ProposalError, Rejection,
 };
 use mls_treekem::{FixedClock, TreeKemError};
 use mls_x509::X509CredentialValidator;
@@ -252,8 +252,8 @@ fn the_engine_refuses_bad_certificates_and_identity_changes() {
     // The refusal names RFC 9420 §5.3.1's rule, for Bob's leaf.
     assert!(matches!(
         alice.process_message(&proposal),
-        Err(GroupError::Rejected(Rejection::Commit(
-            CommitError::InvalidTree(TreeKemError::CredentialNotSuccessor { leaf: 1 })
+        Err(GroupError::Rejected(Rejection::Proposal(
+            ProposalError::UpdateLeafInvalid(TreeKemError::CredentialNotSuccessor { leaf: 1 })
         )))
     ));
     assert_eq!(alice.to_bytes().unwrap(), before);
