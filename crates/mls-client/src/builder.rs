@@ -10,9 +10,10 @@ use mls_crypto::{CipherSuite, CryptoProvider, Signer};
 use mls_group::GroupConfig;
 use mls_group::storage::{InMemoryStore, Store};
 
-use crate::client::{Client, Core};
+use crate::client::Client;
 use crate::error::{ClientError, Result};
 use crate::settings::KeyPackageSettings;
+use crate::shared::Core;
 
 /// The suite a client uses unless told otherwise: X25519, AES-128-GCM,
 /// SHA-256, Ed25519 (RFC 9420 §17.1, the mandatory-to-implement suite).
@@ -43,6 +44,13 @@ impl std::fmt::Debug for ClientBuilder {
             .field("store", &self.store.is_some())
             .field("key_packages", &self.key_packages)
             .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// Start building a client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
     }
 }
 
@@ -117,9 +125,7 @@ impl ClientBuilder {
         if signer.signature_scheme() != suite.signature() {
             return Err(ClientError::SignerSuiteMismatch(suite));
         }
-        let store = self
-            .store
-            .unwrap_or_else(|| Arc::new(InMemoryStore::new()));
+        let store = self.store.unwrap_or_else(|| Arc::new(InMemoryStore::new()));
         store.bind_identity(&identity_bytes(&credential, signer.as_ref())?)?;
         Ok(Client::from_core(Core {
             provider,
@@ -132,6 +138,18 @@ impl ClientBuilder {
             last_resort_used: AtomicBool::new(false),
         }))
     }
+}
+
+/// A fresh in-memory signature key for `suite` from the default provider,
+/// for an identity ([`ClientBuilder::identity`]). The application keeps it
+/// (e.g. in the platform's keychain): a restarted client must be given the
+/// same key, since its groups and its store are bound to it.
+#[cfg(feature = "rustcrypto")]
+pub fn generate_signer(suite: CipherSuite) -> Result<Arc<mls_crypto::SignatureKeyPair>> {
+    let cs = default_provider()?
+        .cipher_suite_provider(suite)
+        .ok_or(ClientError::UnsupportedCipherSuite(suite))?;
+    Ok(Arc::new(cs.signature_generate_key_pair()?))
 }
 
 #[cfg(feature = "rustcrypto")]

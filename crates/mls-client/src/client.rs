@@ -4,34 +4,17 @@
 //! ([`Client::group`]).
 
 use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
 
 use mls_codec::Credential;
-use mls_crypto::{CipherSuite, CipherSuiteProvider, CryptoProvider, Signer};
+use mls_crypto::{CipherSuite, CryptoProvider, Signer};
 use mls_group::storage::Store;
 use mls_group::{CreateOptions, Group, GroupConfig, SaveCursor, SideEffects};
 use tracing::debug;
 
-use crate::builder::ClientBuilder;
 use crate::error::Result;
 use crate::handle::ClientGroup;
 use crate::persist;
-use crate::settings::KeyPackageSettings;
-
-/// What every handle of a client shares (immutable but for the last-resort
-/// flag).
-pub(crate) struct Core {
-    pub(crate) provider: Arc<dyn CryptoProvider>,
-    pub(crate) cs: Arc<dyn CipherSuiteProvider>,
-    pub(crate) credential: Credential,
-    pub(crate) signer: Arc<dyn Signer>,
-    pub(crate) store: Arc<dyn Store>,
-    pub(crate) config: GroupConfig,
-    pub(crate) key_packages: KeyPackageSettings,
-    /// A join used the current last-resort KeyPackage since it was made: the
-    /// next [`Client::key_packages_to_publish`] replaces it (G-23).
-    pub(crate) last_resort_used: AtomicBool,
-}
+use crate::shared::Core;
 
 /// An MLS client: one identity (credential and signer), a crypto provider,
 /// a default [`GroupConfig`] and a store ([`Store`], bound to the
@@ -60,11 +43,6 @@ impl std::fmt::Debug for Client {
 }
 
 impl Client {
-    /// Start building a client.
-    pub fn builder() -> ClientBuilder {
-        ClientBuilder::default()
-    }
-
     pub(crate) fn from_core(core: Core) -> Self {
         Client {
             core: Arc::new(core),

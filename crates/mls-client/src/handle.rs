@@ -21,9 +21,9 @@ use mls_group::{
 };
 use tracing::warn;
 
-use crate::client::Core;
 use crate::error::{ClientError, Result};
 use crate::persist;
+use crate::shared::Core;
 
 /// What a received message was, after [`ClientGroup::receive`] processed
 /// (and, for a Commit, merged) and persisted it.

@@ -27,28 +27,21 @@
 //! another writer advanced the group is [`ClientError::Conflict`].
 //!
 //! ```
-//! use std::sync::Arc;
-//!
-//! use mls_client::{Client, Received};
+//! use mls_client::{Client, DEFAULT_CIPHER_SUITE, Received, generate_signer};
 //! use mls_codec::Credential;
-//! use mls_crypto::{CryptoProvider, SignatureKeyPair};
-//! use mls_crypto_rustcrypto::RustCryptoProvider;
 //!
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! let suite = mls_client::DEFAULT_CIPHER_SUITE;
-//! let cs = RustCryptoProvider::new().cipher_suite_provider(suite).ok_or("suite 1")?;
-//! let identity = |name: &str| -> Result<(Credential, Arc<SignatureKeyPair>), Box<dyn std::error::Error>> {
-//!     Ok((Credential::basic(name), Arc::new(cs.signature_generate_key_pair()?)))
-//! };
-//! let (credential, signer) = identity("alice")?;
-//! let alice = Client::builder().identity(credential, signer).build()?;
-//! let (credential, signer) = identity("bob")?;
-//! let bob = Client::builder().identity(credential, signer).build()?;
+//! let alice = Client::builder()
+//!     .identity(Credential::basic("alice"), generate_signer(DEFAULT_CIPHER_SUITE)?)
+//!     .build()?;
+//! let bob = Client::builder()
+//!     .identity(Credential::basic("bob"), generate_signer(DEFAULT_CIPHER_SUITE)?)
+//!     .build()?;
 //!
 //! // Bob uploads KeyPackages; Alice adds him with one of them.
-//! let bob_key_packages = bob.key_packages_to_publish()?;
+//! let bob_key_package = bob.key_packages_to_publish()?.remove(0);
 //! let mut group = alice.create_group()?;
-//! let commit = group.commit(|c| c.add_member(bob_key_packages[0].clone()))?;
+//! let commit = group.commit(|c| c.add_member(bob_key_package))?;
 //! group.merge_pending_commit()?; // once the Delivery Service accepted it
 //!
 //! // Bob joins: the client finds the KeyPackage and deletes it in the same write.
@@ -77,7 +70,10 @@ mod join;
 mod key_packages;
 mod persist;
 mod settings;
+mod shared;
 
+#[cfg(feature = "rustcrypto")]
+pub use builder::generate_signer;
 pub use builder::{ClientBuilder, DEFAULT_CIPHER_SUITE};
 pub use client::Client;
 pub use error::{ClientError, ClientErrorKind, Result};

@@ -8,8 +8,8 @@ use std::sync::Mutex;
 use mls_group::storage::{GroupStateStore, GroupWrite, StoreError, StoreResult, StoredGroup};
 use mls_group::{Group, SaveCursor, SideEffects};
 
-use crate::client::Core;
 use crate::error::{ClientError, Result};
+use crate::shared::Core;
 
 /// A view of the client's store that remembers the error of the write it
 /// forwards, whatever shape the engine's error gives it.
@@ -23,7 +23,9 @@ impl GroupStateStore for Capture<'_> {
         self.store.write_group(write).inspect_err(|e| self.keep(e))
     }
     fn read_group(&self, group_id: &[u8]) -> StoreResult<Option<StoredGroup>> {
-        self.store.read_group(group_id).inspect_err(|e| self.keep(e))
+        self.store
+            .read_group(group_id)
+            .inspect_err(|e| self.keep(e))
     }
     fn group_ids(&self) -> StoreResult<Vec<Vec<u8>>> {
         self.store.group_ids()

@@ -79,8 +79,14 @@ fn three_members_send_commit_and_remove_through_their_handles() {
         a.commit(|c| c.add_member(kp)).unwrap()
     };
     // Alice merges her Commit on the Delivery Service's echo.
-    assert!(matches!(a.receive(&out.commit).unwrap(), Received::Commit(_)));
-    assert!(matches!(b.receive(&out.commit).unwrap(), Received::Commit(_)));
+    assert!(matches!(
+        a.receive(&out.commit).unwrap(),
+        Received::Commit(_)
+    ));
+    assert!(matches!(
+        b.receive(&out.commit).unwrap(),
+        Received::Commit(_)
+    ));
     let mut c = carol.join(&out.welcome.unwrap()).unwrap();
     assert!(agree(&a, &b) && agree(&b, &c));
 

@@ -52,7 +52,10 @@ fn a_failed_merge_write_leaves_the_group_at_the_old_epoch() {
     bob_store.fail_nth_write(1);
     assert!(b.receive(&out.commit).is_err());
     assert_eq!(b.epoch(), epoch);
-    assert!(matches!(b.receive(&out.commit).unwrap(), Received::Commit(_)));
+    assert!(matches!(
+        b.receive(&out.commit).unwrap(),
+        Received::Commit(_)
+    ));
     assert!(agree(&a, &b));
 }
 
@@ -113,12 +116,19 @@ fn a_second_writer_gets_a_conflict_and_the_stored_state() {
     let out = first.self_update().unwrap();
     first.merge_pending_commit().unwrap();
     let e = second.self_update().unwrap_err();
-    assert!(matches!(e, ClientError::Conflict { stored_epoch: Some(_) }));
+    assert!(matches!(
+        e,
+        ClientError::Conflict {
+            stored_epoch: Some(_)
+        }
+    ));
     assert_eq!(e.kind(), ClientErrorKind::Conflict);
     // The loser now holds what the winner stored and can carry on.
     assert!(agree(&first, &second));
     assert_eq!(first.generation(), second.generation());
     b.receive(&out.commit).unwrap();
-    let m = second.encrypt_application_message(b"after the conflict", b"").unwrap();
+    let m = second
+        .encrypt_application_message(b"after the conflict", b"")
+        .unwrap();
     assert!(matches!(b.receive(&m).unwrap(), Received::Application(_)));
 }

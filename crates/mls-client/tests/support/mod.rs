@@ -12,8 +12,8 @@ use mls_crypto::{CryptoProvider, SignatureKeyPair};
 use mls_crypto_rustcrypto::RustCryptoProvider;
 use mls_group::GroupConfig;
 use mls_group::storage::{
-    GroupStateStore, GroupWrite, InMemoryStore, KeyPackageRecord, KeyPackageStore, PskStore,
-    Store, StoreResult, StoredGroup,
+    GroupStateStore, GroupWrite, InMemoryStore, KeyPackageRecord, KeyPackageStore, PskStore, Store,
+    StoreResult, StoredGroup,
 };
 use mls_treekem::Clock;
 
