@@ -1,9 +1,10 @@
 //! Cheap rejections (GUIDANCE G-35, issue 15 item 2): a member's signed
-//! Commit (PublicMessage, suite 1) repeating one Add 30,000 times, processed
-//! by another member of a 2-member group. The duplicate is found at the
-//! second copy, before any KeyPackage signature is verified; the remaining
-//! cost is decoding the 9 MB message, its membership tag and signature.
-//! Target: under 50 ms (docs/benchmarks.md).
+//! Commit (PublicMessage, suite 1) repeating one Add 30,000 times, decoded
+//! and processed by another member of a 2-member group. The duplicate is
+//! found at the second copy by the structural pass, before the membership
+//! tag, the signature or any KeyPackage hash; what remains is decoding the
+//! 8 MB message, measured alone in the same run (`decode_only`) so that the
+//! two read as a ratio. Target: under 50 ms (docs/benchmarks.md).
 
 use std::hint::black_box;
 use std::sync::Arc;
@@ -86,6 +87,12 @@ fn duplicate_adds(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("hostile");
     group.sample_size(10);
+    group.bench_function("decode_only", |b| {
+        b.iter(|| {
+            let message: MlsMessage = mls_codec::decode(black_box(&bytes)).expect("decode");
+            black_box(message)
+        })
+    });
     group.bench_function("reject_30000_duplicate_adds", |b| {
         b.iter(|| {
             let message: MlsMessage = mls_codec::decode(black_box(&bytes)).expect("decode");

@@ -10,6 +10,9 @@ mod external_join;
 mod merge;
 mod stage;
 
+#[cfg(test)]
+mod precheck_tests;
+
 pub use crate::staged::{CommitInfo, MemberChange, StagedCommit};
 pub(crate) use crate::staged::{PendingCommit, StagedEpoch, TreeUpdate};
 pub use builder::CommitBuilder;

@@ -12,25 +12,55 @@ use mls_treekem::{LeafIndex, PrivateKeyChanges, apply_update_path};
 
 use super::{CommitInfo, MemberChange, StagedCommit, StagedEpoch, TreeUpdate};
 use crate::group::Group;
-use crate::proposals::{ApplyContext, ProposalSender, ProposalSource, apply_proposals};
+use crate::proposals::{
+    ApplyContext, ProposalSender, ProposalSource, apply_proposals, check_list_structure,
+};
 use crate::{GroupError, Result};
 
 impl Group {
-    /// Stage the Commit in `auth`, whose framing (epoch, membership tag or
-    /// decryption, signature) the caller has verified; `committer_leaf` is the
-    /// sender's leaf.
-    pub(crate) fn stage_commit(
-        &self,
-        auth: &AuthenticatedContent,
-        commit: &Commit,
-        committer_leaf: LeafIndex,
-        psk_store: &dyn PskStore,
-    ) -> Result<StagedCommit> {
-        let cs = self.cs.as_ref();
-        let me = self.own_leaf();
-        let committer = committer_leaf.get();
+    /// The structural rules of a member's Commit (RFC 9420 §12.2, §12.4:
+    /// references resolve, the list rules without the application's hooks),
+    /// run by the framing layer before the Commit's membership tag and
+    /// signature are checked (GUIDANCE G-35, issue 15 item 2). The full
+    /// check in [`Group::stage_commit`] runs once the Commit is
+    /// authenticated; this one only makes hostile lists fail early.
+    pub(crate) fn precheck_commit(&self, commit: &Commit, committer_leaf: LeafIndex) -> Result<()> {
+        let (sources, _) = self.commit_sources(commit, committer_leaf)?;
+        let policy = self.config.leaf_policy();
+        check_list_structure(
+            &self.receiver_apply_context(committer_leaf.get(), &policy),
+            &self.tree,
+            &sources,
+        )
+    }
 
-        // §12.4: resolve references in this epoch's cache (V-12.4-08/09).
+    /// The inputs of a received member Commit's list checks.
+    fn receiver_apply_context<'a>(
+        &'a self,
+        committer: u32,
+        policy: &'a mls_treekem::LeafValidationPolicy,
+    ) -> ApplyContext<'a> {
+        ApplyContext {
+            cs: self.cs.as_ref(),
+            context: &self.context,
+            committer,
+            leaf_policy: policy,
+            proposal_policy: self.config.proposal_policy.as_deref(),
+            // Resolved by the key schedule in `stage_commit`, and not at all
+            // when the Commit removes us.
+            psk_store: None,
+            restart_usage: None,
+        }
+    }
+
+    /// §12.4: a Commit's proposals with their senders, references resolved
+    /// in this epoch's cache (V-12.4-08/09), and the private key of our own
+    /// leaf when one of them is our cached Update.
+    fn commit_sources<'a>(
+        &'a self,
+        commit: &'a Commit,
+        committer_leaf: LeafIndex,
+    ) -> Result<(Vec<ProposalSource<'a>>, Option<mls_crypto::HpkePrivateKey>)> {
         let mut seen_refs = BTreeSet::new();
         let mut sources = Vec::with_capacity(commit.proposals.len());
         let mut own_leaf_key = None;
@@ -60,22 +90,30 @@ impl Group {
                 }),
             }
         }
+        Ok((sources, own_leaf_key))
+    }
+
+    /// Stage the Commit in `auth`, whose framing (epoch, membership tag or
+    /// decryption, signature) the caller has verified; `committer_leaf` is the
+    /// sender's leaf.
+    pub(crate) fn stage_commit(
+        &self,
+        auth: &AuthenticatedContent,
+        commit: &Commit,
+        committer_leaf: LeafIndex,
+        psk_store: &dyn PskStore,
+    ) -> Result<StagedCommit> {
+        let cs = self.cs.as_ref();
+        let me = self.own_leaf();
+        let committer = committer_leaf.get();
+
+        let (sources, mut own_leaf_key) = self.commit_sources(commit, committer_leaf)?;
 
         // §12.2, §12.3: validate the list and apply it to a diff.
         let policy = self.config.leaf_policy();
         let mut diff = self.tree.diff();
         let applied = apply_proposals(
-            &ApplyContext {
-                cs,
-                context: &self.context,
-                committer,
-                leaf_policy: &policy,
-                proposal_policy: self.config.proposal_policy.as_deref(),
-                // Resolved by the key schedule below, and not at all when
-                // the Commit removes us.
-                psk_store: None,
-                restart_usage: None,
-            },
+            &self.receiver_apply_context(committer, &policy),
             &mut diff,
             &sources,
         )?;

@@ -87,12 +87,15 @@
 //! 4. the sender may send this content and has a key: a member leaf inside
 //!    the tree and non-blank (V-6.1-01, V-6.3.2-01/02), the external-sender,
 //!    new-member-proposal and new-member-commit rules (V-6.1-04 .. 12);
-//! 5. PublicMessage: the membership tag of members (V-6.2-01/02);
+//! 5. the caller's [`ContentPrecheck`], if any: rules on the content that
+//!    need no cryptography (a Commit's proposal list), so that a hostile
+//!    message fails at its cheapest check (GUIDANCE G-35, issue 15 item 2);
+//! 6. PublicMessage: the membership tag of members (V-6.2-01/02);
 //!    PrivateMessage: the key of the header's ratchet at the sender data's
 //!    generation (replay, too old, too far ahead: the secret tree's errors),
 //!    AEAD with the reuse guard (V-6.3.1-03), content parses as the header
 //!    type (V-6.3.1-06) and padding is zero (V-6.3.1-01);
-//! 6. the signature over FramedContentTBS with the sender's key (V-6.1-02/03).
+//! 7. the signature over FramedContentTBS with the sender's key (V-6.1-02/03).
 //!
 //! The result is a [`VerifiedMessage`]. The caller still checks what needs
 //! more state: the confirmation tag of commits (it needs the next epoch's
@@ -144,6 +147,19 @@ pub use public::protect_public;
 pub use sender::{MemberView, check_sender_proposal_type, sender_signature_key};
 
 use crate::{GroupError, Result};
+
+/// A check of the content that the engine runs inside
+/// [`FramingContext::unprotect_with`] once the sender and its key are known
+/// (and a PrivateMessage decrypted), before the membership tag and the
+/// signature are computed over the whole content (GUIDANCE G-35). Its error
+/// is returned as is; it must not change any state (the content is not yet
+/// authenticated).
+pub type ContentPrecheck<'c> = &'c dyn Fn(&FramedContent) -> Result<()>;
+
+/// The precheck that accepts everything (plain [`FramingContext::unprotect`]).
+fn no_precheck(_: &FramedContent) -> Result<()> {
+    Ok(())
+}
 
 /// The keys and GroupContext of one epoch, borrowed from the engine's
 /// state, that protect and unprotect messages of that epoch.
@@ -224,7 +240,7 @@ impl<'a> FramingContext<'a> {
         message: &PublicMessage,
         members: &dyn MemberView,
     ) -> Result<VerifiedMessage> {
-        public::unprotect_public(self, message, members)
+        public::unprotect_public(self, message, members, &no_precheck)
     }
 
     /// Decrypt and verify a received PrivateMessage of this epoch
@@ -241,7 +257,7 @@ impl<'a> FramingContext<'a> {
         message: &PrivateMessage,
         members: &dyn MemberView,
     ) -> Result<VerifiedMessage> {
-        private::unprotect_private(self, secret_tree, message, members)
+        private::unprotect_private(self, secret_tree, message, members, &no_precheck)
     }
 
     /// [`FramingContext::unprotect_public`] or
@@ -254,9 +270,27 @@ impl<'a> FramingContext<'a> {
         message: &MlsMessage,
         members: &dyn MemberView,
     ) -> Result<VerifiedMessage> {
+        self.unprotect_with(secret_tree, message, members, &no_precheck)
+    }
+
+    /// [`FramingContext::unprotect`] with `precheck` run on the content
+    /// before its membership tag and signature are checked (step 5 of the
+    /// [module docs](self)): a message that fails it costs no MAC, hash or
+    /// signature over its content.
+    pub fn unprotect_with(
+        &self,
+        secret_tree: &SecretTree,
+        message: &MlsMessage,
+        members: &dyn MemberView,
+        precheck: ContentPrecheck<'_>,
+    ) -> Result<VerifiedMessage> {
         match &message.body {
-            MlsMessageBody::PublicMessage(m) => self.unprotect_public(m, members),
-            MlsMessageBody::PrivateMessage(m) => self.unprotect_private(secret_tree, m, members),
+            MlsMessageBody::PublicMessage(m) => {
+                public::unprotect_public(self, m, members, precheck)
+            }
+            MlsMessageBody::PrivateMessage(m) => {
+                private::unprotect_private(self, secret_tree, m, members, precheck)
+            }
             MlsMessageBody::Welcome(_)
             | MlsMessageBody::GroupInfo(_)
             | MlsMessageBody::KeyPackage(_) => Err(GroupError::FramingMisuse(

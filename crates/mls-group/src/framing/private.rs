@@ -23,7 +23,7 @@ use zeroize::Zeroizing;
 
 use super::auth::{check_auth_shape, tbs_bytes, verify_tbs};
 use super::sender::MemberView;
-use super::{FramingContext, PaddingMode, VerifiedMessage, check_group_and_epoch};
+use super::{ContentPrecheck, FramingContext, PaddingMode, VerifiedMessage, check_group_and_epoch};
 use crate::{GroupError, Result};
 
 /// The largest ciphertext a PrivateMessage can carry: the longest
@@ -160,6 +160,7 @@ pub(super) fn unprotect_private(
     secret_tree: &SecretTree,
     message: &PrivateMessage,
     members: &dyn MemberView,
+    precheck: ContentPrecheck<'_>,
 ) -> Result<VerifiedMessage> {
     let cs = ctx.cs;
     let content_type = message.content_type;
@@ -235,6 +236,9 @@ pub(super) fn unprotect_private(
         },
         auth: decoded.auth,
     };
+    // G-35: the caller's rules on the content before the signature, which
+    // encodes and hashes all of it.
+    precheck(&content.content)?;
     // §6.1, §6.3.1 (V-6.1-02, V-6.3.1-04): signed by the leaf's key over the
     // TBS with this epoch's GroupContext and wire format private_message.
     let tbs = tbs_bytes(

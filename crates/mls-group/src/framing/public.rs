@@ -15,7 +15,7 @@ use mls_keyschedule::MembershipKey;
 
 use super::auth::{check_auth_shape, tbs_bytes, verify_tbs};
 use super::sender::{MemberView, sender_signature_key};
-use super::{FramingContext, VerifiedMessage, check_group_and_epoch};
+use super::{ContentPrecheck, FramingContext, VerifiedMessage, check_group_and_epoch};
 use crate::{GroupError, Result};
 
 /// Protect signed content as a PublicMessage (RFC 9420 §6.2).
@@ -63,6 +63,7 @@ pub(super) fn unprotect_public(
     ctx: &FramingContext<'_>,
     message: &PublicMessage,
     members: &dyn MemberView,
+    precheck: ContentPrecheck<'_>,
 ) -> Result<VerifiedMessage> {
     let content = &message.content;
     let _span = tracing::debug_span!(
@@ -83,6 +84,9 @@ pub(super) fn unprotect_public(
     message.auth.check_for(content.content_type())?;
     // §6.1: the sender may send this, and its key (V-6.1-01, V-6.1-04..12).
     let signature_key = sender_signature_key(content, ctx.group_context, members)?;
+    // G-35: the caller's rules on the content before the MAC and the
+    // signature, each of which encodes and hashes all of it.
+    precheck(content)?;
     let tbs = tbs_bytes(WireFormat::PUBLIC_MESSAGE, content, Some(ctx.group_context))?;
     // §6.2 (V-6.2-01, V-6.2-02): the membership tag of member senders,
     // compared in constant time after a length check. The cheap MAC goes

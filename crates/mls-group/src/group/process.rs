@@ -4,7 +4,9 @@
 //! handled by type. A rejected message changes nothing: the secret
 //! tree key is consumed only once the message is accepted.
 
-use mls_codec::{ContentType, FramedContentBody, MlsMessage, MlsMessageBody, Sender, WireFormat};
+use mls_codec::{
+    ContentType, FramedContent, FramedContentBody, MlsMessage, MlsMessageBody, Sender, WireFormat,
+};
 use mls_keyschedule::{InMemoryPskStore, KeyScheduleError, PskStore};
 use mls_treekem::LeafIndex;
 use tracing::info_span;
@@ -125,8 +127,11 @@ impl Group {
             membership_key: &self.epoch.membership_key,
             sender_data_secret: &self.epoch.sender_data_secret,
         };
+        // G-35: a member's Commit meets the structural list rules before
+        // its membership tag and signature are computed (issue 15 item 2).
+        let precheck = |content: &FramedContent| self.precheck_content(content);
         let verified = ctx
-            .unprotect(&self.epoch.secret_tree, message, &self.tree)
+            .unprotect_with(&self.epoch.secret_tree, message, &self.tree, &precheck)
             .map_err(map_replay)?;
         span.record("content_type", verified.content_type() as u8);
         let sender = match verified.sender() {
@@ -153,6 +158,23 @@ impl Group {
                 self.accept_proposal(verified, ProposalSender::Member(sender))?,
             ))),
             ContentType::Commit => self.accept_commit(verified, sender, psk_store),
+        }
+    }
+
+    /// The checks of a received content that need no cryptography, run
+    /// before it is authenticated (GUIDANCE G-35): for a member's Commit
+    /// (not our own leaf's, which [`Group::accept_commit`] refuses), its
+    /// proposal list's structural rules. The framing layer has found the
+    /// sender's leaf in the tree.
+    fn precheck_content(&self, content: &FramedContent) -> Result<()> {
+        match (&content.sender, &content.content) {
+            (Sender::Member(leaf), FramedContentBody::Commit(commit)) => {
+                match LeafIndex::new(*leaf) {
+                    Ok(leaf) if leaf != self.own_leaf() => self.precheck_commit(commit, leaf),
+                    _ => Ok(()),
+                }
+            }
+            _ => Ok(()),
         }
     }
 

@@ -13,6 +13,16 @@
 //! thousands of times is rejected at the second copy without a signature
 //! verified.
 //!
+//! A receiver runs the admission twice (issue 15 item 2). First
+//! [`check_list_structure`], from inside the framing layer, before the
+//! Commit's membership tag and signature are computed over its (possibly
+//! megabytes of) content: the same checker in its structural mode, which
+//! skips the application's hooks (the proposal policy and the credential
+//! validator are never shown unauthenticated content). Then, once the
+//! message is authenticated, [`check_list`] with every rule. A hostile
+//! member's Commit of duplicate Adds is therefore rejected after decoding,
+//! without a MAC, hash or signature over it.
+//!
 //! Proposals are admitted in the order of [`admission_rank`] (ReInit, then
 //! Removes, Updates, GroupContextExtensions, Adds, PreSharedKeys): a rule that
 //! depends on other proposals (an Add of a member removed in the same
@@ -87,6 +97,9 @@ pub(crate) struct ListChecker<'a, 't> {
     psk_set: HashSet<&'a PreSharedKeyId>,
     gce: Option<&'a Vec<Extension>>,
     reinit: Option<&'a ReInit>,
+    /// Whether the application's hooks run (proposal policy, credential
+    /// validator); off for the structural pass on unauthenticated content.
+    hooks: bool,
 }
 
 impl<'a, 't> ListChecker<'a, 't> {
@@ -107,6 +120,16 @@ impl<'a, 't> ListChecker<'a, 't> {
             psk_set: HashSet::new(),
             gce: None,
             reinit: None,
+            hooks: true,
+        }
+    }
+
+    /// A checker for the structural pass over a list whose message is not
+    /// authenticated yet: every rule but the application's hooks.
+    pub(crate) fn structural(ctx: &'t ApplyContext<'t>, tree: &'t dyn TreeView) -> Self {
+        ListChecker {
+            hooks: false,
+            ..ListChecker::new(ctx, tree)
         }
     }
 
@@ -149,7 +172,10 @@ impl<'a, 't> ListChecker<'a, 't> {
                 if sender == ctx.committer || !source.by_reference {
                     return Err(GroupError::UpdateFromCommitter(ctx.committer));
                 }
-                let leaf = check_update_target(ctx, self.tree, sender, &update.leaf_node)?;
+                let leaf = update_target(self.tree, sender, &update.leaf_node)?;
+                if self.hooks {
+                    check_update_credential(ctx, self.tree, leaf, &update.leaf_node)?;
+                }
                 // §12.2: at most one Update or Remove per leaf (V-12.2-05/07).
                 if self.changed_leaves.contains(&sender) {
                     return Err(GroupError::DuplicateLeafChange(sender));
@@ -166,7 +192,10 @@ impl<'a, 't> ListChecker<'a, 't> {
                 if self.gce.is_some() {
                     return Err(GroupError::DuplicateGroupContextExtensions);
                 }
-                check_group_context_extensions(ctx.leaf_policy, &g.extensions)?;
+                check_group_context_extension_types(&g.extensions)?;
+                if self.hooks {
+                    check_external_senders(ctx.leaf_policy, &g.extensions)?;
+                }
                 // §12.1.7: members staying in the group support the new list
                 // (V-12.1.7-01/02); Removes and Updates are admitted before.
                 for i in 0..self.tree.leaf_count() {
@@ -241,7 +270,11 @@ impl<'a, 't> ListChecker<'a, 't> {
                 if self.admitted_any() {
                     return Err(GroupError::ReInitNotAlone);
                 }
-                check_reinit_proposal(ctx, self.tree, reinit)?;
+                // Its extension checks show the credential validator the
+                // external senders: a hook, for the authenticated pass.
+                if self.hooks {
+                    check_reinit_proposal(ctx, self.tree, reinit)?;
+                }
                 self.check_policy(source)?;
                 self.reinit = Some(&**reinit);
                 return Ok(());
@@ -264,6 +297,9 @@ impl<'a, 't> ListChecker<'a, 't> {
     /// member staying in the group or another Add has it (issue 15 item 4,
     /// RFC 9420 §5.3.1: one client, one identity).
     fn new_identity(&mut self, leaf: &LeafNode) -> Result<Option<Vec<u8>>> {
+        if !self.hooks {
+            return Ok(None);
+        }
         let validator = &self.ctx.leaf_policy.credential_validator;
         let Some(identity) = validator.identity(&leaf.credential) else {
             return Ok(None);
@@ -296,7 +332,7 @@ impl<'a, 't> ListChecker<'a, 't> {
 
     /// §12.2: the application's own rules (V-12.2-18).
     fn check_policy(&self, source: &ProposalSource<'_>) -> Result<()> {
-        let Some(policy) = self.ctx.proposal_policy else {
+        let Some(policy) = self.ctx.proposal_policy.filter(|_| self.hooks) else {
             return Ok(());
         };
         // A committer index that is not a valid leaf is refused rather
@@ -336,9 +372,29 @@ pub(crate) fn check_list<'a>(
     tree: &dyn TreeView,
     list: &[ProposalSource<'a>],
 ) -> Result<ListPlan<'a>> {
+    let mut checker = ListChecker::new(ctx, tree);
+    admit_all(&mut checker, list)?;
+    for source in list {
+        verify_proposal(ctx, source)?;
+    }
+    Ok(checker.finish())
+}
+
+/// The structural pass of [`check_list`] (see the module docs): every rule
+/// of the admission but the application's hooks, and no signature work.
+/// Run by a receiver on a Commit that is not authenticated yet.
+pub(crate) fn check_list_structure(
+    ctx: &ApplyContext<'_>,
+    tree: &dyn TreeView,
+    list: &[ProposalSource<'_>],
+) -> Result<()> {
+    admit_all(&mut ListChecker::structural(ctx, tree), list)
+}
+
+/// Admit every proposal of `list` in the order of [`admission_rank`].
+fn admit_all<'a>(checker: &mut ListChecker<'a, '_>, list: &[ProposalSource<'a>]) -> Result<()> {
     // Ranks and proposals in one pass each: the list is decoded input, so
     // the checker holds no more than a few bytes per proposal beyond it.
-    let mut checker = ListChecker::new(ctx, tree);
     for rank in 0..=LAST_RANK {
         for (i, source) in list.iter().enumerate() {
             if admission_rank(source.proposal) == rank {
@@ -346,10 +402,7 @@ pub(crate) fn check_list<'a>(
             }
         }
     }
-    for source in list {
-        verify_proposal(ctx, source)?;
-    }
-    Ok(checker.finish())
+    Ok(())
 }
 
 /// The signature work of one proposal (RFC 9420 §12.1.1, §12.1.2): an Add's
@@ -411,6 +464,14 @@ pub(crate) fn check_update_target(
     sender: u32,
     new: &LeafNode,
 ) -> Result<LeafIndex> {
+    let leaf = update_target(tree, sender, new)?;
+    check_update_credential(ctx, tree, leaf, new)?;
+    Ok(leaf)
+}
+
+/// The structural half of [`check_update_target`]: a member's leaf, a new
+/// encryption key.
+fn update_target(tree: &dyn TreeView, sender: u32, new: &LeafNode) -> Result<LeafIndex> {
     let leaf = LeafIndex::new(sender).map_err(|_| GroupError::SenderOutsideTree(sender))?;
     let old = tree
         .leaf(leaf)
@@ -418,9 +479,22 @@ pub(crate) fn check_update_target(
     if old.encryption_key == new.encryption_key {
         return Err(GroupError::UpdateKeepsEncryptionKey(sender));
     }
-    check_credential_replacement(ctx.leaf_policy, leaf, old, new)
-        .map_err(GroupError::InvalidCommitTree)?;
     Ok(leaf)
+}
+
+/// The hook half of [`check_update_target`]: the credential validator
+/// accepts `new` as the successor of the leaf's credential.
+fn check_update_credential(
+    ctx: &ApplyContext<'_>,
+    tree: &dyn TreeView,
+    leaf: LeafIndex,
+    new: &LeafNode,
+) -> Result<()> {
+    let old = tree
+        .leaf(leaf)
+        .ok_or(GroupError::InvalidUpdate("the sender's leaf is blank"))?;
+    check_credential_replacement(ctx.leaf_policy, leaf, old, new)
+        .map_err(GroupError::InvalidCommitTree)
 }
 
 /// §12.1.4: resumption PSKs with usage reinit/branch only in their flows
@@ -484,6 +558,12 @@ pub(crate) fn check_group_context_extensions(
     leaf_policy: &LeafValidationPolicy,
     extensions: &[Extension],
 ) -> Result<()> {
+    check_group_context_extension_types(extensions)?;
+    check_external_senders(leaf_policy, extensions)
+}
+
+/// The structural half of [`check_group_context_extensions`]: the types.
+fn check_group_context_extension_types(extensions: &[Extension]) -> Result<()> {
     let mut seen = HashSet::with_capacity(extensions.len());
     for e in extensions {
         if !seen.insert(e.extension_type.0) {
@@ -500,7 +580,7 @@ pub(crate) fn check_group_context_extensions(
             ));
         }
     }
-    check_external_senders(leaf_policy, extensions)
+    Ok(())
 }
 
 /// §12.1.8.1, §5.3.1: an `external_senders` extension parses exactly, and

@@ -17,8 +17,8 @@ pub use cache::ProposalRef;
 pub(crate) use cache::{CachedProposal, ProposalCache};
 pub use check::OmittedProposal;
 pub(crate) use check::{
-    check_external_senders, check_group_context_extensions, check_psk_proposal,
-    check_reinit_proposal, check_remove_target, check_update_target, select_proposals,
-    verify_proposal,
+    check_external_senders, check_group_context_extensions, check_list_structure,
+    check_psk_proposal, check_reinit_proposal, check_remove_target, check_update_target,
+    select_proposals, verify_proposal,
 };
 pub use policy::ProposalPolicy;
