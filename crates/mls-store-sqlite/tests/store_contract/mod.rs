@@ -410,6 +410,53 @@ pub fn tree_parts_are_replaced_and_dropped(store: &dyn Store) {
     assert!(stored(store, b"o").tree_parts.is_empty());
 }
 
+/// Records of different epochs mixed in one stored group are refused at
+/// load with a typed error, never read as a different state: a past epoch
+/// at or after the current epoch, and tree parts of another epoch (stale).
+pub fn mixed_records_are_refused_at_load(store: &dyn Store) {
+    let (provider, mut alice, _bob) = two_members(14);
+    let old = alice.to_records().unwrap();
+    commit_and_merge(&mut alice);
+    commit_and_merge(&mut alice);
+    let new = alice.to_records().unwrap();
+    assert!(new.past_epochs.iter().any(|p| p.epoch >= old.epoch));
+    let raw =
+        |state: &Zeroizing<Vec<u8>>, epoch, past: &[EpochRecord], parts: &[TreePart]| GroupWrite {
+            group_id: alice.group_id().to_vec(),
+            expected_generation: None,
+            epoch,
+            state: state.clone(),
+            past_epochs: past.to_vec(),
+            prune_before: 0,
+            tree_parts: parts.to_vec(),
+            tree_part_count: u32::try_from(parts.len()).unwrap(),
+            consumed_key_packages: Vec::new(),
+            psk_changes: Vec::new(),
+        };
+    let cases = [
+        // The old state with the newer past epochs (one at its own epoch).
+        raw(&old.state, old.epoch, &new.past_epochs, &old.tree_parts),
+        // The new state with the old epoch's tree parts (stale).
+        raw(&new.state, new.epoch, &new.past_epochs, &old.tree_parts),
+        // A part missing.
+        raw(
+            &new.state,
+            new.epoch,
+            &new.past_epochs,
+            &new.tree_parts[1..],
+        ),
+    ];
+    for (i, w) in cases.into_iter().enumerate() {
+        store.delete_group(alice.group_id()).unwrap();
+        store.write_group(w).unwrap();
+        let err = Group::load(store, alice.group_id(), &provider).unwrap_err();
+        assert!(
+            matches!(err, GroupError::CorruptState(_)),
+            "case {i}: {err:?}"
+        );
+    }
+}
+
 /// A deterministic pseudo-random sequence (xorshift64).
 struct Rng(u64);
 
@@ -627,6 +674,7 @@ macro_rules! contract_tests {
             two_writers_of_a_real_group_conflict,
             a_failed_write_applies_nothing,
             tree_parts_are_replaced_and_dropped,
+            mixed_records_are_refused_at_load,
             incremental_saves_equal_full_saves
         );
     };
