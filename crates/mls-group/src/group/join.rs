@@ -31,7 +31,7 @@ pub struct JoinOptions {
     /// The signer of the KeyPackage the Welcome was sent to. `None` uses
     /// the private key kept in its bundle; a signer whose key is not
     /// exportable (an HSM, GUIDANCE G-42) must be given here, or the join
-    /// fails with `Misuse::SignerRequired`.
+    /// fails with [`Misuse::SignerRequired`.
     pub signer: Option<Arc<dyn Signer>>,
 }
 
@@ -63,7 +63,7 @@ impl Group {
     /// KeyPackages, without PSKs. Returns the group and the reference of the
     /// KeyPackage used: delete that bundle now unless it is last-resort
     /// (RFC 9420 §16.8, V-12.4.3.1-23). Any other wire format fails with
-    /// `FramingError::WrongWireFormat`.
+    /// [`FramingError::WrongWireFormat`.
     pub fn join<L>(
         provider: &dyn CryptoProvider,
         welcome: &MlsMessage,
@@ -162,7 +162,7 @@ impl Group {
             cs.as_ref(),
             context.group_id.as_slice(),
             Some(context.tree_hash.as_slice()),
-            &config.leaf_policy(),
+            &config.joined_tree_policy(),
         )
         .map_err(WelcomeError::InvalidTree)?;
         // §12.1.8.1, §5.3.1: the external senders we would accept
@@ -174,6 +174,9 @@ impl Group {
         let me = tree
             .find_leaf(&secrets.key_package.leaf_node)
             .ok_or(WelcomeError::OwnLeafNotInTree)?;
+        // §7.3 (V-7.3-10/11): our own KeyPackage's lifetime is checked even
+        // when the other leaves' lifetimes are advisory (GUIDANCE G-27).
+        check_own_lifetime(&config, &secrets.key_package.leaf_node, me)?;
         let bundle = key_packages
             .find(&secrets.key_package_ref)
             .ok_or(WelcomeError::NoMatchingKeyPackage)?;
@@ -223,4 +226,33 @@ impl Group {
         span.record("members", group.member_count());
         Ok((group, secrets.key_package_ref, secrets.psks))
     }
+}
+
+/// RFC 9420 §7.3 (V-7.3-10/11): the joiner's own leaf, from its KeyPackage,
+/// is inside its lifetime at the group's clock (unless
+/// [`GroupConfig::lifetime_checks`] is off). The lifetimes of the other
+/// leaves of a joined tree are only checked when
+/// [`GroupConfig::joined_tree_lifetime_checks`] asks for it (GUIDANCE
+/// G-27: members may be offline for long).
+fn check_own_lifetime(
+    config: &GroupConfig,
+    leaf: &mls_codec::LeafNode,
+    me: LeafIndex,
+) -> Result<()> {
+    if !config.lifetime_checks {
+        return Ok(());
+    }
+    if let mls_codec::LeafNodeSource::KeyPackage(lifetime) = &leaf.leaf_node_source {
+        let now = config.clock.now();
+        if now < lifetime.not_before || now > lifetime.not_after {
+            return Err(
+                WelcomeError::InvalidTree(mls_treekem::TreeKemError::LifetimeExpired {
+                    leaf: Some(me.get()),
+                    now,
+                })
+                .into(),
+            );
+        }
+    }
+    Ok(())
 }

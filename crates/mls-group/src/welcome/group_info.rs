@@ -35,7 +35,7 @@ pub fn sign_group_info(
 }
 
 /// Verify the GroupInfo signature under the signer's `signature_key`
-/// (RFC 9420 §12.4.3, V-12.4.3-01): `WelcomeError::GroupInfoSignatureInvalid`
+/// (RFC 9420 §12.4.3, V-12.4.3-01): [`WelcomeError::GroupInfoSignatureInvalid`
 /// otherwise.
 pub fn verify_group_info_signature(
     cs: &dyn CipherSuiteProvider,
@@ -86,7 +86,8 @@ pub(crate) fn verified_group_info_tree(
         );
     }
     let mut tree = RatchetTree::from_wire(wire).map_err(WelcomeError::InvalidTree)?;
-    let policy = config.leaf_policy();
+    // The other leaves' lifetimes are advisory for a joiner (G-27).
+    let policy = config.joined_tree_policy();
     validate_tree(
         &mut tree,
         cs,
