@@ -209,6 +209,11 @@ fn benches(c: &mut Criterion) {
                 .past_epochs
                 .iter()
                 .map(|p| p.bytes.len())
+                .sum::<usize>()
+            + f.records
+                .tree_parts
+                .iter()
+                .map(|p| p.bytes.len())
                 .sum::<usize>();
         println!(
             "persisted N={n}: file {file} bytes ({:.0} per member), records {state} bytes \
