@@ -26,12 +26,15 @@ const V4_FIXTURE: &str = concat!(
     "/tests/data/snapshot-v4-private-keys-out-of-order.bin"
 );
 
-/// A builder whose KeyPackages do not depend on the clock.
+/// A builder whose KeyPackages do not depend on the clock, without GREASE
+/// (the fixture predates GREASE by default, which draws randomness).
 fn forever() -> KeyPackageBuilder {
-    KeyPackageBuilder::new().lifetime(Lifetime {
-        not_before: 0,
-        not_after: u64::MAX,
-    })
+    KeyPackageBuilder::new()
+        .lifetime(Lifetime {
+            not_before: 0,
+            not_after: u64::MAX,
+        })
+        .grease(false)
 }
 
 fn fixed_bundle(cs: &dyn CipherSuiteProvider, name: &str) -> KeyPackageBundle {
@@ -45,6 +48,10 @@ fn fixed_bundle(cs: &dyn CipherSuiteProvider, name: &str) -> KeyPackageBundle {
 /// as its creator sees it after an empty Commit: its leaf key and the three
 /// path keys of its direct path.
 fn five_members(config: GroupConfig) -> Group {
+    let config = GroupConfig {
+        grease: false,
+        ..config
+    };
     let provider = provider(61);
     let cs = suite(&provider);
     let signer = cs.signature_generate_key_pair().unwrap();
