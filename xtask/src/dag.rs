@@ -31,9 +31,10 @@ pub const LAYERS: &[(&str, u32)] = &[
     ("mls-treekem", 2),
     ("mls-group", 3),
     ("mls-x509", 3),
-    ("mls", 4),
+    ("mls-client", 4),
     ("mls-store-sqlite", 4),
-    ("mls-interop", 5),
+    ("mls", 5),
+    ("mls-interop", 6),
 ];
 
 /// Crates that may only appear as dev-dependencies (test support).

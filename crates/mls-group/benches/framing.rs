@@ -117,7 +117,7 @@ fn framing(c: &mut Criterion) {
                         .unprotect_private(&tree, &message, &members)
                         .expect("decrypts");
                     verified.confirm(&mut tree).expect("confirms");
-                    black_box(verified.content)
+                    black_box(verified.into_content())
                 },
                 BatchSize::SmallInput,
             )

@@ -47,6 +47,13 @@ pub struct GroupConfig {
     /// Check leaf lifetimes against the clock (RFC 9420 §7.3; on by default,
     /// off for the conformance runner).
     pub lifetime_checks: bool,
+    /// Also check the lifetimes of the other members' leaves in a tree we
+    /// join (RFC 9420 §7.3 RECOMMENDS it for received leaves; GUIDANCE
+    /// G-27: it must not make joining impossible by default, as members may
+    /// be offline for long). Default false: a joined tree's leaves are
+    /// checked in full except their lifetime; our own KeyPackage's lifetime
+    /// is checked whenever [`GroupConfig::lifetime_checks`] is on.
+    pub joined_tree_lifetime_checks: bool,
     /// The clock used for lifetime checks and for new KeyPackage lifetimes.
     pub clock: Arc<dyn Clock>,
     /// The application's credential check (RFC 9420 §5.3.1).
@@ -66,6 +73,11 @@ pub struct GroupConfig {
     /// is built; a Commit whose Adds pass it is rejected before any
     /// signature is verified) and the largest message.
     pub decode_limits: mls_codec::DecodeLimits,
+    /// Add a random GREASE extension (RFC 9420 §13.5, GUIDANCE G-48) to
+    /// every GroupInfo this group signs (in Welcomes and exported). Default
+    /// true; KeyPackages and leaves take theirs from
+    /// [`crate::key_package::KeyPackageBuilder::grease`].
+    pub grease: bool,
 }
 
 impl std::fmt::Debug for GroupConfig {
@@ -82,9 +94,14 @@ impl std::fmt::Debug for GroupConfig {
             .field("ratchet_tree_extension", &self.ratchet_tree_extension)
             .field("force_path", &self.force_path)
             .field("lifetime_checks", &self.lifetime_checks)
+            .field(
+                "joined_tree_lifetime_checks",
+                &self.joined_tree_lifetime_checks,
+            )
             .field("proposal_policy", &self.proposal_policy.is_some())
             .field("allow_external_commits", &self.allow_external_commits)
             .field("decode_limits", &self.decode_limits)
+            .field("grease", &self.grease)
             .finish_non_exhaustive()
     }
 }
@@ -100,11 +117,13 @@ impl Default for GroupConfig {
             ratchet_tree_extension: true,
             force_path: false,
             lifetime_checks: true,
+            joined_tree_lifetime_checks: false,
             clock: Arc::new(SystemClock),
             credential_validator: Arc::new(BasicCredentialValidator),
             proposal_policy: None,
             allow_external_commits: true,
             decode_limits: mls_codec::DecodeLimits::default(),
+            grease: true,
         }
     }
 }
@@ -117,6 +136,17 @@ impl GroupConfig {
             clock: self.lifetime_checks.then(|| self.clock.clone()),
             max_lifetime: None,
         }
+    }
+
+    /// The leaf validation policy for the tree of a group we join: that of
+    /// [`GroupConfig::leaf_policy`], without lifetime checks unless
+    /// [`GroupConfig::joined_tree_lifetime_checks`] (GUIDANCE G-27).
+    pub fn joined_tree_policy(&self) -> LeafValidationPolicy {
+        let mut policy = self.leaf_policy();
+        if !self.joined_tree_lifetime_checks {
+            policy.clock = None;
+        }
+        policy
     }
 
     /// The default configuration without lifetime checks (conformance
@@ -188,6 +218,13 @@ impl GroupConfigBuilder {
         self
     }
 
+    /// Also check the lifetimes of the other leaves of a joined tree
+    /// ([`GroupConfig::joined_tree_lifetime_checks`], GUIDANCE G-27).
+    pub fn joined_tree_lifetime_checks(mut self, check: bool) -> Self {
+        self.config.joined_tree_lifetime_checks = check;
+        self
+    }
+
     /// The clock of lifetime checks.
     pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
         self.config.clock = clock;
@@ -224,6 +261,13 @@ impl GroupConfigBuilder {
     /// ([`GroupConfig::decode_limits`]).
     pub fn max_message_len(mut self, bytes: usize) -> Self {
         self.config.decode_limits.max_message_len = bytes;
+        self
+    }
+
+    /// Add a GREASE extension to signed GroupInfos (true, the default) or
+    /// not (RFC 9420 §13.5; [`GroupConfig::grease`]).
+    pub fn grease(mut self, grease: bool) -> Self {
+        self.config.grease = grease;
         self
     }
 
@@ -264,6 +308,18 @@ mod tests {
         let c = GroupConfig::default();
         assert!(c.max_past_epochs > 0);
         assert!(c.lifetime_checks);
+        assert!(c.grease, "GREASE on by default (G-48)");
+        // G-27: a joined tree's lifetimes are advisory by default.
+        assert!(!c.joined_tree_lifetime_checks);
+        assert!(c.joined_tree_policy().clock.is_none());
+        assert!(
+            GroupConfig::builder()
+                .joined_tree_lifetime_checks(true)
+                .build()
+                .joined_tree_policy()
+                .clock
+                .is_some()
+        );
         assert!(c.leaf_policy().clock.is_some());
         assert!(
             GroupConfig::without_lifetime_checks()

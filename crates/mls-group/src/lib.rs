@@ -89,6 +89,7 @@ mod commit;
 mod config;
 mod error;
 pub mod framing;
+pub mod grease;
 mod group;
 pub mod key_package;
 pub mod non_member;

@@ -174,7 +174,7 @@ impl Fx {
     ) -> Result<AuthenticatedContent, GroupError> {
         self.ctx()
             .unprotect_public(message, &self.members)
-            .map(|v| v.content)
+            .map(|v| v.into_content())
     }
 
     /// Unprotect with `tree` and assert the tree is unchanged.
@@ -186,7 +186,7 @@ impl Fx {
         let before = tree.clone();
         let result = self.ctx().unprotect_private(tree, message, &self.members);
         assert_eq!(tree, &before, "unprotect_private changed the secret tree");
-        result.map(|v| v.content)
+        result.map(|v| v.into_content())
     }
 
     fn sender_data_aad(&self, message: &PrivateMessage) -> Vec<u8> {
@@ -337,7 +337,7 @@ fn every_suite_round_trips_both_wire_formats() {
                 .ctx()
                 .unprotect_private(&receiver, &message, &fx.members)
                 .expect("decrypts");
-            assert_eq!(verified.content.content.content, body);
+            assert_eq!(verified.content().content.content, body);
             assert_eq!(verified.sender(), Sender::Member(ALICE));
             verified.confirm(&mut receiver).expect("confirms");
         }
@@ -409,7 +409,7 @@ fn out_of_order_messages_decrypt_once_each() {
             .ctx()
             .unprotect_private(&receiver, message, &fx.members)
             .expect("decrypts");
-        assert!(v.consume_token.is_some());
+        assert!(v.is_unconfirmed());
         v.confirm(&mut receiver).expect("confirms");
         // A second confirm is a no-op.
         v.confirm(&mut receiver).expect("no-op");
@@ -986,7 +986,7 @@ mod hostile {
                 // is then exactly the original.
                 if let Ok(v) = result {
                     prop_assert_eq!(message.into_private_message(), Some(good));
-                    prop_assert_eq!(v.content.content.content, proposal());
+                    prop_assert_eq!(v.into_content().content.content, proposal());
                 }
             }
         }
@@ -1003,7 +1003,7 @@ mod hostile {
                 && let Ok(v) = fx.ctx().unprotect(&fx.tree(), &message, &fx.members)
             {
                 prop_assert_eq!(message.into_public_message(), Some(good));
-                prop_assert_eq!(v.content.content.content, commit());
+                prop_assert_eq!(v.into_content().content.content, commit());
             }
         }
 

@@ -137,3 +137,47 @@ fn the_epoch_is_checked_before_the_signature() {
     assert!(matches!(err, GroupError::WrongEpoch { .. }), "{err}");
     assert_eq!(snapshot(&bob), before);
 }
+
+#[test]
+fn a_removed_member_keeps_none_of_the_epoch_secrets() {
+    // G-11 (RFC 9420 §12.4.2): once Bob merges the Commit that removes him,
+    // his group object, and so its stored state, holds none of the secrets
+    // of the epoch he was removed in, nor his leaf key; he cannot send.
+    let (_provider, mut alice, mut bob, bob_kp) = alice_and_bob(11);
+    let leaf_key = bob_kp.encryption_private_key().as_bytes().to_vec();
+    let authenticator = bob.epoch_authenticator().to_vec();
+    let resumption = bob.resumption_psk().as_bytes().to_vec();
+    let exported = bob.export_secret(b"test", b"", 32).expect("export");
+    let before = snapshot(&bob);
+    for secret in [&leaf_key, &authenticator, &resumption] {
+        assert!(contains(&before, secret), "stored while a member");
+    }
+    let out = alice
+        .commit_builder()
+        .proposals(vec![Proposal::Remove(Remove {
+            removed: bob.own_leaf().get(),
+        })])
+        .build()
+        .expect("remove bob");
+    alice.merge_pending_commit().expect("merge");
+    process_commit(&mut bob, &out.commit);
+    assert!(!bob.is_active());
+    let after = snapshot(&bob);
+    for (what, secret) in [
+        ("leaf key", &leaf_key),
+        ("epoch authenticator", &authenticator),
+        ("resumption PSK", &resumption),
+    ] {
+        assert!(!contains(&after, secret), "{what} wiped after the removal");
+    }
+    assert_ne!(bob.epoch_authenticator(), authenticator.as_slice());
+    let again = bob.export_secret(b"test", b"", 32).expect("export");
+    assert_ne!(again.as_bytes(), exported.as_bytes());
+    // The wiped state still saves and loads.
+    let restored = round_trip(&bob, &_provider, GroupConfig::default());
+    assert!(!restored.is_active());
+    assert!(matches!(
+        bob.encrypt_application_message(b"late", b""),
+        Err(GroupError::NotAMember)
+    ));
+}

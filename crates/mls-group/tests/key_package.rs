@@ -12,6 +12,7 @@ use mls_codec::{
 use mls_crypto::{CipherSuite, CipherSuiteProvider, CryptoProvider, SignatureKeyPair};
 use mls_crypto_rustcrypto::RustCryptoProvider;
 use mls_group::GroupError;
+use mls_group::grease::own_capabilities;
 use mls_group::key_package::{
     KeyPackageBuilder, KeyPackageBundle, KeyPackageRef, KeyPackageValidation,
     LAST_RESORT_DRAFT_EXTENSION_TYPE, sign_key_package, sign_leaf_node, validate_key_package,
@@ -83,7 +84,9 @@ fn create_then_validate_every_suite() {
             LeafNodeSource::KeyPackage(_)
         ));
         assert_ne!(kp.init_key, kp.leaf_node.encryption_key);
-        let caps = &kp.leaf_node.capabilities;
+        // Without the GREASE values (on by default, RFC 9420 §13.5), the
+        // capabilities are the client's own.
+        let caps = own_capabilities(&kp.leaf_node.capabilities);
         assert_eq!(caps.versions, [ProtocolVersion::MLS10]);
         assert_eq!(caps.cipher_suites, [CipherSuiteId(suite.id())]);
         assert_eq!(caps.credentials, [CredentialType::BASIC]);
@@ -262,7 +265,8 @@ fn builder_normalises_capabilities_and_extensions() {
             extension_type: ExtensionType(0xff12),
             extension_data: VLBytes::new(vec![1]),
         })
-        .last_resort();
+        .last_resort()
+        .grease(false);
     let bundle = build(&*cs, &builder);
     let kp = bundle.key_package();
     let caps = &kp.leaf_node.capabilities;
@@ -290,8 +294,8 @@ fn builder_normalises_capabilities_and_extensions() {
     );
     validate_key_package(&*cs, kp, &strict()).expect("valid");
 
-    // Without configuration there is no GREASE and no last-resort marker.
-    let plain = build(&*cs, &KeyPackageBuilder::new());
+    // Without GREASE and configuration, no extension and no last-resort marker.
+    let plain = build(&*cs, &KeyPackageBuilder::new().grease(false));
     assert!(!plain.is_last_resort());
     assert!(plain.key_package().extensions.is_empty());
 }
@@ -301,7 +305,9 @@ fn last_resort_type_is_application_chosen() {
     let (_, cs) = suite1();
     let bundle = build(
         &*cs,
-        &KeyPackageBuilder::new().last_resort_with_type(ExtensionType(0xf0aa)),
+        &KeyPackageBuilder::new()
+            .last_resort_with_type(ExtensionType(0xf0aa))
+            .grease(false),
     );
     let kp = bundle.key_package();
     assert!(bundle.is_last_resort());
@@ -314,19 +320,56 @@ fn last_resort_type_is_application_chosen() {
 }
 
 #[test]
-fn grease_only_when_configured_and_accepted() {
-    // RFC 9420 §13.5 (V-13.5-01): GREASE in every capability list and a
-    // GREASE KeyPackage extension (listed) is accepted.
+fn grease_by_default_and_accepted() {
+    // RFC 9420 §13.5 (V-13.5-01, V-13.5-05, G-48): by default a GREASE value
+    // in every capability list, a GREASE leaf extension and a GREASE
+    // KeyPackage extension (both listed in the capabilities); the receiver
+    // ignores them; the own representation holds none (V-13.5-04).
     let (_, cs) = suite1();
-    let bundle = build(&*cs, &KeyPackageBuilder::new().grease(true));
-    let kp = bundle.key_package();
+    let mut drawn = HashSet::new();
+    for _ in 0..16 {
+        let bundle = build(&*cs, &KeyPackageBuilder::new());
+        let kp = bundle.key_package();
+        let caps = &kp.leaf_node.capabilities;
+        assert_eq!(
+            caps.cipher_suites.iter().filter(|s| s.is_grease()).count(),
+            1
+        );
+        assert_eq!(caps.proposals.iter().filter(|t| t.is_grease()).count(), 1);
+        assert_eq!(caps.credentials.iter().filter(|t| t.is_grease()).count(), 1);
+        assert_eq!(caps.extensions.iter().filter(|t| t.is_grease()).count(), 2);
+        let leaf_grease: Vec<_> = kp
+            .leaf_node
+            .extensions
+            .iter()
+            .filter(|e| e.extension_type.is_grease())
+            .collect();
+        let kp_grease: Vec<_> = kp
+            .extensions
+            .iter()
+            .filter(|e| e.extension_type.is_grease())
+            .collect();
+        assert_eq!((leaf_grease.len(), kp_grease.len()), (1, 1));
+        for e in leaf_grease.iter().chain(&kp_grease) {
+            assert!(caps.extensions.contains(&e.extension_type));
+            assert!(e.extension_data.as_slice().len() <= 16);
+            drawn.insert(e.extension_type.0);
+        }
+        validate_key_package(&*cs, kp, &strict()).expect("GREASE is ignored");
+        let own = own_capabilities(caps);
+        assert!(!own.cipher_suites.iter().any(|s| s.is_grease()));
+        assert!(!own.extensions.iter().any(|t| t.is_grease()));
+        assert!(!own.proposals.iter().any(|t| t.is_grease()));
+        assert!(!own.credentials.iter().any(|t| t.is_grease()));
+    }
+    // Random values, not one fixed value.
+    assert!(drawn.len() > 2, "{drawn:?}");
+    // The switch turns it off.
+    let plain = build(&*cs, &KeyPackageBuilder::new().grease(false));
+    let kp = plain.key_package();
     let caps = &kp.leaf_node.capabilities;
-    assert!(caps.cipher_suites.iter().any(|s| s.is_grease()));
-    assert!(caps.extensions.iter().any(|t| t.is_grease()));
-    assert!(caps.proposals.iter().any(|t| t.is_grease()));
-    assert!(caps.credentials.iter().any(|t| t.is_grease()));
-    assert!(kp.extensions.iter().any(|e| e.extension_type.is_grease()));
-    validate_key_package(&*cs, kp, &strict()).expect("GREASE is ignored");
+    assert_eq!(&own_capabilities(caps), caps);
+    assert!(kp.extensions.is_empty() && kp.leaf_node.extensions.is_empty());
 }
 
 #[test]
@@ -456,7 +499,7 @@ fn rejects_bad_key_package_signature() {
     let p = provider();
     for suite in CipherSuite::ALL {
         let cs = suite_provider(&p, suite);
-        let bundle = build(&*cs, &KeyPackageBuilder::new());
+        let bundle = build(&*cs, &KeyPackageBuilder::new().grease(false));
         let mut kp = bundle.key_package().clone();
         let mut sig = kp.signature.as_slice().to_vec();
         let last = sig.len() - 1;

@@ -109,6 +109,44 @@ fn store_holds_one_batch_per_merge_and_only_changed_records() {
     assert!(store.is_empty());
 }
 
+/// In a group of 100 (128 leaves: 255 nodes, 16 tree parts) a save after
+/// a Commit writes the parts of the changed direct path only, and the
+/// stored parts reload into the same group.
+#[test]
+fn a_commit_saves_the_changed_tree_parts_only() {
+    let provider = provider(8);
+    let cs = suite(&provider);
+    let mut alice = create(&cs, "alice", GroupConfig::default());
+    let mut builder = alice.commit_builder();
+    for i in 0..99 {
+        builder = builder.add_member(bundle(cs.as_ref(), &format!("m{i}")).key_package().clone());
+    }
+    builder.build().unwrap();
+    alice.merge_pending_commit().unwrap();
+    let store = InMemoryStore::new();
+    let mut cursor = SaveCursor::new();
+    alice
+        .save(&store, &mut cursor, SideEffects::default())
+        .unwrap();
+    let total = alice.to_records().unwrap().tree_parts.len();
+    assert_eq!(total, 16);
+    assert_eq!(store.part_write_count(), total);
+    for _ in 0..3 {
+        commit_and_merge(&mut alice);
+        let before = store.part_write_count();
+        alice
+            .save(&store, &mut cursor, SideEffects::default())
+            .unwrap();
+        // Leaf 0's direct path: nodes 1, 3, 7 (part 0), 15 (part 0),
+        // 31 (part 1), 63 (part 3), 127 (part 7).
+        assert_eq!(store.part_write_count() - before, 4);
+    }
+    let (loaded, _) = Group::load(&store, alice.group_id(), &provider)
+        .unwrap()
+        .unwrap();
+    assert_eq!(snapshot(&loaded), snapshot(&alice));
+}
+
 #[test]
 fn a_stale_writer_gets_a_conflict_and_changes_nothing() {
     let (provider, mut alice, _bob) = two_members(7);

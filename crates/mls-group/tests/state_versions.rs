@@ -1,8 +1,10 @@
-//! The snapshot format across versions (storage/state.rs): version 4 holds
-//! the group's data settings and an optional signer; version 2 and 3
-//! snapshots (no settings, the signer always present) still load, with the
-//! default settings. Fixtures in `tests/data/`; `MLS_REGENERATE_FIXTURES=1`
-//! rewrites the version 4 one from [`out_of_order_snapshot`].
+//! The snapshot format across versions (storage/state.rs): version 5 stores
+//! the tree as parts beside the state; version 4 holds the tree in the
+//! state, with the group's data settings and an optional signer; version 2
+//! and 3 snapshots (no settings, the signer always present) still load,
+//! with the default settings. Fixtures in `tests/data/`;
+//! `MLS_REGENERATE_FIXTURES=1` rewrites the version 4 one from
+//! [`out_of_order_snapshot`]. [`to_v4`] makes the version 4 form of a group.
 
 #![allow(clippy::unwrap_used)]
 
@@ -24,12 +26,15 @@ const V4_FIXTURE: &str = concat!(
     "/tests/data/snapshot-v4-private-keys-out-of-order.bin"
 );
 
-/// A builder whose KeyPackages do not depend on the clock.
+/// A builder whose KeyPackages do not depend on the clock, without GREASE
+/// (the fixture predates GREASE by default, which draws randomness).
 fn forever() -> KeyPackageBuilder {
-    KeyPackageBuilder::new().lifetime(Lifetime {
-        not_before: 0,
-        not_after: u64::MAX,
-    })
+    KeyPackageBuilder::new()
+        .lifetime(Lifetime {
+            not_before: 0,
+            not_after: u64::MAX,
+        })
+        .grease(false)
 }
 
 fn fixed_bundle(cs: &dyn CipherSuiteProvider, name: &str) -> KeyPackageBundle {
@@ -43,6 +48,10 @@ fn fixed_bundle(cs: &dyn CipherSuiteProvider, name: &str) -> KeyPackageBundle {
 /// as its creator sees it after an empty Commit: its leaf key and the three
 /// path keys of its direct path.
 fn five_members(config: GroupConfig) -> Group {
+    let config = GroupConfig {
+        grease: false,
+        ..config
+    };
     let provider = provider(61);
     let cs = suite(&provider);
     let signer = cs.signature_generate_key_pair().unwrap();
@@ -69,7 +78,8 @@ fn five_members(config: GroupConfig) -> Group {
     alice
 }
 
-/// The parts of a whole snapshot (`"MLSS" version state<V> past<V>`).
+/// The parts of a whole snapshot (`"MLSS" version state<V> past<V>`,
+/// version 5 and later also `parts<V>`, not kept here).
 struct Whole {
     state: Vec<u8>,
     past: Vec<(u64, Vec<u8>)>,
@@ -78,7 +88,7 @@ struct Whole {
 fn split(bytes: &[u8]) -> Whole {
     let mut r = Reader::new(bytes);
     assert_eq!(&r.read_array::<4>().unwrap(), b"MLSS");
-    r.read_array::<2>().unwrap();
+    let version = u16::from_be_bytes(r.read_array::<2>().unwrap());
     let state = r.read_vector().unwrap().rest().to_vec();
     let mut pv = r.read_vector().unwrap();
     let mut past = Vec::new();
@@ -86,8 +96,46 @@ fn split(bytes: &[u8]) -> Whole {
         let epoch = u64::from_be_bytes(pv.read_array().unwrap());
         past.push((epoch, pv.read_vector().unwrap().rest().to_vec()));
     }
+    if version >= 5 {
+        r.read_vector().unwrap(); // tree parts
+    }
     r.finish().unwrap();
     Whole { state, past }
+}
+
+/// `group` in the version 4 layout: the state holds `tree<V>
+/// tree_hashes<V>` where version 5 has `tree_leaves:u32 parts_digest<V>`,
+/// every record at version 4, no parts in the container.
+fn to_v4(group: &Group) -> Vec<u8> {
+    let cs = group.cipher_suite_provider().clone();
+    let whole = split(&group.to_bytes().unwrap());
+    let state = &whole.state;
+    let mut r = Reader::new(state);
+    r.read_array::<9>().unwrap(); // magic, version, suite, active
+    r.read_vector().unwrap(); // settings
+    r.read_vector().unwrap(); // context
+    let tree_start = offset(state, r.rest());
+    r.read_array::<4>().unwrap(); // tree leaves
+    r.read_vector().unwrap(); // parts digest
+    let tree_end = offset(state, r.rest());
+    let mut old = state[..tree_start].to_vec();
+    old[4..6].copy_from_slice(&4u16.to_be_bytes());
+    let tree = group.ratchet_tree();
+    write_opaque(&tree.to_bytes().unwrap(), &mut old).unwrap();
+    write_opaque(&tree.hash_cache_bytes(), &mut old).unwrap();
+    old.extend_from_slice(&state[tree_end..]);
+    reseal(cs.as_ref(), &mut old);
+    let past = whole
+        .past
+        .iter()
+        .map(|(epoch, record)| {
+            let mut record = record.clone();
+            record[4..6].copy_from_slice(&4u16.to_be_bytes());
+            reseal(cs.as_ref(), &mut record);
+            (*epoch, record)
+        })
+        .collect();
+    join_whole(4, &Whole { state: old, past })
 }
 
 fn join_whole(version: u16, whole: &Whole) -> Vec<u8> {
@@ -139,7 +187,7 @@ fn private_keys_span(state: &[u8]) -> (usize, usize) {
 fn out_of_order_snapshot() -> Vec<u8> {
     let group = five_members(GroupConfig::default());
     let cs = group.cipher_suite_provider().clone();
-    let mut whole = split(&group.to_bytes().unwrap());
+    let mut whole = split(&to_v4(&group));
     let (start, _) = private_keys_span(&whole.state);
     let mut r = Reader::new(&whole.state[start..]);
     let mut keys = r.read_vector().unwrap();
@@ -156,12 +204,13 @@ fn out_of_order_snapshot() -> Vec<u8> {
         whole.state.swap(a + i, b + i);
     }
     reseal(cs.as_ref(), &mut whole.state);
-    join_whole(STATE_VERSION, &whole)
+    join_whole(4, &whole)
 }
 
-/// The same group in the version 2 or 3 layout: no settings, the signer's
-/// key without a presence byte, every record at `version`. (The two differ
-/// only in how a cached proposal names its sender; the group has none.)
+/// The same group (`bytes` in the version 4 layout, [`to_v4`]) in the
+/// version 2 or 3 layout: no settings, the signer's key without a presence
+/// byte, every record at `version`. (The two differ only in how a cached
+/// proposal names its sender; the group has none.)
 fn downgrade(bytes: &[u8], cs: &dyn CipherSuiteProvider, version: u16) -> Vec<u8> {
     let whole = split(bytes);
     let state = &whole.state;
@@ -262,8 +311,10 @@ fn old_snapshots_load_with_default_settings() {
         .build();
     let group = five_members(config);
     let cs = group.cipher_suite_provider().clone();
-    let current = group.to_bytes().unwrap();
+    let current = to_v4(&group);
     let provider = provider(61);
+    let v4 = Group::from_bytes(&current, &provider).unwrap();
+    assert_eq!(v4.to_bytes().unwrap(), group.to_bytes().unwrap());
     for version in [2, 3] {
         let old = downgrade(&current, cs.as_ref(), version);
         let loaded = Group::from_bytes(&old, &provider).unwrap();

@@ -1074,6 +1074,132 @@ fn v12_2_16_custom_proposal_type() {
     );
 }
 
+// ---- §13.5 GREASE where it is forbidden ------------------------------------------
+
+/// V-13.5-02/03 (RFC 9420 §13.5): a GREASE value in `Proposal.proposal_type`
+/// is an unsupported proposal type, rejected exactly like an unregistered
+/// one (0xff70), the state byte-identical.
+#[test]
+fn v13_5_grease_proposal_type_is_rejected_like_any_unsupported_type() {
+    let mut w = World::new(45, 2);
+    for t in [0xff70u16, 0x3a3a, 0xeaea] {
+        let p = Proposal::Unknown {
+            proposal_type: t,
+            data: VLBytes::new(vec![1, 2]),
+        };
+        let m = w.forge_commit(0, vec![val(p)], None);
+        let err = rejected(&mut w.members[1], &m);
+        assert!(
+            matches!(err, GroupError::ProposalNotAllowed(x) if x == t),
+            "{err}"
+        );
+    }
+}
+
+/// V-13.5-02/03 (RFC 9420 §13.5): an Add whose credential has a GREASE
+/// `credential_type` (listed in its own capabilities) is refused with the
+/// same error as an unregistered credential type, the state byte-identical.
+#[test]
+fn v13_5_grease_credential_type_is_rejected_like_any_unsupported_type() {
+    let mut w = World::new(46, 2);
+    let mut lenient = World::with_caps(48, 2, None, deny_evil());
+    // A GREASE value no member happens to advertise (their GREASE is random).
+    let advertised: Vec<u16> = w
+        .members
+        .iter()
+        .chain(&lenient.members)
+        .flat_map(|g| own_leaf(g).capabilities.credentials)
+        .map(|c| c.0)
+        .collect();
+    let grease = *mls_codec::GREASE_VALUES
+        .iter()
+        .find(|v| !advertised.contains(v))
+        .unwrap();
+    let mut texts = Vec::new();
+    for t in [0xff90u16, grease] {
+        let kp = key_package_with(
+            w.cs.as_ref(),
+            Credential::Unknown {
+                credential_type: t,
+                data: VLBytes::new(b"x".to_vec()),
+            },
+            caps_with_credentials(&[1, t]),
+        );
+        let m = w.forge_commit(0, vec![val(add(&kp))], None);
+        // The basic-only credential validator refuses it.
+        let err = rejected(&mut w.members[1], &m);
+        assert!(matches!(err, GroupError::KeyPackageLeafInvalid(_)), "{err}");
+        texts.push(err.to_string());
+    }
+    assert_eq!(texts[0], texts[1]);
+    // A validator that accepts other credential types: the members do not
+    // support the type, GREASE or not.
+    let w = &mut lenient;
+    for t in [0xff90u16, grease] {
+        let kp = key_package_with(
+            w.cs.as_ref(),
+            Credential::Unknown {
+                credential_type: t,
+                data: VLBytes::new(b"x".to_vec()),
+            },
+            caps_with_credentials(&[1, t]),
+        );
+        let m = w.forge_commit(0, vec![val(add(&kp))], None);
+        let err = rejected(&mut w.members[1], &m);
+        assert!(
+            matches!(err, GroupError::CredentialTypeUnsupportedByMember { credential_type, .. } if credential_type == t),
+            "{err}"
+        );
+    }
+}
+
+/// V-13.5-04 (RFC 9420 §13.5): the client's own capabilities hold no
+/// GREASE. Members whose leaves advertise the GREASE extension type 0x0a0a
+/// still refuse a GroupContextExtensions of that type, while a private type
+/// they list is accepted.
+#[test]
+fn v13_5_own_capabilities_hold_no_grease() {
+    let ext = |t: u16| Extension {
+        extension_type: ExtensionType(t),
+        extension_data: VLBytes::new(vec![]),
+    };
+    let mut caps = caps_with_extension(0xff40);
+    caps.extensions.push(ExtensionType(0x0a0a));
+    let mut w = World::with_caps(47, 2, Some(caps), GroupConfig::default());
+    for g in &w.members {
+        let leaf = own_leaf(g);
+        assert!(
+            leaf.capabilities
+                .extensions
+                .contains(&ExtensionType(0x0a0a))
+        );
+    }
+    let m = w.forge_commit(0, vec![val(gce(vec![ext(0x0a0a)]))], None);
+    let err = rejected(&mut w.members[1], &m);
+    assert!(
+        matches!(err, GroupError::InvalidGroupContextExtensions(_)),
+        "{err}"
+    );
+    // The committer's own check is the same one.
+    let before = snapshot(&w.members[0]);
+    let err = w.members[0]
+        .commit_builder()
+        .proposals(vec![gce(vec![ext(0x0a0a)])])
+        .build()
+        .unwrap_err();
+    assert!(
+        matches!(err, GroupError::InvalidGroupContextExtensions(_)),
+        "{err}"
+    );
+    assert_eq!(snapshot(&w.members[0]), before);
+    let out = w.members[0]
+        .commit_builder()
+        .proposals(vec![gce(vec![ext(0xff40)])])
+        .build()
+        .unwrap();
+    w.deliver_commit(0, &out.commit);
+}
+
 // ---- §12.4 Commit structure ----------------------------------------------------
 
 /// V-12.4-01..04: path-less Commits that need a path (empty list, Update,
@@ -1879,6 +2005,71 @@ fn v7_3_07_new_member_lacks_a_members_credential_type() {
             }
         ),
         "{err}"
+    );
+}
+
+/// GUIDANCE G-27, RFC 9420 §7.3 (RECOMMENDED for received leaves): a tree
+/// holding another member's expired leaf is joined with the default
+/// configuration; `joined_tree_lifetime_checks` makes the check strict.
+#[test]
+fn g27_expired_leaf_of_another_member_does_not_block_a_join() {
+    let lenient = GroupConfig::without_lifetime_checks();
+    let mut w = World::with_caps(90, 1, None, lenient.clone());
+    let expired = {
+        let signer = w.cs.signature_generate_key_pair().unwrap();
+        KeyPackageBuilder::new()
+            .lifetime(mls_codec::Lifetime {
+                not_before: 1,
+                not_after: 2,
+            })
+            .build(w.cs.as_ref(), Credential::basic(b"old".to_vec()), &signer)
+            .unwrap()
+    };
+    let out = w.members[0]
+        .commit_builder()
+        .proposals(vec![add(expired.key_package())])
+        .build()
+        .unwrap();
+    w.members[0].merge_pending_commit().unwrap();
+    let fresh = bundle(w.cs.as_ref(), "fresh");
+    let out2 = w.members[0]
+        .commit_builder()
+        .proposals(vec![add(fresh.key_package())])
+        .build()
+        .unwrap();
+    drop(out);
+    w.members[0].merge_pending_commit().unwrap();
+    let welcome = out2.welcome.unwrap();
+    let strict = GroupConfig::builder()
+        .joined_tree_lifetime_checks(true)
+        .build();
+    let err = Group::join(
+        &w.provider,
+        &welcome,
+        &vec![fresh.clone()],
+        strict,
+        JoinOptions::default(),
+    )
+    .expect_err("strict");
+    assert!(
+        matches!(
+            err,
+            GroupError::InvalidJoinTree(TreeKemError::LifetimeExpired { leaf: Some(1), .. })
+        ),
+        "{err}"
+    );
+    let (joined, _) = Group::join(
+        &w.provider,
+        &welcome,
+        &vec![fresh],
+        GroupConfig::default(),
+        JoinOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(joined.member_count(), 3);
+    assert_eq!(
+        joined.epoch_authenticator(),
+        w.members[0].epoch_authenticator()
     );
 }
 

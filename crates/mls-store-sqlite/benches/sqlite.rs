@@ -1,7 +1,7 @@
 //! The SQLite store at N = 1,000 and 10,000 members (suite 1), against the
 //! same work without a database (issue 13 targets; docs/storage.md):
 //!
-//! - `load/decode/N`: `Group::from_records` on a member's records already in
+//! - `load/decode/N`: `Group::from_stored_records` on a member's records already in
 //!   memory; `load/sqlite/N`: `Group::load` of the same group from a
 //!   `SqliteStore` file (read plus decode; target at most 1.5x);
 //! - `commit/memory/N`: a received Commit (an empty Commit with an
@@ -112,8 +112,9 @@ fn fixture(n: usize) -> Fixture {
 }
 
 fn decode(f: &Fixture) -> Group {
-    Group::from_records(
+    Group::from_stored_records(
         &f.records.state,
+        &f.records.tree_parts,
         &f.records.past_epochs,
         &f.provider,
         mls_group::LoadOptions::default(),
@@ -166,6 +167,8 @@ impl Db {
                 state: f.records.state.clone(),
                 past_epochs: f.records.past_epochs.clone(),
                 prune_before: first.map_or(f.records.epoch, |p| p.epoch),
+                tree_parts: f.records.tree_parts.clone(),
+                tree_part_count: u32::try_from(f.records.tree_parts.len()).expect("parts"),
                 consumed_key_packages: Vec::new(),
                 psk_changes: Vec::new(),
             })
@@ -204,6 +207,11 @@ fn benches(c: &mut Criterion) {
         let state = f.records.state.len()
             + f.records
                 .past_epochs
+                .iter()
+                .map(|p| p.bytes.len())
+                .sum::<usize>()
+            + f.records
+                .tree_parts
                 .iter()
                 .map(|p| p.bytes.len())
                 .sum::<usize>();

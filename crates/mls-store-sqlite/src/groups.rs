@@ -1,9 +1,11 @@
 //! [`GroupStateStore`] on SQLite: the current state of each group in
-//! `group_state`, its retained past epochs (RFC 9420 §14) as rows of
-//! `past_epoch`, and the one transaction per transition of GUIDANCE G-03.
+//! `group_state`, the parts of its ratchet tree as rows of `tree_part`, its
+//! retained past epochs (RFC 9420 §14) as rows of `past_epoch`, and the one
+//! transaction per transition of GUIDANCE G-03.
 
 use mls_group::storage::{
     EpochRecord, GroupStateStore, GroupWrite, PskChange, StoreError, StoreResult, StoredGroup,
+    TreePart,
 };
 use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 use zeroize::Zeroizing;
@@ -30,6 +32,16 @@ fn epoch_check(group_id: &[u8], epoch: i64, record_len: i64) -> i64 {
     RowCheck::new("past_epoch")
         .bytes(group_id)
         .int(epoch)
+        .int(record_len)
+        .value()
+}
+
+/// The check value of a `tree_part` row (the state's parts digest covers
+/// its content).
+fn part_check(group_id: &[u8], part: i64, record_len: i64) -> i64 {
+    RowCheck::new("tree_part")
+        .bytes(group_id)
+        .int(part)
         .int(record_len)
         .value()
 }
@@ -112,6 +124,25 @@ impl SqliteStore {
             )
             .store()?;
         }
+        for part in &write.tree_parts {
+            let k = i64::from(part.index);
+            tx.execute(
+                "INSERT OR REPLACE INTO tree_part (group_id, part, record, row_check) \
+                 VALUES (?1, ?2, ?3, ?4)",
+                params![
+                    gid,
+                    k,
+                    part.bytes.as_slice(),
+                    part_check(gid, k, len_of(&part.bytes))
+                ],
+            )
+            .store()?;
+        }
+        tx.execute(
+            "DELETE FROM tree_part WHERE group_id = ?1 AND part >= ?2",
+            params![gid, i64::from(write.tree_part_count)],
+        )
+        .store()?;
         let prune_before = to_sql_int(write.prune_before, "prune_before")?;
         tx.execute(
             "DELETE FROM past_epoch WHERE group_id = ?1 AND epoch < ?2",
@@ -198,12 +229,34 @@ impl GroupStateStore for SqliteStore {
                 bytes,
             });
         }
+        drop(rows);
+        drop(stmt);
+        let mut stmt = tx
+            .prepare(
+                "SELECT part, record, row_check FROM tree_part WHERE group_id = ?1 \
+                 ORDER BY part",
+            )
+            .store()?;
+        let mut rows = stmt.query([group_id]).store()?;
+        let mut tree_parts = Vec::new();
+        while let Some(r) = rows.next().store()? {
+            let k: i64 = r.get(0).store()?;
+            let bytes = r.get::<_, Vec<u8>>(1).store()?;
+            let check: i64 = r.get(2).store()?;
+            if check != part_check(group_id, k, len_of(&bytes)) {
+                return Err(StoreError::Corrupt("tree_part row check".into()));
+            }
+            let index =
+                u32::try_from(k).map_err(|_| StoreError::Corrupt("tree part index".into()))?;
+            tree_parts.push(TreePart { index, bytes });
+        }
         Ok(Some(StoredGroup {
             group_id: group_id.to_vec(),
             generation: from_sql_int(generation, "generation")?,
             epoch: from_sql_int(epoch, "epoch")?,
             state,
             past_epochs,
+            tree_parts,
         }))
     }
 
@@ -226,6 +279,8 @@ impl GroupStateStore for SqliteStore {
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .store()?;
         tx.execute("DELETE FROM past_epoch WHERE group_id = ?1", [group_id])
+            .store()?;
+        tx.execute("DELETE FROM tree_part WHERE group_id = ?1", [group_id])
             .store()?;
         tx.execute("DELETE FROM group_state WHERE group_id = ?1", [group_id])
             .store()?;

@@ -47,11 +47,26 @@ CREATE TABLE psk (
 );
 ";
 
+/// Version 2: the ratchet tree of a group as separately written parts
+/// (`mls_group::storage::TreePart`), so a save after a Commit rewrites the
+/// parts it changed, not the whole tree. Groups stored by version 1 keep
+/// their tree in the state record (format version 4 or older) and get
+/// parts at their next save.
+const V2: &str = "
+CREATE TABLE tree_part (
+    group_id  BLOB NOT NULL,
+    part      INTEGER NOT NULL,
+    record    BLOB NOT NULL,
+    row_check INTEGER NOT NULL,
+    PRIMARY KEY (group_id, part)
+);
+";
+
 /// The steps from version 0 (an empty file) on.
-pub(crate) const MIGRATIONS: &[&str] = &[V1];
+pub(crate) const MIGRATIONS: &[&str] = &[V1, V2];
 
 /// The schema version this build writes and reads.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 const _: () = assert!(MIGRATIONS.len() == SCHEMA_VERSION as usize);
 
@@ -130,7 +145,7 @@ mod tests {
 
     use super::*;
 
-    const V2_TEST: &str = "ALTER TABLE psk ADD COLUMN note TEXT;";
+    const V3_TEST: &str = "ALTER TABLE psk ADD COLUMN note TEXT;";
 
     fn version(conn: &Connection) -> u32 {
         stored_version(conn).unwrap()
@@ -148,16 +163,38 @@ mod tests {
     }
 
     #[test]
-    fn version_1_migrates_to_a_later_version() {
+    fn version_1_migrates_to_this_version() {
         let mut conn = Connection::open_in_memory().unwrap();
         migrate(&mut conn, &[V1]).unwrap();
+        conn.execute(
+            "INSERT INTO group_state (group_id, generation, epoch, state, row_check) \
+             VALUES (x'01', 1, 1, x'02', 0)",
+            [],
+        )
+        .unwrap();
+        migrate(&mut conn, MIGRATIONS).unwrap();
+        assert_eq!(version(&conn), SCHEMA_VERSION);
+        let kept: i64 = conn
+            .query_row("SELECT count(*) FROM group_state", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(kept, 1);
+        let parts: i64 = conn
+            .query_row("SELECT count(*) FROM tree_part", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(parts, 0);
+    }
+
+    #[test]
+    fn this_version_migrates_to_a_later_version() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn, MIGRATIONS).unwrap();
         conn.execute(
             "INSERT INTO psk (psk_id, secret, row_check) VALUES (x'01', x'02', 0)",
             [],
         )
         .unwrap();
-        migrate(&mut conn, &[V1, V2_TEST]).unwrap();
-        assert_eq!(version(&conn), 2);
+        migrate(&mut conn, &[V1, V2, V3_TEST]).unwrap();
+        assert_eq!(version(&conn), 3);
         // The row of version 1 survived, the new column exists.
         let note: Option<String> = conn
             .query_row("SELECT note FROM psk WHERE psk_id = x'01'", [], |r| {
@@ -165,12 +202,12 @@ mod tests {
             })
             .unwrap();
         assert_eq!(note, None);
-        // And this build (version 1) refuses the newer file.
+        // And this build (version 2) refuses the newer file.
         assert_eq!(
             migrate(&mut conn, MIGRATIONS),
             Err(StoreError::NewerVersion {
-                found: 2,
-                supported: 1
+                found: 3,
+                supported: 2
             })
         );
     }
@@ -183,7 +220,7 @@ mod tests {
         assert!(migrate(&mut conn, &[V1, broken]).is_err());
         assert_eq!(version(&conn), 1);
         // The first statement of the failed step was rolled back too.
-        migrate(&mut conn, &[V1, V2_TEST]).unwrap();
+        migrate(&mut conn, &[V1, V3_TEST]).unwrap();
         assert!(conn.prepare("SELECT a FROM psk").is_err());
     }
 

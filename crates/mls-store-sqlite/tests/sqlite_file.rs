@@ -26,6 +26,8 @@ fn synthetic(group: &[u8], expected: Option<u64>, state_len: usize) -> GroupWrit
         state: Zeroizing::new(vec![0x42; state_len]),
         past_epochs: Vec::new(),
         prune_before: 0,
+        tree_parts: Vec::new(),
+        tree_part_count: 0,
         consumed_key_packages: Vec::new(),
         psk_changes: Vec::new(),
     }

@@ -531,6 +531,7 @@ impl RatchetTree {
                 );
             }
             self.nodes.set_leaf(leaf as usize, node.map(Box::new));
+            self.hashes.stamps.touch(NodeIndex::new(index));
         }
         for (node, value) in parents {
             self.unindex(node);
@@ -544,6 +545,7 @@ impl RatchetTree {
             {
                 *slot = value.map(Box::new);
             }
+            self.hashes.stamps.touch(NodeIndex::new(node));
         }
         self.nodes.tighten_blank_from(bound);
         for node in dirty {

@@ -52,6 +52,11 @@ pub enum TreeKemError {
     /// does not fit the tree it is restored onto.
     #[error("stored tree-hash cache does not fit the tree: {0}")]
     HashCacheMismatch(&'static str),
+    /// Stored tree parts ([`crate::RatchetTree::part_bytes`]) do not
+    /// assemble into a tree of the stated size: a part missing, extra,
+    /// truncated or of the wrong shape.
+    #[error("stored tree parts do not fit the tree: {0}")]
+    TreePartMismatch(&'static str),
 
     // ---- Addressing ---------------------------------------------------------
     /// A leaf that must be occupied is blank (e.g. the sender of an update).

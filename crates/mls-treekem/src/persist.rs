@@ -1,22 +1,254 @@
-//! Persisting the tree-hash cache (RFC 9420 §7.8) beside a stored tree, so
-//! that a group loaded from storage does not rehash its N nodes.
+//! Persisting a ratchet tree in parts, and its tree-hash cache (RFC 9420
+//! §7.8), so that a group loaded from storage does not rehash its N nodes
+//! and a save after a Commit writes only the parts that Commit changed.
 //!
-//! Only the parent nodes' hashes are stored: with every parent hash known,
-//! the root hash after a change needs the changed direct path plus at most
-//! one sibling leaf hash per changed leaf, so leaf hashes are cheap to
-//! recompute lazily and storing them would double the size for nothing.
+//! **Parts.** The node array is cut into parts of [`TREE_PART_NODES`]
+//! consecutive node indexes (part `k` holds nodes `16k .. 16k+15`, clipped
+//! to the tree's width). A Commit changes a leaf and its direct path, so it
+//! touches the one part holding the bottom four levels of that path and one
+//! part per level above: about `log2(N) - 3` parts, each a few KiB, instead
+//! of the whole tree. Each part carries its nodes and the cached tree hashes
+//! of its parent nodes:
+//!
+//! ```text
+//! part: nh:u8 { kind:u8 [opaque<V> leaf_or_parent] [optional<hash[nh]> if parent] }*
+//!       kind: 0 blank, 1 LeafNode, 2 ParentNode (the node types of §7.8)
+//! ```
+//!
+//! The tree keeps a **stamp** per part ([`RatchetTree::part_stamps`]): a
+//! process-wide counter value, renewed whenever a node or a cached hash of
+//! the part changes. Two trees (a tree and its clone) whose part `k` has the
+//! same stamp hold the same part `k`, so a writer that remembers the stamps
+//! it wrote knows exactly which parts to write again, without encoding or
+//! comparing the others.
+//!
+//! **Hash cache.** Only the parent nodes' hashes are stored: with every
+//! parent hash known, the root hash after a change needs the changed direct
+//! path plus at most one sibling leaf hash per changed leaf, so leaf hashes
+//! are cheap to recompute lazily and storing them would double the size for
+//! nothing. The whole-tree form ([`RatchetTree::hash_cache_bytes`], state
+//! format version 4) is still read:
 //!
 //! ```text
 //! nh:u8 parent_slots:u32 valid_bitmap[ceil(parent_slots / 8)] hashes[nh * valid]
 //! ```
 
-use mls_treemath::NodeIndex;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use mls_codec::{LeafNode, ParentNode, Reader};
+use mls_treemath::{NodeIndex, TreeSize};
 
 use crate::hash::HashStore;
-use crate::tree::RatchetTree;
+use crate::tree::{DEFAULT_MAX_NODES, HashCache, RatchetTree, TreeNodes, parent_slot};
+use crate::view::TreeView;
 use crate::{Result, TreeKemError};
 
+/// Nodes per stored part: 16 nodes (8 leaves) are about 2 KiB with suite 1,
+/// half an SQLite page, so a part is stored inline in its row.
+pub const TREE_PART_NODES: u32 = 16;
+
+/// The source of part stamps: unique in the process, so equal stamps mean
+/// the same change history.
+static NEXT_STAMP: AtomicU64 = AtomicU64::new(1);
+
+fn fresh_stamp() -> u64 {
+    NEXT_STAMP.fetch_add(1, Ordering::Relaxed)
+}
+
+/// The number of parts of a tree `width` nodes wide.
+fn parts_of_width(width: usize) -> usize {
+    width.div_ceil(TREE_PART_NODES as usize)
+}
+
+/// One stamp per part (see the module docs), for a tree `width` nodes wide.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct PartStamps {
+    stamps: Vec<u64>,
+    width: usize,
+}
+
+/// Stamps are bookkeeping, not content: two caches holding the same hashes
+/// are equal whatever their history.
+impl PartialEq for PartStamps {
+    fn eq(&self, _other: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for PartStamps {}
+
+impl PartStamps {
+    /// Fit a tree `width` nodes wide. The old last part and every new part
+    /// change (the node count of the boundary part changes with the width).
+    pub(crate) fn resize(&mut self, width: usize) {
+        if width == self.width && !self.stamps.is_empty() {
+            return;
+        }
+        self.width = width;
+        let stamp = fresh_stamp();
+        if let Some(last) = self.stamps.last_mut() {
+            *last = stamp;
+        }
+        self.stamps.resize(parts_of_width(width), stamp);
+        if let Some(last) = self.stamps.last_mut() {
+            *last = stamp;
+        }
+    }
+
+    /// The part holding `node` changed.
+    pub(crate) fn touch(&mut self, node: NodeIndex) {
+        let part = node.as_usize() / TREE_PART_NODES as usize;
+        if let Some(s) = self.stamps.get_mut(part) {
+            *s = fresh_stamp();
+        }
+    }
+
+    /// Every part changed.
+    pub(crate) fn touch_all(&mut self) {
+        let stamp = fresh_stamp();
+        self.stamps.iter_mut().for_each(|s| *s = stamp);
+    }
+}
+
 impl RatchetTree {
+    /// The number of stored parts of this tree ([`TREE_PART_NODES`] nodes
+    /// each, the last one clipped to the width).
+    pub fn part_count(&self) -> u32 {
+        u32::try_from(parts_of_width(self.nodes.size.width().as_usize())).unwrap_or(u32::MAX)
+    }
+
+    /// The stamp of every part, in part order: a part whose stamp is the
+    /// one a writer recorded when it wrote that part is unchanged since.
+    pub fn part_stamps(&self) -> &[u64] {
+        &self.hashes.stamps.stamps
+    }
+
+    /// The stored form of part `part` (format in the module docs): its
+    /// nodes and the cached hashes of its parent nodes.
+    pub fn part_bytes(&self, part: u32) -> Result<Vec<u8>> {
+        let width = self.nodes.size.width().get();
+        let start = part
+            .checked_mul(TREE_PART_NODES)
+            .filter(|&s| s < width)
+            .ok_or(TreeKemError::TreePartMismatch("no such part"))?;
+        let end = start.saturating_add(TREE_PART_NODES).min(width);
+        let nh = self.hashes.nh;
+        let mut out = Vec::with_capacity(2048);
+        // The hash length, or 0 if the part holds no hash: the bytes depend
+        // on the part's content only, not on the cache's history.
+        out.push(0);
+        let mut any_hash = false;
+        for i in start..end {
+            let index = NodeIndex::new(i);
+            // The node type of RFC 9420 §7.8 (1 leaf, 2 parent), 0 blank.
+            let encoded = match self.node(index) {
+                None => None,
+                Some(crate::NodeRef::Leaf(l)) => Some((1, mls_codec::encode(l)?)),
+                Some(crate::NodeRef::Parent(p)) => Some((2, mls_codec::encode(p)?)),
+            };
+            match encoded {
+                None => out.push(0),
+                Some((kind, bytes)) => {
+                    out.push(kind);
+                    mls_codec::codec::write_opaque(&bytes, &mut out)?;
+                }
+            }
+            if !index.is_leaf() {
+                match self.hashes.get(index) {
+                    Some(h) if nh > 0 => {
+                        out.push(1);
+                        out.extend_from_slice(h);
+                        any_hash = true;
+                    }
+                    _ => out.push(0),
+                }
+            }
+        }
+        if any_hash && let Some(first) = out.first_mut() {
+            *first = u8::try_from(nh).unwrap_or(0);
+        }
+        Ok(out)
+    }
+
+    /// Reassemble a tree of `leaf_count` leaves (a power of two) from its
+    /// parts, in part order, with the parent hashes they carry. The parts
+    /// must be exactly the tree's ([`RatchetTree::part_count`] of them,
+    /// each of its full shape, no trailing bytes), else
+    /// [`TreeKemError::TreePartMismatch`]; nodes at the wrong position
+    /// give [`TreeKemError::WrongNodeType`]. Nothing is hashed: the caller
+    /// checks the cached root against the tree hash it expects
+    /// ([`RatchetTree::cached_root_hash`]). The content of the leaves is
+    /// not validated (the parts come from the group's own store, G-07).
+    pub fn from_parts<P: AsRef<[u8]>>(leaf_count: u32, parts: &[P]) -> Result<Self> {
+        let size = TreeSize::for_leaves(leaf_count)?;
+        let width = size.width().as_usize();
+        if width > DEFAULT_MAX_NODES {
+            return Err(TreeKemError::TreeTooLarge {
+                nodes: width,
+                max: DEFAULT_MAX_NODES,
+            });
+        }
+        // Count before allocating: a wrong count costs nothing.
+        if parts.len() != parts_of_width(width) {
+            return Err(TreeKemError::TreePartMismatch(
+                if parts.len() < parts_of_width(width) {
+                    "a part is missing"
+                } else {
+                    "more parts than the tree has"
+                },
+            ));
+        }
+        let mismatch = TreeKemError::TreePartMismatch;
+        let mut nodes = TreeNodes::with_size(size);
+        let mut hashes: Vec<(NodeIndex, Vec<u8>)> = Vec::new();
+        let mut tree_nh: Option<usize> = None;
+        for (k, part) in parts.iter().enumerate() {
+            let mut r = Reader::new(part.as_ref());
+            let nh = usize::from(r.read_u8().map_err(|_| mismatch("empty part"))?);
+            let start = k * TREE_PART_NODES as usize;
+            let end = (start + TREE_PART_NODES as usize).min(width);
+            for i in start..end {
+                let index = NodeIndex::new(u32::try_from(i).map_err(|_| mismatch("index"))?);
+                let kind = r.read_u8().map_err(|_| mismatch("truncated part"))?;
+                if kind != 0 {
+                    let body = r.read_vector().map_err(|_| mismatch("truncated node"))?;
+                    match (kind, index.leaf()) {
+                        (1, Some(leaf)) => {
+                            let l: LeafNode = mls_codec::decode(body.rest())?;
+                            nodes.set_leaf(leaf.as_usize(), Some(Box::new(l)));
+                        }
+                        (2, None) => {
+                            let p: ParentNode = mls_codec::decode(body.rest())?;
+                            if let Some(slot) = nodes.parents.get_mut(parent_slot(index)) {
+                                *slot = Some(Box::new(p));
+                            }
+                        }
+                        (1 | 2, _) => {
+                            return Err(TreeKemError::WrongNodeType { node: index.get() });
+                        }
+                        _ => return Err(mismatch("node type")),
+                    }
+                }
+                if !index.is_leaf() && r.read_presence().map_err(|_| mismatch("truncated part"))? {
+                    if nh == 0 || tree_nh.is_some_and(|t| t != nh) {
+                        return Err(mismatch("hash length"));
+                    }
+                    tree_nh = Some(nh);
+                    let h = r.read_bytes(nh).map_err(|_| mismatch("truncated hash"))?;
+                    hashes.push((index, h.to_vec()));
+                }
+            }
+            r.finish()
+                .map_err(|_| mismatch("trailing bytes in a part"))?;
+        }
+        let mut cache = HashCache::default();
+        cache.resize(size);
+        for (node, hash) in hashes {
+            cache.put(node, hash);
+        }
+        Ok(RatchetTree::with_index(nodes, cache))
+    }
+
     /// The cached tree hashes of the parent nodes, in the format above. The
     /// store trusts its input (GUIDANCE G-07); pair it with an integrity check.
     pub fn hash_cache_bytes(&self) -> Vec<u8> {
@@ -160,5 +392,103 @@ mod tests {
         padded[5] |= 0x01; // 7 parent slots: the bitmap's last bit is padding
         assert!(fresh.restore_hash_cache(&padded).is_err());
         assert_eq!(fresh.cached_root_hash(), None);
+    }
+
+    fn parts(t: &RatchetTree) -> Vec<Vec<u8>> {
+        (0..t.part_count())
+            .map(|k| t.part_bytes(k).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn parts_reassemble_the_tree_and_its_hashes() {
+        let cs = RustCryptoProvider::new()
+            .cipher_suite_provider(CipherSuite::Mls128DhKemX25519Aes128GcmSha256Ed25519)
+            .unwrap();
+        for leaves in [1u8, 2, 5, 9, 33] {
+            let mut full = tree(leaves);
+            let root = full.tree_hash(cs.as_ref()).unwrap();
+            let stored = parts(&full);
+            assert_eq!(stored.len() as u32, full.part_count());
+            let leaf_count = full.size().leaf_count().get();
+            let back = RatchetTree::from_parts(leaf_count, &stored).unwrap();
+            assert_eq!(back, full);
+            // A one-leaf tree's root is its leaf, whose hash is not stored.
+            let expected = (leaves > 1).then_some(root.as_slice());
+            assert_eq!(back.cached_root_hash(), expected);
+            assert_eq!(parts(&back), stored);
+        }
+    }
+
+    #[test]
+    fn a_change_renews_the_stamps_of_its_parts_only() {
+        let cs = RustCryptoProvider::new()
+            .cipher_suite_provider(CipherSuite::Mls128DhKemX25519Aes128GcmSha256Ed25519)
+            .unwrap();
+        let mut t = tree(33); // 64 leaves: 127 nodes, 8 parts
+        t.tree_hash(cs.as_ref()).unwrap();
+        let before = t.part_stamps().to_vec();
+        let bytes_before = parts(&t);
+        let clone = t.clone();
+        t.remove_leaf(mls_treemath::LeafIndex::new(3).unwrap())
+            .unwrap();
+        t.tree_hash(cs.as_ref()).unwrap();
+        let bytes_after = parts(&t);
+        for k in 0..t.part_count() as usize {
+            let changed = bytes_before[k] != bytes_after[k];
+            let restamped = before[k] != t.part_stamps()[k];
+            // Every changed part is restamped (a restamped part may be
+            // unchanged: a hash recomputed to the same value).
+            assert!(
+                !changed || restamped,
+                "part {k} changed without a new stamp"
+            );
+        }
+        // The clone kept the old stamps.
+        assert_eq!(clone.part_stamps(), before.as_slice());
+        // Leaf 3 is node 6 in part 0; its direct path 7, 15, 31, 63 lies in
+        // parts 0, 0, 1, 3: parts 2, 4.. kept their stamps.
+        assert_eq!(t.part_stamps()[2], before[2]);
+        assert_eq!(t.part_stamps()[5], before[5]);
+    }
+
+    #[test]
+    fn wrong_parts_are_refused() {
+        let cs = RustCryptoProvider::new()
+            .cipher_suite_provider(CipherSuite::Mls128DhKemX25519Aes128GcmSha256Ed25519)
+            .unwrap();
+        let mut full = tree(33);
+        full.tree_hash(cs.as_ref()).unwrap();
+        let stored = parts(&full);
+        let n = full.size().leaf_count().get();
+        let err = |r: Result<RatchetTree>| r.err().unwrap();
+        assert!(matches!(
+            err(RatchetTree::from_parts(n, &stored[1..])),
+            TreeKemError::TreePartMismatch(_)
+        ));
+        let mut extra = stored.clone();
+        extra.push(stored[0].clone());
+        assert!(matches!(
+            err(RatchetTree::from_parts(n, &extra)),
+            TreeKemError::TreePartMismatch(_)
+        ));
+        assert!(RatchetTree::from_parts(3, &stored).is_err());
+        for k in [0usize, 3, 7] {
+            for len in 0..stored[k].len() {
+                let mut cut = stored.clone();
+                cut[k].truncate(len);
+                assert!(
+                    RatchetTree::from_parts(n, &cut).is_err(),
+                    "part {k} cut at {len}"
+                );
+            }
+            let mut longer = stored.clone();
+            longer[k].push(0);
+            assert!(RatchetTree::from_parts(n, &longer).is_err());
+        }
+        // Two parts swapped: a node lands at the wrong position.
+        let mut swapped = stored.clone();
+        swapped.swap(0, 1);
+        assert!(RatchetTree::from_parts(n, &swapped) != Ok(full));
     }
 }

@@ -19,6 +19,7 @@ use mls_treemath::{LeafIndex, NodeIndex, TreeSize};
 
 use crate::hash::{HashStore, compute_tree_hash};
 use crate::key_index::KeyIndex;
+use crate::persist::PartStamps;
 use crate::view::TreeView;
 use crate::{Result, TreeKemError};
 
@@ -57,7 +58,7 @@ pub(crate) fn parent_slot(node: NodeIndex) -> usize {
 }
 
 impl TreeNodes {
-    fn with_size(size: TreeSize) -> Self {
+    pub(crate) fn with_size(size: TreeSize) -> Self {
         let n = size.leaf_count().get() as usize;
         TreeNodes {
             size,
@@ -166,6 +167,11 @@ pub(crate) struct HashCache {
     pub(crate) nh: usize,
     pub(crate) bytes: Vec<u8>,
     pub(crate) valid: Vec<bool>,
+    /// When each stored part last changed (nodes or hashes): every change
+    /// of a node goes through the cache (its hash is invalidated or
+    /// replaced), so the cache is where a change is noticed
+    /// ([`crate::persist`]).
+    pub(crate) stamps: PartStamps,
 }
 
 impl HashCache {
@@ -174,18 +180,21 @@ impl HashCache {
         let width = size.width().as_usize();
         self.valid.resize(width, false);
         self.bytes.resize(width * self.nh, 0);
+        self.stamps.resize(width);
     }
 
     /// Forget the hash of `node`.
     pub(crate) fn invalidate(&mut self, node: NodeIndex) {
         if let Some(v) = self.valid.get_mut(node.as_usize()) {
             *v = false;
+            self.stamps.touch(node);
         }
     }
 
     /// Forget every hash.
     pub(crate) fn clear(&mut self) {
         self.valid.iter_mut().for_each(|v| *v = false);
+        self.stamps.touch_all();
     }
 
     /// Bytes held by the cache.
@@ -217,6 +226,7 @@ impl HashStore for HashCache {
             if let Some(v) = self.valid.get_mut(i) {
                 *v = true;
             }
+            self.stamps.touch(node);
         }
     }
 }
@@ -301,7 +311,7 @@ impl TreeView for RatchetTree {
 
 impl RatchetTree {
     /// Build the key index over `nodes`.
-    fn with_index(mut nodes: TreeNodes, hashes: HashCache) -> Self {
+    pub(crate) fn with_index(mut nodes: TreeNodes, hashes: HashCache) -> Self {
         nodes.tighten_blank_from(u32::MAX);
         let mut keys = KeyIndex::default();
         for i in 0..nodes.size.width().get() {

@@ -1,131 +1,97 @@
-//! Three members, an add, an update, a remove, messages both ways, and every
-//! member agreeing on the epoch authenticator.
+//! Three clients, an add, an update, a remove, messages both ways, a
+//! client reopening its group from its store, and every member agreeing on
+//! the epoch authenticator.
 //!
 //! Run with `cargo run -p mls --example quickstart`.
 
-use std::sync::Arc;
-
-use mls::{
-    CipherSuite, CreateOptions, Credential, CryptoProvider, Group, GroupConfig, JoinOptions,
-    KeyPackageBuilder, MlsMessage, ProcessedMessage, RustCryptoProvider,
-};
+use mls::{Client, ClientGroup, Credential, DEFAULT_CIPHER_SUITE, Received, generate_signer};
 
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 
-/// Everything a member receives goes through the same call; Commits are
-/// merged right away (a real client could inspect `staged.info()` first).
-fn receive(group: &mut Group, message: &MlsMessage) -> Result<Option<Vec<u8>>> {
-    match group.process_message(message)? {
-        ProcessedMessage::Application(m) => Ok(Some(m.data)),
-        ProcessedMessage::Commit(staged) => {
-            group.merge_staged_commit(staged)?;
-            Ok(None)
-        }
-        ProcessedMessage::Proposal(_) => Ok(None),
+/// A client with a fresh identity and an in-memory store
+/// (`mls_store_sqlite::SqliteStore::open(path)` keeps it in a file).
+fn client(name: &str) -> Result<Client> {
+    let signer = generate_signer(DEFAULT_CIPHER_SUITE)?;
+    Ok(Client::builder()
+        .identity(Credential::basic(name), signer)
+        .build()?)
+}
+
+/// Everything a member receives goes through the same call; a Commit is
+/// merged (and the new epoch stored) at once.
+fn receive(group: &mut ClientGroup, message: &mls::MlsMessage) -> Result<Option<Vec<u8>>> {
+    match group.receive(message)? {
+        Received::Application(m) => Ok(Some(m.data)),
+        _ => Ok(None),
     }
 }
 
 fn main() -> Result<()> {
-    let provider = RustCryptoProvider::new();
-    let suite = CipherSuite::Mls128DhKemX25519Aes128GcmSha256Ed25519;
-    let cs = provider
-        .cipher_suite_provider(suite)
-        .ok_or("suite not supported")?;
+    let (alice, bob, carol) = (client("alice")?, client("bob")?, client("carol")?);
 
-    // Bob and Carol each make a signature key and publish a KeyPackage.
-    let key_package = |name: &str| -> Result<_> {
-        let signer = cs.signature_generate_key_pair()?;
-        Ok(KeyPackageBuilder::new().build(cs.as_ref(), Credential::basic(name), &signer)?)
-    };
-    let bob_kp = key_package("bob")?;
-    let carol_kp = key_package("carol")?;
-
-    // Alice creates the group from her identity and adds Bob and Carol in
-    // one Commit.
-    let alice_signer = cs.signature_generate_key_pair()?;
-    let mut alice = Group::create(
-        cs.clone(),
-        Credential::basic("alice"),
-        Arc::new(alice_signer),
-        GroupConfig::default(),
-        CreateOptions::default(),
-    )?;
-    let add = alice
-        .commit_builder()
-        .add_member(bob_kp.key_package().clone())
-        .add_member(carol_kp.key_package().clone())
-        .build()?;
+    // Bob and Carol upload KeyPackages (their private parts stay in their
+    // stores); Alice creates the group and adds both in one Commit.
+    let bob_kp = bob.key_packages_to_publish()?.remove(0);
+    let carol_kp = carol.key_packages_to_publish()?.remove(0);
+    let mut a = alice.create_group()?;
+    let add = a.commit(|c| c.add_member(bob_kp).add_member(carol_kp))?;
     // The delivery service accepted the Commit: merge it, then send the Welcome.
-    alice.merge_pending_commit()?;
+    a.merge_pending_commit()?;
     let welcome = add
         .welcome
         .ok_or("a Commit that adds members has a Welcome")?;
-    let (mut bob, _) = Group::join(
-        &provider,
-        &welcome,
-        &bob_kp,
-        GroupConfig::default(),
-        JoinOptions::default(),
-    )?;
-    let (mut carol, _) = Group::join(
-        &provider,
-        &welcome,
-        &carol_kp,
-        GroupConfig::default(),
-        JoinOptions::default(),
-    )?;
-    println!("epoch {}: {} members", alice.epoch(), alice.member_count());
+    // Each joiner finds its own KeyPackage and deletes it in the join's write.
+    let mut b = bob.join(&welcome)?;
+    let mut c = carol.join(&welcome)?;
+    println!("epoch {}: {} members", a.epoch(), a.group().member_count());
 
     // Messages both ways.
-    let hello = alice.encrypt_application_message(b"hello from alice", b"")?;
-    assert_eq!(
-        receive(&mut bob, &hello)?.as_deref(),
-        Some(&b"hello from alice"[..])
-    );
-    assert_eq!(
-        receive(&mut carol, &hello)?.as_deref(),
-        Some(&b"hello from alice"[..])
-    );
-    let reply = bob.encrypt_application_message(b"hi, bob here", b"")?;
-    assert_eq!(
-        receive(&mut alice, &reply)?.as_deref(),
-        Some(&b"hi, bob here"[..])
-    );
-    assert_eq!(
-        receive(&mut carol, &reply)?.as_deref(),
-        Some(&b"hi, bob here"[..])
-    );
+    let hello = a.encrypt_application_message(b"hello from alice", b"")?;
+    for member in [&mut b, &mut c] {
+        let got = receive(member, &hello)?;
+        if got.as_deref() != Some(&b"hello from alice"[..]) {
+            return Err("alice's message did not arrive".into());
+        }
+    }
+    let reply = b.encrypt_application_message(b"hi, bob here", b"")?;
+    for member in [&mut a, &mut c] {
+        receive(member, &reply)?;
+    }
 
     // Bob updates his keys (an empty Commit carries a fresh UpdatePath).
-    let update = bob.commit_builder().build()?;
-    bob.merge_pending_commit()?;
-    receive(&mut alice, &update.commit)?;
-    receive(&mut carol, &update.commit)?;
-    println!("epoch {}: Bob updated", bob.epoch());
+    let update = b.self_update()?;
+    b.merge_pending_commit()?;
+    receive(&mut a, &update.commit)?;
+    receive(&mut c, &update.commit)?;
+    println!("epoch {}: Bob updated", b.epoch());
 
     // Alice removes Carol.
-    let remove = alice
-        .commit_builder()
-        .remove_member(carol.own_leaf())
-        .build()?;
-    alice.merge_pending_commit()?;
-    receive(&mut bob, &remove.commit)?;
-    receive(&mut carol, &remove.commit)?;
-    assert!(!carol.is_active());
+    let carol_leaf = c.group().own_leaf();
+    let remove = a.commit(|commit| commit.remove_member(carol_leaf))?;
+    a.merge_pending_commit()?;
+    receive(&mut b, &remove.commit)?;
+    receive(&mut c, &remove.commit)?;
+    if c.group().is_active() {
+        return Err("carol is still a member".into());
+    }
     println!(
         "epoch {}: Carol removed, {} members",
-        alice.epoch(),
-        alice.member_count()
+        a.epoch(),
+        a.group().member_count()
     );
 
-    let bye = bob.encrypt_application_message(b"just us now", b"")?;
-    assert_eq!(
-        receive(&mut alice, &bye)?.as_deref(),
-        Some(&b"just us now"[..])
-    );
+    // Bob's app restarts: the group is opened from his store, where every
+    // step above already is.
+    let bye = a.encrypt_application_message(b"just us now", b"")?;
+    let mut b = bob.group(b.group_id())?.ok_or("bob's group is stored")?;
+    if receive(&mut b, &bye)?.as_deref() != Some(&b"just us now"[..]) {
+        return Err("the reopened group cannot read the message".into());
+    }
 
     // Everyone still in the group agrees on the epoch authenticator.
-    assert_eq!(alice.epoch_authenticator(), bob.epoch_authenticator());
-    println!("alice and bob agree on epoch {}", alice.epoch());
+    if a.group().epoch_authenticator() != b.group().epoch_authenticator() {
+        return Err("alice and bob disagree".into());
+    }
+    println!("alice and bob agree on epoch {}", a.epoch());
     Ok(())
 }

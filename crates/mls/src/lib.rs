@@ -1,94 +1,59 @@
 //! Messaging Layer Security (RFC 9420) for applications.
 //!
-//! This crate re-exports what an application needs from the workspace
-//! crates: the group engine ([`Group`], from `mls-group`), KeyPackages, the
-//! wire types ([`MlsMessage`] and friends, from `mls-codec`), cipher suites
-//! and the provider traits (`mls-crypto`), and, with the default
-//! `rustcrypto` feature, the [`RustCryptoProvider`].
+//! Most applications need one object: a [`Client`] (from `mls-client`),
+//! built once from an identity (a [`Credential`] and a [`Signer`]), a
+//! crypto provider (the [`RustCryptoProvider`] with the default
+//! `rustcrypto` feature), a default [`GroupConfig`] and a store ([`Store`]:
+//! an [`InMemoryStore`] by default, `mls-store-sqlite` for a file). It
+//! makes the KeyPackages to upload ([`Client::key_packages_to_publish`]),
+//! creates groups, joins from a Welcome (finding its KeyPackage itself) or
+//! by external Commit, and opens stored groups one at a time. Each group is
+//! a [`ClientGroup`] that writes every transition (a merge, a join, a
+//! Commit made, a message sent or received) through the store as one
+//! atomic write before it returns; a failed write leaves it at the stored
+//! state (RFC 9420 §10-§15; GUIDANCE G-03 to G-06).
 //!
-//! The flow (RFC 9420 §11-§15): every client makes KeyPackages
-//! ([`KeyPackageBuilder`]); one creates a [`Group`] from its credential and
-//! signature key; members change the group with Commits
-//! ([`Group::commit_builder`]), which stay pending until the
-//! delivery service accepts them ([`Group::merge_pending_commit`]); new
-//! members join from the Welcome ([`Group::join`]); everything received goes
-//! through [`Group::process_message`], and a received Commit is a
-//! [`StagedCommit`] to inspect and then merge. Nothing in a group changes
-//! until a merge, and a rejected message leaves it byte-identical.
-//! Group state is saved with [`Group::save`] into a [`Store`] (see [`storage`]).
+//! Underneath is the group engine ([`Group`], from `mls-group`), for
+//! applications that keep state themselves: Commits ([`Group::commit_builder`])
+//! stay pending until the delivery service accepts them
+//! ([`Group::merge_pending_commit`]); a received Commit is a [`StagedCommit`]
+//! to inspect and then merge; nothing changes until a merge, and a rejected
+//! message leaves a group byte-identical; [`Group::save`] writes it into a
+//! [`Store`] (see [`storage`]).
 //!
 //! ```
-//! use std::sync::Arc;
-//!
-//! use mls::{
-//!     CipherSuite, CreateOptions, Credential, CryptoProvider, Group, GroupConfig, JoinOptions,
-//!     KeyPackageBuilder, ProcessedMessage, RustCryptoProvider,
-//! };
+//! use mls::{Client, Credential, DEFAULT_CIPHER_SUITE, Received, generate_signer};
 //!
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! let provider = RustCryptoProvider::new();
-//! let suite = CipherSuite::Mls128DhKemX25519Aes128GcmSha256Ed25519;
-//! let cs = provider.cipher_suite_provider(suite).ok_or("suite 1 is not supported")?;
-//!
-//! // Bob and Carol publish KeyPackages.
-//! let key_package = |name: &str| {
-//!     let signer = cs.signature_generate_key_pair()?;
-//!     KeyPackageBuilder::new().build(cs.as_ref(), Credential::basic(name), &signer)
+//! let client = |name: &str| {
+//!     let signer = generate_signer(DEFAULT_CIPHER_SUITE)?;
+//!     Client::builder().identity(Credential::basic(name), signer).build()
 //! };
-//! let (bob_kp, carol_kp) = (key_package("bob")?, key_package("carol")?);
+//! let (alice, bob) = (client("alice")?, client("bob")?);
 //!
-//! // Alice creates the group from her identity and adds Bob and Carol in one Commit.
-//! let alice_signer = cs.signature_generate_key_pair()?;
-//! let mut alice = Group::create(
-//!     cs.clone(),
-//!     Credential::basic("alice"),
-//!     Arc::new(alice_signer),
-//!     GroupConfig::default(),
-//!     CreateOptions::default(),
-//! )?;
-//! let add = alice
-//!     .commit_builder()
-//!     .add_member(bob_kp.key_package().clone())
-//!     .add_member(carol_kp.key_package().clone())
-//!     .build()?;
-//! alice.merge_pending_commit()?; // once the delivery service accepted the Commit
-//! let welcome = add.welcome.ok_or("a Commit that adds members has a Welcome")?;
-//! let (mut bob, _) = Group::join(&provider, &welcome, &bob_kp, GroupConfig::default(), JoinOptions::default())?;
-//! let (mut carol, _) = Group::join(&provider, &welcome, &carol_kp, GroupConfig::default(), JoinOptions::default())?;
+//! // Bob uploads KeyPackages; Alice creates a group and adds him.
+//! let bob_key_package = bob.key_packages_to_publish()?.remove(0);
+//! let mut group = alice.create_group()?;
+//! let add = group.commit(|c| c.add_member(bob_key_package))?;
+//! group.merge_pending_commit()?; // once the delivery service accepted the Commit
+//! let mut bob_group = bob.join(&add.welcome.ok_or("an Add makes a Welcome")?)?;
 //!
-//! // Messages both ways.
-//! let msg = alice.encrypt_application_message(b"hello", b"")?;
-//! let ProcessedMessage::Application(m) = bob.process_message(&msg)? else {
+//! // Bob updates his keys; Alice merges his Commit, then writes to him.
+//! let update = bob_group.self_update()?;
+//! bob_group.merge_pending_commit()?;
+//! let Received::Commit(info) = group.receive(&update.commit)? else {
+//!     return Err("not a Commit".into());
+//! };
+//! assert!(!info.own_commit);
+//! let message = group.encrypt_application_message(b"hello", b"")?;
+//!
+//! // Bob's client restarts: it opens the stored group and reads on.
+//! let mut bob_group = bob.group(bob_group.group_id())?.ok_or("stored")?;
+//! let Received::Application(m) = bob_group.receive(&message)? else {
 //!     return Err("not application data".into());
 //! };
 //! assert_eq!(m.data, b"hello");
-//! let msg = bob.encrypt_application_message(b"hi alice", b"")?;
-//! let ProcessedMessage::Application(m) = alice.process_message(&msg)? else {
-//!     return Err("not application data".into());
-//! };
-//! assert_eq!(m.data, b"hi alice");
-//!
-//! // Bob updates his keys; the others process and merge his Commit.
-//! let update = bob.commit_builder().build()?;
-//! bob.merge_pending_commit()?;
-//! for member in [&mut alice, &mut carol] {
-//!     let ProcessedMessage::Commit(staged) = member.process_message(&update.commit)? else {
-//!         return Err("not a Commit".into());
-//!     };
-//!     member.merge_staged_commit(staged)?;
-//! }
-//!
-//! // Alice removes Carol.
-//! let remove = alice.commit_builder().remove_member(carol.own_leaf()).build()?;
-//! alice.merge_pending_commit()?;
-//! let ProcessedMessage::Commit(staged) = bob.process_message(&remove.commit)? else {
-//!     return Err("not a Commit".into());
-//! };
-//! assert_eq!(staged.info().removed[0].leaf_index, carol.own_leaf());
-//! bob.merge_staged_commit(staged)?;
-//!
-//! assert_eq!(alice.member_count(), 2);
-//! assert_eq!(alice.epoch_authenticator(), bob.epoch_authenticator());
+//! assert_eq!(group.group().epoch_authenticator(), bob_group.group().epoch_authenticator());
 //! # Ok(())
 //! # }
 //! ```
@@ -96,6 +61,13 @@
 //! Messages travel as bytes: [`encode_message`] and [`decode_message`].
 
 #![forbid(unsafe_code)]
+
+#[cfg(feature = "rustcrypto")]
+pub use mls_client::generate_signer;
+pub use mls_client::{
+    Client, ClientBuilder, ClientError, ClientErrorKind, ClientGroup, DEFAULT_CIPHER_SUITE,
+    KeyPackageSettings, Received,
+};
 
 pub use mls_codec::{
     Credential, Extension, ExtensionType, KeyPackage, MlsMessage, MlsMessageBody, PreSharedKeyId,
@@ -121,6 +93,7 @@ pub use mls_treekem::{
 pub use mls_crypto_rustcrypto::RustCryptoProvider;
 
 /// The lower layers, for what the re-exports above do not cover.
+pub use mls_client as client;
 pub use mls_codec as codec;
 pub use mls_crypto as crypto;
 pub use mls_group as group;

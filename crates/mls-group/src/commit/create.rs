@@ -257,6 +257,10 @@ impl Group {
                 ratchet_tree: tree_wire.clone(),
             })?);
         }
+        // RFC 9420 §13.5: GREASE in GroupInfo extensions (G-48).
+        if self.config.grease {
+            gi_extensions.push(crate::grease::group_info_extension(cs)?);
+        }
         let group_info = sign_group_info(
             cs,
             self.signer.as_ref(),

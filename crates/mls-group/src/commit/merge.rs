@@ -89,9 +89,14 @@ impl Group {
         // RFC 9420 §11.2: a merged ReInit shuts the group down.
         self.reinit = info.reinit().cloned();
         if info.removes_us {
-            // RFC 9420 §12.4.2: we can no longer send; drop what we can.
+            // RFC 9420 §12.4.2: we can no longer send; drop what we can
+            // (GUIDANCE G-11: the epoch secrets were replaced by throwaway
+            // ones when staged; the tree's private keys go here, the leaf
+            // key replaced by a throwaway one so the state keeps its shape).
             self.active = false;
             self.past.clear();
+            let throwaway = self.cs.hpke_generate_key_pair()?.private_key;
+            self.private = mls_treekem::TreePrivateKeys::new(self.private.leaf(), throwaway);
         }
         span.record("members", self.member_count());
         Ok(())

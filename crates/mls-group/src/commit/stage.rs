@@ -308,19 +308,11 @@ pub(super) fn removed_commit(
 ) -> Result<StagedCommit> {
     let info = commit_info(applied, proposals, committer, &context, has_path, true);
     let cs = group.cs.as_ref();
-    // A throwaway root for the (never used) secret tree of the new epoch.
-    let unknown = mls_crypto::Secret::new(cs.random_bytes(cs.cipher_suite().hash_len())?);
-    let secrets = mls_keyschedule::EpochSecrets {
-        sender_data_secret: group.epoch.sender_data_secret.clone(),
-        encryption_secret: mls_keyschedule::EncryptionSecret::new(unknown),
-        exporter_secret: group.epoch.exporter_secret.clone(),
-        external_secret: group.epoch.external_secret.clone(),
-        confirmation_key: group.epoch.confirmation_key.clone(),
-        membership_key: group.epoch.membership_key.clone(),
-        resumption_psk: group.epoch.resumption_psk.clone(),
-        epoch_authenticator: group.epoch.epoch_authenticator.clone(),
-        init_secret: group.epoch.init_secret.clone(),
-    };
+    // GUIDANCE G-11 (RFC 9420 §12.4.2): removed means wipe. The new epoch's
+    // secrets are not ours to know, and the current epoch's must not
+    // outlive the merge: the group keeps throwaway random secrets in their
+    // place, so the merged (and stored) state holds none of the old ones.
+    let secrets = mls_keyschedule::EpochSecret::random(cs)?.derive_secrets(cs)?;
     Ok(StagedCommit::new(StagedEpoch {
         from_epoch: group.context.epoch,
         context,

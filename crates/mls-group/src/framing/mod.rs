@@ -68,7 +68,7 @@
 //!
 //! // Receiving: verify (the tree is not touched), decide, then confirm.
 //! let mut verified = ctx.unprotect_private(&receiver_tree, &message, &members)?;
-//! assert_eq!(verified.content, signed);
+//! assert_eq!(verified.content(), &signed);
 //! verified.confirm(&mut receiver_tree)?;
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
@@ -302,21 +302,58 @@ impl<'a> FramingContext<'a> {
 
 /// A received message whose protection has been removed and checked
 /// (RFC 9420 §6): its content is authentic for the sender it names.
+///
+/// Only [`FramingContext::unprotect`] and its two variants make one: the
+/// fields are private (GUIDANCE G-44, a type-enforced pipeline), so no
+/// caller can build a `VerifiedMessage` around content whose signature and
+/// membership tag were never checked.
+///
+/// ```compile_fail
+/// # use mls_group::framing::VerifiedMessage;
+/// # fn forge(content: mls_codec::AuthenticatedContent) -> VerifiedMessage {
+/// VerifiedMessage { content, generation: None, consume_token: None }
+/// # }
+/// ```
 #[derive(Debug)]
 pub struct VerifiedMessage {
     /// The verified content with its wire format and auth data. For a
     /// commit, the confirmation tag is *not* verified yet (that needs the
     /// next epoch's confirmation key).
-    pub content: AuthenticatedContent,
+    pub(crate) content: AuthenticatedContent,
     /// The generation of the sender's ratchet (PrivateMessage only), for
     /// gap detection (GUIDANCE G-17).
-    pub generation: Option<u32>,
+    pub(crate) generation: Option<u32>,
     /// PrivateMessage only: the pending consumption of the ratchet key that
     /// decrypted it. `None` once confirmed, and for PublicMessages.
-    pub consume_token: Option<ConsumeToken>,
+    pub(crate) consume_token: Option<ConsumeToken>,
 }
 
 impl VerifiedMessage {
+    /// The verified content with its wire format and auth data. For a
+    /// commit, the confirmation tag is *not* verified yet (that needs the
+    /// next epoch's confirmation key).
+    pub fn content(&self) -> &AuthenticatedContent {
+        &self.content
+    }
+
+    /// The verified content, taking it out of the message (any pending
+    /// ratchet consumption is dropped unconfirmed).
+    pub fn into_content(self) -> AuthenticatedContent {
+        self.content
+    }
+
+    /// The generation of the sender's ratchet (PrivateMessage only), for
+    /// gap detection (GUIDANCE G-17).
+    pub fn generation(&self) -> Option<u32> {
+        self.generation
+    }
+
+    /// Whether the ratchet key that decrypted it still waits for
+    /// [`VerifiedMessage::confirm`] (PrivateMessage only).
+    pub fn is_unconfirmed(&self) -> bool {
+        self.consume_token.is_some()
+    }
+
     /// The sender.
     pub fn sender(&self) -> Sender {
         self.content.content.sender

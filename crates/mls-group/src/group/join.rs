@@ -161,7 +161,7 @@ impl Group {
             cs.as_ref(),
             context.group_id.as_slice(),
             Some(context.tree_hash.as_slice()),
-            &config.leaf_policy(),
+            &config.joined_tree_policy(),
         )
         .map_err(GroupError::InvalidJoinTree)?;
         // §12.1.8.1, §5.3.1: the external senders we would accept
@@ -173,6 +173,9 @@ impl Group {
         let me = tree
             .find_leaf(&secrets.key_package.leaf_node)
             .ok_or(GroupError::OwnLeafNotInTree)?;
+        // §7.3 (V-7.3-10/11): our own KeyPackage's lifetime is checked even
+        // when the other leaves' lifetimes are advisory (GUIDANCE G-27).
+        check_own_lifetime(&config, &secrets.key_package.leaf_node, me)?;
         let bundle = key_packages
             .find(&secrets.key_package_ref)
             .ok_or(GroupError::WelcomeNoMatchingKeyPackage)?;
@@ -223,4 +226,32 @@ impl Group {
         span.record("members", group.member_count());
         Ok((group, secrets.key_package_ref, secrets.psks))
     }
+}
+
+/// RFC 9420 §7.3 (V-7.3-10/11): the joiner's own leaf, from its KeyPackage,
+/// is inside its lifetime at the group's clock (unless
+/// [`GroupConfig::lifetime_checks`] is off). The lifetimes of the other
+/// leaves of a joined tree are only checked when
+/// [`GroupConfig::joined_tree_lifetime_checks`] asks for it (GUIDANCE
+/// G-27: members may be offline for long).
+fn check_own_lifetime(
+    config: &GroupConfig,
+    leaf: &mls_codec::LeafNode,
+    me: LeafIndex,
+) -> Result<()> {
+    if !config.lifetime_checks {
+        return Ok(());
+    }
+    if let mls_codec::LeafNodeSource::KeyPackage(lifetime) = &leaf.leaf_node_source {
+        let now = config.clock.now();
+        if now < lifetime.not_before || now > lifetime.not_after {
+            return Err(GroupError::InvalidJoinTree(
+                mls_treekem::TreeKemError::LifetimeExpired {
+                    leaf: Some(me.get()),
+                    now,
+                },
+            ));
+        }
+    }
+    Ok(())
 }

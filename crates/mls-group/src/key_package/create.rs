@@ -6,14 +6,15 @@ use std::sync::Arc;
 
 use mls_codec::{
     Capabilities, CipherSuiteId, Credential, CredentialType, Extension, ExtensionContainer,
-    ExtensionType, GREASE_VALUES, HpkePublicKey, KeyPackage, LeafNode, LeafNodeSource, Lifetime,
-    ProposalType, ProtocolVersion, SignaturePublicKey, VLBytes,
+    ExtensionType, HpkePublicKey, KeyPackage, LeafNode, LeafNodeSource, Lifetime, ProposalType,
+    ProtocolVersion, SignaturePublicKey, VLBytes,
 };
 use mls_crypto::labeled::sign_with_label;
 use mls_crypto::{CipherSuiteProvider, Signer, check_signer_scheme};
 use mls_treekem::{Clock, LEAF_NODE_TBS_LABEL, SystemClock};
 
 use super::{KeyPackageBundle, KeyPackageRef};
+use crate::grease::{GreaseDraw, grease_extension};
 use crate::{GroupError, Result};
 
 /// The signature label of KeyPackageTBS (RFC 9420 §10).
@@ -64,7 +65,8 @@ pub fn sign_key_package(
 /// Defaults: protocol mls10; lifetime from one hour before now to
 /// [`DEFAULT_KEY_PACKAGE_LIFETIME`] after, read from the system clock; the
 /// capabilities list mls10, the KeyPackage's suite and the credential's
-/// type; no extensions; no GREASE; not last-resort.
+/// type; no extensions of the caller's; GREASE on (RFC 9420 §13.5, see
+/// [`KeyPackageBuilder::grease`]); not last-resort.
 ///
 /// Capabilities are normalised when building (RFC 9420 §7.2, §10): default
 /// extension types (1-5) and proposal types (1-7) given to
@@ -115,7 +117,7 @@ impl KeyPackageBuilder {
             leaf_extensions: Vec::new(),
             key_package_extensions: Vec::new(),
             last_resort: None,
-            grease: false,
+            grease: true,
         }
     }
 
@@ -181,9 +183,13 @@ impl KeyPackageBuilder {
         self
     }
 
-    /// Add random GREASE values (RFC 9420 §13.5) to the suite, extension,
-    /// proposal and credential capability lists, and one empty GREASE
-    /// KeyPackage extension. Off by default.
+    /// Whether to add random GREASE values (RFC 9420 §13.5, GUIDANCE
+    /// G-48): one in each of the suite, proposal and credential capability
+    /// lists, a GREASE leaf extension (listed in the extension
+    /// capabilities) and a GREASE KeyPackage extension, both with random
+    /// data. On by default; `grease(false)` turns it off. The
+    /// [`KeyPackageBundle`] still knows the client's real capabilities
+    /// ([`crate::grease::own_capabilities`]).
     pub fn grease(mut self, enabled: bool) -> Self {
         self.grease = enabled;
         self
@@ -216,22 +222,28 @@ impl KeyPackageBuilder {
                 extension_data: VLBytes::new(Vec::new()),
             });
         }
+        let mut leaf_extensions = self.leaf_extensions.clone();
         let grease = if self.grease {
-            let g = GreaseValues::draw(cs)?;
-            key_package_extensions.push(Extension {
-                extension_type: ExtensionType(g.extension),
-                extension_data: VLBytes::new(Vec::new()),
-            });
+            let g = GreaseDraw::draw(cs)?;
+            // §13.5: GREASE types the caller already uses are not repeated.
+            let used = |list: &[Extension], t: u16| list.iter().any(|e| e.extension_type.0 == t);
+            if !used(&leaf_extensions, g.leaf_extension) {
+                leaf_extensions.push(grease_extension(cs, g.leaf_extension)?);
+            }
+            if !used(&key_package_extensions, g.key_package_extension) {
+                key_package_extensions.push(grease_extension(cs, g.key_package_extension)?);
+            }
             Some(g)
         } else {
             None
         };
-        check_extensions(&self.leaf_extensions, ExtensionContainer::LeafNode)?;
+        check_extensions(&leaf_extensions, ExtensionContainer::LeafNode)?;
         check_extensions(&key_package_extensions, ExtensionContainer::KeyPackage)?;
 
         let capabilities = self.normalised_capabilities(
             suite,
             credential.credential_type(),
+            &leaf_extensions,
             &key_package_extensions,
             grease,
         );
@@ -259,7 +271,7 @@ impl KeyPackageBuilder {
             credential,
             capabilities,
             leaf_node_source: LeafNodeSource::KeyPackage(lifetime),
-            extensions: self.leaf_extensions.clone(),
+            extensions: leaf_extensions,
             signature: VLBytes::new(Vec::new()),
         };
         sign_leaf_node(cs, signer, &mut leaf_node, &[], 0)?;
@@ -288,8 +300,9 @@ impl KeyPackageBuilder {
         &self,
         suite: CipherSuiteId,
         credential_type: CredentialType,
+        leaf_extensions: &[Extension],
         key_package_extensions: &[Extension],
-        grease: Option<GreaseValues>,
+        grease: Option<GreaseDraw>,
     ) -> Capabilities {
         let given = &self.capabilities;
         let mut versions = vec![ProtocolVersion::MLS10];
@@ -298,7 +311,7 @@ impl KeyPackageBuilder {
         cipher_suites.extend(given.cipher_suites.iter().copied());
         let mut extensions: Vec<ExtensionType> = given.extensions.clone();
         extensions.extend(
-            self.leaf_extensions
+            leaf_extensions
                 .iter()
                 .chain(key_package_extensions)
                 .map(|e| e.extension_type),
@@ -349,31 +362,6 @@ fn check_extensions(extensions: &[Extension], container: ExtensionContainer) -> 
         }
     }
     Ok(())
-}
-
-/// One random GREASE value per registry (RFC 9420 §13.5).
-#[derive(Clone, Copy)]
-struct GreaseValues {
-    cipher_suite: u16,
-    extension: u16,
-    proposal: u16,
-    credential: u16,
-}
-
-impl GreaseValues {
-    fn draw(cs: &dyn CipherSuiteProvider) -> Result<Self> {
-        let r = cs.random_bytes(4)?;
-        let pick = |i: usize| {
-            let b = r.get(i).copied().unwrap_or(0);
-            GREASE_VALUES[usize::from(b) % GREASE_VALUES.len()]
-        };
-        Ok(GreaseValues {
-            cipher_suite: pick(0),
-            extension: pick(1),
-            proposal: pick(2),
-            credential: pick(3),
-        })
-    }
 }
 
 #[cfg(test)]

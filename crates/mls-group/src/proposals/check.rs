@@ -608,6 +608,14 @@ fn check_group_context_extension_types(extensions: &[Extension]) -> Result<()> {
                 "an extension type not allowed in the GroupContext",
             ));
         }
+        // §13.5: this client's own capabilities hold no GREASE value, so a
+        // GroupContext extension of a GREASE type is one it does not
+        // support (the normal logic for an unsupported type, V-13.5-02).
+        if e.extension_type.is_grease() {
+            return Err(GroupError::InvalidGroupContextExtensions(
+                "an extension type this client does not support (GREASE, RFC 9420 §13.5)",
+            ));
+        }
     }
     Ok(())
 }

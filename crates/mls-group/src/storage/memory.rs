@@ -6,7 +6,7 @@ use std::sync::Mutex;
 
 use zeroize::Zeroizing;
 
-use super::records::{EpochRecord, GroupWrite, KeyPackageRecord, PskChange, StoredGroup};
+use super::records::{EpochRecord, GroupWrite, KeyPackageRecord, PskChange, StoredGroup, TreePart};
 use super::traits::{GroupStateStore, KeyPackageStore, PskStore, Store};
 use crate::store_error::{StoreError, StoreResult};
 
@@ -15,6 +15,7 @@ struct GroupEntry {
     epoch: u64,
     state: Zeroizing<Vec<u8>>,
     past: BTreeMap<u64, Zeroizing<Vec<u8>>>,
+    parts: BTreeMap<u32, Vec<u8>>,
 }
 
 #[derive(Default)]
@@ -25,6 +26,7 @@ struct Inner {
     identity: Option<Vec<u8>>,
     writes: usize,
     record_writes: usize,
+    part_writes: usize,
     fail_write: Option<usize>,
 }
 
@@ -68,6 +70,11 @@ impl InMemoryStore {
         self.lock().record_writes
     }
 
+    /// How many tree parts were written in total.
+    pub fn part_write_count(&self) -> usize {
+        self.lock().part_writes
+    }
+
     /// Make the `n`-th group write from now (1 = the next) fail with
     /// [`StoreError::Backend`], applying nothing.
     pub fn fail_nth_write(&self, n: usize) {
@@ -105,6 +112,7 @@ impl GroupStateStore for InMemoryStore {
         }
         i.writes += 1;
         i.record_writes += 1 + write.past_epochs.len();
+        i.part_writes += write.tree_parts.len();
         let generation = stored_generation.unwrap_or(0) + 1;
         let GroupWrite {
             group_id,
@@ -114,6 +122,8 @@ impl GroupStateStore for InMemoryStore {
             prune_before,
             consumed_key_packages,
             psk_changes,
+            tree_parts,
+            tree_part_count,
             ..
         } = write;
         let entry = i.groups.entry(group_id).or_insert_with(|| GroupEntry {
@@ -121,6 +131,7 @@ impl GroupStateStore for InMemoryStore {
             epoch,
             state: Zeroizing::new(Vec::new()),
             past: BTreeMap::new(),
+            parts: BTreeMap::new(),
         });
         entry.generation = generation;
         entry.epoch = epoch;
@@ -129,6 +140,10 @@ impl GroupStateStore for InMemoryStore {
             entry.past.insert(epoch, bytes);
         }
         entry.past = entry.past.split_off(&prune_before);
+        for TreePart { index, bytes } in tree_parts {
+            entry.parts.insert(index, bytes);
+        }
+        entry.parts.split_off(&tree_part_count);
         for r in consumed_key_packages {
             i.key_packages.remove(&r);
         }
@@ -156,6 +171,14 @@ impl GroupStateStore for InMemoryStore {
                 .iter()
                 .map(|(&epoch, bytes)| EpochRecord {
                     epoch,
+                    bytes: bytes.clone(),
+                })
+                .collect(),
+            tree_parts: g
+                .parts
+                .iter()
+                .map(|(&index, bytes)| TreePart {
+                    index,
                     bytes: bytes.clone(),
                 })
                 .collect(),

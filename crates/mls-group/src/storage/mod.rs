@@ -24,25 +24,29 @@ mod records;
 mod settings;
 mod state;
 pub mod traits;
+mod tree_parts;
 
 use std::collections::BTreeMap;
 
 pub use crate::store_error::{StoreError, StoreResult};
 pub use load_options::LoadOptions;
 pub use memory::InMemoryStore;
-pub use records::{EpochRecord, GroupWrite, KeyPackageRecord, PskChange, StoredGroup};
+pub use records::{EpochRecord, GroupWrite, KeyPackageRecord, PskChange, StoredGroup, TreePart};
 pub use state::{GroupRecords, STATE_VERSION};
 pub use traits::{GroupStateStore, KeyPackageStore, PskStore, Store};
 
 use crate::{Group, GroupError, Result};
+use tree_parts::{TreeCursor, changed_parts};
 
 /// What a writer knows of a group's stored records: the generation it read
-/// or last wrote, and a fingerprint (the trailing digest) of each past-epoch
-/// record it wrote, so the next save sends only the changed ones.
+/// or last wrote, a fingerprint (the trailing digest) of each past-epoch
+/// record it wrote, and the stamp and hash of each tree part it wrote or
+/// read, so the next save sends only the changed ones.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SaveCursor {
     generation: Option<u64>,
     past: BTreeMap<u64, Vec<u8>>,
+    tree: TreeCursor,
 }
 
 impl SaveCursor {
@@ -73,32 +77,51 @@ pub struct SideEffects {
 
 impl Group {
     /// The batch that brings the stored group from `cursor` to this state:
-    /// the current state, the past epochs that are new or changed since
-    /// `cursor`, pruning below the oldest retained epoch, and `effects`.
+    /// the current state, the tree parts and past epochs that are new or
+    /// changed since `cursor`, pruning below the oldest retained epoch, and
+    /// `effects`.
     pub fn write_batch(&self, cursor: &SaveCursor, effects: SideEffects) -> Result<GroupWrite> {
-        let records = self.to_records()?;
-        let prune_before = records
-            .past_epochs
-            .first()
-            .map_or(records.epoch, |p| p.epoch);
-        let past_epochs = records
-            .past_epochs
+        Ok(self.batch(cursor, effects)?.0)
+    }
+
+    /// [`Group::write_batch`] and the cursor after the batch is stored
+    /// (its generation still the old one).
+    fn batch(&self, cursor: &SaveCursor, effects: SideEffects) -> Result<(GroupWrite, SaveCursor)> {
+        let (tree_parts, tree) = changed_parts(&self.tree, self.cs.as_ref(), &cursor.tree)?;
+        let state = self.state_record(&tree.digest(self.cs.as_ref()))?;
+        let records = self.past_records()?;
+        let epoch = self.context.epoch;
+        let prune_before = records.first().map_or(epoch, |p| p.epoch);
+        let mut past = cursor.past.clone();
+        let past_epochs: Vec<EpochRecord> = records
             .into_iter()
             .filter(|p| {
                 cursor.past.get(&p.epoch).map(Vec::as_slice)
                     != Some(SaveCursor::fingerprint(&p.bytes).as_slice())
             })
             .collect();
-        Ok(GroupWrite {
+        for p in &past_epochs {
+            past.insert(p.epoch, SaveCursor::fingerprint(&p.bytes));
+        }
+        let past = past.split_off(&prune_before);
+        let write = GroupWrite {
             group_id: self.group_id().to_vec(),
             expected_generation: cursor.generation,
-            epoch: records.epoch,
-            state: records.state,
+            epoch,
+            state,
             past_epochs,
             prune_before,
+            tree_part_count: self.tree.part_count(),
+            tree_parts,
             consumed_key_packages: effects.consumed_key_packages,
             psk_changes: effects.psk_changes,
-        })
+        };
+        let next = SaveCursor {
+            generation: cursor.generation,
+            past,
+            tree,
+        };
+        Ok((write, next))
     }
 
     /// Write the group to `store` as one batch ([`Group::write_batch`]) and
@@ -111,15 +134,9 @@ impl Group {
         cursor: &mut SaveCursor,
         effects: SideEffects,
     ) -> Result<()> {
-        let write = self.write_batch(cursor, effects)?;
-        let mut past = cursor.past.clone();
-        for p in &write.past_epochs {
-            past.insert(p.epoch, SaveCursor::fingerprint(&p.bytes));
-        }
-        let prune_before = write.prune_before;
-        let generation = store.write_group(write)?;
-        cursor.generation = Some(generation);
-        cursor.past = past.split_off(&prune_before);
+        let (write, mut next) = self.batch(cursor, effects)?;
+        next.generation = Some(store.write_group(write)?);
+        *cursor = next;
         Ok(())
     }
 
@@ -147,7 +164,13 @@ impl Group {
         let Some(stored) = store.read_group(group_id)? else {
             return Ok(None);
         };
-        let group = Group::from_records(&stored.state, &stored.past_epochs, provider, options)?;
+        let (group, tree) = Group::restore(
+            &stored.state,
+            &stored.tree_parts,
+            &stored.past_epochs,
+            provider,
+            options,
+        )?;
         if group.group_id() != group_id || group.epoch() != stored.epoch {
             return Err(GroupError::CorruptState(
                 "stored under another group id or epoch",
@@ -160,6 +183,7 @@ impl Group {
                 .iter()
                 .map(|p| (p.epoch, SaveCursor::fingerprint(&p.bytes)))
                 .collect(),
+            tree,
         };
         Ok(Some((group, cursor)))
     }

@@ -23,6 +23,28 @@ impl std::fmt::Debug for EpochRecord {
     }
 }
 
+/// One part of a group's ratchet tree ([`mls_treekem::TREE_PART_NODES`]
+/// consecutive nodes and their cached parent hashes), stored beside the
+/// current state so that a save after a Commit writes only the parts it
+/// changed. Public data (no secret); the current-state record holds the
+/// digest of all parts, so a missing, stale or damaged part is detected.
+#[derive(Clone, PartialEq, Eq)]
+pub struct TreePart {
+    /// The part number: nodes `16 * index ..` of the tree.
+    pub index: u32,
+    /// The encoded part.
+    pub bytes: Vec<u8>,
+}
+
+impl std::fmt::Debug for TreePart {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TreePart")
+            .field("index", &self.index)
+            .field("len", &self.bytes.len())
+            .finish()
+    }
+}
+
 /// A group as a store returns it.
 #[derive(Clone, PartialEq, Eq)]
 pub struct StoredGroup {
@@ -38,6 +60,9 @@ pub struct StoredGroup {
     pub state: Zeroizing<Vec<u8>>,
     /// The retained past epochs, oldest first.
     pub past_epochs: Vec<EpochRecord>,
+    /// The stored parts of the ratchet tree, by ascending index (none for
+    /// a current state of format version 4 or older, which holds its tree).
+    pub tree_parts: Vec<TreePart>,
 }
 
 impl std::fmt::Debug for StoredGroup {
@@ -47,6 +72,7 @@ impl std::fmt::Debug for StoredGroup {
             .field("epoch", &self.epoch)
             .field("state_len", &self.state.len())
             .field("past_epochs", &self.past_epochs)
+            .field("tree_parts", &self.tree_parts.len())
             .finish_non_exhaustive()
     }
 }
@@ -79,6 +105,7 @@ impl std::fmt::Debug for PskChange {
 
 /// Everything one transition of one group writes, applied by the store as
 /// ONE atomic batch (GUIDANCE G-03): the new current state, the changed
+/// tree parts (and the dropping of parts beyond the tree), the changed
 /// past-epoch records, the pruning of past epochs beyond the retention
 /// bound, the KeyPackages the transition consumed and its PSK changes.
 #[derive(Clone, PartialEq, Eq)]
@@ -97,6 +124,11 @@ pub struct GroupWrite {
     pub past_epochs: Vec<EpochRecord>,
     /// Delete every stored past epoch below this epoch (the retention bound).
     pub prune_before: u64,
+    /// Tree parts to insert or replace (only the changed ones).
+    pub tree_parts: Vec<TreePart>,
+    /// The number of parts of the new tree: the store deletes every stored
+    /// part whose index is this or more (0: the state holds its tree).
+    pub tree_part_count: u32,
     /// KeyPackageRefs whose stored KeyPackage (and private keys) this
     /// transition consumed: deleted in the same batch (G-06).
     pub consumed_key_packages: Vec<Vec<u8>>,
@@ -112,6 +144,8 @@ impl std::fmt::Debug for GroupWrite {
             .field("state_len", &self.state.len())
             .field("past_epochs", &self.past_epochs)
             .field("prune_before", &self.prune_before)
+            .field("tree_parts", &self.tree_parts)
+            .field("tree_part_count", &self.tree_part_count)
             .field("consumed_key_packages", &self.consumed_key_packages.len())
             .field("psk_changes", &self.psk_changes)
             .finish_non_exhaustive()

@@ -5,14 +5,22 @@
 //!
 //! ```text
 //! state: "MLSG" version:u16 cipher_suite:u16 active:u8 settings<V>
-//!        context<V> tree<V> tree_hashes<V> own_leaf:u32 private_keys<V>
+//!        context<V> tree_leaves:u32 parts_digest<V> own_leaf:u32 private_keys<V>
 //!        optional<signer<V>> interim<V> confirmation_tag<V> epoch_secrets
 //!        proposals<V> optional<pending_commit> [optional<ReInit>] digest[Nh]
 //! proposal: ref<V> sender (the RFC 9420 §6 Sender) proposal update_key<optional>
 //! past:  "MLSE" version:u16 cipher_suite:u16 epoch:u64 context<V> secrets
 //!        secret_tree<V> signature_keys<V> digest[Nh]
-//! whole: "MLSS" version:u16 state<V> past<V>   (Group::to_bytes)
+//! part:  see mls_treekem::RatchetTree::part_bytes, one record per part
+//! whole: "MLSS" version:u16 state<V> past<V> parts<V>   (Group::to_bytes)
 //! ```
+//!
+//! From version 5 on the ratchet tree is not in the state record: it is
+//! stored as parts ([`super::tree_parts`]), and the state holds the leaf
+//! count and the digest of all parts. Up to version 4 the state held
+//! `tree<V> tree_hashes<V>` (the whole tree and its hash cache) where
+//! version 5 has `tree_leaves parts_digest`, and the container had no
+//! `parts<V>`.
 //!
 //! The trailing `optional<ReInit>` (RFC 9420 §11.2: the group is shut down
 //! and waits for its successor) is always written; a record that ends
@@ -58,8 +66,9 @@ use zeroize::Zeroizing;
 
 use super::LoadOptions;
 use super::encode::{ReadExt, Writer, corrupt};
-use super::records::EpochRecord;
+use super::records::{EpochRecord, TreePart};
 use super::settings::{read_settings, write_settings};
+use super::tree_parts::{TreeCursor, changed_parts, restore_tree};
 use crate::commit::{CommitInfo, MemberChange, PendingCommit, StagedEpoch, TreeUpdate};
 use crate::group::epoch::{EpochState, PastEpoch};
 use crate::group::signer::check_own_signer;
@@ -67,7 +76,7 @@ use crate::proposals::{CachedProposal, ProposalCache, ProposalRef, ProposalSende
 use crate::{Group, GroupError, Result};
 
 /// The snapshot format version written by this build.
-pub const STATE_VERSION: u16 = 4;
+pub const STATE_VERSION: u16 = 5;
 /// The oldest format version this build reads: version 2, whose cached
 /// proposals name their sender by leaf index only.
 const OLDEST_STATE_VERSION: u16 = 2;
@@ -75,11 +84,14 @@ const OLDEST_STATE_VERSION: u16 = 2;
 const SENDER_VERSION: u16 = 3;
 /// The first version with `settings<V>` and `optional<signer<V>>`.
 const SETTINGS_VERSION: u16 = 4;
+/// The first version whose tree is stored as parts beside the state.
+const PARTS_VERSION: u16 = 5;
 const MAGIC: &[u8; 4] = b"MLSG";
 const PAST_MAGIC: &[u8; 4] = b"MLSE";
 const WHOLE_MAGIC: &[u8; 4] = b"MLSS";
 
-/// A group's records: the current state and one per retained past epoch.
+/// A group's records: the current state, the parts of its ratchet tree and
+/// one record per retained past epoch.
 pub struct GroupRecords {
     /// The epoch of the current state.
     pub epoch: u64,
@@ -87,6 +99,8 @@ pub struct GroupRecords {
     pub state: Zeroizing<Vec<u8>>,
     /// One record per retained past epoch, oldest first.
     pub past_epochs: Vec<EpochRecord>,
+    /// Every part of the ratchet tree, in part order.
+    pub tree_parts: Vec<TreePart>,
 }
 
 impl std::fmt::Debug for GroupRecords {
@@ -95,6 +109,7 @@ impl std::fmt::Debug for GroupRecords {
             .field("epoch", &self.epoch)
             .field("state_len", &self.state.len())
             .field("past_epochs", &self.past_epochs)
+            .field("tree_parts", &self.tree_parts.len())
             .finish()
     }
 }
@@ -360,20 +375,27 @@ impl Group {
     /// state and one record per retained past epoch. They hold secrets and
     /// come in zeroizing buffers.
     pub fn to_records(&self) -> Result<GroupRecords> {
+        let (tree_parts, tree) =
+            changed_parts(&self.tree, self.cs.as_ref(), &TreeCursor::default())?;
         Ok(GroupRecords {
             epoch: self.context.epoch,
-            state: self.state_record()?,
-            past_epochs: self
-                .past
-                .iter()
-                .map(|p| {
-                    Ok(EpochRecord {
-                        epoch: p.epoch,
-                        bytes: self.past_record(p)?,
-                    })
-                })
-                .collect::<Result<_>>()?,
+            state: self.state_record(&tree.digest(self.cs.as_ref()))?,
+            past_epochs: self.past_records()?,
+            tree_parts,
         })
+    }
+
+    /// One record per retained past epoch, oldest first.
+    pub(super) fn past_records(&self) -> Result<Vec<EpochRecord>> {
+        self.past
+            .iter()
+            .map(|p| {
+                Ok(EpochRecord {
+                    epoch: p.epoch,
+                    bytes: self.past_record(p)?,
+                })
+            })
+            .collect()
     }
 
     /// The whole group state as one byte string: the records of
@@ -387,6 +409,13 @@ impl Group {
         w.vector(|w| {
             for p in &records.past_epochs {
                 w.u64(p.epoch);
+                w.opaque(&p.bytes)?;
+            }
+            Ok(())
+        })?;
+        w.vector(|w| {
+            for p in &records.tree_parts {
+                w.u32(p.index);
                 w.opaque(&p.bytes)?;
             }
             Ok(())
@@ -420,13 +449,15 @@ impl Group {
         Ok(seal(self.cs.as_ref(), w))
     }
 
-    fn state_record(&self) -> Result<Zeroizing<Vec<u8>>> {
+    /// The current-state record; `parts_digest` is the digest of the
+    /// tree's parts ([`TreeCursor::digest`]).
+    pub(super) fn state_record(&self, parts_digest: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
         let mut w = self.header(MAGIC);
         w.bool(self.active);
         write_settings(&mut w, &self.config)?;
         w.encoded(&self.context)?;
-        w.opaque(&self.tree.to_bytes()?)?;
-        w.opaque(&self.tree.hash_cache_bytes())?;
+        w.u32(self.tree.size().leaf_count().get());
+        w.opaque(parts_digest)?;
         w.u32(self.private.leaf().get());
         // Our leaf key first, then the path keys in node order.
         let own = self.private.leaf().node();
@@ -509,7 +540,7 @@ impl Group {
         options: LoadOptions,
     ) -> Result<Group> {
         let mut r = Reader::new(bytes);
-        read_header(
+        let version = read_header(
             &mut r,
             WHOLE_MAGIC,
             "not a group snapshot",
@@ -525,21 +556,56 @@ impl Group {
                 bytes: Zeroizing::new(pv.opaque_("past epoch record")?.to_vec()),
             });
         }
+        let mut parts = Vec::new();
+        if version >= PARTS_VERSION {
+            let mut tv = r.vector_("tree parts")?;
+            while !tv.is_empty() {
+                let index = tv.u32_("tree part index")?;
+                let bytes = tv.opaque_("tree part")?.to_vec();
+                parts.push(TreePart { index, bytes });
+            }
+        }
         r.finish().map_err(corrupt("trailing bytes"))?;
-        Group::from_records(state, &past, provider, options)
+        Group::from_stored_records(state, &parts, &past, provider, options)
     }
 
-    /// Restore a group from its records ([`Group::to_records`]): the current
-    /// state and the retained past epochs, oldest first (a store may have
-    /// pruned some), with `options` as in [`Group::from_bytes_with_options`].
-    /// No tree rehash: the stored tree-hash cache must give the
-    /// GroupContext's tree hash.
+    /// Restore a group from records of format version 4 or older, whose
+    /// state holds its tree: [`Group::from_stored_records`] without tree
+    /// parts.
     pub fn from_records(
         state: &[u8],
         past_epochs: &[EpochRecord],
         provider: &dyn CryptoProvider,
         options: LoadOptions,
     ) -> Result<Group> {
+        Self::from_stored_records(state, &[], past_epochs, provider, options)
+    }
+
+    /// Restore a group from its records ([`Group::to_records`]): the current
+    /// state, the parts of its tree (none for a state of version 4 or
+    /// older) and the retained past epochs, oldest first (a store may have
+    /// pruned some), with `options` as in [`Group::from_bytes_with_options`].
+    /// No tree rehash: the stored tree-hash cache must give the
+    /// GroupContext's tree hash.
+    pub fn from_stored_records(
+        state: &[u8],
+        tree_parts: &[TreePart],
+        past_epochs: &[EpochRecord],
+        provider: &dyn CryptoProvider,
+        options: LoadOptions,
+    ) -> Result<Group> {
+        Ok(Self::restore(state, tree_parts, past_epochs, provider, options)?.0)
+    }
+
+    /// [`Group::from_stored_records`], also returning what is known of the
+    /// stored tree parts (empty for a state that held its tree).
+    pub(super) fn restore(
+        state: &[u8],
+        tree_parts: &[TreePart],
+        past_epochs: &[EpochRecord],
+        provider: &dyn CryptoProvider,
+        options: LoadOptions,
+    ) -> Result<(Group, TreeCursor)> {
         let (cs, version, mut r) = open_record(state, MAGIC, provider)?;
         let suite = cs.cipher_suite();
         let suite_id = suite.id();
@@ -553,10 +619,22 @@ impl Group {
         if context.cipher_suite.0 != suite_id {
             return Err(GroupError::CorruptState("group context suite"));
         }
-        let mut tree = RatchetTree::from_bytes(r.opaque_("tree")?)
-            .map_err(|_| GroupError::CorruptState("tree"))?;
-        tree.restore_hash_cache(r.opaque_("tree hashes")?)
-            .map_err(|_| GroupError::CorruptState("tree hashes"))?;
+        let (mut tree, tree_cursor) = if version >= PARTS_VERSION {
+            let leaves = r.u32_("tree leaves")?;
+            let digest = r.opaque_("tree parts digest")?;
+            restore_tree(leaves, tree_parts, digest, cs.as_ref())?
+        } else {
+            if !tree_parts.is_empty() {
+                return Err(GroupError::CorruptState(
+                    "tree parts beside a state that holds its tree",
+                ));
+            }
+            let mut tree = RatchetTree::from_bytes(r.opaque_("tree")?)
+                .map_err(|_| GroupError::CorruptState("tree"))?;
+            tree.restore_hash_cache(r.opaque_("tree hashes")?)
+                .map_err(|_| GroupError::CorruptState("tree hashes"))?;
+            (tree, TreeCursor::default())
+        };
         // The cached root is enough: the digest vouches for the cache.
         let root_matches = match tree.cached_root_hash() {
             Some(root) => root == context.tree_hash.as_slice(),
@@ -694,7 +772,7 @@ impl Group {
             None
         };
         r.finish().map_err(corrupt("trailing bytes"))?;
-        Ok(Group {
+        let group = Group {
             cs,
             config,
             context,
@@ -709,7 +787,8 @@ impl Group {
             pending,
             active,
             reinit,
-        })
+        };
+        Ok((group, tree_cursor))
     }
 }
 

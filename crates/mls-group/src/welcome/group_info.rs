@@ -85,7 +85,8 @@ pub(crate) fn verified_group_info_tree(
         ));
     }
     let mut tree = RatchetTree::from_wire(wire).map_err(GroupError::InvalidJoinTree)?;
-    let policy = config.leaf_policy();
+    // The other leaves' lifetimes are advisory for a joiner (G-27).
+    let policy = config.joined_tree_policy();
     validate_tree(
         &mut tree,
         cs,

@@ -403,8 +403,9 @@ fn check_group_info(
         }
     }
     // GroupContext extensions MUST be supported by the joiner (§12.4.3):
-    // the default ones by every client, the others if our leaf lists them.
-    let ours = &key_package.leaf_node.capabilities.extensions;
+    // the default ones by every client, the others if our leaf lists them,
+    // compared with our own capabilities, which hold no GREASE (§13.5).
+    let ours = &crate::grease::own_capabilities(&key_package.leaf_node.capabilities).extensions;
     if let Some(e) = context
         .extensions
         .iter()

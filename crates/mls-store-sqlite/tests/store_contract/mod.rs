@@ -5,10 +5,14 @@
 
 #![allow(clippy::unwrap_used)]
 
+use std::sync::Arc;
+
+use mls_codec::Credential;
 use mls_group::storage::{
-    EpochRecord, GroupWrite, KeyPackageRecord, PskChange, Store, StoreError, StoredGroup,
+    EpochRecord, GroupStateStore, GroupWrite, InMemoryStore, KeyPackageRecord, PskChange, Store,
+    StoreError, StoredGroup, TreePart,
 };
-use mls_group::{Group, GroupConfig, GroupError, SaveCursor, SideEffects};
+use mls_group::{Group, GroupConfig, GroupError, ProcessedMessage, SaveCursor, SideEffects};
 use zeroize::Zeroizing;
 
 use crate::common::*;
@@ -32,8 +36,17 @@ fn write(group: &[u8], expected: Option<u64>, e: u64, tag: u8) -> GroupWrite {
         state: bytes(tag, 300),
         past_epochs: Vec::new(),
         prune_before: 0,
+        tree_parts: Vec::new(),
+        tree_part_count: 0,
         consumed_key_packages: Vec::new(),
         psk_changes: Vec::new(),
+    }
+}
+
+fn part(index: u32, tag: u8) -> TreePart {
+    TreePart {
+        index,
+        bytes: bytes(tag, 50).to_vec(),
     }
 }
 
@@ -93,6 +106,8 @@ pub fn stale_writers_conflict_and_change_nothing(store: &dyn Store) {
     let before = contents(store);
     let mut stale = write(b"g", Some(1), 1, 3);
     stale.past_epochs = vec![epoch(0, 4)];
+    stale.tree_parts = vec![part(0, 4), part(1, 5)];
+    stale.tree_part_count = 2;
     stale.prune_before = 5;
     stale.consumed_key_packages = vec![b"k".to_vec()];
     stale.psk_changes = vec![
@@ -359,6 +374,289 @@ pub fn a_failed_write_applies_nothing(store: &dyn Store) {
     }
 }
 
+/// Tree parts: the written ones inserted or replaced, the others kept,
+/// every part at or beyond `tree_part_count` deleted, in the same write;
+/// read back in index order; gone with the group.
+pub fn tree_parts_are_replaced_and_dropped(store: &dyn Store) {
+    let mut w = write(b"g", None, 1, 1);
+    w.tree_parts = vec![part(2, 2), part(0, 0), part(1, 1), part(3, 3)];
+    w.tree_part_count = 4;
+    store.write_group(w).unwrap();
+    assert_eq!(
+        stored(store, b"g").tree_parts,
+        vec![part(0, 0), part(1, 1), part(2, 2), part(3, 3)]
+    );
+    let mut other = write(b"o", None, 1, 1);
+    other.tree_parts = vec![part(0, 9), part(1, 9), part(2, 9)];
+    other.tree_part_count = 3;
+    store.write_group(other).unwrap();
+    // Part 1 changed, the tree shrank to two parts.
+    let mut w = write(b"g", Some(1), 2, 2);
+    w.tree_parts = vec![part(1, 11)];
+    w.tree_part_count = 2;
+    store.write_group(w).unwrap();
+    assert_eq!(
+        stored(store, b"g").tree_parts,
+        vec![part(0, 0), part(1, 11)]
+    );
+    // A state that holds its tree (count 0) keeps no part.
+    store.write_group(write(b"g", Some(2), 3, 3)).unwrap();
+    assert!(stored(store, b"g").tree_parts.is_empty());
+    assert_eq!(stored(store, b"o").tree_parts.len(), 3);
+    store.delete_group(b"o").unwrap();
+    let mut again = write(b"o", None, 1, 1);
+    again.tree_part_count = 3;
+    store.write_group(again).unwrap();
+    assert!(stored(store, b"o").tree_parts.is_empty());
+}
+
+/// Records of different epochs mixed in one stored group are refused at
+/// load with a typed error, never read as a different state: a past epoch
+/// at or after the current epoch, and tree parts of another epoch (stale).
+pub fn mixed_records_are_refused_at_load(store: &dyn Store) {
+    let (provider, mut alice, _bob) = two_members(14);
+    let old = alice.to_records().unwrap();
+    commit_and_merge(&mut alice);
+    commit_and_merge(&mut alice);
+    let new = alice.to_records().unwrap();
+    assert!(new.past_epochs.iter().any(|p| p.epoch >= old.epoch));
+    let raw =
+        |state: &Zeroizing<Vec<u8>>, epoch, past: &[EpochRecord], parts: &[TreePart]| GroupWrite {
+            group_id: alice.group_id().to_vec(),
+            expected_generation: None,
+            epoch,
+            state: state.clone(),
+            past_epochs: past.to_vec(),
+            prune_before: 0,
+            tree_parts: parts.to_vec(),
+            tree_part_count: u32::try_from(parts.len()).unwrap(),
+            consumed_key_packages: Vec::new(),
+            psk_changes: Vec::new(),
+        };
+    let cases = [
+        // The old state with the newer past epochs (one at its own epoch).
+        raw(&old.state, old.epoch, &new.past_epochs, &old.tree_parts),
+        // The new state with the old epoch's tree parts (stale).
+        raw(&new.state, new.epoch, &new.past_epochs, &old.tree_parts),
+        // A part missing.
+        raw(
+            &new.state,
+            new.epoch,
+            &new.past_epochs,
+            &new.tree_parts[1..],
+        ),
+    ];
+    for (i, w) in cases.into_iter().enumerate() {
+        store.delete_group(alice.group_id()).unwrap();
+        store.write_group(w).unwrap();
+        let err = Group::load(store, alice.group_id(), &provider).unwrap_err();
+        assert!(
+            matches!(err, GroupError::CorruptState(_)),
+            "case {i}: {err:?}"
+        );
+    }
+}
+
+/// A deterministic pseudo-random sequence (xorshift64).
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n as u64) as usize
+    }
+}
+
+/// A member of the random world: its group, its own store (Alice's is the
+/// store under test) and its cursor.
+struct Member {
+    group: Group,
+    store: Option<InMemoryStore>,
+    cursor: SaveCursor,
+}
+
+impl Member {
+    fn new(group: Group) -> Self {
+        Member {
+            group,
+            store: Some(InMemoryStore::new()),
+            cursor: SaveCursor::new(),
+        }
+    }
+
+    /// Save incrementally, then check that what is stored equals a fresh
+    /// full save byte for byte: the state, every tree part, every past epoch.
+    fn save_and_check(&mut self, shared: &dyn Store) {
+        let store: &dyn GroupStateStore = match &self.store {
+            Some(own) => own,
+            None => shared,
+        };
+        self.group
+            .save(store, &mut self.cursor, SideEffects::default())
+            .unwrap();
+        let s = store.read_group(self.group.group_id()).unwrap().unwrap();
+        let full = self.group.to_records().unwrap();
+        assert_eq!(
+            s.state,
+            full.state,
+            "state of leaf {:?}",
+            self.group.own_leaf()
+        );
+        assert_eq!(
+            s.tree_parts,
+            full.tree_parts,
+            "tree parts of {:?}",
+            self.group.own_leaf()
+        );
+        assert_eq!(s.past_epochs, full.past_epochs);
+    }
+}
+
+/// Deliver a Commit (or a proposal) to every member but `from`.
+fn deliver(members: &mut [Member], from: usize, message: &mls_codec::MlsMessage) {
+    for (i, m) in members.iter_mut().enumerate() {
+        if i == from {
+            continue;
+        }
+        match m.group.process_message(message).unwrap() {
+            ProcessedMessage::Commit(staged) => m.group.merge_staged_commit(staged).unwrap(),
+            ProcessedMessage::Proposal(_) => {}
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+}
+
+/// The dirty-part tracking is exact: after random sequences of Commits
+/// with a path, Update proposals, Removes, Adds (by Welcome) and external
+/// joins, each member's incrementally saved records equal a fresh full
+/// save byte for byte, and the incrementally saved group loads and goes on.
+pub fn incremental_saves_equal_full_saves(store: &dyn Store) {
+    let provider = provider(31);
+    let cs = suite(&provider);
+    let mut alice = create(&cs, "alice");
+    let mut builder = alice.commit_builder();
+    let bundles: Vec<_> = (0..10)
+        .map(|i| bundle(cs.as_ref(), &format!("m{i}")))
+        .collect();
+    for b in &bundles {
+        builder = builder.add_member(b.key_package().clone());
+    }
+    let out = builder.build().unwrap();
+    alice.merge_pending_commit().unwrap();
+    let mut members = vec![Member {
+        group: alice,
+        store: None,
+        cursor: SaveCursor::new(),
+    }];
+    for b in bundles {
+        members.push(Member::new(join(
+            &provider,
+            out.welcome.as_ref().unwrap(),
+            b,
+        )));
+    }
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let mut joined = 0;
+    for step in 0..40 {
+        let c = rng.below(members.len());
+        match rng.below(5) {
+            0 => {
+                let commit = commit_and_merge(&mut members[c].group);
+                deliver(&mut members, c, &commit);
+            }
+            1 => {
+                joined += 1;
+                let b = bundle(cs.as_ref(), &format!("new{joined}"));
+                let out = members[c]
+                    .group
+                    .commit_builder()
+                    .add_member(b.key_package().clone())
+                    .build()
+                    .unwrap();
+                members[c].group.merge_pending_commit().unwrap();
+                deliver(&mut members, c, &out.commit);
+                members.push(Member::new(join(
+                    &provider,
+                    out.welcome.as_ref().unwrap(),
+                    b,
+                )));
+            }
+            2 if members.len() > 3 => {
+                // Remove someone other than Alice and the committer.
+                let r = 1 + rng.below(members.len() - 1);
+                if r == c {
+                    continue;
+                }
+                let leaf = members[r].group.own_leaf();
+                let out = members[c]
+                    .group
+                    .commit_builder()
+                    .remove_member(leaf)
+                    .build()
+                    .unwrap();
+                members[c].group.merge_pending_commit().unwrap();
+                members.remove(r);
+                let c = if r < c { c - 1 } else { c };
+                deliver(&mut members, c, &out.commit);
+            }
+            3 => {
+                let u = rng.below(members.len());
+                if u == c {
+                    continue;
+                }
+                let proposal = members[u].group.propose().update().unwrap();
+                deliver(&mut members, u, &proposal);
+                let commit = commit_and_merge(&mut members[c].group);
+                deliver(&mut members, c, &commit);
+            }
+            _ => {
+                joined += 1;
+                let key = cs.signature_generate_key_pair().unwrap();
+                let info = members[c].group.export_group_info(true).unwrap();
+                let (group, out) = Group::external_commit_builder(
+                    cs.clone(),
+                    &info,
+                    Credential::basic(format!("ext{joined}")),
+                    Arc::new(key),
+                )
+                .build()
+                .unwrap();
+                let n = members.len();
+                members.push(Member::new(group));
+                deliver(&mut members, n, &out.commit);
+            }
+        }
+        for m in &mut members {
+            m.save_and_check(store);
+        }
+        let first = members[0].group.epoch_authenticator();
+        assert!(
+            members
+                .iter()
+                .all(|m| m.group.epoch_authenticator() == first),
+            "step {step}: members disagree"
+        );
+    }
+    // Alice's incrementally saved group loads as she is, and goes on.
+    let alice = &members[0];
+    let (loaded, cursor) = Group::load(store, alice.group.group_id(), &provider)
+        .unwrap()
+        .unwrap();
+    assert_eq!(snapshot(&loaded), snapshot(&alice.group));
+    assert_eq!(cursor, alice.cursor);
+    members[0].group = loaded;
+    members[0].cursor = cursor;
+    let commit = commit_and_merge(&mut members[0].group);
+    deliver(&mut members, 0, &commit);
+    members[0].save_and_check(store);
+    assert_eq!(
+        members[0].group.epoch_authenticator(),
+        members[1].group.epoch_authenticator()
+    );
+}
+
 /// Every case, as `#[test]`s over the store `$make()` returns (a store and
 /// a guard kept alive for the test).
 macro_rules! contract_tests {
@@ -374,7 +672,10 @@ macro_rules! contract_tests {
             the_first_identity_owns_the_store,
             real_groups_save_and_load,
             two_writers_of_a_real_group_conflict,
-            a_failed_write_applies_nothing
+            a_failed_write_applies_nothing,
+            tree_parts_are_replaced_and_dropped,
+            mixed_records_are_refused_at_load,
+            incremental_saves_equal_full_saves
         );
     };
     (@cases $make:expr; $($case:ident),* $(,)?) => {

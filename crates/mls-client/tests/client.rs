@@ -1,0 +1,222 @@
+//! The client end to end on the in-memory store: create, join from a
+//! Welcome (the KeyPackage found and deleted in the join's write), external
+//! join, messages, reopening, listing and deleting groups.
+
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+use std::sync::Arc;
+
+use mls_client::{Client, ClientError, Received};
+use mls_codec::Credential;
+use mls_group::storage::{KeyPackageStore, StoreError};
+use mls_group::{CreateOptions, ProcessedMessage};
+use support::{CountingStore, add, agree, client, client_on, signer};
+
+#[test]
+fn a_member_joins_from_a_welcome_and_its_key_package_goes_in_the_same_write() {
+    let (alice, _) = client("alice");
+    let (bob, bob_store) = client("bob");
+    let published = bob.key_packages_to_publish().unwrap();
+    let stored_before = bob_store.key_package_refs().unwrap().len();
+    assert_eq!(stored_before, published.len());
+
+    let mut group = alice.create_group().unwrap();
+    let out = group
+        .commit(|c| c.add_member(published[3].clone()))
+        .unwrap();
+    group.merge_pending_commit().unwrap();
+    let writes = bob_store.write_count();
+    let bob_group = bob.join(&out.welcome.unwrap()).unwrap();
+
+    // One write stored the group and deleted that KeyPackage, only that one.
+    assert_eq!(bob_store.write_count(), writes + 1);
+    assert_eq!(
+        bob_store.key_package_refs().unwrap().len(),
+        stored_before - 1
+    );
+    assert!(agree(&group, &bob_group));
+    assert_eq!(bob.group_ids().unwrap(), vec![group.group_id().to_vec()]);
+}
+
+#[test]
+fn a_welcome_to_a_used_key_package_or_to_someone_else_is_refused() {
+    let (alice, _) = client("alice");
+    let (bob, _) = client("bob");
+    let (carol, _) = client("carol");
+    let mut group = alice.create_group().unwrap();
+    let kp = bob.new_key_package().unwrap();
+    let out = group.commit(|c| c.add_member(kp)).unwrap();
+    group.merge_pending_commit().unwrap();
+    let welcome = out.welcome.unwrap();
+    assert!(matches!(
+        carol.join(&welcome),
+        Err(ClientError::NoMatchingKeyPackage)
+    ));
+    bob.join(&welcome).unwrap();
+    // The single-use KeyPackage is gone: the same Welcome again finds none.
+    assert!(matches!(
+        bob.join(&welcome),
+        Err(ClientError::NoMatchingKeyPackage)
+    ));
+    // Not a Welcome at all.
+    assert!(matches!(
+        bob.join(&out.commit),
+        Err(ClientError::UnexpectedWireFormat { .. })
+    ));
+}
+
+#[test]
+fn three_members_send_commit_and_remove_through_their_handles() {
+    let (alice, _) = client("alice");
+    let (bob, _) = client("bob");
+    let (carol, _) = client("carol");
+    let mut a = alice.create_group().unwrap();
+    let mut b = add(&mut a, &bob);
+    let out = {
+        let kp = carol.new_key_package().unwrap();
+        a.commit(|c| c.add_member(kp)).unwrap()
+    };
+    // Alice merges her Commit on the Delivery Service's echo.
+    assert!(matches!(
+        a.receive(&out.commit).unwrap(),
+        Received::Commit(_)
+    ));
+    assert!(matches!(
+        b.receive(&out.commit).unwrap(),
+        Received::Commit(_)
+    ));
+    let mut c = carol.join(&out.welcome.unwrap()).unwrap();
+    assert!(agree(&a, &b) && agree(&b, &c));
+
+    let m = c.encrypt_application_message(b"hello", b"").unwrap();
+    for member in [&mut a, &mut b] {
+        let Received::Application(got) = member.receive(&m).unwrap() else {
+            panic!("application data expected");
+        };
+        assert_eq!(got.data, b"hello");
+    }
+
+    // Bob updates; Alice inspects the staged Commit before merging.
+    let update = b.self_update().unwrap();
+    b.merge_pending_commit().unwrap();
+    let ProcessedMessage::Commit(staged) = a.process_message(&update.commit).unwrap() else {
+        panic!("a Commit expected");
+    };
+    assert!(!staged.info().own_commit);
+    a.merge_staged_commit(staged).unwrap();
+    c.receive(&update.commit).unwrap();
+
+    // Alice removes Carol by proposal and Commit.
+    let leaf = c.group().own_leaf();
+    let proposal = a.propose(|p| p.remove(leaf)).unwrap();
+    b.receive(&proposal).unwrap();
+    c.receive(&proposal).unwrap();
+    let remove = a.commit(|c| c).unwrap();
+    a.merge_pending_commit().unwrap();
+    b.receive(&remove.commit).unwrap();
+    c.receive(&remove.commit).unwrap();
+    assert!(!c.group().is_active());
+    assert_eq!(a.group().member_count(), 2);
+    assert!(agree(&a, &b));
+}
+
+#[test]
+fn a_reopened_client_finds_its_groups_where_it_left_them() {
+    let store = Arc::new(CountingStore::default());
+    let key = signer();
+    let alice = client_on("alice", key.clone(), store.clone());
+    let (bob, _) = client("bob");
+    let mut ids = Vec::new();
+    let mut bobs = Vec::new();
+    for i in 0..5u8 {
+        let mut g = alice
+            .create_group_with(CreateOptions {
+                group_id: Some(vec![i; 8]),
+                ..CreateOptions::default()
+            })
+            .unwrap();
+        bobs.push(add(&mut g, &bob));
+        ids.push(g.group_id().to_vec());
+    }
+    drop(alice);
+
+    // Opening reads no group; listing reads none either.
+    let reads = store.reads();
+    let alice = client_on("alice", key, store.clone());
+    assert_eq!(alice.group_ids().unwrap(), ids);
+    assert_eq!(store.reads(), reads);
+    // Loading one group reads that one only, and it carries on.
+    let mut g = alice.group(&ids[2]).unwrap().unwrap();
+    assert_eq!(store.reads(), reads + 1);
+    assert!(agree(&g, &bobs[2]));
+    let m = g.encrypt_application_message(b"back", b"").unwrap();
+    let Received::Application(got) = bobs[2].receive(&m).unwrap() else {
+        panic!("application data expected");
+    };
+    assert_eq!(got.data, b"back");
+    assert!(alice.group(b"no such group").unwrap().is_none());
+
+    alice.delete_group(&ids[0]).unwrap();
+    assert_eq!(alice.group_ids().unwrap(), ids[1..].to_vec());
+    assert!(alice.group(&ids[0]).unwrap().is_none());
+}
+
+#[test]
+fn a_store_of_another_identity_is_refused_at_build() {
+    let (alice, store) = client("alice");
+    drop(alice);
+    let other = Client::builder()
+        .identity(Credential::basic("mallory"), signer())
+        .shared_store(store.clone())
+        .build();
+    assert!(matches!(
+        other,
+        Err(ClientError::Store(StoreError::WrongIdentity))
+    ));
+    // The same name with another key is another identity too.
+    let other = Client::builder()
+        .identity(Credential::basic("alice"), signer())
+        .shared_store(store)
+        .build();
+    assert!(matches!(
+        other,
+        Err(ClientError::Store(StoreError::WrongIdentity))
+    ));
+}
+
+#[test]
+fn creating_a_group_id_in_use_is_refused() {
+    let (alice, _) = client("alice");
+    let options = || CreateOptions {
+        group_id: Some(b"chat".to_vec()),
+        ..CreateOptions::default()
+    };
+    alice.create_group_with(options()).unwrap();
+    assert!(matches!(
+        alice.create_group_with(options()),
+        Err(ClientError::GroupExists)
+    ));
+}
+
+#[test]
+fn a_client_joins_by_external_commit_and_the_members_follow() {
+    let (alice, _) = client("alice");
+    let (bob, _) = client("bob");
+    let (dave, dave_store) = client("dave");
+    let mut a = alice.create_group().unwrap();
+    let mut b = add(&mut a, &bob);
+    let info = a.group().export_group_info(true).unwrap();
+    let (d, out) = dave.join_external(&info, None).unwrap();
+    // Stored before the Commit was handed out.
+    assert_eq!(dave_store.write_count(), 1);
+    a.receive(&out.commit).unwrap();
+    b.receive(&out.commit).unwrap();
+    assert!(agree(&a, &d) && agree(&b, &d));
+    assert_eq!(a.group().member_count(), 3);
+    assert!(matches!(
+        dave.join_external(&out.commit, None),
+        Err(ClientError::UnexpectedWireFormat { .. })
+    ));
+}
