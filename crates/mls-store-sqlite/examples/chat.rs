@@ -5,7 +5,7 @@
 //! is stopped and restarted from its file; it catches up and carries on.
 //!
 //! Every change of a group is persisted through the store as one write
-//! (`Group::save`, one SQL transaction): a merged Commit, a join (which
+//! (the `mls_client::ClientGroup` does it: one SQL transaction): a merged Commit, a join (which
 //! deletes the used KeyPackage in the same transaction), a sent or received
 //! message (the ratchet moved, GUIDANCE G-04). A client persists a Commit
 //! with its pending state before handing it to the DS (G-05).
@@ -16,28 +16,20 @@ use std::collections::{BTreeMap, VecDeque};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use mls_client::{Client, ClientGroup, DEFAULT_CIPHER_SUITE, Received, generate_signer};
 use mls_codec::{Add, Credential, KeyPackage, MlsMessage, Proposal};
-use mls_crypto::{CipherSuite, CipherSuiteProvider, CryptoProvider};
-use mls_crypto_rustcrypto::RustCryptoProvider;
-use mls_group::key_package::{KeyPackageBuilder, KeyPackageBundle};
-use mls_group::storage::{GroupStateStore, KeyPackageRecord, KeyPackageStore, Store};
-use mls_group::{
-    CreateOptions, Group, GroupConfig, JoinOptions, ProcessedMessage, SaveCursor, SideEffects,
-};
+use mls_crypto::SignatureKeyPair;
+use mls_group::CreateOptions;
 use mls_store_sqlite::SqliteStore;
 
 type Error = Box<dyn std::error::Error>;
 
-const SUITE: CipherSuite = CipherSuite::Mls128DhKemX25519Aes128GcmSha256Ed25519;
 const GROUP: &[u8] = b"friends";
 
 /// What the DS delivers to one client.
 #[derive(Clone)]
 enum Delivery {
-    Welcome {
-        message: MlsMessage,
-        kp_ref: Vec<u8>,
-    },
+    Welcome(MlsMessage),
     Group(MlsMessage),
 }
 
@@ -49,7 +41,7 @@ struct DeliveryService {
     epochs: BTreeMap<Vec<u8>, u64>,
     members: BTreeMap<Vec<u8>, Vec<String>>,
     inboxes: BTreeMap<String, VecDeque<Delivery>>,
-    key_packages: BTreeMap<String, Vec<(Vec<u8>, KeyPackage)>>,
+    key_packages: BTreeMap<String, Vec<KeyPackage>>,
 }
 
 /// The DS refused a Commit: another one for that epoch came first.
@@ -59,15 +51,15 @@ struct Rejected {
 }
 
 impl DeliveryService {
-    fn publish(&mut self, name: &str, kp_ref: Vec<u8>, key_package: KeyPackage) {
+    fn publish(&mut self, name: &str, key_package: KeyPackage) {
         self.key_packages
             .entry(name.into())
             .or_default()
-            .push((kp_ref, key_package));
+            .push(key_package);
     }
 
     /// A KeyPackage of `name`, used once.
-    fn take_key_package(&mut self, name: &str) -> Option<(Vec<u8>, KeyPackage)> {
+    fn take_key_package(&mut self, name: &str) -> Option<KeyPackage> {
         self.key_packages.get_mut(name)?.pop()
     }
 
@@ -85,7 +77,7 @@ impl DeliveryService {
         group: &[u8],
         epoch: u64,
         commit: &MlsMessage,
-        welcome: Option<(&str, &MlsMessage, Vec<u8>)>,
+        welcome: Option<(&str, &MlsMessage)>,
     ) -> Result<(), Rejected> {
         let current = self.epochs.get_mut(group).expect("a known group");
         if *current != epoch {
@@ -103,15 +95,12 @@ impl DeliveryService {
                 .or_default()
                 .push_back(Delivery::Group(commit.clone()));
         }
-        if let Some((name, message, kp_ref)) = welcome {
+        if let Some((name, message)) = welcome {
             members.push(name.into());
             self.inboxes
                 .entry(name.into())
                 .or_default()
-                .push_back(Delivery::Welcome {
-                    message: message.clone(),
-                    kp_ref,
-                });
+                .push_back(Delivery::Welcome(message.clone()));
         }
         Ok(())
     }
@@ -133,78 +122,48 @@ impl DeliveryService {
     }
 }
 
-/// A chat client: an identity, a SQLite store file, its groups.
+/// A chat client: a [`Client`] on its own SQLite file and its open groups.
 struct ChatClient {
     name: String,
-    provider: RustCryptoProvider,
-    cs: Arc<dyn CipherSuiteProvider>,
-    store: SqliteStore,
-    groups: BTreeMap<Vec<u8>, (Group, SaveCursor)>,
+    client: Client,
+    groups: BTreeMap<Vec<u8>, ClientGroup>,
 }
 
 impl ChatClient {
-    /// Open (or create) the client's store and load every group in it.
-    fn open(name: &str, dir: &Path) -> Result<Self, Error> {
-        let provider = RustCryptoProvider::new();
-        let cs = provider
-            .cipher_suite_provider(SUITE)
-            .ok_or("suite 1 is supported")?;
-        let store = SqliteStore::open(db_path(dir, name))?;
-        store.bind_identity(name.as_bytes())?;
+    /// Open (or create) the client's store with its identity (the app keeps
+    /// the signature key, e.g. in the platform keychain) and open its groups.
+    fn open(name: &str, signer: Arc<SignatureKeyPair>, dir: &Path) -> Result<Self, Error> {
+        let client = Client::builder()
+            .identity(Credential::basic(name.as_bytes().to_vec()), signer)
+            .store(SqliteStore::open(db_path(dir, name))?)
+            .build()?;
         let mut groups = BTreeMap::new();
-        for id in store.group_ids()? {
-            if let Some(loaded) = Group::load(&store, &id, &provider)? {
-                groups.insert(id, loaded);
+        for id in client.group_ids()? {
+            if let Some(group) = client.group(&id)? {
+                groups.insert(id, group);
             }
         }
         Ok(Self {
             name: name.into(),
-            provider,
-            cs,
-            store,
+            client,
             groups,
         })
-    }
-
-    fn credential(&self) -> Credential {
-        Credential::basic(self.name.as_bytes().to_vec())
     }
 
     /// A fresh KeyPackage: the private part in the store, the public one
     /// at the DS.
     fn publish_key_package(&self, ds: &mut DeliveryService) -> Result<(), Error> {
-        let signer = self.cs.signature_generate_key_pair()?;
-        let bundle =
-            KeyPackageBuilder::new().build(self.cs.as_ref(), self.credential(), &signer)?;
-        self.store.insert_key_package(KeyPackageRecord {
-            reference: bundle.reference().as_bytes().to_vec(),
-            bundle: bundle.to_bytes()?,
-            last_resort: false,
-            created_at: 0,
-        })?;
-        ds.publish(
-            &self.name,
-            bundle.reference().as_bytes().to_vec(),
-            bundle.key_package().clone(),
-        );
+        let key_package = self.client.new_key_package()?;
+        ds.publish(&self.name, key_package);
         Ok(())
     }
 
     fn create_group(&mut self, ds: &mut DeliveryService, id: &[u8]) -> Result<(), Error> {
-        let signer = self.cs.signature_generate_key_pair()?;
-        let group = Group::create(
-            self.cs.clone(),
-            self.credential(),
-            Arc::new(signer),
-            GroupConfig::default(),
-            CreateOptions {
-                group_id: Some(id.to_vec()),
-                ..CreateOptions::default()
-            },
-        )?;
-        let mut cursor = SaveCursor::new();
-        group.save(&self.store, &mut cursor, SideEffects::default())?;
-        self.groups.insert(id.to_vec(), (group, cursor));
+        let group = self.client.create_group_with(CreateOptions {
+            group_id: Some(id.to_vec()),
+            ..CreateOptions::default()
+        })?;
+        self.groups.insert(id.to_vec(), group);
         ds.create_group(id, &self.name);
         println!("{}: created the group", self.name);
         Ok(())
@@ -213,7 +172,7 @@ impl ChatClient {
     /// Commit (adding `add`, or a self-update), retrying after a rejection
     /// once the winner's Commit is processed.
     fn commit(&mut self, ds: &mut DeliveryService, add: Option<&str>) -> Result<(), Error> {
-        let mut joiner = match add {
+        let joiner = match add {
             Some(name) => Some((
                 name.to_string(),
                 ds.take_key_package(name).ok_or("a published KeyPackage")?,
@@ -221,33 +180,33 @@ impl ChatClient {
             None => None,
         };
         loop {
-            let (group, cursor) = self.groups.get_mut(GROUP).ok_or("a member")?;
+            let group = self.groups.get_mut(GROUP).ok_or("a member")?;
             // A Commit left pending by an earlier run is dropped.
-            group.clear_pending_commit();
+            if group.group().has_pending_commit() {
+                group.clear_pending_commit()?;
+            }
             let epoch = group.epoch();
-            let proposals = joiner
+            let proposals: Vec<Proposal> = joiner
                 .iter()
-                .map(|(_, (_, kp))| {
+                .map(|(_, kp)| {
                     Proposal::from(Add {
                         key_package: kp.clone(),
                     })
                 })
                 .collect();
-            let out = group.commit_builder().proposals(proposals).build()?;
-            // G-05: the pending Commit is on disk before the DS sees it.
-            group.save(&self.store, cursor, SideEffects::default())?;
+            // G-05: the client stores the pending Commit before returning it.
+            let out = group.commit(|c| c.proposals(proposals))?;
             let welcome = match (&joiner, &out.welcome) {
-                (Some((name, (kp_ref, _))), Some(w)) => Some((name.as_str(), w, kp_ref.clone())),
+                (Some((name, _)), Some(w)) => Some((name.as_str(), w)),
                 _ => None,
             };
             match ds.submit_commit(&self.name, GROUP, epoch, &out.commit, welcome) {
                 Ok(()) => break,
                 Err(Rejected { current_epoch }) => {
                     // Lost the race: drop our Commit, take the winner's, retry.
-                    group.clear_pending_commit();
-                    group.save(&self.store, cursor, SideEffects::default())?;
+                    group.clear_pending_commit()?;
                     self.receive_all(ds)?;
-                    let now = self.groups[GROUP].0.epoch();
+                    let now = self.groups[GROUP].epoch();
                     println!(
                         "{}: retrying at epoch {now} (DS at {current_epoch})",
                         self.name
@@ -255,80 +214,54 @@ impl ChatClient {
                 }
             }
         }
-        // Our Commit comes back from the DS: merged and saved there.
-        self.receive_all(ds)?;
-        joiner.take();
-        Ok(())
+        // Our Commit comes back from the DS: merged and stored there.
+        self.receive_all(ds)
     }
 
     fn say(&mut self, ds: &mut DeliveryService, text: &str) -> Result<(), Error> {
-        let (group, cursor) = self.groups.get_mut(GROUP).ok_or("a member")?;
+        let group = self.groups.get_mut(GROUP).ok_or("a member")?;
+        // G-04: the sending ratchet position is stored before the message
+        // is returned.
         let message = group.encrypt_application_message(text.as_bytes(), b"")?;
-        // G-04: the sending ratchet position is saved before the message
-        // leaves.
-        group.save(&self.store, cursor, SideEffects::default())?;
         ds.send(&self.name, GROUP, &message);
         println!("{}: says {text:?}", self.name);
         Ok(())
     }
 
-    /// Take every delivery from the DS, each persisted before the next.
+    /// Take every delivery from the DS, each stored before the next.
     fn receive_all(&mut self, ds: &mut DeliveryService) -> Result<(), Error> {
         while let Some(delivery) = ds.next(&self.name) {
             match delivery {
-                Delivery::Welcome { message, kp_ref } => self.join(&message, &kp_ref)?,
+                Delivery::Welcome(message) => self.join(&message)?,
                 Delivery::Group(message) => self.handle(&message)?,
             }
         }
         Ok(())
     }
 
-    fn join(&mut self, welcome: &MlsMessage, kp_ref: &[u8]) -> Result<(), Error> {
-        let record = self
-            .store
-            .key_package(kp_ref)?
-            .ok_or("the Welcome's KeyPackage is stored")?;
-        let bundle = KeyPackageBundle::from_bytes(&self.provider, &record.bundle)?;
-        let (group, _) = Group::join(
-            &self.provider,
-            welcome,
-            &vec![bundle],
-            GroupConfig::default(),
-            JoinOptions::default(),
-        )?;
-        let mut cursor = SaveCursor::new();
-        // One transaction: the group stored, the used KeyPackage deleted.
-        group.save(
-            &self.store,
-            &mut cursor,
-            SideEffects {
-                consumed_key_packages: vec![kp_ref.to_vec()],
-                ..SideEffects::default()
-            },
-        )?;
+    fn join(&mut self, welcome: &MlsMessage) -> Result<(), Error> {
+        // The client finds its KeyPackage; one transaction stores the group
+        // and deletes the KeyPackage.
+        let group = self.client.join(welcome)?;
         println!(
             "{}: joined at epoch {} with {} members",
             self.name,
             group.epoch(),
-            group.member_count()
+            group.group().member_count()
         );
-        self.groups
-            .insert(group.group_id().to_vec(), (group, cursor));
+        self.groups.insert(group.group_id().to_vec(), group);
         Ok(())
     }
 
     fn handle(&mut self, message: &MlsMessage) -> Result<(), Error> {
-        let (group, cursor) = self.groups.get_mut(GROUP).ok_or("a member")?;
-        match group.process_message(message)? {
-            ProcessedMessage::Commit(staged) => {
-                let own = staged.info().own_commit;
-                group.merge_staged_commit(staged)?;
-                if !own {
-                    println!("{}: processed a Commit, epoch {}", self.name, group.epoch());
-                }
+        let group = self.groups.get_mut(GROUP).ok_or("a member")?;
+        match group.receive(message)? {
+            Received::Commit(info) if !info.own_commit => {
+                println!("{}: processed a Commit, epoch {}", self.name, group.epoch());
             }
-            ProcessedMessage::Application(m) => {
+            Received::Application(m) => {
                 let sender = group
+                    .group()
                     .member(m.sender)
                     .map(|member| match member.credential {
                         Credential::Basic { identity } => {
@@ -343,15 +276,14 @@ impl ChatClient {
                     String::from_utf8_lossy(&m.data)
                 );
             }
-            ProcessedMessage::Proposal(_) => {}
+            _ => {}
         }
-        group.save(&self.store, cursor, SideEffects::default())?;
         Ok(())
     }
 
     fn authenticator(&self) -> (u64, Vec<u8>) {
-        let group = &self.groups[GROUP].0;
-        (group.epoch(), group.epoch_authenticator().to_vec())
+        let group = &self.groups[GROUP];
+        (group.epoch(), group.group().epoch_authenticator().to_vec())
     }
 }
 
@@ -369,9 +301,12 @@ fn main() -> Result<(), Error> {
 
 fn chat(dir: &Path) -> Result<(), Error> {
     let mut ds = DeliveryService::default();
-    let mut alice = ChatClient::open("alice", dir)?;
-    let mut bob = ChatClient::open("bob", dir)?;
-    let mut carol = ChatClient::open("carol", dir)?;
+    // Each app keeps its identity's signature key (a keychain, here memory).
+    let key = || generate_signer(DEFAULT_CIPHER_SUITE);
+    let (alice_key, bob_key, carol_key) = (key()?, key()?, key()?);
+    let mut alice = ChatClient::open("alice", alice_key, dir)?;
+    let mut bob = ChatClient::open("bob", bob_key, dir)?;
+    let mut carol = ChatClient::open("carol", carol_key.clone(), dir)?;
     for c in [&alice, &bob, &carol] {
         c.publish_key_package(&mut ds)?;
         c.publish_key_package(&mut ds)?;
@@ -412,7 +347,7 @@ fn chat(dir: &Path) -> Result<(), Error> {
     bob.receive_all(&mut ds)?;
 
     // Carol restarts from her file and catches up from her inbox.
-    let mut carol = ChatClient::open("carol", dir)?;
+    let mut carol = ChatClient::open("carol", carol_key, dir)?;
     println!(
         "carol: restarted from her file at epoch {}",
         carol.authenticator().0
@@ -431,7 +366,7 @@ fn chat(dir: &Path) -> Result<(), Error> {
     // Bob and Carol each joined with one of their two KeyPackages: it is
     // gone from their stores, the unused one is still there.
     for (c, left) in [(&alice, 2), (&bob, 1), (&carol, 1)] {
-        if c.store.key_package_refs()?.len() != left {
+        if c.client.store().key_package_refs()?.len() != left {
             return Err(format!("{}: a used KeyPackage was not deleted", c.name).into());
         }
     }
