@@ -52,6 +52,7 @@ mod error;
 mod hash;
 mod key_index;
 mod leaf;
+pub mod par;
 mod parent_hash;
 mod persist;
 mod private;

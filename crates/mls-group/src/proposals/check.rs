@@ -376,9 +376,10 @@ pub(crate) fn check_list<'a>(
 ) -> Result<ListPlan<'a>> {
     let mut checker = ListChecker::new(ctx, tree);
     admit_all(&mut checker, list)?;
-    for source in list {
-        verify_proposal(ctx, source)?;
-    }
+    // Independent signature work, on every core; the first failing
+    // proposal in list order is the error (issue 14 item 2).
+    let verifier = Verifier::of(ctx);
+    mls_treekem::par::try_map(list, |source| verifier.verify(source))?;
     Ok(checker.finish())
 }
 
@@ -411,6 +412,34 @@ fn admit_all<'a>(checker: &mut ListChecker<'a, '_>, list: &[ProposalSource<'a>])
 /// KeyPackage is valid (§10.1, V-12.1.1-01), an Update's leaf node is valid
 /// in the update context (V-12.1.2-01/02).
 pub(crate) fn verify_proposal(ctx: &ApplyContext<'_>, source: &ProposalSource<'_>) -> Result<()> {
+    Verifier::of(ctx).verify(source)
+}
+
+/// What [`verify_proposal`] needs of an [`ApplyContext`]: the part that
+/// can be shared between threads (the PSK store cannot).
+struct Verifier<'a> {
+    cs: &'a dyn mls_crypto::CipherSuiteProvider,
+    group_id: &'a [u8],
+    leaf_policy: &'a LeafValidationPolicy,
+}
+
+impl<'a> Verifier<'a> {
+    fn of(ctx: &ApplyContext<'a>) -> Self {
+        Verifier {
+            cs: ctx.cs,
+            group_id: ctx.context.group_id.as_slice(),
+            leaf_policy: ctx.leaf_policy,
+        }
+    }
+
+    /// [`verify_proposal`].
+    fn verify(&self, source: &ProposalSource<'_>) -> Result<()> {
+        verify_with(self, source)
+    }
+}
+
+/// The body of [`Verifier::verify`].
+fn verify_with(ctx: &Verifier<'_>, source: &ProposalSource<'_>) -> Result<()> {
     match source.proposal {
         Proposal::Add(add) => {
             let validation = KeyPackageValidation {
@@ -425,7 +454,7 @@ pub(crate) fn verify_proposal(ctx: &ApplyContext<'_>, source: &ProposalSource<'_
                 ctx.cs,
                 &update.leaf_node,
                 LeafContext::Update {
-                    group_id: ctx.context.group_id.as_slice(),
+                    group_id: ctx.group_id,
                     leaf,
                 },
                 ctx.leaf_policy,
@@ -686,9 +715,19 @@ pub(crate) fn select_proposals<'a>(
     let mut checker = ListChecker::new(ctx, tree);
     let mut kept = vec![true; sources.len()];
     let mut omitted = Vec::new();
+    // The signature work of every proposal is independent of the others:
+    // on every core, each verdict kept, then used in admission order
+    // (issue 14 item 2).
+    let verifier = Verifier::of(ctx);
+    let mut verdicts: Vec<Option<Result<()>>> =
+        mls_treekem::par::map(&sources, |source| Some(verifier.verify(source)));
     for i in order {
         let source = &sources[i];
-        let verdict = verify_proposal(ctx, source).and_then(|()| checker.admit(i, source));
+        let verdict = verdicts
+            .get_mut(i)
+            .and_then(Option::take)
+            .unwrap_or(Err(GroupError::CorruptState("proposal verdict")))
+            .and_then(|()| checker.admit(i, source));
         match (verdict, cached.get(i)) {
             (Ok(()), _) => {}
             (Err(e), None) => return Err(e),
