@@ -726,7 +726,7 @@ pub(crate) fn select_proposals<'a>(
         let verdict = verdicts
             .get_mut(i)
             .and_then(Option::take)
-            .unwrap_or(Err(GroupError::CorruptState("proposal verdict")))
+            .unwrap_or(Err(GroupError::Internal("proposal verdict")))
             .and_then(|()| checker.admit(i, source));
         match (verdict, cached.get(i)) {
             (Ok(()), _) => {}
