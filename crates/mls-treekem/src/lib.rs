@@ -54,6 +54,7 @@ mod key_index;
 mod leaf;
 pub mod par;
 mod parent_hash;
+mod part_stamps;
 mod persist;
 mod private;
 mod resolution;
@@ -71,7 +72,7 @@ pub use leaf::{
     check_leaf_keys_unique, validate_leaf_node, verify_leaf_signature,
 };
 pub use parent_hash::verify_path_parent_hashes;
-pub use persist::TREE_PART_NODES;
+pub use part_stamps::TREE_PART_NODES;
 pub use private::{PrivateKeyChanges, TreePrivateKeys, derive_node_key_pair, next_path_secret};
 pub use resolution::{
     PathStep, filtered_direct_path, resolution, resolution_into, resolution_is_empty,

@@ -19,7 +19,7 @@ use mls_treemath::{LeafIndex, NodeIndex, TreeSize};
 
 use crate::hash::{HashStore, compute_tree_hash};
 use crate::key_index::KeyIndex;
-use crate::persist::PartStamps;
+use crate::part_stamps::PartStamps;
 use crate::view::TreeView;
 use crate::{Result, TreeKemError};
 
