@@ -22,7 +22,7 @@ use crate::{FramingError, GroupError, Misuse, Result};
 ///
 /// `content` must have been signed for `mls_public_message` and, for a
 /// commit, carry its confirmation tag. Application data is refused
-/// ([`FramingError::ApplicationDataInPublicMessage`, V-6-01). A member sender
+/// ([`FramingError::ApplicationDataInPublicMessage`](crate::FramingError::ApplicationDataInPublicMessage), V-6-01). A member sender
 /// needs `group_context` and `membership_key` for the membership tag; other
 /// senders need neither (and get no tag).
 pub fn protect_public(

@@ -31,7 +31,7 @@ pub struct JoinOptions {
     /// The signer of the KeyPackage the Welcome was sent to. `None` uses
     /// the private key kept in its bundle; a signer whose key is not
     /// exportable (an HSM, GUIDANCE G-42) must be given here, or the join
-    /// fails with [`Misuse::SignerRequired`.
+    /// fails with [`Misuse::SignerRequired`](crate::Misuse::SignerRequired).
     pub signer: Option<Arc<dyn Signer>>,
 }
 
@@ -63,7 +63,7 @@ impl Group {
     /// KeyPackages, without PSKs. Returns the group and the reference of the
     /// KeyPackage used: delete that bundle now unless it is last-resort
     /// (RFC 9420 §16.8, V-12.4.3.1-23). Any other wire format fails with
-    /// [`FramingError::WrongWireFormat`.
+    /// [`FramingError::WrongWireFormat`](crate::FramingError::WrongWireFormat).
     pub fn join<L>(
         provider: &dyn CryptoProvider,
         welcome: &MlsMessage,

@@ -20,6 +20,7 @@
 mod encode;
 mod load_options;
 mod memory;
+mod pending;
 mod records;
 mod settings;
 mod state;

@@ -43,13 +43,13 @@
 //! so loading checks the cached root against the GroupContext's tree hash
 //! instead of rehashing N nodes: O(state size) decoding. Restoring also checks
 //! the format, the suite, every secret's length, our leaf and signature keys
-//! against the tree. Corrupt input gives [`StateError::Corrupt`
-//! naming the part, a newer format [`StateError::Version`, never a panic.
+//! against the tree. Corrupt input gives [`StateError::Corrupt`](crate::StateError::Corrupt)
+//! naming the part, a newer format [`StateError::Version`](crate::StateError::Version), never a panic.
 
 use std::collections::VecDeque;
 use std::sync::Arc;
 
-use mls_codec::{Credential, Extension, PreSharedKeyId, Proposal, Reader, Sender};
+use mls_codec::{Proposal, Reader, Sender};
 use mls_crypto::{
     CipherSuite, CryptoProvider, HpkePrivateKey, Secret, SignatureKeyPair, SignaturePrivateKey,
     Signer,
@@ -59,17 +59,15 @@ use mls_keyschedule::{
     ExternalSecret, InitSecret, InterimTranscriptHash, MembershipKey, ResumptionPsk, SecretTree,
     SenderDataSecret,
 };
-use mls_treekem::{
-    LeafIndex, NodeIndex, PrivateKeyChanges, RatchetTree, TreePrivateKeys, TreeView,
-};
+use mls_treekem::{LeafIndex, NodeIndex, RatchetTree, TreePrivateKeys, TreeView};
 use zeroize::Zeroizing;
 
 use super::LoadOptions;
 use super::encode::{ReadExt, Writer, corrupt};
+use super::pending::{read_pending, write_pending};
 use super::records::{EpochRecord, TreePart};
 use super::settings::{read_settings, write_settings};
 use super::tree_parts::{TreeCursor, changed_parts, restore_tree};
-use crate::commit::{CommitInfo, MemberChange, PendingCommit, StagedEpoch, TreeUpdate};
 use crate::group::epoch::{EpochState, PastEpoch};
 use crate::group::signer::check_own_signer;
 use crate::proposals::{CachedProposal, ProposalCache, ProposalRef, ProposalSender};
@@ -123,7 +121,7 @@ fn seal(cs: &dyn mls_crypto::CipherSuiteProvider, mut w: Writer) -> Zeroizing<Ve
 
 /// Check a record's or snapshot's `magic` and format version, and return
 /// the version: a newer version is its own error
-/// ([`StateError::Version`), anything else that is not ours is
+/// ([`StateError::Version`](crate::StateError::Version)), anything else that is not ours is
 /// corrupt.
 fn read_header(
     r: &mut Reader<'_>,
@@ -187,7 +185,10 @@ fn open_record<'a>(
     Ok((cs, version, r))
 }
 
-fn write_private_keys(w: &mut Writer, keys: &[(NodeIndex, &HpkePrivateKey)]) -> Result<()> {
+pub(super) fn write_private_keys(
+    w: &mut Writer,
+    keys: &[(NodeIndex, &HpkePrivateKey)],
+) -> Result<()> {
     w.vector(|w| {
         for (node, key) in keys {
             w.u32(node.get());
@@ -197,7 +198,7 @@ fn write_private_keys(w: &mut Writer, keys: &[(NodeIndex, &HpkePrivateKey)]) -> 
     })
 }
 
-fn read_private_keys(r: &mut Reader<'_>) -> Result<Vec<(NodeIndex, HpkePrivateKey)>> {
+pub(super) fn read_private_keys(r: &mut Reader<'_>) -> Result<Vec<(NodeIndex, HpkePrivateKey)>> {
     let mut v = r.vector_("private keys")?;
     let mut out = Vec::new();
     while !v.is_empty() {
@@ -208,7 +209,7 @@ fn read_private_keys(r: &mut Reader<'_>) -> Result<Vec<(NodeIndex, HpkePrivateKe
     Ok(out)
 }
 
-fn write_secrets(w: &mut Writer, s: &EpochSecrets) -> Result<()> {
+pub(super) fn write_secrets(w: &mut Writer, s: &EpochSecrets) -> Result<()> {
     for bytes in [
         s.sender_data_secret.as_bytes(),
         s.encryption_secret.as_bytes(),
@@ -234,7 +235,7 @@ fn secret(r: &mut Reader<'_>, nh: usize, what: &'static str) -> Result<Secret> {
     Ok(Secret::from_slice(bytes))
 }
 
-fn read_secrets(r: &mut Reader<'_>, nh: usize) -> Result<EpochSecrets> {
+pub(super) fn read_secrets(r: &mut Reader<'_>, nh: usize) -> Result<EpochSecrets> {
     Ok(EpochSecrets {
         sender_data_secret: SenderDataSecret::new(secret(r, nh, "sender data secret")?),
         encryption_secret: EncryptionSecret::new(secret(r, nh, "encryption secret")?),
@@ -280,94 +281,6 @@ fn read_epoch(r: &mut Reader<'_>, nh: usize) -> Result<EpochState> {
         epoch_authenticator: EpochAuthenticator::new(secret(r, nh, "epoch authenticator")?),
         init_secret: InitSecret::new(secret(r, nh, "init secret")?),
         secret_tree: read_secret_tree(r)?,
-    })
-}
-
-/// A stored leaf index (below 2^31 when it was written).
-fn leaf(value: u32) -> Result<LeafIndex> {
-    LeafIndex::new(value).map_err(|_| GroupError::State(StateError::Corrupt("leaf index")))
-}
-
-fn write_changes(w: &mut Writer, v: &[MemberChange]) -> Result<()> {
-    w.vector(|w| {
-        for c in v {
-            w.u32(c.leaf_index.get());
-            w.encoded(&c.credential)?;
-        }
-        Ok(())
-    })
-}
-
-fn read_changes(r: &mut Reader<'_>) -> Result<Vec<MemberChange>> {
-    let mut v = r.vector_("member changes")?;
-    let mut out = Vec::new();
-    while !v.is_empty() {
-        out.push(MemberChange {
-            leaf_index: leaf(v.u32_("member change leaf")?)?,
-            credential: v.decoded_::<Credential>("member change credential")?,
-        });
-    }
-    Ok(out)
-}
-
-fn write_info(w: &mut Writer, i: &CommitInfo) -> Result<()> {
-    w.u32(i.committer.get());
-    w.u64(i.new_epoch);
-    w.vector(|w| i.proposals.iter().try_for_each(|p| w.encoded(p)))?;
-    write_changes(w, &i.added)?;
-    write_changes(w, &i.removed)?;
-    w.vector(|w| {
-        i.updated.iter().for_each(|l| w.u32(l.get()));
-        Ok(())
-    })?;
-    w.vector(|w| i.psks.iter().try_for_each(|p| w.encoded(p)))?;
-    w.option(i.new_extensions.as_ref(), |w, e| {
-        w.vector(|w| e.iter().try_for_each(|x| w.encoded(x)))
-    })?;
-    w.bool(i.has_path);
-    w.bool(i.removes_us);
-    w.bool(i.own_commit);
-    Ok(())
-}
-
-fn read_list<T: mls_codec::Decode>(r: &mut Reader<'_>, what: &'static str) -> Result<Vec<T>> {
-    let mut v = r.vector_(what)?;
-    let mut out = Vec::new();
-    while !v.is_empty() {
-        out.push(v.decoded_::<T>(what)?);
-    }
-    Ok(out)
-}
-
-fn read_info(r: &mut Reader<'_>) -> Result<CommitInfo> {
-    let committer = leaf(r.u32_("committer")?)?;
-    let new_epoch = r.u64_("new epoch")?;
-    let proposals = read_list::<Proposal>(r, "commit proposals")?;
-    let added = read_changes(r)?;
-    let removed = read_changes(r)?;
-    let mut u = r.vector_("updated leaves")?;
-    let mut updated = Vec::new();
-    while !u.is_empty() {
-        updated.push(leaf(u.u32_("updated leaf")?)?);
-    }
-    let psks = read_list::<PreSharedKeyId>(r, "commit psks")?;
-    let new_extensions = if r.presence_("new extensions")? {
-        Some(read_list::<Extension>(r, "new extensions")?)
-    } else {
-        None
-    };
-    Ok(CommitInfo {
-        committer,
-        new_epoch,
-        proposals,
-        added,
-        removed,
-        updated,
-        psks,
-        new_extensions,
-        has_path: r.bool_("has path")?,
-        removes_us: r.bool_("removes us")?,
-        own_commit: r.bool_("own commit")?,
     })
 }
 
@@ -482,44 +395,11 @@ impl Group {
             }
             Ok(())
         })?;
-        w.option(self.pending.as_ref(), |w, p| self.write_pending(w, p))?;
+        w.option(self.pending.as_ref(), |w, p| {
+            write_pending(w, &self.tree, p)
+        })?;
         w.option(self.reinit.as_ref(), |w, r| w.encoded(r))?;
         Ok(seal(self.cs.as_ref(), w))
-    }
-
-    fn write_pending(&self, w: &mut Writer, p: &PendingCommit) -> Result<()> {
-        w.opaque(&p.message)?;
-        let s = &p.staged;
-        w.u64(s.from_epoch);
-        w.encoded(&s.context)?;
-        let tree = match &s.tree {
-            TreeUpdate::Changes(changes) => {
-                let mut tree = self.tree.clone();
-                tree.merge(changes.clone());
-                tree.to_bytes()?
-            }
-            TreeUpdate::Full(tree) => tree.to_bytes()?,
-        };
-        w.opaque(&tree)?;
-        w.vector(|w| {
-            s.private_changes
-                .removed
-                .iter()
-                .for_each(|n| w.u32(n.get()));
-            Ok(())
-        })?;
-        let added: Vec<(NodeIndex, &HpkePrivateKey)> = s
-            .private_changes
-            .added
-            .iter()
-            .map(|(n, k)| (*n, k))
-            .collect();
-        write_private_keys(w, &added)?;
-        w.option(s.own_leaf_key.as_ref(), |w, k| w.opaque(k.0.as_bytes()))?;
-        write_secrets(w, &s.secrets)?;
-        w.opaque(s.interim.as_bytes())?;
-        w.opaque(&s.confirmation_tag)?;
-        write_info(w, &s.info)
     }
 
     /// Restore a group from [`Group::to_bytes`] output, with the settings
@@ -528,8 +408,8 @@ impl Group {
     /// again with the group's setters, or use
     /// [`Group::from_bytes_with_options`]). A snapshot without our signature
     /// key (a non-exportable signer) fails with
-    /// [`Misuse::SignerRequired`. Corrupt or foreign bytes give
-    /// [`StateError::Corrupt`.
+    /// [`Misuse::SignerRequired`](crate::Misuse::SignerRequired). Corrupt or foreign bytes give
+    /// [`StateError::Corrupt`](crate::StateError::Corrupt).
     pub fn from_bytes(bytes: &[u8], provider: &dyn CryptoProvider) -> Result<Group> {
         Self::from_bytes_with_options(bytes, provider, LoadOptions::default())
     }
@@ -815,44 +695,5 @@ fn read_past(bytes: &[u8], provider: &dyn CryptoProvider, nh: usize) -> Result<P
         resumption_psk,
         secret_tree,
         signature_keys,
-    })
-}
-
-fn read_pending(r: &mut Reader<'_>, nh: usize) -> Result<PendingCommit> {
-    let message = r.opaque_("pending message")?.to_vec();
-    let from_epoch = r.u64_("pending from epoch")?;
-    let context = r.decoded_("pending context")?;
-    let tree = RatchetTree::from_bytes(r.opaque_("pending tree")?)
-        .map_err(|_| StateError::Corrupt("pending tree"))?;
-    let mut rv = r.vector_("pending removed keys")?;
-    let mut removed = Vec::new();
-    while !rv.is_empty() {
-        removed.push(NodeIndex::new(rv.u32_("pending removed key")?));
-    }
-    let added = read_private_keys(r)?;
-    let own_leaf_key = if r.presence_("pending leaf key")? {
-        Some(HpkePrivateKey(Secret::from_slice(
-            r.opaque_("pending leaf key")?,
-        )))
-    } else {
-        None
-    };
-    let secrets = read_secrets(r, nh)?;
-    let interim = InterimTranscriptHash::new(r.opaque_("pending interim")?.to_vec());
-    let confirmation_tag = r.opaque_("pending tag")?.to_vec();
-    let info = read_info(r)?;
-    Ok(PendingCommit {
-        message,
-        staged: StagedEpoch {
-            from_epoch,
-            context,
-            tree: TreeUpdate::Full(Box::new(tree)),
-            private_changes: PrivateKeyChanges { removed, added },
-            own_leaf_key,
-            secrets,
-            interim,
-            confirmation_tag,
-            info,
-        },
     })
 }

@@ -6,7 +6,7 @@
 //! hash over the concatenated hashes of every part, in part order. Loading
 //! hashes each part once (O(tree bytes), what the digest of a version-4
 //! record cost) and compares: a missing, extra, stale (an older version of
-//! a part) or damaged part is [`StateError::Corrupt`, never a
+//! a part) or damaged part is [`StateError::Corrupt`](crate::StateError::Corrupt), never a
 //! silently different tree. What a writer knows of the stored parts is a
 //! [`TreeCursor`]: the stamp ([`RatchetTree::part_stamps`]) and hash of
 //! each part it wrote or read, so the next save encodes and hashes only

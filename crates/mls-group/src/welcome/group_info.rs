@@ -35,7 +35,7 @@ pub fn sign_group_info(
 }
 
 /// Verify the GroupInfo signature under the signer's `signature_key`
-/// (RFC 9420 §12.4.3, V-12.4.3-01): [`WelcomeError::GroupInfoSignatureInvalid`
+/// (RFC 9420 §12.4.3, V-12.4.3-01): [`WelcomeError::GroupInfoSignatureInvalid`](crate::WelcomeError::GroupInfoSignatureInvalid)
 /// otherwise.
 pub fn verify_group_info_signature(
     cs: &dyn CipherSuiteProvider,

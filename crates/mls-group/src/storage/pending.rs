@@ -1,0 +1,177 @@
+//! The pending own Commit inside the current-state record (format in
+//! [`super::state`]): the Commit message, the epoch it stages (context, tree,
+//! private-key changes, secrets, transcript) and its [`CommitInfo`], so a
+//! group saved between `commit()` and the delivery service's answer merges
+//! or discards it after a restart (GUIDANCE G-05).
+
+use mls_codec::{Credential, Extension, PreSharedKeyId, Proposal, Reader};
+use mls_crypto::{HpkePrivateKey, Secret};
+use mls_keyschedule::InterimTranscriptHash;
+use mls_treekem::{LeafIndex, NodeIndex, PrivateKeyChanges, RatchetTree};
+
+use super::encode::{ReadExt, Writer};
+use super::state::{read_private_keys, read_secrets, write_private_keys, write_secrets};
+use crate::commit::{CommitInfo, MemberChange, PendingCommit, StagedEpoch, TreeUpdate};
+use crate::{GroupError, Result, StateError};
+
+/// A stored leaf index (below 2^31 when it was written).
+fn leaf(value: u32) -> Result<LeafIndex> {
+    LeafIndex::new(value).map_err(|_| GroupError::State(StateError::Corrupt("leaf index")))
+}
+
+fn write_changes(w: &mut Writer, v: &[MemberChange]) -> Result<()> {
+    w.vector(|w| {
+        for c in v {
+            w.u32(c.leaf_index.get());
+            w.encoded(&c.credential)?;
+        }
+        Ok(())
+    })
+}
+
+fn read_changes(r: &mut Reader<'_>) -> Result<Vec<MemberChange>> {
+    let mut v = r.vector_("member changes")?;
+    let mut out = Vec::new();
+    while !v.is_empty() {
+        out.push(MemberChange {
+            leaf_index: leaf(v.u32_("member change leaf")?)?,
+            credential: v.decoded_::<Credential>("member change credential")?,
+        });
+    }
+    Ok(out)
+}
+
+fn write_info(w: &mut Writer, i: &CommitInfo) -> Result<()> {
+    w.u32(i.committer.get());
+    w.u64(i.new_epoch);
+    w.vector(|w| i.proposals.iter().try_for_each(|p| w.encoded(p)))?;
+    write_changes(w, &i.added)?;
+    write_changes(w, &i.removed)?;
+    w.vector(|w| {
+        i.updated.iter().for_each(|l| w.u32(l.get()));
+        Ok(())
+    })?;
+    w.vector(|w| i.psks.iter().try_for_each(|p| w.encoded(p)))?;
+    w.option(i.new_extensions.as_ref(), |w, e| {
+        w.vector(|w| e.iter().try_for_each(|x| w.encoded(x)))
+    })?;
+    w.bool(i.has_path);
+    w.bool(i.removes_us);
+    w.bool(i.own_commit);
+    Ok(())
+}
+
+fn read_list<T: mls_codec::Decode>(r: &mut Reader<'_>, what: &'static str) -> Result<Vec<T>> {
+    let mut v = r.vector_(what)?;
+    let mut out = Vec::new();
+    while !v.is_empty() {
+        out.push(v.decoded_::<T>(what)?);
+    }
+    Ok(out)
+}
+
+fn read_info(r: &mut Reader<'_>) -> Result<CommitInfo> {
+    let committer = leaf(r.u32_("committer")?)?;
+    let new_epoch = r.u64_("new epoch")?;
+    let proposals = read_list::<Proposal>(r, "commit proposals")?;
+    let added = read_changes(r)?;
+    let removed = read_changes(r)?;
+    let mut u = r.vector_("updated leaves")?;
+    let mut updated = Vec::new();
+    while !u.is_empty() {
+        updated.push(leaf(u.u32_("updated leaf")?)?);
+    }
+    let psks = read_list::<PreSharedKeyId>(r, "commit psks")?;
+    let new_extensions = if r.presence_("new extensions")? {
+        Some(read_list::<Extension>(r, "new extensions")?)
+    } else {
+        None
+    };
+    Ok(CommitInfo {
+        committer,
+        new_epoch,
+        proposals,
+        added,
+        removed,
+        updated,
+        psks,
+        new_extensions,
+        has_path: r.bool_("has path")?,
+        removes_us: r.bool_("removes us")?,
+        own_commit: r.bool_("own commit")?,
+    })
+}
+
+pub(super) fn write_pending(w: &mut Writer, tree: &RatchetTree, p: &PendingCommit) -> Result<()> {
+    w.opaque(&p.message)?;
+    let s = &p.staged;
+    w.u64(s.from_epoch);
+    w.encoded(&s.context)?;
+    let tree = match &s.tree {
+        TreeUpdate::Changes(changes) => {
+            let mut tree = tree.clone();
+            tree.merge(changes.clone());
+            tree.to_bytes()?
+        }
+        TreeUpdate::Full(tree) => tree.to_bytes()?,
+    };
+    w.opaque(&tree)?;
+    w.vector(|w| {
+        s.private_changes
+            .removed
+            .iter()
+            .for_each(|n| w.u32(n.get()));
+        Ok(())
+    })?;
+    let added: Vec<(NodeIndex, &HpkePrivateKey)> = s
+        .private_changes
+        .added
+        .iter()
+        .map(|(n, k)| (*n, k))
+        .collect();
+    write_private_keys(w, &added)?;
+    w.option(s.own_leaf_key.as_ref(), |w, k| w.opaque(k.0.as_bytes()))?;
+    write_secrets(w, &s.secrets)?;
+    w.opaque(s.interim.as_bytes())?;
+    w.opaque(&s.confirmation_tag)?;
+    write_info(w, &s.info)
+}
+
+pub(super) fn read_pending(r: &mut Reader<'_>, nh: usize) -> Result<PendingCommit> {
+    let message = r.opaque_("pending message")?.to_vec();
+    let from_epoch = r.u64_("pending from epoch")?;
+    let context = r.decoded_("pending context")?;
+    let tree = RatchetTree::from_bytes(r.opaque_("pending tree")?)
+        .map_err(|_| StateError::Corrupt("pending tree"))?;
+    let mut rv = r.vector_("pending removed keys")?;
+    let mut removed = Vec::new();
+    while !rv.is_empty() {
+        removed.push(NodeIndex::new(rv.u32_("pending removed key")?));
+    }
+    let added = read_private_keys(r)?;
+    let own_leaf_key = if r.presence_("pending leaf key")? {
+        Some(HpkePrivateKey(Secret::from_slice(
+            r.opaque_("pending leaf key")?,
+        )))
+    } else {
+        None
+    };
+    let secrets = read_secrets(r, nh)?;
+    let interim = InterimTranscriptHash::new(r.opaque_("pending interim")?.to_vec());
+    let confirmation_tag = r.opaque_("pending tag")?.to_vec();
+    let info = read_info(r)?;
+    Ok(PendingCommit {
+        message,
+        staged: StagedEpoch {
+            from_epoch,
+            context,
+            tree: TreeUpdate::Full(Box::new(tree)),
+            private_changes: PrivateKeyChanges { removed, added },
+            own_leaf_key,
+            secrets,
+            interim,
+            confirmation_tag,
+            info,
+        },
+    })
+}
