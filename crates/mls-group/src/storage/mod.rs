@@ -22,6 +22,7 @@ mod load_options;
 mod memory;
 mod pending;
 mod records;
+mod secret_fields;
 mod settings;
 mod state;
 pub mod traits;

@@ -10,7 +10,7 @@ use mls_keyschedule::InterimTranscriptHash;
 use mls_treekem::{LeafIndex, NodeIndex, PrivateKeyChanges, RatchetTree};
 
 use super::encode::{ReadExt, Writer};
-use super::state::{read_private_keys, read_secrets, write_private_keys, write_secrets};
+use super::secret_fields::{read_private_keys, read_secrets, write_private_keys, write_secrets};
 use crate::commit::{CommitInfo, MemberChange, PendingCommit, StagedEpoch, TreeUpdate};
 use crate::{GroupError, Result, StateError};
 

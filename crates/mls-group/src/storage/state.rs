@@ -55,9 +55,8 @@ use mls_crypto::{
     Signer,
 };
 use mls_keyschedule::{
-    ConfirmationKey, EncryptionSecret, EpochAuthenticator, EpochSecrets, ExporterSecret,
-    ExternalSecret, InitSecret, InterimTranscriptHash, MembershipKey, ResumptionPsk, SecretTree,
-    SenderDataSecret,
+    ConfirmationKey, EpochAuthenticator, ExporterSecret, ExternalSecret, InitSecret,
+    InterimTranscriptHash, MembershipKey, ResumptionPsk, SecretTree, SenderDataSecret,
 };
 use mls_treekem::{LeafIndex, NodeIndex, RatchetTree, TreePrivateKeys, TreeView};
 use zeroize::Zeroizing;
@@ -66,6 +65,7 @@ use super::LoadOptions;
 use super::encode::{ReadExt, Writer, corrupt};
 use super::pending::{read_pending, write_pending};
 use super::records::{EpochRecord, TreePart};
+use super::secret_fields::{read_private_keys, secret, write_private_keys};
 use super::settings::{read_settings, write_settings};
 use super::tree_parts::{TreeCursor, changed_parts, restore_tree};
 use crate::group::epoch::{EpochState, PastEpoch};
@@ -183,70 +183,6 @@ fn open_record<'a>(
     let mut r = Reader::new(body);
     r.read_array::<8>().map_err(corrupt("header"))?;
     Ok((cs, version, r))
-}
-
-pub(super) fn write_private_keys(
-    w: &mut Writer,
-    keys: &[(NodeIndex, &HpkePrivateKey)],
-) -> Result<()> {
-    w.vector(|w| {
-        for (node, key) in keys {
-            w.u32(node.get());
-            w.opaque(key.0.as_bytes())?;
-        }
-        Ok(())
-    })
-}
-
-pub(super) fn read_private_keys(r: &mut Reader<'_>) -> Result<Vec<(NodeIndex, HpkePrivateKey)>> {
-    let mut v = r.vector_("private keys")?;
-    let mut out = Vec::new();
-    while !v.is_empty() {
-        let node = NodeIndex::new(v.u32_("private key node")?);
-        let key = HpkePrivateKey(Secret::from_slice(v.opaque_("private key")?));
-        out.push((node, key));
-    }
-    Ok(out)
-}
-
-pub(super) fn write_secrets(w: &mut Writer, s: &EpochSecrets) -> Result<()> {
-    for bytes in [
-        s.sender_data_secret.as_bytes(),
-        s.encryption_secret.as_bytes(),
-        s.exporter_secret.as_bytes(),
-        s.external_secret.as_bytes(),
-        s.confirmation_key.as_bytes(),
-        s.membership_key.as_bytes(),
-        s.resumption_psk.as_bytes(),
-        s.epoch_authenticator.as_bytes(),
-        s.init_secret.as_bytes(),
-    ] {
-        w.opaque(bytes)?;
-    }
-    Ok(())
-}
-
-/// Read one secret of exactly `nh` bytes.
-fn secret(r: &mut Reader<'_>, nh: usize, what: &'static str) -> Result<Secret> {
-    let bytes = r.opaque_(what)?;
-    if bytes.len() != nh {
-        return Err(StateError::Corrupt(what).into());
-    }
-    Ok(Secret::from_slice(bytes))
-}
-
-pub(super) fn read_secrets(r: &mut Reader<'_>, nh: usize) -> Result<EpochSecrets> {
-    Ok(EpochSecrets {
-        sender_data_secret: SenderDataSecret::new(secret(r, nh, "sender data secret")?),
-        encryption_secret: EncryptionSecret::new(secret(r, nh, "encryption secret")?),
-        exporter_secret: ExporterSecret::new(secret(r, nh, "exporter secret")?),
-        external_secret: ExternalSecret::new(secret(r, nh, "external secret")?),
-        confirmation_key: ConfirmationKey::new(secret(r, nh, "confirmation key")?),
-        membership_key: MembershipKey::new(secret(r, nh, "membership key")?),
-        resumption_psk: ResumptionPsk::new(secret(r, nh, "resumption psk")?),
-        epoch_authenticator: EpochAuthenticator::new(secret(r, nh, "epoch authenticator")?),
-        init_secret: InitSecret::new(secret(r, nh, "init secret")?),
-    })
 }
 
 fn write_epoch(w: &mut Writer, e: &EpochState) -> Result<()> {
