@@ -42,6 +42,18 @@ pub(crate) trait HpkeOps: Send + Sync {
         plaintext: &[u8],
     ) -> Result<HpkeCiphertext>;
 
+    /// SealBase to `public_key` with the encapsulation's randomness from
+    /// ChaCha20 keyed by `seed` (32 bytes; see
+    /// `CipherSuiteProvider::hpke_seal_with_seed`).
+    fn seal_with_seed(
+        &self,
+        seed: [u8; 32],
+        public_key: &[u8],
+        info: &[u8],
+        aad: &[u8],
+        plaintext: &[u8],
+    ) -> Result<HpkeCiphertext>;
+
     /// OpenBase with `private_key`, whose public key is `public_key`.
     fn open(
         &self,
@@ -271,6 +283,34 @@ impl<A: HpkeAead, F: HpkeKdf, K: HpkeKemTrait + PublicKeyHint> HpkeOps for HpkeS
                 )
             })?
             .map_err(seal_error)?;
+        Ok(HpkeCiphertext {
+            kem_output: to_vec(&enc),
+            ciphertext,
+        })
+    }
+
+    fn seal_with_seed(
+        &self,
+        seed: [u8; 32],
+        public_key: &[u8],
+        info: &[u8],
+        aad: &[u8],
+        plaintext: &[u8],
+    ) -> Result<HpkeCiphertext> {
+        use rand_core::SeedableRng;
+        let pk = self.decode_public(public_key)?;
+        // The generator is this seal's alone and dropped (zeroized) at the
+        // end; for a DHKEM its first Nsk bytes are DeriveKeyPair's ikmE.
+        let mut rng = chacha20::ChaCha20Rng::from_seed(seed);
+        let (enc, ciphertext) = hpke::single_shot_seal_with_rng::<A, F, K>(
+            &OpModeS::Base,
+            &pk,
+            info,
+            plaintext,
+            aad,
+            &mut rng,
+        )
+        .map_err(seal_error)?;
         Ok(HpkeCiphertext {
             kem_output: to_vec(&enc),
             ciphertext,

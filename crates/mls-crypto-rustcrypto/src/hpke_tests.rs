@@ -445,3 +445,54 @@ fn seeded_randomness_makes_sealing_deterministic() {
     };
     assert_eq!(seal(), seal());
 }
+
+#[test]
+fn a_seeded_seal_is_the_seal_of_a_generator_keyed_by_the_seed() {
+    // issue 14 item 2: `seal_with_seed(s)` is exactly `seal` with the
+    // provider's randomness replaced by ChaCha20 keyed by `s` (for a DHKEM:
+    // the ephemeral key is DeriveKeyPair of its first Nsk bytes), so the
+    // same seed gives the same bytes and another seed other bytes.
+    let rng = Randomness::seeded([3; 32]);
+    for cs in CipherSuite::ALL {
+        let ops = for_suite(cs);
+        let kp = ops.generate(&rng).expect("generate");
+        let seeded = |seed: [u8; 32]| {
+            ops.seal_with_seed(seed, &kp.public_key, b"info", b"aad", b"secret")
+                .expect("seal")
+        };
+        let by_rng = ops
+            .seal(
+                &Randomness::seeded([7; 32]),
+                &kp.public_key,
+                b"info",
+                b"aad",
+                b"secret",
+            )
+            .expect("seal");
+        assert_eq!(seeded([7; 32]), by_rng, "{cs:?}");
+        assert_eq!(seeded([7; 32]), seeded([7; 32]), "{cs:?}");
+        assert_ne!(
+            seeded([7; 32]).kem_output,
+            seeded([8; 32]).kem_output,
+            "{cs:?}"
+        );
+        let ct = seeded([8; 32]);
+        let pt = ops
+            .open(
+                kp.private_key.as_bytes(),
+                &kp.public_key,
+                &ct.kem_output,
+                b"info",
+                b"aad",
+                &ct.ciphertext,
+            )
+            .expect("open");
+        assert_eq!(&pt[..], b"secret");
+        // A bad recipient key fails as with `seal`.
+        assert_eq!(
+            ops.seal_with_seed([7; 32], &[0u8; 3], b"", b"", b"m")
+                .unwrap_err(),
+            CryptoError::InvalidHpkePublicKey
+        );
+    }
+}

@@ -165,6 +165,31 @@ impl CipherSuiteProvider for RustCryptoSuite {
         self.hpke.seal(&self.rng, public_key, info, aad, plaintext)
     }
 
+    fn hpke_seal_with_seed(
+        &self,
+        public_key: &[u8],
+        info: &[u8],
+        aad: &[u8],
+        plaintext: &[u8],
+        seed: &[u8],
+    ) -> Result<HpkeCiphertext> {
+        // The first 32 bytes key the generator; a shorter seed is refused.
+        let mut key = [0u8; mls_crypto::HPKE_SEAL_SEED_LEN];
+        let head = seed
+            .get(..key.len())
+            .ok_or(mls_crypto::CryptoError::InvalidLength {
+                what: "HPKE seal seed",
+                expected: mls_crypto::HPKE_SEAL_SEED_LEN,
+                actual: seed.len(),
+            })?;
+        key.copy_from_slice(head);
+        let out = self
+            .hpke
+            .seal_with_seed(key, public_key, info, aad, plaintext);
+        zeroize::Zeroize::zeroize(&mut key);
+        out
+    }
+
     fn hpke_open(
         &self,
         private_key: &HpkePrivateKey,
