@@ -36,8 +36,16 @@ fn a_self_update_makes_no_group_info_unless_asked() {
     let info = out.group_info.expect("asked for");
     let body = info.as_group_info().unwrap();
     assert_eq!(body.group_context.epoch, alice.epoch());
-    assert!(find_payload::<ExternalPub>(&body.extensions).unwrap().is_some());
-    assert!(find_payload::<RatchetTreeExtension>(&body.extensions).unwrap().is_some());
+    assert!(
+        find_payload::<ExternalPub>(&body.extensions)
+            .unwrap()
+            .is_some()
+    );
+    assert!(
+        find_payload::<RatchetTreeExtension>(&body.extensions)
+            .unwrap()
+            .is_some()
+    );
     // The same public key and context as the GroupInfo exported on demand.
     let exported = alice.export_group_info(true).unwrap();
     let exported = exported.as_group_info().unwrap();
@@ -48,10 +56,14 @@ fn a_self_update_makes_no_group_info_unless_asked() {
     );
 
     let key = cs.signature_generate_key_pair().unwrap();
-    let (carol, joined) =
-        Group::external_commit_builder(cs.clone(), &info, Credential::basic("carol"), Arc::new(key))
-            .build()
-            .unwrap();
+    let (carol, joined) = Group::external_commit_builder(
+        cs.clone(),
+        &info,
+        Credential::basic("carol"),
+        Arc::new(key),
+    )
+    .build()
+    .unwrap();
     for member in [&mut alice, &mut bob] {
         let ProcessedMessage::Commit(staged) = member.process_message(&joined.commit).unwrap()
         else {
@@ -81,8 +93,16 @@ fn an_add_makes_the_group_info_of_its_welcome_and_the_tree_out_of_band() {
     let body = info.as_group_info().unwrap();
     // The Welcome's GroupInfo: no external_pub (nobody asked), the tree out
     // of band.
-    assert!(find_payload::<ExternalPub>(&body.extensions).unwrap().is_none());
-    assert!(find_payload::<RatchetTreeExtension>(&body.extensions).unwrap().is_none());
+    assert!(
+        find_payload::<ExternalPub>(&body.extensions)
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        find_payload::<RatchetTreeExtension>(&body.extensions)
+            .unwrap()
+            .is_none()
+    );
     assert!(out.ratchet_tree.is_some());
     assert!(out.welcome.is_some());
 }

@@ -24,8 +24,8 @@ use mls_crypto::labeled::{decrypt_with_label, encrypt_with_label_seeded, sign_wi
 use mls_crypto::{
     CipherSuiteProvider, HPKE_SEAL_SEED_LEN, HpkeCiphertextRef, HpkePrivateKey, Secret, Signer,
 };
-use zeroize::Zeroizing;
 use mls_treemath::{LeafIndex, NodeIndex};
+use zeroize::Zeroizing;
 
 use crate::diff::TreeDiff;
 use crate::hash::parent_hash;

@@ -276,9 +276,7 @@ impl Group {
             let extensions = crate::group::info::group_info_extensions(
                 cs,
                 tree_in_info,
-                options
-                    .group_info
-                    .then_some(&keys.secrets.external_secret),
+                options.group_info.then_some(&keys.secrets.external_secret),
                 self.config.grease,
             )?;
             Some(sign_group_info(

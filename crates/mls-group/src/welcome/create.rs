@@ -92,14 +92,7 @@ pub fn create_welcome(
         .zip(seeds.chunks_exact(HPKE_SEAL_SEED_LEN))
         .collect();
     let secrets = mls_treekem::par::try_map(&jobs, |(r, seed)| {
-        seal_group_secrets(
-            cs,
-            r,
-            joiner_secret,
-            psks,
-            &encrypted_group_info,
-            seed,
-        )
+        seal_group_secrets(cs, r, joiner_secret, psks, &encrypted_group_info, seed)
     })?;
     Ok(Welcome {
         cipher_suite: context.cipher_suite,
