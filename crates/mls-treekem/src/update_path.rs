@@ -269,11 +269,23 @@ impl PreparedUpdatePath {
         // ciphertexts for any number of threads (issue 14 item 2,
         // `CipherSuiteProvider::hpke_seal_with_seed`).
         let seeds = Zeroizing::new(cs.random_bytes(HPKE_SEAL_SEED_LEN * targets.len())?);
-        let jobs: Vec<((usize, &Secret, &[u8]), &[u8])> = targets
+        let jobs: Vec<CopathSeal<'_>> = targets
             .into_iter()
             .zip(seeds.chunks_exact(HPKE_SEAL_SEED_LEN))
+            .map(|((step, secret, public_key), seed)| CopathSeal {
+                step,
+                secret,
+                public_key,
+                seed,
+            })
             .collect();
-        let sealed = crate::par::try_map(&jobs, |&((i, secret, pk), seed)| {
+        let sealed = crate::par::try_map(&jobs, |job| {
+            let CopathSeal {
+                step: i,
+                secret,
+                public_key: pk,
+                seed,
+            } = *job;
             let ct = encrypt_with_label_seeded(
                 cs,
                 pk,
@@ -320,6 +332,16 @@ impl PreparedUpdatePath {
             private_keys: PrivateKeyChanges { removed, added },
         })
     }
+}
+
+/// One seal of an UpdatePath: the path secret of step `step` to one node
+/// of its copath resolution, with the seal's seed.
+#[derive(Clone, Copy)]
+struct CopathSeal<'a> {
+    step: usize,
+    secret: &'a Secret,
+    public_key: &'a [u8],
+    seed: &'a [u8],
 }
 
 /// Phase one of processing: the UpdatePath's public part is merged.
