@@ -11,6 +11,10 @@
 //! - `add_100`: one Commit adding 100 members to the group of N (KeyPackage
 //!   validation, 100 leaves, 100 Welcome encryptions, the GroupInfo with the
 //!   tree); divide by 100 for the cost per added member;
+//! - `add_100_tree_out_of_band`: the same with the tree not in the
+//!   Welcome (`ratchet_tree_extension` off): the per-Add work alone;
+//! - `group_info_with_tree`: `export_group_info(true)`, the GroupInfo every
+//!   Commit signed before issue 14 item 3;
 //! - `app_encrypt`, `app_decrypt`: a 1 KiB application message.
 //!
 //! Each group is built once per N (its Commit, Welcome and join are the
@@ -175,6 +179,30 @@ fn scale(c: &mut Criterion) {
                 w.creator.clear_pending_commit();
                 black_box(out)
             })
+        });
+        // The same Commit with the tree handed out of band: what remains is
+        // the work per Add, without encoding, signing and encrypting the
+        // whole tree inside the Welcome's GroupInfo.
+        group.bench_function("add_100_tree_out_of_band", |b| {
+            let w = state.get_or_insert_with(|| world(n));
+            w.creator.set_ratchet_tree_extension(false);
+            b.iter(|| {
+                let out = w
+                    .creator
+                    .commit_builder()
+                    .proposals(w.extra.clone())
+                    .build()
+                    .expect("commit");
+                w.creator.clear_pending_commit();
+                black_box(out)
+            });
+            w.creator.set_ratchet_tree_extension(true);
+        });
+        // A signed GroupInfo with the tree, on demand: what every Commit
+        // paid before issue 14 item 3, and what a Welcome still needs.
+        group.bench_function("group_info_with_tree", |b| {
+            let w = state.get_or_insert_with(|| world(n));
+            b.iter(|| black_box(w.creator.export_group_info(true).expect("group info")))
         });
         let data = vec![0x5a; 1024];
         group.bench_function("app_encrypt", |b| {
