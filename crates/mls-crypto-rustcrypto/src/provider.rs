@@ -165,6 +165,10 @@ impl CipherSuiteProvider for RustCryptoSuite {
         self.hpke.seal(&self.rng, public_key, info, aad, plaintext)
     }
 
+    fn hpke_seal_seed_len(&self) -> usize {
+        self.hpke.seal_seed_len()
+    }
+
     fn hpke_seal_with_seed(
         &self,
         public_key: &[u8],
@@ -173,21 +177,8 @@ impl CipherSuiteProvider for RustCryptoSuite {
         plaintext: &[u8],
         seed: &[u8],
     ) -> Result<HpkeCiphertext> {
-        // The first 32 bytes key the generator; a shorter seed is refused.
-        let mut key = [0u8; mls_crypto::HPKE_SEAL_SEED_LEN];
-        let head = seed
-            .get(..key.len())
-            .ok_or(mls_crypto::CryptoError::InvalidLength {
-                what: "HPKE seal seed",
-                expected: mls_crypto::HPKE_SEAL_SEED_LEN,
-                actual: seed.len(),
-            })?;
-        key.copy_from_slice(head);
-        let out = self
-            .hpke
-            .seal_with_seed(key, public_key, info, aad, plaintext);
-        zeroize::Zeroize::zeroize(&mut key);
-        out
+        self.hpke
+            .seal_with_seed(seed, public_key, info, aad, plaintext)
     }
 
     fn hpke_open(

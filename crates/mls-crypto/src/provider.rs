@@ -106,8 +106,9 @@ impl<'a> From<&'a HpkeCiphertext> for HpkeCiphertextRef<'a> {
     }
 }
 
-/// The length of a seed for [`CipherSuiteProvider::hpke_seal_with_seed`]:
-/// 256 bits, the security level of the strongest MLS suite.
+/// The seed length of [`CipherSuiteProvider::hpke_seal_with_seed`] for a
+/// KEM that is not a DHKEM: 256 bits, the security level of the strongest
+/// MLS suite.
 pub const HPKE_SEAL_SEED_LEN: usize = 32;
 
 /// The primitives of one cipher suite (RFC 9420 §5.1).
@@ -155,22 +156,31 @@ pub trait CipherSuiteProvider: Send + Sync {
         plaintext: &[u8],
     ) -> Result<HpkeCiphertext>;
 
+    /// The length of one seed of [`CipherSuiteProvider::hpke_seal_with_seed`]:
+    /// for a DHKEM `Nsk`, exactly the bytes `hpke_seal` draws for its
+    /// ephemeral key; otherwise [`HPKE_SEAL_SEED_LEN`].
+    fn hpke_seal_seed_len(&self) -> usize {
+        HPKE_SEAL_SEED_LEN
+    }
+
     /// HPKE SealBase as [`CipherSuiteProvider::hpke_seal`], with the
-    /// encapsulation's randomness generated from `seed` (at least
-    /// [`HPKE_SEAL_SEED_LEN`] bytes, drawn from the provider's randomness
-    /// and used for this one seal) instead of drawn inside the call.
+    /// encapsulation's randomness taken from `seed`
+    /// ([`CipherSuiteProvider::hpke_seal_seed_len`] bytes, drawn from the
+    /// provider's randomness and used for this one seal) instead of drawn
+    /// inside the call.
     ///
     /// Why: a caller that seals to many recipients at once (a Welcome's
     /// `EncryptedGroupSecrets`, an UpdatePath's copath resolutions) draws
     /// the seeds in order on one thread, then seals on every core; the
     /// result is the same bytes for any number of threads and any
-    /// scheduling (issue 14 item 2). Security: the seed is as random as
-    /// the bytes `hpke_seal` would draw itself, and the RustCrypto
-    /// provider expands it with ChaCha20 (a PRG at the 256-bit level of
-    /// the strongest suite) into exactly what the KEM would have drawn;
-    /// for the DHKEMs the ephemeral key is `DeriveKeyPair(ikmE)` (RFC 9180
-    /// §7.1.3) on those bytes, as in RFC 9180's own test vectors. Reusing
-    /// a seed reuses the ephemeral key: never do it.
+    /// scheduling (issue 14 item 2). Security: the seed is the randomness
+    /// `hpke_seal` would have drawn itself. In the RustCrypto provider a
+    /// DHKEM takes it as `ikmE` of `DeriveKeyPair(ikmE)` (RFC 9180 §7.1.3,
+    /// as RFC 9180's test vectors do), so the ciphertext is the one
+    /// `hpke_seal` makes when the provider's generator yields those bytes;
+    /// other KEMs draw from ChaCha20 keyed by the 32-byte seed (a PRG at
+    /// the 256-bit level of the strongest suite). Reusing a seed reuses the
+    /// ephemeral key: never do it.
     ///
     /// The default seals with fresh randomness (`seed` unused): as secure,
     /// but then the bytes depend on the order of the provider's draws.

@@ -21,9 +21,7 @@ use mls_codec::{
     HpkeCiphertext, LeafNode, LeafNodeSource, ParentNode, UpdatePath, UpdatePathNode, VLBytes,
 };
 use mls_crypto::labeled::{decrypt_with_label, encrypt_with_label_seeded, sign_with_label};
-use mls_crypto::{
-    CipherSuiteProvider, HPKE_SEAL_SEED_LEN, HpkeCiphertextRef, HpkePrivateKey, Secret, Signer,
-};
+use mls_crypto::{CipherSuiteProvider, HpkeCiphertextRef, HpkePrivateKey, Secret, Signer};
 use mls_treemath::{LeafIndex, NodeIndex};
 use zeroize::Zeroizing;
 
@@ -268,10 +266,11 @@ impl PreparedUpdatePath {
         // The seeds drawn in order here, the seals on every core: the same
         // ciphertexts for any number of threads (issue 14 item 2,
         // `CipherSuiteProvider::hpke_seal_with_seed`).
-        let seeds = Zeroizing::new(cs.random_bytes(HPKE_SEAL_SEED_LEN * targets.len())?);
+        let seed_len = cs.hpke_seal_seed_len();
+        let seeds = Zeroizing::new(cs.random_bytes(seed_len * targets.len())?);
         let jobs: Vec<CopathSeal<'_>> = targets
             .into_iter()
-            .zip(seeds.chunks_exact(HPKE_SEAL_SEED_LEN))
+            .zip(seeds.chunks_exact(seed_len))
             .map(|((step, secret, public_key), seed)| CopathSeal {
                 step,
                 secret,

@@ -5,7 +5,7 @@ use mls_codec::{
     PreSharedKeyId, VLBytes, Welcome,
 };
 use mls_crypto::labeled::encrypt_with_label_seeded;
-use mls_crypto::{CipherSuiteProvider, HPKE_SEAL_SEED_LEN, Secret};
+use mls_crypto::{CipherSuiteProvider, Secret};
 use mls_keyschedule::{JoinerSecret, WelcomeSecret};
 use zeroize::Zeroizing;
 
@@ -86,10 +86,11 @@ pub fn create_welcome(
     // drawn in recipient order here, the seals themselves on every core,
     // so the Welcome is the same bytes for any number of threads (issue 14
     // item 2; `CipherSuiteProvider::hpke_seal_with_seed`).
-    let seeds = Zeroizing::new(cs.random_bytes(HPKE_SEAL_SEED_LEN * recipients.len())?);
+    let seed_len = cs.hpke_seal_seed_len();
+    let seeds = Zeroizing::new(cs.random_bytes(seed_len * recipients.len())?);
     let jobs: Vec<(&WelcomeRecipient<'_>, &[u8])> = recipients
         .iter()
-        .zip(seeds.chunks_exact(HPKE_SEAL_SEED_LEN))
+        .zip(seeds.chunks_exact(seed_len))
         .collect();
     let secrets = mls_treekem::par::try_map(&jobs, |(r, seed)| {
         seal_group_secrets(cs, r, joiner_secret, psks, &encrypted_group_info, seed)
