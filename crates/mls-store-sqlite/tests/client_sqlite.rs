@@ -94,7 +94,9 @@ fn a_client_on_a_file_creates_joins_commits_restarts_lists_and_deletes() {
     );
 
     // The restarted clients carry on: a message, then a Commit.
-    let m = a0.encrypt_application_message(b"after restart", b"").unwrap();
+    let m = a0
+        .encrypt_application_message(b"after restart", b"")
+        .unwrap();
     let Received::Application(got) = b0.receive(&m).unwrap() else {
         panic!("application data expected");
     };
@@ -140,7 +142,10 @@ fn a_file_of_another_identity_or_a_newer_schema_is_refused() {
         );
     }
     // The right identity still opens it.
-    assert_eq!(client_on_file("alice", key, &db).group_ids().unwrap().len(), 1);
+    assert_eq!(
+        client_on_file("alice", key, &db).group_ids().unwrap().len(),
+        1
+    );
 
     // A file written by a newer schema: the store refuses to open it.
     let raw = rusqlite::Connection::open(db.path()).unwrap();
