@@ -11,6 +11,7 @@ use mls_group::GroupConfig;
 use mls_group::storage::{InMemoryStore, Store};
 
 use crate::client::Client;
+use crate::entropy::ClientPool;
 use crate::error::{ClientError, Result};
 use crate::settings::KeyPackageSettings;
 use crate::shared::Core;
@@ -23,7 +24,8 @@ pub const DEFAULT_CIPHER_SUITE: CipherSuite = CipherSuite::Mls128DhKemX25519Aes1
 ///
 /// Required: the identity. Defaults: the RustCrypto provider (feature
 /// `rustcrypto`, on by default), [`DEFAULT_CIPHER_SUITE`],
-/// [`GroupConfig::default`], an [`InMemoryStore`], [`KeyPackageSettings::default`].
+/// [`default_group_config`] (handshakes as PrivateMessage, GUIDANCE G-52),
+/// an [`InMemoryStore`], [`KeyPackageSettings::default`].
 #[must_use = "a ClientBuilder does nothing until build()"]
 #[derive(Default)]
 pub struct ClientBuilder {
@@ -33,6 +35,9 @@ pub struct ClientBuilder {
     config: Option<GroupConfig>,
     store: Option<Arc<dyn Store>>,
     key_packages: KeyPackageSettings,
+    /// The entropy pool is on; its fresh input comes from this provider's
+    /// generator (the operating system's by default).
+    entropy_pool: Option<Arc<dyn CryptoProvider>>,
 }
 
 impl std::fmt::Debug for ClientBuilder {
@@ -43,6 +48,7 @@ impl std::fmt::Debug for ClientBuilder {
             .field("suite", &self.suite)
             .field("store", &self.store.is_some())
             .field("key_packages", &self.key_packages)
+            .field("entropy_pool", &self.entropy_pool.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -84,7 +90,10 @@ impl ClientBuilder {
 
     /// The configuration of the groups the client creates or joins; loaded
     /// groups keep the settings they were saved with and take the clock,
-    /// credential validator and proposal policy from here.
+    /// credential validator and proposal policy from here. Default:
+    /// [`default_group_config`]. A configuration given here is taken as it
+    /// is: start from [`default_group_config`] to keep encrypted handshakes
+    /// (`GroupConfig::default()` is the engine's, with PublicMessage).
     pub fn group_config(mut self, config: GroupConfig) -> Self {
         self.config = Some(config);
         self
@@ -108,35 +117,87 @@ impl ClientBuilder {
         self
     }
 
+    /// Turn on the entropy pool (GUIDANCE G-39, `docs/entropy-pool.md`):
+    /// every random byte of the client's provider is drawn through one
+    /// pool that mixes fresh operating-system input into a persistent
+    /// secret, absorbs each group's per-member value on every join and
+    /// received Commit, and is stored in the client's store (the
+    /// client-level record [`crate::POOL_RECORD`]) in the same write as the
+    /// group state its draws produced. Works with the default (RustCrypto)
+    /// provider only: with [`ClientBuilder::crypto`] it is
+    /// [`ClientError::EntropyPoolProvider`]. A stored pool that does not
+    /// verify makes [`ClientBuilder::build`] fail with
+    /// [`ClientError::EntropyPool`].
+    #[cfg(feature = "rustcrypto")]
+    pub fn entropy_pool(self) -> Self {
+        self.entropy_pool_fresh_from(Arc::new(mls_crypto_rustcrypto::RustCryptoProvider::new()))
+    }
+
+    /// [`ClientBuilder::entropy_pool`] with the fresh input of every draw
+    /// taken from `fresh`'s generator instead of the operating system's
+    /// (tests: a broken generator; it must never draw from the pool itself).
+    #[cfg(feature = "rustcrypto")]
+    pub fn entropy_pool_fresh_from(mut self, fresh: Arc<dyn CryptoProvider>) -> Self {
+        self.entropy_pool = Some(fresh);
+        self
+    }
+
     /// Check the configuration and bind the store to the identity
     /// ([`Store::bind_identity`]: a store of another identity fails with
     /// [`mls_group::storage::StoreError::WrongIdentity`]). Reads no group.
     pub fn build(self) -> Result<Client> {
         let (credential, signer) = self.identity.ok_or(ClientError::MissingIdentity)?;
         self.key_packages.check()?;
-        let provider = match self.provider {
-            Some(p) => p,
-            None => default_provider()?,
-        };
+        if self.entropy_pool.is_some() && self.provider.is_some() {
+            return Err(ClientError::EntropyPoolProvider);
+        }
         let suite = self.suite.unwrap_or(DEFAULT_CIPHER_SUITE);
-        let cs = provider
-            .cipher_suite_provider(suite)
-            .ok_or(ClientError::UnsupportedCipherSuite(suite))?;
         if signer.signature_scheme() != suite.signature() {
             return Err(ClientError::SignerSuiteMismatch(suite));
         }
         let store = self.store.unwrap_or_else(|| Arc::new(InMemoryStore::new()));
         store.bind_identity(&identity_bytes(&credential, signer.as_ref())?)?;
+        // The pool is read (or made) only once the store is known to be
+        // this identity's.
+        let pool = match &self.entropy_pool {
+            Some(fresh) => Some(ClientPool::open(store.as_ref(), fresh.as_ref(), suite)?),
+            None => None,
+        };
+        let provider = match (self.provider, &pool) {
+            (Some(p), _) => p,
+            (None, Some(pool)) => pooled_provider(pool)?,
+            (None, None) => default_provider()?,
+        };
+        let cs = provider
+            .cipher_suite_provider(suite)
+            .ok_or(ClientError::UnsupportedCipherSuite(suite))?;
         Ok(Client::from_core(Core {
             provider,
             cs,
             credential,
             signer,
             store,
-            config: self.config.unwrap_or_default(),
+            config: self.config.unwrap_or_else(default_group_config),
             key_packages: self.key_packages,
             last_resort_used: AtomicBool::new(false),
+            pool,
         }))
+    }
+}
+
+/// The group configuration of a client that is given none: the engine's
+/// [`GroupConfig::default`] but with Proposals and Commits sent as
+/// PrivateMessage (`encrypt_handshake`; GUIDANCE G-52, RFC 9420 §6: a
+/// PublicMessage handshake shows the Delivery Service who adds or removes
+/// whom). Received PublicMessage handshakes stay accepted
+/// (`require_encrypted_handshake` false): an external join's Commit is
+/// always one (RFC 9420 §12.4.3.2). PublicMessage only by explicit
+/// configuration ([`ClientBuilder::group_config`]). The engine's own default
+/// stays PublicMessage, for the test vectors and the interop client.
+pub fn default_group_config() -> GroupConfig {
+    GroupConfig {
+        encrypt_handshake: true,
+        ..GroupConfig::default()
     }
 }
 
@@ -155,6 +216,19 @@ pub fn generate_signer(suite: CipherSuite) -> Result<Arc<mls_crypto::SignatureKe
 #[cfg(feature = "rustcrypto")]
 fn default_provider() -> Result<Arc<dyn CryptoProvider>> {
     Ok(Arc::new(mls_crypto_rustcrypto::RustCryptoProvider::new()))
+}
+
+/// The default provider drawing every random byte through the pool.
+#[cfg(feature = "rustcrypto")]
+fn pooled_provider(pool: &ClientPool) -> Result<Arc<dyn CryptoProvider>> {
+    Ok(Arc::new(
+        mls_crypto_rustcrypto::RustCryptoProvider::with_random_source(pool.pool.clone()),
+    ))
+}
+
+#[cfg(not(feature = "rustcrypto"))]
+fn pooled_provider(_pool: &ClientPool) -> Result<Arc<dyn CryptoProvider>> {
+    Err(ClientError::EntropyPoolProvider)
 }
 
 #[cfg(not(feature = "rustcrypto"))]
@@ -199,6 +273,25 @@ mod tests {
             .build()
             .expect_err("an Ed25519 suite with a P-384 key");
         assert!(matches!(e, ClientError::SignerSuiteMismatch(_)));
+    }
+
+    #[test]
+    fn the_client_default_sends_handshakes_as_private_messages() {
+        let client = Client::builder()
+            .identity(Credential::basic("alice"), signer(DEFAULT_CIPHER_SUITE))
+            .build()
+            .expect("a client");
+        assert!(client.group_config().encrypt_handshake);
+        assert!(!client.group_config().require_encrypted_handshake);
+        // The engine's default is untouched (vectors, interop).
+        assert!(!GroupConfig::default().encrypt_handshake);
+        // An explicit configuration is taken as given.
+        let public = Client::builder()
+            .identity(Credential::basic("alice"), signer(DEFAULT_CIPHER_SUITE))
+            .group_config(GroupConfig::default())
+            .build()
+            .expect("a client");
+        assert!(!public.group_config().encrypt_handshake);
     }
 
     #[test]

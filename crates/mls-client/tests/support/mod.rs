@@ -10,10 +10,9 @@ use mls_client::{Client, ClientGroup, DEFAULT_CIPHER_SUITE, KeyPackageSettings};
 use mls_codec::Credential;
 use mls_crypto::{CryptoProvider, SignatureKeyPair};
 use mls_crypto_rustcrypto::RustCryptoProvider;
-use mls_group::GroupConfig;
 use mls_group::storage::{
-    GroupStateStore, GroupWrite, InMemoryStore, KeyPackageRecord, KeyPackageStore, PskStore, Store,
-    StoreResult, StoredGroup,
+    ClientRecord, ClientRecordStore, GroupStateStore, GroupWrite, InMemoryStore, KeyPackageRecord,
+    KeyPackageStore, PskStore, Store, StoreResult, StoredGroup,
 };
 use mls_treekem::Clock;
 
@@ -86,9 +85,9 @@ pub fn client_with_clock(
     settings: KeyPackageSettings,
 ) -> (Client, Arc<InMemoryStore>) {
     let store = Arc::new(InMemoryStore::new());
-    let config = GroupConfig {
+    let config = mls_group::GroupConfig {
         clock,
-        ..GroupConfig::default()
+        ..mls_client::default_group_config()
     };
     let client = Client::builder()
         .identity(Credential::basic(name), signer())
@@ -156,6 +155,15 @@ impl PskStore for CountingStore {
     }
     fn delete_psk(&self, id: &[u8]) -> StoreResult<()> {
         self.inner.delete_psk(id)
+    }
+}
+
+impl ClientRecordStore for CountingStore {
+    fn client_record(&self, name: &[u8]) -> StoreResult<Option<zeroize::Zeroizing<Vec<u8>>>> {
+        self.inner.client_record(name)
+    }
+    fn write_client_record(&self, record: ClientRecord) -> StoreResult<()> {
+        self.inner.write_client_record(record)
     }
 }
 
