@@ -19,6 +19,7 @@ pub const MANIFEST: &str = "benches/compare/Cargo.toml";
 /// Usage text of `bench --compare`.
 pub const USAGE: &str = "\
   bench --compare [--quick] [--n 10,100,1000,10000] [--suites 1,2] [--threads 1,all]
+                  [--libs openmls,mls-rs,ours]
       Build benches/compare (release profile; openmls and mls-rs from the
       registry) and run the same scenarios through all three libraries, once
       per thread count (RAYON_NUM_THREADS; `all` leaves it unset). Prints one
@@ -35,6 +36,8 @@ pub struct CompareArgs {
     pub ns: Option<String>,
     /// `--suites`.
     pub suites: Option<String>,
+    /// `--libs`: a subset of `openmls,mls-rs,ours`.
+    pub libs: Option<String>,
     /// `--threads`: `1`, `all` or a number, comma-separated.
     pub threads: Vec<Threads>,
 }
@@ -54,6 +57,7 @@ impl Default for CompareArgs {
             quick: false,
             ns: None,
             suites: None,
+            libs: None,
             threads: vec![Threads::Fixed(1), Threads::All],
         }
     }
@@ -79,6 +83,15 @@ pub fn parse(args: impl Iterator<Item = String>) -> Result<CompareArgs, String> 
             "--quick" => out.quick = true,
             "--n" => out.ns = Some(numbers("--n", args.next())?),
             "--suites" => out.suites = Some(numbers("--suites", args.next())?),
+            "--libs" => {
+                let v = args.next().ok_or("--libs needs a value")?;
+                if v.split(',')
+                    .any(|l| !matches!(l, "openmls" | "mls-rs" | "ours"))
+                {
+                    return Err(format!("--libs: expected openmls, mls-rs, ours; got `{v}`"));
+                }
+                out.libs = Some(v);
+            }
             "--threads" => {
                 let v = args.next().ok_or("--threads needs a value")?;
                 out.threads = v
@@ -120,6 +133,9 @@ pub fn run(args: &CompareArgs, root: &Path) -> ExitCode {
     }
     if let Some(s) = &args.suites {
         bench_args.extend(["--suites".into(), s.clone()]);
+    }
+    if let Some(l) = &args.libs {
+        bench_args.extend(["--libs".into(), l.clone()]);
     }
     let header = machine_header();
     eprintln!("{header}");
@@ -465,6 +481,14 @@ mod tests {
         assert!(p(&["--compare", "--threads", "0"]).is_err());
         assert!(p(&["--compare", "--threads"]).is_err());
         assert!(p(&["--compare", "suite1/"]).is_err());
+        assert_eq!(
+            p(&["--compare", "--libs", "mls-rs,ours"])
+                .unwrap()
+                .libs
+                .as_deref(),
+            Some("mls-rs,ours")
+        );
+        assert!(p(&["--compare", "--libs", "other"]).is_err());
     }
 
     #[test]
