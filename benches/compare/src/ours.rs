@@ -84,10 +84,13 @@ fn units(h: &Harness, cs: &dyn CipherSuiteProvider) -> Result<(), BoxError> {
     let plain = [1u8; 32];
     let ct = cs.hpke_seal(&hpke.public_key, b"info", b"", &plain)?;
     h.per_op(s::UNIT_SIGN, OPS, || {
-        cs.sign(&key.private_key, &msg).map(drop).map_err(BoxError::from)
+        cs.sign(&key.private_key, &msg)
+            .map(drop)
+            .map_err(BoxError::from)
     })?;
     h.per_op(s::UNIT_VERIFY, OPS, || {
-        cs.verify(&key.public_key, &msg, &sig).map_err(BoxError::from)
+        cs.verify(&key.public_key, &msg, &sig)
+            .map_err(BoxError::from)
     })?;
     h.per_op(s::UNIT_SEAL, OPS, || {
         cs.hpke_seal(&hpke.public_key, b"info", b"", &plain)
@@ -95,12 +98,20 @@ fn units(h: &Harness, cs: &dyn CipherSuiteProvider) -> Result<(), BoxError> {
             .map_err(BoxError::from)
     })?;
     h.per_op(s::UNIT_OPEN, OPS, || {
-        cs.hpke_open(&hpke.private_key, &hpke.public_key, b"info", b"", (&ct).into())
-            .map(drop)
-            .map_err(BoxError::from)
+        cs.hpke_open(
+            &hpke.private_key,
+            &hpke.public_key,
+            b"info",
+            b"",
+            (&ct).into(),
+        )
+        .map(drop)
+        .map_err(BoxError::from)
     })?;
     h.per_op(s::UNIT_DERIVE, OPS, || {
-        cs.hpke_derive_key_pair(&msg[..32]).map(drop).map_err(BoxError::from)
+        cs.hpke_derive_key_pair(&msg[..32])
+            .map(drop)
+            .map_err(BoxError::from)
     })?;
     Ok(())
 }
