@@ -11,6 +11,7 @@ use mls_group::GroupConfig;
 use mls_group::storage::{InMemoryStore, Store};
 
 use crate::client::Client;
+use crate::entropy::ClientPool;
 use crate::error::{ClientError, Result};
 use crate::settings::KeyPackageSettings;
 use crate::shared::Core;
@@ -34,6 +35,9 @@ pub struct ClientBuilder {
     config: Option<GroupConfig>,
     store: Option<Arc<dyn Store>>,
     key_packages: KeyPackageSettings,
+    /// The entropy pool is on; its fresh input comes from this provider's
+    /// generator (the operating system's by default).
+    entropy_pool: Option<Arc<dyn CryptoProvider>>,
 }
 
 impl std::fmt::Debug for ClientBuilder {
@@ -44,6 +48,7 @@ impl std::fmt::Debug for ClientBuilder {
             .field("suite", &self.suite)
             .field("store", &self.store.is_some())
             .field("key_packages", &self.key_packages)
+            .field("entropy_pool", &self.entropy_pool.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -112,25 +117,60 @@ impl ClientBuilder {
         self
     }
 
+    /// Turn on the entropy pool (GUIDANCE G-39, `docs/entropy-pool.md`):
+    /// every random byte of the client's provider is drawn through one
+    /// pool that mixes fresh operating-system input into a persistent
+    /// secret, absorbs each group's per-member value on every join and
+    /// received Commit, and is stored in the client's store (the
+    /// client-level record [`crate::POOL_RECORD`]) in the same write as the
+    /// group state its draws produced. Works with the default (RustCrypto)
+    /// provider only: with [`ClientBuilder::crypto`] it is
+    /// [`ClientError::EntropyPoolProvider`]. A stored pool that does not
+    /// verify makes [`ClientBuilder::build`] fail with
+    /// [`ClientError::EntropyPool`].
+    #[cfg(feature = "rustcrypto")]
+    pub fn entropy_pool(self) -> Self {
+        self.entropy_pool_fresh_from(Arc::new(mls_crypto_rustcrypto::RustCryptoProvider::new()))
+    }
+
+    /// [`ClientBuilder::entropy_pool`] with the fresh input of every draw
+    /// taken from `fresh`'s generator instead of the operating system's
+    /// (tests: a broken generator; it must never draw from the pool itself).
+    #[cfg(feature = "rustcrypto")]
+    pub fn entropy_pool_fresh_from(mut self, fresh: Arc<dyn CryptoProvider>) -> Self {
+        self.entropy_pool = Some(fresh);
+        self
+    }
+
     /// Check the configuration and bind the store to the identity
     /// ([`Store::bind_identity`]: a store of another identity fails with
     /// [`mls_group::storage::StoreError::WrongIdentity`]). Reads no group.
     pub fn build(self) -> Result<Client> {
         let (credential, signer) = self.identity.ok_or(ClientError::MissingIdentity)?;
         self.key_packages.check()?;
-        let provider = match self.provider {
-            Some(p) => p,
-            None => default_provider()?,
-        };
+        if self.entropy_pool.is_some() && self.provider.is_some() {
+            return Err(ClientError::EntropyPoolProvider);
+        }
         let suite = self.suite.unwrap_or(DEFAULT_CIPHER_SUITE);
-        let cs = provider
-            .cipher_suite_provider(suite)
-            .ok_or(ClientError::UnsupportedCipherSuite(suite))?;
         if signer.signature_scheme() != suite.signature() {
             return Err(ClientError::SignerSuiteMismatch(suite));
         }
         let store = self.store.unwrap_or_else(|| Arc::new(InMemoryStore::new()));
         store.bind_identity(&identity_bytes(&credential, signer.as_ref())?)?;
+        // The pool is read (or made) only once the store is known to be
+        // this identity's.
+        let pool = match &self.entropy_pool {
+            Some(fresh) => Some(ClientPool::open(store.as_ref(), fresh.as_ref(), suite)?),
+            None => None,
+        };
+        let provider = match (self.provider, &pool) {
+            (Some(p), _) => p,
+            (None, Some(pool)) => pooled_provider(pool)?,
+            (None, None) => default_provider()?,
+        };
+        let cs = provider
+            .cipher_suite_provider(suite)
+            .ok_or(ClientError::UnsupportedCipherSuite(suite))?;
         Ok(Client::from_core(Core {
             provider,
             cs,
@@ -140,6 +180,7 @@ impl ClientBuilder {
             config: self.config.unwrap_or_else(default_group_config),
             key_packages: self.key_packages,
             last_resort_used: AtomicBool::new(false),
+            pool,
         }))
     }
 }
@@ -175,6 +216,19 @@ pub fn generate_signer(suite: CipherSuite) -> Result<Arc<mls_crypto::SignatureKe
 #[cfg(feature = "rustcrypto")]
 fn default_provider() -> Result<Arc<dyn CryptoProvider>> {
     Ok(Arc::new(mls_crypto_rustcrypto::RustCryptoProvider::new()))
+}
+
+/// The default provider drawing every random byte through the pool.
+#[cfg(feature = "rustcrypto")]
+fn pooled_provider(pool: &ClientPool) -> Result<Arc<dyn CryptoProvider>> {
+    Ok(Arc::new(
+        mls_crypto_rustcrypto::RustCryptoProvider::with_random_source(pool.pool.clone()),
+    ))
+}
+
+#[cfg(not(feature = "rustcrypto"))]
+fn pooled_provider(_pool: &ClientPool) -> Result<Arc<dyn CryptoProvider>> {
+    Err(ClientError::EntropyPoolProvider)
 }
 
 #[cfg(not(feature = "rustcrypto"))]

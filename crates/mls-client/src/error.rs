@@ -35,12 +35,23 @@ pub enum ClientError {
     /// The KeyPackage settings are inconsistent (the text says how).
     #[error("KeyPackage settings: {0}")]
     KeyPackageSettings(&'static str),
+    /// The entropy pool (G-39) was asked for with a crypto provider of the
+    /// application's: the client cannot route that provider's randomness
+    /// through the pool. Use the default provider with the pool.
+    #[error("the entropy pool needs the client's default provider (G-39)")]
+    EntropyPoolProvider,
 
     // ---- The store (ClientErrorKind::Store) ---------------------------------
     /// The store failed (I/O, disk full, damaged data, another identity's
     /// store). Nothing of the failed write was applied (the store contract).
     #[error("client store: {0}")]
     Store(StoreError),
+
+    /// The stored entropy pool (G-39) does not verify (damaged, truncated,
+    /// of another suite) or cannot be made: the client is not opened, and
+    /// the pool is never silently replaced by a fresh one.
+    #[error("client entropy pool: {0}")]
+    EntropyPool(mls_crypto::entropy_pool::EntropyPoolError),
 
     // ---- Concurrency (ClientErrorKind::Conflict) ----------------------------
     /// Another writer (a second handle, another process on the same file)
@@ -117,8 +128,9 @@ impl ClientError {
             | ClientError::MissingStore
             | ClientError::UnsupportedCipherSuite(_)
             | ClientError::SignerSuiteMismatch(_)
-            | ClientError::KeyPackageSettings(_) => ClientErrorKind::Config,
-            ClientError::Store(_) => ClientErrorKind::Store,
+            | ClientError::KeyPackageSettings(_)
+            | ClientError::EntropyPoolProvider => ClientErrorKind::Config,
+            ClientError::Store(_) | ClientError::EntropyPool(_) => ClientErrorKind::Store,
             ClientError::Conflict { .. } | ClientError::GroupExists => ClientErrorKind::Conflict,
             ClientError::UnexpectedWireFormat { .. } | ClientError::NoMatchingKeyPackage => {
                 ClientErrorKind::Input
@@ -135,6 +147,7 @@ impl ClientError {
             ClientError::SignerSuiteMismatch(_) => Some("RFC 9420 §5.1"),
             ClientError::Conflict { .. } | ClientError::Stale => Some("G-03"),
             ClientError::NoMatchingKeyPackage => Some("V-12.4.3.1-23"),
+            ClientError::EntropyPool(_) | ClientError::EntropyPoolProvider => Some("G-39"),
             _ => None,
         }
     }
@@ -165,6 +178,12 @@ impl From<StoreError> for ClientError {
 impl From<mls_crypto::CryptoError> for ClientError {
     fn from(e: mls_crypto::CryptoError) -> Self {
         ClientError::Group(GroupError::from(e))
+    }
+}
+
+impl From<mls_crypto::entropy_pool::EntropyPoolError> for ClientError {
+    fn from(e: mls_crypto::entropy_pool::EntropyPoolError) -> Self {
+        ClientError::EntropyPool(e)
     }
 }
 

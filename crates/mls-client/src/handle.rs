@@ -209,7 +209,11 @@ impl ClientGroup {
     /// epoch; process the Commit again.
     pub fn merge_staged_commit(&mut self, staged: StagedCommit) -> Result<()> {
         self.fresh()?;
+        let foreign = !staged.info().own_commit;
         self.group.merge_staged_commit(staged)?;
+        if foreign {
+            self.absorb()?;
+        }
         self.persist(SideEffects::default())
     }
 
@@ -230,11 +234,30 @@ impl ClientGroup {
                     self.persist(SideEffects::default())?;
                     return Err(e.into());
                 }
+                if !info.own_commit {
+                    self.absorb()?;
+                }
                 Received::Commit(info)
             }
         };
         self.persist(SideEffects::default())?;
         Ok(received)
+    }
+
+    /// Absorb the new epoch's value into the client's pool (G-39), before
+    /// the write that stores the epoch. If that fails the merged epoch is
+    /// not stored: go back to the stored state.
+    fn absorb(&mut self) -> Result<()> {
+        let Some(pool) = &self.core.pool else {
+            return Ok(());
+        };
+        if let Err(e) = pool.absorb(&self.group) {
+            if self.reload().is_err() {
+                self.stale = true;
+            }
+            return Err(e);
+        }
+        Ok(())
     }
 
     /// Refuse to run on a state the store does not hold.

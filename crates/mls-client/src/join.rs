@@ -79,6 +79,11 @@ impl Client {
             self.core.config.clone(),
             options,
         )?;
+        // G-39: the joined epoch's value enters the pool before the join's
+        // write, which stores both.
+        if let Some(pool) = &self.core.pool {
+            pool.absorb(&group)?;
+        }
         let last_resort = bundle.is_last_resort();
         let effects = SideEffects {
             consumed_key_packages: if last_resort {

@@ -84,6 +84,11 @@ impl Client {
             self.core.credential.clone(),
             self.core.signer.as_ref(),
         )?;
+        // G-39: the pool after the KeyPackage's draws is stored before the
+        // KeyPackage (crate::entropy: never behind a stored output).
+        if let Some(pool) = &self.core.pool {
+            pool.write(self.core.store.as_ref())?;
+        }
         self.core.store.insert_key_package(KeyPackageRecord {
             reference: bundle.reference().as_bytes().to_vec(),
             bundle: bundle.to_bytes()?,

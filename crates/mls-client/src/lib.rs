@@ -64,6 +64,7 @@
 
 mod builder;
 mod client;
+mod entropy;
 mod error;
 mod handle;
 mod join;
@@ -76,6 +77,7 @@ mod shared;
 pub use builder::generate_signer;
 pub use builder::{ClientBuilder, DEFAULT_CIPHER_SUITE, default_group_config};
 pub use client::Client;
+pub use entropy::POOL_RECORD;
 pub use error::{ClientError, ClientErrorKind, Result};
 pub use handle::{ClientGroup, Received};
 pub use settings::KeyPackageSettings;

@@ -63,8 +63,18 @@ pub(crate) fn save(
     core: &Core,
     group: &Group,
     cursor: &mut SaveCursor,
-    effects: SideEffects,
+    mut effects: SideEffects,
 ) -> Result<()> {
+    // G-39: the pool's value goes into the batch of the state its draws
+    // produced, under the lock that orders pool writes (crate::entropy).
+    let _pool_write = match &core.pool {
+        Some(pool) => {
+            let (guard, record) = pool.begin()?;
+            effects.client_records.push(record);
+            Some(guard)
+        }
+        None => None,
+    };
     let creating = cursor.generation().is_none();
     let capture = Capture::new(core.store.as_ref());
     group

@@ -9,6 +9,7 @@ use mls_crypto::{CipherSuiteProvider, CryptoProvider, Signer};
 use mls_group::GroupConfig;
 use mls_group::storage::Store;
 
+use crate::entropy::ClientPool;
 use crate::settings::KeyPackageSettings;
 
 /// What a client and its group handles share.
@@ -23,4 +24,6 @@ pub(crate) struct Core {
     /// A join used the current last-resort KeyPackage since it was made: the
     /// next `Client::key_packages_to_publish` replaces it (G-23).
     pub(crate) last_resort_used: AtomicBool,
+    /// The entropy pool, when the builder turned it on (G-39).
+    pub(crate) pool: Option<ClientPool>,
 }

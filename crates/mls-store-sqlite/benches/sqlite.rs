@@ -171,6 +171,7 @@ impl Db {
                 tree_part_count: u32::try_from(f.records.tree_parts.len()).expect("parts"),
                 consumed_key_packages: Vec::new(),
                 psk_changes: Vec::new(),
+                client_records: Vec::new(),
             })
             .expect("reset");
     }

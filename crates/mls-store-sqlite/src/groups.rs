@@ -12,6 +12,7 @@ use zeroize::Zeroizing;
 
 use crate::SqliteStore;
 use crate::backend::{SqlResult, count_to_sql, from_sql_int, to_sql_int};
+use crate::client_records::write_record;
 use crate::psks::{delete_psk, insert_psk};
 use crate::row_check::RowCheck;
 
@@ -166,6 +167,9 @@ impl SqliteStore {
                 PskChange::Insert { id, secret } => insert_psk(tx, id, secret)?,
                 PskChange::Delete { id } => delete_psk(tx, id)?,
             }
+        }
+        for record in &write.client_records {
+            write_record(tx, record)?;
         }
         Ok(generation)
     }

@@ -51,6 +51,7 @@
 #![deny(missing_docs)]
 
 mod backend;
+mod client_records;
 mod groups;
 mod identity;
 mod key_packages;

@@ -62,11 +62,22 @@ CREATE TABLE tree_part (
 );
 ";
 
+/// Version 3: client-level records by name (`crate::client_records`; the
+/// entropy pool of GUIDANCE G-39), written on their own or inside a
+/// group's transition.
+const V3: &str = "
+CREATE TABLE client_record (
+    name      BLOB PRIMARY KEY NOT NULL,
+    value     BLOB NOT NULL,
+    row_check INTEGER NOT NULL
+);
+";
+
 /// The steps from version 0 (an empty file) on.
-pub(crate) const MIGRATIONS: &[&str] = &[V1, V2];
+pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3];
 
 /// The schema version this build writes and reads.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 const _: () = assert!(MIGRATIONS.len() == SCHEMA_VERSION as usize);
 
@@ -182,6 +193,10 @@ mod tests {
             .query_row("SELECT count(*) FROM tree_part", [], |r| r.get(0))
             .unwrap();
         assert_eq!(parts, 0);
+        let records: i64 = conn
+            .query_row("SELECT count(*) FROM client_record", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(records, 0);
     }
 
     #[test]
@@ -193,8 +208,8 @@ mod tests {
             [],
         )
         .unwrap();
-        migrate(&mut conn, &[V1, V2, V3_TEST]).unwrap();
-        assert_eq!(version(&conn), 3);
+        migrate(&mut conn, &[V1, V2, V3, V3_TEST]).unwrap();
+        assert_eq!(version(&conn), 4);
         // The row of version 1 survived, the new column exists.
         let note: Option<String> = conn
             .query_row("SELECT note FROM psk WHERE psk_id = x'01'", [], |r| {
@@ -202,12 +217,12 @@ mod tests {
             })
             .unwrap();
         assert_eq!(note, None);
-        // And this build (version 2) refuses the newer file.
+        // And this build (version 3) refuses the newer file.
         assert_eq!(
             migrate(&mut conn, MIGRATIONS),
             Err(StoreError::NewerVersion {
-                found: 3,
-                supported: 2
+                found: 4,
+                supported: 3
             })
         );
     }

@@ -3,7 +3,7 @@
 //! join from a Welcome, commit, list, delete), but every state lives in the
 //! file, so a client built again on it (a restart) carries on where the last
 //! one stopped; a file of another identity or of a newer schema is refused
-//! before any group is read.
+//! before any group is read; the entropy pool (G-39) is a row of the file.
 
 #![allow(clippy::unwrap_used)]
 
@@ -12,11 +12,13 @@ mod common;
 use std::sync::Arc;
 
 use common::TempDb;
-use mls_client::{Client, ClientError, DEFAULT_CIPHER_SUITE, Received, generate_signer};
+use mls_client::{
+    Client, ClientError, DEFAULT_CIPHER_SUITE, POOL_RECORD, Received, generate_signer,
+};
 use mls_codec::Credential;
 use mls_crypto::SignatureKeyPair;
 use mls_group::CreateOptions;
-use mls_group::storage::StoreError;
+use mls_group::storage::{ClientRecordStore, StoreError};
 use mls_store_sqlite::{SCHEMA_VERSION, SqliteStore};
 
 /// A client named `name` on the file `db` (opened afresh: a restart).
@@ -161,5 +163,74 @@ fn a_file_of_another_identity_or_a_newer_schema_is_refused() {
             found: SCHEMA_VERSION + 1,
             supported: SCHEMA_VERSION,
         })
+    );
+}
+
+fn file_holds(db: &TempDb, needle: &[u8]) -> bool {
+    ["", "-wal"].iter().any(|suffix| {
+        let mut p = db.path().as_os_str().to_owned();
+        p.push(suffix);
+        std::fs::read(p)
+            .map(|bytes| bytes.windows(needle.len()).any(|w| w == needle))
+            .unwrap_or(false)
+    })
+}
+
+#[test]
+fn the_entropy_pool_lives_in_the_file_without_its_old_values_and_damage_is_refused() {
+    let db = TempDb::new("client-pool");
+    let key = generate_signer(DEFAULT_CIPHER_SUITE).unwrap();
+    let nh = DEFAULT_CIPHER_SUITE.hash_len();
+    let store = Arc::new(SqliteStore::open(db.path()).unwrap());
+    let pooled = |store: Arc<SqliteStore>| {
+        Client::builder()
+            .identity(Credential::basic("alice"), key.clone())
+            .shared_store(store)
+            .entropy_pool()
+            .build()
+    };
+    let alice = pooled(store.clone()).unwrap();
+    let pool_value = |store: &SqliteStore| {
+        store.client_record(POOL_RECORD).unwrap().unwrap()[3..3 + nh].to_vec()
+    };
+    let first = pool_value(&store);
+    let mut group = alice.create_group().unwrap();
+    for _ in 0..3 {
+        group.self_update().unwrap();
+        group.merge_pending_commit().unwrap();
+    }
+    let now = pool_value(&store);
+    assert_ne!(first, now);
+    store.checkpoint().unwrap();
+    // GUIDANCE G-39, G-06: the first pool value is gone from the file and
+    // its log; the current one is there (the file is what a thief reads).
+    assert!(!file_holds(&db, &first), "an old pool value in the file");
+    assert!(file_holds(&db, &now));
+    drop((group, alice));
+
+    // Restarted, the client goes on from the stored pool.
+    let alice = pooled(Arc::new(SqliteStore::open(db.path()).unwrap())).unwrap();
+    assert_eq!(alice.group_ids().unwrap().len(), 1);
+    drop(alice);
+
+    // A damaged pool row: a typed error at open, the row left as it was.
+    let raw = rusqlite::Connection::open(db.path()).unwrap();
+    raw.execute(
+        "UPDATE client_record SET value = substr(value, 1, 10) || x'00' || substr(value, 12) \
+         WHERE name = ?1",
+        [POOL_RECORD],
+    )
+    .unwrap();
+    drop(raw);
+    let store = Arc::new(SqliteStore::open(db.path()).unwrap());
+    let damaged = store.client_record(POOL_RECORD);
+    assert!(
+        matches!(damaged, Err(StoreError::Corrupt(_))),
+        "{damaged:?}"
+    );
+    let e = pooled(store).expect_err("a damaged pool");
+    assert!(
+        matches!(e, ClientError::Store(StoreError::Corrupt(_))),
+        "{e}"
     );
 }

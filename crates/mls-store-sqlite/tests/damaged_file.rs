@@ -1,7 +1,7 @@
 //! A damaged store file (truncated, random bytes flipped) gives a typed
 //! error at open or load: never a panic, never a silently different state.
 //! Each damaged copy is opened and read in full (identity, every group
-//! loaded as a `Group`, every KeyPackage and PSK); either some step fails
+//! loaded as a `Group`, every KeyPackage, PSK and client record); either some step fails
 //! with a typed error or everything read equals what was written (the
 //! damage hit unused bytes).
 
@@ -11,7 +11,10 @@ mod common;
 
 use common::*;
 use mls_crypto_rustcrypto::RustCryptoProvider;
-use mls_group::storage::{GroupStateStore, KeyPackageRecord, KeyPackageStore, PskStore, Store};
+use mls_group::storage::{
+    ClientRecord, ClientRecordStore, GroupStateStore, KeyPackageRecord, KeyPackageStore, PskStore,
+    Store,
+};
 use mls_group::{Group, GroupError, SaveCursor, SideEffects, StateError};
 use mls_store_sqlite::SqliteStore;
 use zeroize::Zeroizing;
@@ -22,6 +25,7 @@ struct Contents {
     groups: Vec<(Vec<u8>, Vec<u8>)>,
     key_packages: Vec<(Vec<u8>, Vec<u8>, bool, u64)>,
     psk: Option<Vec<u8>>,
+    pool: Option<Vec<u8>>,
 }
 
 impl std::fmt::Debug for Contents {
@@ -38,8 +42,9 @@ impl std::fmt::Debug for Contents {
             .collect();
         write!(
             f,
-            "groups {groups:?}, key packages {kps:?}, psk {:?}",
-            self.psk.is_some()
+            "groups {groups:?}, key packages {kps:?}, psk {:?}, pool {:?}",
+            self.psk.is_some(),
+            self.pool.is_some()
         )
     }
 }
@@ -72,10 +77,12 @@ fn read_all(path: &std::path::Path, provider: &RustCryptoProvider) -> Result<Con
         key_packages.push((reference, record.bundle.to_vec(), last_resort, created_at));
     }
     let psk = store.psk(b"psk")?.map(|s| s.to_vec());
+    let pool = store.client_record(b"entropy_pool")?.map(|s| s.to_vec());
     Ok(Contents {
         groups,
         key_packages,
         psk,
+        pool,
     })
 }
 
@@ -109,6 +116,12 @@ fn healthy_file(db: &TempDb) -> (RustCryptoProvider, Vec<u8>) {
             .unwrap();
     }
     store.insert_psk(b"psk", b"external psk secret").unwrap();
+    store
+        .write_client_record(ClientRecord {
+            name: b"entropy_pool".to_vec(),
+            value: Zeroizing::new(vec![0x5c; 67]),
+        })
+        .unwrap();
     drop(store); // the last connection checkpoints and removes the WAL
     (provider, std::fs::read(db.path()).unwrap())
 }

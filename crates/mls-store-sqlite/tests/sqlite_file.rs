@@ -30,6 +30,7 @@ fn synthetic(group: &[u8], expected: Option<u64>, state_len: usize) -> GroupWrit
         tree_part_count: 0,
         consumed_key_packages: Vec::new(),
         psk_changes: Vec::new(),
+        client_records: Vec::new(),
     }
 }
 

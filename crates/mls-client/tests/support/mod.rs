@@ -11,8 +11,8 @@ use mls_codec::Credential;
 use mls_crypto::{CryptoProvider, SignatureKeyPair};
 use mls_crypto_rustcrypto::RustCryptoProvider;
 use mls_group::storage::{
-    GroupStateStore, GroupWrite, InMemoryStore, KeyPackageRecord, KeyPackageStore, PskStore, Store,
-    StoreResult, StoredGroup,
+    ClientRecord, ClientRecordStore, GroupStateStore, GroupWrite, InMemoryStore, KeyPackageRecord,
+    KeyPackageStore, PskStore, Store, StoreResult, StoredGroup,
 };
 use mls_treekem::Clock;
 
@@ -155,6 +155,15 @@ impl PskStore for CountingStore {
     }
     fn delete_psk(&self, id: &[u8]) -> StoreResult<()> {
         self.inner.delete_psk(id)
+    }
+}
+
+impl ClientRecordStore for CountingStore {
+    fn client_record(&self, name: &[u8]) -> StoreResult<Option<zeroize::Zeroizing<Vec<u8>>>> {
+        self.inner.client_record(name)
+    }
+    fn write_client_record(&self, record: ClientRecord) -> StoreResult<()> {
+        self.inner.write_client_record(record)
     }
 }
 

@@ -6,6 +6,7 @@ use std::sync::Mutex;
 
 use zeroize::Zeroizing;
 
+use super::client_records::{ClientRecord, ClientRecordStore};
 use super::records::{EpochRecord, GroupWrite, KeyPackageRecord, PskChange, StoredGroup, TreePart};
 use super::traits::{GroupStateStore, KeyPackageStore, PskStore, Store};
 use crate::store_error::{StoreError, StoreResult};
@@ -23,6 +24,7 @@ struct Inner {
     groups: HashMap<Vec<u8>, GroupEntry>,
     key_packages: HashMap<Vec<u8>, KeyPackageRecord>,
     psks: HashMap<Vec<u8>, Zeroizing<Vec<u8>>>,
+    client_records: HashMap<Vec<u8>, Zeroizing<Vec<u8>>>,
     identity: Option<Vec<u8>>,
     writes: usize,
     record_writes: usize,
@@ -124,6 +126,7 @@ impl GroupStateStore for InMemoryStore {
             psk_changes,
             tree_parts,
             tree_part_count,
+            client_records,
             ..
         } = write;
         let entry = i.groups.entry(group_id).or_insert_with(|| GroupEntry {
@@ -156,6 +159,9 @@ impl GroupStateStore for InMemoryStore {
                     i.psks.remove(&id);
                 }
             }
+        }
+        for ClientRecord { name, value } in client_records {
+            i.client_records.insert(name, value);
         }
         Ok(generation)
     }
@@ -240,6 +246,17 @@ impl PskStore for InMemoryStore {
 
     fn delete_psk(&self, id: &[u8]) -> StoreResult<()> {
         self.lock().psks.remove(id);
+        Ok(())
+    }
+}
+
+impl ClientRecordStore for InMemoryStore {
+    fn client_record(&self, name: &[u8]) -> StoreResult<Option<Zeroizing<Vec<u8>>>> {
+        Ok(self.lock().client_records.get(name).cloned())
+    }
+
+    fn write_client_record(&self, record: ClientRecord) -> StoreResult<()> {
+        self.lock().client_records.insert(record.name, record.value);
         Ok(())
     }
 }

@@ -17,6 +17,7 @@
 //! application's (G-07). The contract a third-party store must honour is in
 //! `docs/storage.md`.
 
+mod client_records;
 mod encode;
 mod load_options;
 mod memory;
@@ -31,6 +32,7 @@ mod tree_parts;
 use std::collections::BTreeMap;
 
 pub use crate::store_error::{StoreError, StoreResult};
+pub use client_records::{ClientRecord, ClientRecordStore};
 pub use load_options::LoadOptions;
 pub use memory::InMemoryStore;
 pub use records::{EpochRecord, GroupWrite, KeyPackageRecord, PskChange, StoredGroup, TreePart};
@@ -75,6 +77,9 @@ pub struct SideEffects {
     pub consumed_key_packages: Vec<Vec<u8>>,
     /// PSK changes.
     pub psk_changes: Vec<PskChange>,
+    /// Client-level records written with the group (the entropy pool,
+    /// G-39: in the transaction of the state its draws produced).
+    pub client_records: Vec<ClientRecord>,
 }
 
 impl Group {
@@ -117,6 +122,7 @@ impl Group {
             tree_parts,
             consumed_key_packages: effects.consumed_key_packages,
             psk_changes: effects.psk_changes,
+            client_records: effects.client_records,
         };
         let next = SaveCursor {
             generation: cursor.generation,

@@ -3,6 +3,8 @@
 
 use zeroize::Zeroizing;
 
+use super::client_records::ClientRecord;
+
 /// One past epoch of a group, kept for late application messages (RFC 9420
 /// §14, GUIDANCE G-12): an opaque, self-checking record
 /// ([`crate::Group::to_records`]).
@@ -134,6 +136,9 @@ pub struct GroupWrite {
     pub consumed_key_packages: Vec<Vec<u8>>,
     /// PSK changes of the transition.
     pub psk_changes: Vec<PskChange>,
+    /// Client-level records to store (replace) in the same batch (the
+    /// client's entropy pool, G-39).
+    pub client_records: Vec<ClientRecord>,
 }
 
 impl std::fmt::Debug for GroupWrite {
@@ -148,6 +153,7 @@ impl std::fmt::Debug for GroupWrite {
             .field("tree_part_count", &self.tree_part_count)
             .field("consumed_key_packages", &self.consumed_key_packages.len())
             .field("psk_changes", &self.psk_changes)
+            .field("client_records", &self.client_records)
             .finish_non_exhaustive()
     }
 }

@@ -6,7 +6,8 @@
 //!
 //! - **Atomicity.** [`GroupStateStore::write_group`] applies the whole
 //!   [`GroupWrite`] or nothing: new current state, changed past epochs,
-//!   pruning, KeyPackage deletions and PSK changes (GUIDANCE G-03).
+//!   pruning, KeyPackage deletions, PSK changes and client-level records
+//!   (GUIDANCE G-03).
 //! - **Ordering and conflicts.** Writes to one group are serialized; a write
 //!   naming a generation other than the stored one fails with
 //!   [`StoreError::Conflict`] and changes nothing.
@@ -18,6 +19,7 @@
 //!
 //! [`StoreError::Conflict`]: super::StoreError::Conflict
 
+use super::client_records::ClientRecordStore;
 use super::records::{GroupWrite, KeyPackageRecord, StoredGroup};
 use crate::store_error::StoreResult;
 
@@ -56,9 +58,9 @@ pub trait PskStore: Send + Sync {
     fn delete_psk(&self, id: &[u8]) -> StoreResult<()>;
 }
 
-/// A whole client store: the three record kinds behind one transaction
-/// boundary (a [`GroupWrite`] touches all three), bound to one identity.
-pub trait Store: GroupStateStore + KeyPackageStore + PskStore {
+/// A whole client store: the record kinds behind one transaction
+/// boundary (a [`GroupWrite`] touches all of them), bound to one identity.
+pub trait Store: GroupStateStore + KeyPackageStore + PskStore + ClientRecordStore {
     /// Bind the store to a client identity (e.g. its credential's
     /// encoding): an empty store records it, a store bound to another one
     /// fails with [`super::StoreError::WrongIdentity`].

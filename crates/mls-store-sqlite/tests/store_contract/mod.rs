@@ -9,8 +9,8 @@ use std::sync::Arc;
 
 use mls_codec::Credential;
 use mls_group::storage::{
-    EpochRecord, GroupStateStore, GroupWrite, InMemoryStore, KeyPackageRecord, PskChange, Store,
-    StoreError, StoredGroup, TreePart,
+    ClientRecord, EpochRecord, GroupStateStore, GroupWrite, InMemoryStore, KeyPackageRecord,
+    PskChange, Store, StoreError, StoredGroup, TreePart,
 };
 use mls_group::{
     Group, GroupConfig, GroupError, ProcessedMessage, SaveCursor, SideEffects, StateError,
@@ -42,6 +42,7 @@ fn write(group: &[u8], expected: Option<u64>, e: u64, tag: u8) -> GroupWrite {
         tree_part_count: 0,
         consumed_key_packages: Vec::new(),
         psk_changes: Vec::new(),
+        client_records: Vec::new(),
     }
 }
 
@@ -434,6 +435,7 @@ pub fn mixed_records_are_refused_at_load(store: &dyn Store) {
             tree_part_count: u32::try_from(parts.len()).unwrap(),
             consumed_key_packages: Vec::new(),
             psk_changes: Vec::new(),
+            client_records: Vec::new(),
         };
     let cases = [
         // The old state with the newer past epochs (one at its own epoch).
@@ -659,6 +661,30 @@ pub fn incremental_saves_equal_full_saves(store: &dyn Store) {
     );
 }
 
+/// Client-level records (the entropy pool, G-39): written on their own or
+/// in a group's batch, replaced by name; a refused batch applies none.
+pub fn client_records_are_in_the_batch(store: &dyn Store) {
+    let record = |tag: u8| ClientRecord {
+        name: b"pool".to_vec(),
+        value: bytes(tag, 35),
+    };
+    assert_eq!(store.client_record(b"pool").unwrap(), None);
+    store.write_client_record(record(1)).unwrap();
+    assert_eq!(store.client_record(b"pool").unwrap(), Some(bytes(1, 35)));
+    let mut w = write(b"g", None, 0, 1);
+    w.client_records = vec![record(2)];
+    store.write_group(w).unwrap();
+    assert_eq!(store.client_record(b"pool").unwrap(), Some(bytes(2, 35)));
+    let mut stale = write(b"g", None, 1, 2);
+    stale.client_records = vec![record(3)];
+    assert!(matches!(
+        store.write_group(stale),
+        Err(StoreError::Conflict { .. })
+    ));
+    assert_eq!(store.client_record(b"pool").unwrap(), Some(bytes(2, 35)));
+    assert_eq!(store.client_record(b"other").unwrap(), None);
+}
+
 /// Every case, as `#[test]`s over the store `$make()` returns (a store and
 /// a guard kept alive for the test).
 macro_rules! contract_tests {
@@ -677,7 +703,8 @@ macro_rules! contract_tests {
             a_failed_write_applies_nothing,
             tree_parts_are_replaced_and_dropped,
             mixed_records_are_refused_at_load,
-            incremental_saves_equal_full_saves
+            incremental_saves_equal_full_saves,
+            client_records_are_in_the_batch
         );
     };
     (@cases $make:expr; $($case:ident),* $(,)?) => {
