@@ -19,6 +19,7 @@ pub const MANIFEST: &str = "benches/compare/Cargo.toml";
 /// Usage text of `bench --compare`.
 pub const USAGE: &str = "\
   bench --compare [--quick] [--n 10,100,1000,10000] [--suites 1,2] [--threads 1,all]
+                  [--libs openmls,mls-rs,ours]
       Build benches/compare (release profile; openmls and mls-rs from the
       registry) and run the same scenarios through all three libraries, once
       per thread count (RAYON_NUM_THREADS; `all` leaves it unset). Prints one
@@ -35,6 +36,8 @@ pub struct CompareArgs {
     pub ns: Option<String>,
     /// `--suites`.
     pub suites: Option<String>,
+    /// `--libs`: a subset of `openmls,mls-rs,ours`.
+    pub libs: Option<String>,
     /// `--threads`: `1`, `all` or a number, comma-separated.
     pub threads: Vec<Threads>,
 }
@@ -54,6 +57,7 @@ impl Default for CompareArgs {
             quick: false,
             ns: None,
             suites: None,
+            libs: None,
             threads: vec![Threads::Fixed(1), Threads::All],
         }
     }
@@ -79,6 +83,15 @@ pub fn parse(args: impl Iterator<Item = String>) -> Result<CompareArgs, String> 
             "--quick" => out.quick = true,
             "--n" => out.ns = Some(numbers("--n", args.next())?),
             "--suites" => out.suites = Some(numbers("--suites", args.next())?),
+            "--libs" => {
+                let v = args.next().ok_or("--libs needs a value")?;
+                if v.split(',')
+                    .any(|l| !matches!(l, "openmls" | "mls-rs" | "ours"))
+                {
+                    return Err(format!("--libs: expected openmls, mls-rs, ours; got `{v}`"));
+                }
+                out.libs = Some(v);
+            }
             "--threads" => {
                 let v = args.next().ok_or("--threads needs a value")?;
                 out.threads = v
@@ -120,6 +133,9 @@ pub fn run(args: &CompareArgs, root: &Path) -> ExitCode {
     }
     if let Some(s) = &args.suites {
         bench_args.extend(["--suites".into(), s.clone()]);
+    }
+    if let Some(l) = &args.libs {
+        bench_args.extend(["--libs".into(), l.clone()]);
     }
     let header = machine_header();
     eprintln!("{header}");
@@ -277,12 +293,81 @@ const ORDER: &[&str] = &[
     "heap_member",
     "persisted_values",
     "persisted_sqlite_file",
+    "unit_sign",
+    "unit_verify",
+    "unit_hpke_seal",
+    "unit_hpke_open",
+    "unit_derive_key_pair",
     "error",
 ];
 
+/// Unit costs (ns) of this project's provider at one suite and thread
+/// count: sign, verify, HPKE seal, HPKE open, DeriveKeyPair.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Units {
+    sign: f64,
+    verify: f64,
+    seal: f64,
+    open: f64,
+    derive: f64,
+}
+
+/// The crypto floor of a scenario at N members (ns): the public-key
+/// operations it cannot avoid times their unit cost. `None` for scenarios
+/// without a model. `log` is the depth of the tree, ceil(log2 N).
+///
+/// - KeyPackage: two signatures (leaf node, KeyPackage), two key pairs.
+/// - Add N-1 with path: per KeyPackage two verifications (KeyPackage and
+///   leaf node) and two seals (GroupSecrets in the Welcome, and the path
+///   secret: every copath resolution is the new leaves), `log` key
+///   derivations, three signatures (leaf node, Commit, GroupInfo).
+/// - Add without path: the same without the path seals and derivations,
+///   two signatures.
+/// - Join: every leaf's signature and the GroupInfo's verified, the
+///   GroupSecrets opened, `log` derivations to check the path keys.
+/// - Self-update in the freshly added tree: a seal to each of the N-1
+///   other leaves, `log` derivations, two signatures (leaf node, Commit).
+/// - Processing it: two verifications (Commit, leaf node), one open,
+///   `log` derivations.
+/// - A 1 KiB message one way: one signature and one verification.
+pub fn floor(scenario: &str, n: u64, u: &Units) -> Option<f64> {
+    let m = n.saturating_sub(1) as f64;
+    let log = (n.max(2) as f64).log2().ceil();
+    Some(match scenario {
+        "key_package" => 2.0 * u.sign + 2.0 * u.derive,
+        "add_path" => 2.0 * m * u.verify + 2.0 * m * u.seal + log * u.derive + 3.0 * u.sign,
+        "add_nopath" => 2.0 * m * u.verify + m * u.seal + 2.0 * u.sign,
+        "join" => (n as f64 + 1.0) * u.verify + u.open + log * u.derive,
+        "self_update" => m * u.seal + log * u.derive + 2.0 * u.sign,
+        "process_update" | "process_update_persist" => 2.0 * u.verify + u.open + log * u.derive,
+        "app_1k_a_to_b" | "app_1k_b_to_a" => u.sign + u.verify,
+        _ => return None,
+    })
+}
+
+/// The unit costs measured by each (suite, threads) run.
+fn units(results: &[Measurement]) -> BTreeMap<(u16, u64), Units> {
+    let mut out: BTreeMap<(u16, u64), Units> = BTreeMap::new();
+    for m in results.iter().filter(|m| m.lib == "ours") {
+        let Cell::Ns(v, _) = m.value else { continue };
+        let u = out.entry((m.suite, m.threads)).or_default();
+        match m.scenario.as_str() {
+            "unit_sign" => u.sign = v,
+            "unit_verify" => u.verify = v,
+            "unit_hpke_seal" => u.seal = v,
+            "unit_hpke_open" => u.open = v,
+            "unit_derive_key_pair" => u.derive = v,
+            _ => {}
+        }
+    }
+    out
+}
+
 /// The table: one row per scenario, N, suite and threads; the ratio is
-/// this project's value over the smaller of the anchors' values.
+/// this project's value over the smaller of the anchors' values; the floor
+/// ([`floor`]) uses the unit costs of the same suite and thread count.
 pub fn render(results: &[Measurement]) -> String {
+    let units = units(results);
     type Key = (usize, String, u16, u64, u64);
     let mut rows: BTreeMap<Key, BTreeMap<String, Cell>> = BTreeMap::new();
     for m in results {
@@ -295,8 +380,8 @@ pub fn render(results: &[Measurement]) -> String {
             .insert(m.lib.clone(), m.value.clone());
     }
     let mut out = String::from(
-        "| scenario | N | suite | threads | openmls | mls-rs | ours | ours / better anchor |\n\
-         |---|---|---|---|---|---|---|---|\n",
+        "| scenario | N | suite | threads | openmls | mls-rs | ours | ours / better anchor | floor | ours / floor |\n\
+         |---|---|---|---|---|---|---|---|---|---|\n",
     );
     for ((_, scenario, suite, n, threads), cells) in &rows {
         let show = |lib: &str| cells.get(lib).map_or("-".to_string(), Cell::show);
@@ -304,12 +389,22 @@ pub fn render(results: &[Measurement]) -> String {
             .iter()
             .filter_map(|l| cells.get(*l).and_then(Cell::number))
             .fold(None, |a: Option<f64>, v| Some(a.map_or(v, |a| a.min(v))));
-        let ratio = match (cells.get("ours").and_then(Cell::number), best) {
+        let ours = cells.get("ours").and_then(Cell::number);
+        let ratio = match (ours, best) {
             (Some(o), Some(b)) if b > 0.0 => format!("{:.2}x", o / b),
             _ => "-".to_string(),
         };
+        let fl = units
+            .get(&(*suite, *threads))
+            .and_then(|u| floor(scenario, *n, u))
+            .filter(|f| *f > 0.0);
+        let (fl_show, fl_ratio) = match (fl, ours) {
+            (Some(f), Some(o)) => (format_ns(f), format!("{:.2}x", o / f)),
+            (Some(f), None) => (format_ns(f), "-".to_string()),
+            _ => ("-".to_string(), "-".to_string()),
+        };
         out.push_str(&format!(
-            "| {scenario} | {n} | {suite} | {threads} | {} | {} | {} | {ratio} |\n",
+            "| {scenario} | {n} | {suite} | {threads} | {} | {} | {} | {ratio} | {fl_show} | {fl_ratio} |\n",
             show("openmls"),
             show("mls-rs"),
             show("ours")
@@ -324,6 +419,44 @@ mod tests {
 
     fn p(a: &[&str]) -> Result<CompareArgs, String> {
         parse(a.iter().map(|s| s.to_string()))
+    }
+
+    #[test]
+    fn floor_counts_the_public_key_operations() {
+        let u = Units {
+            sign: 1.0,
+            verify: 10.0,
+            seal: 100.0,
+            open: 1000.0,
+            derive: 10000.0,
+        };
+        // 16 members: 15 joiners, depth 4.
+        assert_eq!(
+            floor("add_path", 16, &u),
+            Some(300.0 + 3000.0 + 40000.0 + 3.0)
+        );
+        assert_eq!(floor("add_nopath", 16, &u), Some(300.0 + 1500.0 + 2.0));
+        assert_eq!(floor("join", 16, &u), Some(170.0 + 1000.0 + 40000.0));
+        assert_eq!(floor("self_update", 16, &u), Some(1500.0 + 40000.0 + 2.0));
+        assert_eq!(
+            floor("process_update", 16, &u),
+            Some(20.0 + 1000.0 + 40000.0)
+        );
+        assert_eq!(floor("key_package", 16, &u), Some(2.0 + 20000.0));
+        assert_eq!(floor("heap_member", 16, &u), None);
+        let rows = parse_results(
+            "RESULT\tours\tunit_sign\t10\t1\t1\t1\tns\t3\n\
+             RESULT\tours\tunit_verify\t10\t1\t1\t10\tns\t3\n\
+             RESULT\tours\tunit_hpke_seal\t10\t1\t1\t100\tns\t3\n\
+             RESULT\tours\tunit_hpke_open\t10\t1\t1\t1000\tns\t3\n\
+             RESULT\tours\tunit_derive_key_pair\t10\t1\t1\t10000\tns\t3\n\
+             RESULT\tours\tprocess_update\t16\t1\t1\t82040\tns\t3\n",
+        );
+        assert!(
+            render(&rows).contains("| 82.04 us | - | 41.02 us | 2.00x |"),
+            "{}",
+            render(&rows)
+        );
     }
 
     #[test]
@@ -348,6 +481,14 @@ mod tests {
         assert!(p(&["--compare", "--threads", "0"]).is_err());
         assert!(p(&["--compare", "--threads"]).is_err());
         assert!(p(&["--compare", "suite1/"]).is_err());
+        assert_eq!(
+            p(&["--compare", "--libs", "mls-rs,ours"])
+                .unwrap()
+                .libs
+                .as_deref(),
+            Some("mls-rs,ours")
+        );
+        assert!(p(&["--compare", "--libs", "other"]).is_err());
     }
 
     #[test]
@@ -365,7 +506,10 @@ mod tests {
         let table = render(&results);
         let lines: Vec<&str> = table.lines().collect();
         assert!(lines[2].starts_with("| key_package | 10 |"), "{table}");
-        assert!(lines[3].contains("| join | 100 | 1 | 1 | 4.00 ms | 2.00 ms | 1.00 ms | 0.50x |"));
+        assert!(
+            lines[3]
+                .contains("| join | 100 | 1 | 1 | 4.00 ms | 2.00 ms | 1.00 ms | 0.50x | - | - |")
+        );
         assert!(table.contains("| 4.0 KiB | 2.0 KiB | 0.50x |"), "{table}");
         assert!(table.contains("not run: not linkable"));
         assert!(table.contains("150.00 us (1 run)"));

@@ -109,6 +109,27 @@ impl Harness {
         Ok(m)
     }
 
+    /// The median cost of one call of `op`, from up to `self.runs` runs
+    /// of `ops` calls each (unit costs of the crypto floor).
+    pub fn per_op<E>(
+        &self,
+        scenario: &str,
+        ops: u32,
+        mut op: impl FnMut() -> Result<(), E>,
+    ) -> Result<Duration, E> {
+        let mut times = Vec::with_capacity(self.runs);
+        for _ in 0..self.runs {
+            let t = Instant::now();
+            for _ in 0..ops {
+                op()?;
+            }
+            times.push(t.elapsed() / ops.max(1));
+        }
+        let m = median(&mut times);
+        self.emit(scenario, Value::Time(m, times.len()));
+        Ok(m)
+    }
+
     fn emit(&self, scenario: &str, value: Value) {
         let p = self.point;
         let (v, unit) = match value {

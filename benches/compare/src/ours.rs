@@ -74,6 +74,48 @@ fn add_commit(
     Ok((mls_codec::encode(&out.commit)?, mls_codec::encode(welcome)?))
 }
 
+/// The unit costs of the public-key operations in this project's provider.
+fn units(h: &Harness, cs: &dyn CipherSuiteProvider) -> Result<(), BoxError> {
+    const OPS: u32 = 50;
+    let key = cs.signature_generate_key_pair()?;
+    let msg = [7u8; 64];
+    let sig = cs.sign(&key.private_key, &msg)?;
+    let hpke = cs.hpke_generate_key_pair()?;
+    let plain = [1u8; 32];
+    let ct = cs.hpke_seal(&hpke.public_key, b"info", b"", &plain)?;
+    h.per_op(s::UNIT_SIGN, OPS, || {
+        cs.sign(&key.private_key, &msg)
+            .map(drop)
+            .map_err(BoxError::from)
+    })?;
+    h.per_op(s::UNIT_VERIFY, OPS, || {
+        cs.verify(&key.public_key, &msg, &sig)
+            .map_err(BoxError::from)
+    })?;
+    h.per_op(s::UNIT_SEAL, OPS, || {
+        cs.hpke_seal(&hpke.public_key, b"info", b"", &plain)
+            .map(drop)
+            .map_err(BoxError::from)
+    })?;
+    h.per_op(s::UNIT_OPEN, OPS, || {
+        cs.hpke_open(
+            &hpke.private_key,
+            &hpke.public_key,
+            b"info",
+            b"",
+            (&ct).into(),
+        )
+        .map(drop)
+        .map_err(BoxError::from)
+    })?;
+    h.per_op(s::UNIT_DERIVE, OPS, || {
+        cs.hpke_derive_key_pair(&msg[..32])
+            .map(drop)
+            .map_err(BoxError::from)
+    })?;
+    Ok(())
+}
+
 /// Every scenario at one suite and group size.
 pub fn run(h: &Harness, suite_no: u16, n: usize, with_key_package: bool) -> Result<(), BoxError> {
     let provider = RustCryptoProvider::new();
@@ -82,6 +124,7 @@ pub fn run(h: &Harness, suite_no: u16, n: usize, with_key_package: bool) -> Resu
         .ok_or("suite not supported")?;
 
     if with_key_package {
+        units(h, cs.as_ref())?;
         let signer = cs.signature_generate_key_pair()?;
         h.time(
             s::KEY_PACKAGE,

@@ -26,3 +26,16 @@ pub const PERSISTED_FILE: &str = "persisted_sqlite_file";
 pub const APP_A_TO_B: &str = "app_1k_a_to_b";
 /// The reverse direction.
 pub const APP_B_TO_A: &str = "app_1k_b_to_a";
+
+/// Unit costs in this project's provider, measured in the same run, for
+/// the crypto floor of each scenario (computed by the xtask table): one
+/// signature over 64 bytes,
+pub const UNIT_SIGN: &str = "unit_sign";
+/// one verification of it,
+pub const UNIT_VERIFY: &str = "unit_verify";
+/// one HPKE seal of 32 bytes,
+pub const UNIT_SEAL: &str = "unit_hpke_seal";
+/// one HPKE open of it,
+pub const UNIT_OPEN: &str = "unit_hpke_open";
+/// and one HPKE DeriveKeyPair.
+pub const UNIT_DERIVE: &str = "unit_derive_key_pair";

@@ -23,6 +23,7 @@ use tracing::warn;
 
 use crate::error::{ClientError, Result};
 use crate::persist;
+use crate::psk::StorePsks;
 use crate::shared::Core;
 
 /// What a received message was, after [`ClientGroup::receive`] processed
@@ -120,7 +121,8 @@ impl ClientGroup {
         build: impl for<'b> FnOnce(CommitBuilder<'b>) -> CommitBuilder<'b>,
     ) -> Result<CommitOutput> {
         self.fresh()?;
-        let output = build(self.group.commit_builder()).build();
+        let psks = StorePsks(self.core.store.as_ref());
+        let output = build(self.group.commit_builder().psk_store(&psks)).build();
         // Making an encrypted Commit advances the handshake ratchet even
         // when it then fails: that is stored too.
         match output {
@@ -195,7 +197,9 @@ impl ClientGroup {
     /// first). [`ClientGroup::receive`] does both steps in one write.
     pub fn process_message(&mut self, message: &MlsMessage) -> Result<ProcessedMessage> {
         self.fresh()?;
-        let processed = self.group.process_message(message)?;
+        let processed = self
+            .group
+            .process_message_with_psks(message, &StorePsks(self.core.store.as_ref()))?;
         let changed = !matches!(processed, ProcessedMessage::Commit(_))
             || message.wire_format() == WireFormat::PRIVATE_MESSAGE;
         if changed {
@@ -224,7 +228,10 @@ impl ClientGroup {
     /// [`ClientGroup::process_message`].
     pub fn receive(&mut self, message: &MlsMessage) -> Result<Received> {
         self.fresh()?;
-        let received = match self.group.process_message(message)? {
+        let received = match self
+            .group
+            .process_message_with_psks(message, &StorePsks(self.core.store.as_ref()))?
+        {
             ProcessedMessage::Application(m) => Received::Application(m),
             ProcessedMessage::Proposal(p) => Received::Proposal(p),
             ProcessedMessage::Commit(staged) => {

@@ -14,6 +14,7 @@ use tracing::info_span;
 use crate::client::Client;
 use crate::error::{ClientError, Result};
 use crate::handle::ClientGroup;
+use crate::psk::StorePsks;
 
 impl Client {
     /// Join from a Welcome message: the KeyPackage is the first stored one
@@ -72,10 +73,11 @@ impl Client {
             ratchet_tree,
             signer: Some(self.core.signer.clone()),
         };
-        let (group, used) = Group::join(
+        let (group, used) = Group::join_with_psks(
             self.core.provider.as_ref(),
             message,
             &bundle,
+            &StorePsks(self.core.store.as_ref()),
             self.core.config.clone(),
             options,
         )?;

@@ -16,6 +16,7 @@
 //! | join by external Commit from a GroupInfo | [`Client::join_external`] | §12.4.3.2 |
 //! | open, list, delete groups (opening a client reads no group) | [`Client::group`], [`Client::group_ids`], [`Client::delete_group`] | - |
 //! | commit, merge, propose, send, receive | [`ClientGroup`] | §12, §14, §15 |
+//! | external PSKs, resolved by every Commit and Welcome of the client's groups | [`Client::register_external_psk`], [`Client::delete_external_psk`] | §8.4 |
 //!
 //! **Persistence is not the caller's job.** Every transition of a
 //! [`ClientGroup`] (a merge, a join, a Commit made, a message sent or
@@ -70,6 +71,7 @@ mod handle;
 mod join;
 mod key_packages;
 mod persist;
+mod psk;
 mod settings;
 mod shared;
 
