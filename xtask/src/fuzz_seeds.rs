@@ -292,7 +292,8 @@ fn one_group(
     let out = builder.build().map_err(err)?;
     creator.merge_pending_commit().map_err(err)?;
     let welcome = out.welcome.ok_or("an Add has a Welcome")?;
-    for m in [&out.commit, &welcome, &out.group_info] {
+    let info = out.group_info.ok_or("an Add has a GroupInfo")?;
+    for m in [&out.commit, &welcome, &info] {
         seeds.add_message(m)?;
     }
     let mut members = vec![creator];
@@ -317,14 +318,19 @@ fn one_group(
         m.process_message(&app).map_err(err)?;
         m.process_message(&proposal).map_err(err)?;
     }
-    let out = members[0].commit_builder().build().map_err(err)?;
+    let out = members[0]
+        .commit_builder()
+        .group_info(true)
+        .build()
+        .map_err(err)?;
     members[0].merge_pending_commit().map_err(err)?;
     for m in &mut members[1..] {
         if let ProcessedMessage::Commit(staged) = m.process_message(&out.commit).map_err(err)? {
             m.merge_staged_commit(staged).map_err(err)?;
         }
     }
-    for m in [&app, &proposal, &out.commit, &out.group_info] {
+    let info = out.group_info.ok_or("a GroupInfo was asked for")?;
+    for m in [&app, &proposal, &out.commit, &info] {
         seeds.add_message(m)?;
     }
     seeds.add_message(&members[0].export_group_info(true).map_err(err)?)?;

@@ -42,6 +42,22 @@ pub(crate) trait HpkeOps: Send + Sync {
         plaintext: &[u8],
     ) -> Result<HpkeCiphertext>;
 
+    /// The seed length of [`HpkeOps::seal_with_seed`]: `Nsk` for a DHKEM,
+    /// 32 otherwise.
+    fn seal_seed_len(&self) -> usize;
+
+    /// SealBase to `public_key` with the encapsulation's randomness from
+    /// `seed`: a DHKEM's `ikmE` itself, for other KEMs the key of a
+    /// ChaCha20 generator (see `CipherSuiteProvider::hpke_seal_with_seed`).
+    fn seal_with_seed(
+        &self,
+        seed: &[u8],
+        public_key: &[u8],
+        info: &[u8],
+        aad: &[u8],
+        plaintext: &[u8],
+    ) -> Result<HpkeCiphertext>;
+
     /// OpenBase with `private_key`, whose public key is `public_key`.
     fn open(
         &self,
@@ -241,6 +257,19 @@ impl<A: HpkeAead, F: HpkeKdf, K: HpkeKemTrait + PublicKeyHint> HpkeSuite<A, F, K
     }
 }
 
+/// Whether `kem` is one of the DHKEMs of [`crate::dhkem`] (whose Encap
+/// draws exactly `Nsk` bytes: the `ikmE` of its ephemeral key).
+fn is_dhkem(kem: Kem) -> bool {
+    matches!(
+        kem,
+        Kem::DhKemX25519Sha256
+            | Kem::DhKemP256Sha256
+            | Kem::DhKemP384Sha384
+            | Kem::DhKemP521Sha512
+            | Kem::DhKemX448Sha512
+    )
+}
+
 /// Map a sealing failure: a DH failure means the recipient key was bad.
 fn seal_error(e: HpkeError) -> CryptoError {
     match e {
@@ -271,6 +300,66 @@ impl<A: HpkeAead, F: HpkeKdf, K: HpkeKemTrait + PublicKeyHint> HpkeOps for HpkeS
                 )
             })?
             .map_err(seal_error)?;
+        Ok(HpkeCiphertext {
+            kem_output: to_vec(&enc),
+            ciphertext,
+        })
+    }
+
+    fn seal_seed_len(&self) -> usize {
+        if is_dhkem(self.kem) {
+            self.kem.private_key_len()
+        } else {
+            mls_crypto::HPKE_SEAL_SEED_LEN
+        }
+    }
+
+    fn seal_with_seed(
+        &self,
+        seed: &[u8],
+        public_key: &[u8],
+        info: &[u8],
+        aad: &[u8],
+        plaintext: &[u8],
+    ) -> Result<HpkeCiphertext> {
+        if seed.len() != self.seal_seed_len() {
+            return Err(CryptoError::InvalidLength {
+                what: "HPKE seal seed",
+                expected: self.seal_seed_len(),
+                actual: seed.len(),
+            });
+        }
+        let pk = self.decode_public(public_key)?;
+        let sealed = if is_dhkem(self.kem) {
+            // The DHKEM draws exactly Nsk bytes, its ikmE: the seed.
+            let mut rng = crate::rng::ReplayRng::new(seed);
+            let out = hpke::single_shot_seal_with_rng::<A, F, K>(
+                &OpModeS::Base,
+                &pk,
+                info,
+                plaintext,
+                aad,
+                &mut rng,
+            );
+            rng.finish()?;
+            out
+        } else {
+            use rand_core::SeedableRng;
+            let mut key = [0u8; mls_crypto::HPKE_SEAL_SEED_LEN];
+            key.copy_from_slice(seed);
+            // This seal's own generator, zeroized when dropped.
+            let mut rng = chacha20::ChaCha20Rng::from_seed(key);
+            key.zeroize();
+            hpke::single_shot_seal_with_rng::<A, F, K>(
+                &OpModeS::Base,
+                &pk,
+                info,
+                plaintext,
+                aad,
+                &mut rng,
+            )
+        };
+        let (enc, ciphertext) = sealed.map_err(seal_error)?;
         Ok(HpkeCiphertext {
             kem_output: to_vec(&enc),
             ciphertext,

@@ -445,3 +445,60 @@ fn seeded_randomness_makes_sealing_deterministic() {
     };
     assert_eq!(seal(), seal());
 }
+
+#[test]
+fn a_seeded_seal_is_the_seal_that_draws_the_seed() {
+    // issue 14 item 2: for every DHKEM suite `seal_with_seed(s)` is exactly
+    // `seal` with a generator whose next Nsk bytes are `s` (the ephemeral
+    // key is DeriveKeyPair(s), RFC 9180 §7.1.3): the same seed gives the
+    // same bytes, another seed other bytes.
+    let rng = Randomness::seeded([3; 32]);
+    for cs in CipherSuite::ALL
+        .into_iter()
+        .filter(|cs| super::is_dhkem(cs.kem()))
+    {
+        let ops = for_suite(cs);
+        let kp = ops.generate(&rng).expect("generate");
+        assert_eq!(ops.seal_seed_len(), cs.kem().private_key_len());
+        let mut seed = vec![0u8; ops.seal_seed_len()];
+        Randomness::seeded([7; 32]).fill(&mut seed).expect("draw");
+        let seeded = |seed: &[u8]| {
+            ops.seal_with_seed(seed, &kp.public_key, b"info", b"aad", b"secret")
+                .expect("seal")
+        };
+        let by_rng = ops
+            .seal(
+                &Randomness::seeded([7; 32]),
+                &kp.public_key,
+                b"info",
+                b"aad",
+                b"secret",
+            )
+            .expect("seal");
+        assert_eq!(seeded(&seed), by_rng, "{cs:?}");
+        let mut other = seed.clone();
+        other[0] ^= 1;
+        assert_ne!(seeded(&other).kem_output, by_rng.kem_output, "{cs:?}");
+        let pt = ops
+            .open(
+                kp.private_key.as_bytes(),
+                &kp.public_key,
+                &by_rng.kem_output,
+                b"info",
+                b"aad",
+                &by_rng.ciphertext,
+            )
+            .expect("open");
+        assert_eq!(&pt[..], b"secret");
+        // A seed of the wrong length and a bad recipient key are refused.
+        assert!(matches!(
+            ops.seal_with_seed(&seed[1..], &kp.public_key, b"", b"", b"m"),
+            Err(CryptoError::InvalidLength { .. })
+        ));
+        assert_eq!(
+            ops.seal_with_seed(&seed, &[0u8; 3], b"", b"", b"m")
+                .unwrap_err(),
+            CryptoError::InvalidHpkePublicKey
+        );
+    }
+}

@@ -165,6 +165,22 @@ impl CipherSuiteProvider for RustCryptoSuite {
         self.hpke.seal(&self.rng, public_key, info, aad, plaintext)
     }
 
+    fn hpke_seal_seed_len(&self) -> usize {
+        self.hpke.seal_seed_len()
+    }
+
+    fn hpke_seal_with_seed(
+        &self,
+        public_key: &[u8],
+        info: &[u8],
+        aad: &[u8],
+        plaintext: &[u8],
+        seed: &[u8],
+    ) -> Result<HpkeCiphertext> {
+        self.hpke
+            .seal_with_seed(seed, public_key, info, aad, plaintext)
+    }
+
     fn hpke_open(
         &self,
         private_key: &HpkePrivateKey,

@@ -98,6 +98,67 @@ impl Randomness {
     }
 }
 
+/// A generator that hands out the bytes of a seed, in order: the
+/// randomness a seal drew beforehand (`hpke_seal_with_seed`; issue 14 item
+/// 2). Asked for more than the seed holds it yields zeros and remembers it,
+/// and [`ReplayRng::finish`] makes that an error, so nothing computed from
+/// the zeros is ever used.
+pub(crate) struct ReplayRng<'a> {
+    seed: &'a [u8],
+    overrun: bool,
+}
+
+impl<'a> ReplayRng<'a> {
+    /// A generator yielding `seed`.
+    pub(crate) fn new(seed: &'a [u8]) -> Self {
+        ReplayRng {
+            seed,
+            overrun: false,
+        }
+    }
+
+    /// `Ok` when every byte handed out came from the seed.
+    pub(crate) fn finish(self) -> Result<()> {
+        if self.overrun {
+            return Err(CryptoError::Randomness(
+                "the seal drew more than its seed".into(),
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl TryRng for ReplayRng<'_> {
+    type Error = Infallible;
+
+    fn try_next_u32(&mut self) -> std::result::Result<u32, Infallible> {
+        let mut b = [0u8; 4];
+        self.try_fill_bytes(&mut b)?;
+        Ok(u32::from_le_bytes(b))
+    }
+
+    fn try_next_u64(&mut self) -> std::result::Result<u64, Infallible> {
+        let mut b = [0u8; 8];
+        self.try_fill_bytes(&mut b)?;
+        Ok(u64::from_le_bytes(b))
+    }
+
+    fn try_fill_bytes(&mut self, out: &mut [u8]) -> std::result::Result<(), Infallible> {
+        if out.len() > self.seed.len() {
+            out.fill(0);
+            self.overrun = true;
+            self.seed = &[];
+        } else {
+            let (head, rest) = self.seed.split_at(out.len());
+            out.copy_from_slice(head);
+            self.seed = rest;
+        }
+        Ok(())
+    }
+}
+
+impl TryCryptoRng for ReplayRng<'_> {}
+
 /// A view of [`Randomness`] as an infallible generator that records the first
 /// failure instead of panicking (see [`Randomness::with_rng`]).
 pub(crate) struct DrawRng<'a> {

@@ -122,6 +122,27 @@ pub fn encrypt_with_label(
     )
 }
 
+/// `EncryptWithLabel` as [`encrypt_with_label`], its encapsulation
+/// randomness generated from `seed` (see
+/// [`CipherSuiteProvider::hpke_seal_with_seed`]): for the many seals of one
+/// Commit spread over the cores with the same bytes for any thread count.
+pub fn encrypt_with_label_seeded(
+    cs: &dyn CipherSuiteProvider,
+    public_key: &[u8],
+    label: &[u8],
+    context: &[u8],
+    plaintext: &[u8],
+    seed: &[u8],
+) -> Result<HpkeCiphertext> {
+    cs.hpke_seal_with_seed(
+        public_key,
+        &encrypt_context(label, context)?,
+        &[],
+        plaintext,
+        seed,
+    )
+}
+
 /// `DecryptWithLabel(private_key, label, context, kem_output, ciphertext)`
 /// (§5.1.3), given the recipient's public key too (see
 /// [`CipherSuiteProvider::hpke_open`]).

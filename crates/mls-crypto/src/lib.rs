@@ -40,8 +40,8 @@ pub use error::CryptoError;
 #[cfg(feature = "pq")]
 pub use pq_suites::{MlDsa, PqKem, PqSuite};
 pub use provider::{
-    CipherSuiteProvider, CryptoProvider, HpkeCiphertext, HpkeCiphertextRef, HpkeKeyPair,
-    HpkePrivateKey, SignatureKeyPair, SignaturePrivateKey,
+    CipherSuiteProvider, CryptoProvider, HPKE_SEAL_SEED_LEN, HpkeCiphertext, HpkeCiphertextRef,
+    HpkeKeyPair, HpkePrivateKey, SignatureKeyPair, SignaturePrivateKey,
 };
 pub use secret::Secret;
 pub use signer::{Signer, check_signer_scheme};

@@ -106,6 +106,11 @@ impl<'a> From<&'a HpkeCiphertext> for HpkeCiphertextRef<'a> {
     }
 }
 
+/// The seed length of [`CipherSuiteProvider::hpke_seal_with_seed`] for a
+/// KEM that is not a DHKEM: 256 bits, the security level of the strongest
+/// MLS suite.
+pub const HPKE_SEAL_SEED_LEN: usize = 32;
+
 /// The primitives of one cipher suite (RFC 9420 §5.1).
 ///
 /// Implementations must validate every key and signature decoded from the
@@ -150,6 +155,46 @@ pub trait CipherSuiteProvider: Send + Sync {
         aad: &[u8],
         plaintext: &[u8],
     ) -> Result<HpkeCiphertext>;
+
+    /// The length of one seed of [`CipherSuiteProvider::hpke_seal_with_seed`]:
+    /// for a DHKEM `Nsk`, exactly the bytes `hpke_seal` draws for its
+    /// ephemeral key; otherwise [`HPKE_SEAL_SEED_LEN`].
+    fn hpke_seal_seed_len(&self) -> usize {
+        HPKE_SEAL_SEED_LEN
+    }
+
+    /// HPKE SealBase as [`CipherSuiteProvider::hpke_seal`], with the
+    /// encapsulation's randomness taken from `seed`
+    /// ([`CipherSuiteProvider::hpke_seal_seed_len`] bytes, drawn from the
+    /// provider's randomness and used for this one seal) instead of drawn
+    /// inside the call.
+    ///
+    /// Why: a caller that seals to many recipients at once (a Welcome's
+    /// `EncryptedGroupSecrets`, an UpdatePath's copath resolutions) draws
+    /// the seeds in order on one thread, then seals on every core; the
+    /// result is the same bytes for any number of threads and any
+    /// scheduling (issue 14 item 2). Security: the seed is the randomness
+    /// `hpke_seal` would have drawn itself. In the RustCrypto provider a
+    /// DHKEM takes it as `ikmE` of `DeriveKeyPair(ikmE)` (RFC 9180 §7.1.3,
+    /// as RFC 9180's test vectors do), so the ciphertext is the one
+    /// `hpke_seal` makes when the provider's generator yields those bytes;
+    /// other KEMs draw from ChaCha20 keyed by the 32-byte seed (a PRG at
+    /// the 256-bit level of the strongest suite). Reusing a seed reuses the
+    /// ephemeral key: never do it.
+    ///
+    /// The default seals with fresh randomness (`seed` unused): as secure,
+    /// but then the bytes depend on the order of the provider's draws.
+    fn hpke_seal_with_seed(
+        &self,
+        public_key: &[u8],
+        info: &[u8],
+        aad: &[u8],
+        plaintext: &[u8],
+        seed: &[u8],
+    ) -> Result<HpkeCiphertext> {
+        let _ = seed;
+        self.hpke_seal(public_key, info, aad, plaintext)
+    }
 
     /// HPKE OpenBase of what [`CipherSuiteProvider::hpke_seal`] returned,
     /// with the recipient's private key and its public key (MLS always

@@ -92,9 +92,10 @@ fn commit_output_carries_its_encoded_bytes_and_messages_route_without_decryption
     assert_eq!(out.commit.epoch(), Some(0));
     assert_eq!(out.commit.content_type(), Some(ContentType::Commit));
     // The GroupInfo of the new epoch: group and epoch, no content type.
-    assert_eq!(out.group_info.group_id(), Some(alice.group_id()));
-    assert_eq!(out.group_info.epoch(), Some(1));
-    assert_eq!(out.group_info.content_type(), None);
+    let group_info = out.group_info.as_ref().expect("an Add makes a GroupInfo");
+    assert_eq!(group_info.group_id(), Some(alice.group_id()));
+    assert_eq!(group_info.epoch(), Some(1));
+    assert_eq!(group_info.content_type(), None);
     // A Welcome shows nothing before it is opened.
     let welcome = out.welcome.as_ref().unwrap();
     assert_eq!(

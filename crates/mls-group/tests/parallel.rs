@@ -45,14 +45,16 @@ fn bundle(
 struct Outcome {
     commit: Vec<u8>,
     welcome: Vec<u8>,
+    self_update: Vec<u8>,
     creator: Vec<u8>,
     joined: Vec<Vec<u8>>,
     bad_add: String,
     bad_tree: String,
 }
 
-/// A Commit adding MEMBERS - 1 members (KeyPackage validation of a large
-/// add), three of them joining (the tree's leaf checks), a Commit whose
+/// A Commit adding MEMBERS - 1 members (KeyPackage validation and the
+/// Welcome's seals of a large add), three of them joining (the tree's leaf
+/// checks), a self-update (the UpdatePath's seals), a Commit whose
 /// KeyPackages 7 and 23 are broken, and the tree checks of a join on a tree
 /// with two broken leaves.
 fn run() -> Outcome {
@@ -107,9 +109,14 @@ fn run() -> Outcome {
             snapshot(&g)
         })
         .collect();
+    // A self-update: its path secrets sealed to the 39 other leaves, seeds
+    // drawn in order, seals on the pool.
+    let update = alice.commit_builder().build().unwrap();
+    alice.merge_pending_commit().unwrap();
     Outcome {
         commit: out.commit_bytes,
         welcome: mls_codec::encode(&welcome).unwrap(),
+        self_update: update.commit_bytes,
         creator: snapshot(&alice),
         joined,
         bad_add,

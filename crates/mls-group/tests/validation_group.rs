@@ -1955,7 +1955,7 @@ fn v6_08_wrong_message_kind() {
     w.members[0].clear_pending_commit();
     for m in [
         out.welcome.unwrap(),
-        out.group_info,
+        out.group_info.unwrap(),
         MlsMessage::new(MlsMessageBody::KeyPackage(kp)),
     ] {
         let err = rejected(&mut w.members[1], &m);

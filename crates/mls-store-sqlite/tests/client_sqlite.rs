@@ -11,7 +11,7 @@ mod common;
 
 use std::sync::Arc;
 
-use common::TempDb;
+use common::{TempDb, file_contains};
 use mls_client::{
     Client, ClientError, DEFAULT_CIPHER_SUITE, POOL_RECORD, Received, generate_signer,
 };
@@ -166,16 +166,6 @@ fn a_file_of_another_identity_or_a_newer_schema_is_refused() {
     );
 }
 
-fn file_holds(db: &TempDb, needle: &[u8]) -> bool {
-    ["", "-wal"].iter().any(|suffix| {
-        let mut p = db.path().as_os_str().to_owned();
-        p.push(suffix);
-        std::fs::read(p)
-            .map(|bytes| bytes.windows(needle.len()).any(|w| w == needle))
-            .unwrap_or(false)
-    })
-}
-
 #[test]
 fn the_entropy_pool_lives_in_the_file_without_its_old_values_and_damage_is_refused() {
     let db = TempDb::new("client-pool");
@@ -204,8 +194,8 @@ fn the_entropy_pool_lives_in_the_file_without_its_old_values_and_damage_is_refus
     store.checkpoint().unwrap();
     // GUIDANCE G-39, G-06: the first pool value is gone from the file and
     // its log; the current one is there (the file is what a thief reads).
-    assert!(!file_holds(&db, &first), "an old pool value in the file");
-    assert!(file_holds(&db, &now));
+    assert!(!file_contains(&db, &first), "an old pool value in the file");
+    assert!(file_contains(&db, &now));
     drop((group, alice));
 
     // Restarted, the client goes on from the stored pool.

@@ -206,16 +206,6 @@ fn retention_keeps_the_newest_past_epochs() {
     assert_eq!(loaded.epoch_authenticator(), bob.epoch_authenticator());
 }
 
-fn file_contains(db: &TempDb, needle: &[u8]) -> bool {
-    ["", "-wal"].iter().any(|suffix| {
-        let mut p = db.path().as_os_str().to_owned();
-        p.push(suffix);
-        std::fs::read(p)
-            .map(|bytes| bytes.windows(needle.len()).any(|w| w == needle))
-            .unwrap_or(false)
-    })
-}
-
 #[test]
 fn a_consumed_key_package_leaves_no_copy_in_the_file() {
     let db = TempDb::new("secure-delete");

@@ -672,6 +672,8 @@ mod tests {
         }
         let tree = RatchetTree::from_wire(Wire::from_nodes(wire)).unwrap();
         assert_eq!(tree.leaf_count(), 256);
+        assert_eq!(tree.member_count(), 129);
+        assert_eq!(tree.member_count(), tree.members().count());
         let mut diff = tree.diff();
         assert_eq!(diff.leftmost_blank_leaf(), LeafIndex::new(1).ok());
         diff.set_leaf(LeafIndex::new(1).unwrap(), Some(leaf_node(200)))
@@ -679,6 +681,14 @@ mod tests {
         assert_eq!(diff.leftmost_blank_leaf(), LeafIndex::new(130).ok());
         diff.set_leaf(LeafIndex::new(70).unwrap(), None).unwrap();
         assert_eq!(diff.leftmost_blank_leaf(), LeafIndex::new(70).ok());
+        let changes = diff.into_changes();
+        let mut tree = tree;
+        tree.merge(changes);
+        // Leaf 1 filled, leaf 70 blanked.
+        assert_eq!(tree.member_count(), 129);
+        tree.add_leaf(leaf_node(201)).unwrap();
+        assert_eq!(tree.member_count(), 130);
+        assert_eq!(tree.member_count(), tree.members().count());
     }
 
     #[test]

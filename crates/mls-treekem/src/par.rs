@@ -6,7 +6,9 @@
 //! answer is the same either way and for any number of threads: the outputs
 //! in item order, or the error of the first failing item in order, which is
 //! the error a sequential loop stops at. Only work that draws no randomness
-//! belongs here (signature verifications, key validations), so that the
+//! belongs here (signature verifications, key validations), or work whose
+//! randomness the caller drew beforehand, in item order (HPKE seals given
+//! their seeds, `CipherSuiteProvider::hpke_seal_with_seed`), so that the
 //! state built from the results is byte-identical too.
 
 /// `f` over every item; the outputs in order, or the first error in order.

@@ -446,6 +446,17 @@ impl RatchetTree {
             .filter_map(|(i, l)| Some((LeafIndex::new(i as u32).ok()?, l.as_deref()?)))
     }
 
+    /// How many leaves are occupied: a count over the occupancy bitmap
+    /// (one word per 64 leaves), not a walk over the leaves, so a per-message
+    /// tracing field costs next to nothing in a large group (issue 14 item 3).
+    pub fn member_count(&self) -> usize {
+        self.nodes
+            .occupied
+            .iter()
+            .map(|w| w.count_ones() as usize)
+            .sum()
+    }
+
     /// The leaf whose LeafNode equals `leaf` (e.g. a joiner finding its own
     /// leaf, RFC 9420 §12.4.3.1).
     pub fn find_leaf(&self, leaf: &LeafNode) -> Option<LeafIndex> {

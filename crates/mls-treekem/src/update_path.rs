@@ -20,9 +20,10 @@
 use mls_codec::{
     HpkeCiphertext, LeafNode, LeafNodeSource, ParentNode, UpdatePath, UpdatePathNode, VLBytes,
 };
-use mls_crypto::labeled::{decrypt_with_label, encrypt_with_label, sign_with_label};
+use mls_crypto::labeled::{decrypt_with_label, encrypt_with_label_seeded, sign_with_label};
 use mls_crypto::{CipherSuiteProvider, HpkeCiphertextRef, HpkePrivateKey, Secret, Signer};
 use mls_treemath::{LeafIndex, NodeIndex};
+use zeroize::Zeroizing;
 
 use crate::diff::TreeDiff;
 use crate::hash::parent_hash;
@@ -247,39 +248,68 @@ impl PreparedUpdatePath {
         new_leaves: &[LeafIndex],
     ) -> Result<CreatedUpdatePath> {
         let excluded = sorted_leaves(new_leaves);
-        let mut nodes = Vec::with_capacity(self.steps.len());
+        // Every (path step, resolution node) in order: one seal each.
+        let mut targets: Vec<(usize, &Secret, &[u8])> = Vec::new();
         let mut resolution = Vec::new();
-        for ((step, secret), key) in self
-            .steps
-            .iter()
-            .zip(&self.path_secrets)
-            .zip(&self.public_keys)
-        {
+        for (i, (step, secret)) in self.steps.iter().zip(&self.path_secrets).enumerate() {
             resolution.clear();
             resolution_into(view, step.copath_child, &excluded, &mut resolution);
-            let mut cts = Vec::with_capacity(resolution.len());
             for &target in &resolution {
                 let pk = view.node(target).map(|n| n.encryption_key()).ok_or(
                     TreeKemError::BlankLeaf {
                         leaf: target.get() >> 1,
                     },
                 )?;
-                let ct = encrypt_with_label(
-                    cs,
-                    pk,
-                    UPDATE_PATH_NODE_LABEL,
-                    group_context,
-                    secret.as_bytes(),
-                )?;
-                cts.push(HpkeCiphertext {
+                targets.push((i, secret, pk));
+            }
+        }
+        // The seeds drawn in order here, the seals on every core: the same
+        // ciphertexts for any number of threads (issue 14 item 2,
+        // `CipherSuiteProvider::hpke_seal_with_seed`).
+        let seed_len = cs.hpke_seal_seed_len();
+        let seeds = Zeroizing::new(cs.random_bytes(seed_len * targets.len())?);
+        let jobs: Vec<CopathSeal<'_>> = targets
+            .into_iter()
+            .zip(seeds.chunks_exact(seed_len))
+            .map(|((step, secret, public_key), seed)| CopathSeal {
+                step,
+                secret,
+                public_key,
+                seed,
+            })
+            .collect();
+        let sealed = crate::par::try_map(&jobs, |job| {
+            let CopathSeal {
+                step: i,
+                secret,
+                public_key: pk,
+                seed,
+            } = *job;
+            let ct = encrypt_with_label_seeded(
+                cs,
+                pk,
+                UPDATE_PATH_NODE_LABEL,
+                group_context,
+                secret.as_bytes(),
+                seed,
+            )?;
+            Ok::<_, TreeKemError>((i, ct))
+        })?;
+        let mut nodes: Vec<UpdatePathNode> = self
+            .public_keys
+            .iter()
+            .map(|key| UpdatePathNode {
+                encryption_key: key.clone().into(),
+                encrypted_path_secret: Vec::new(),
+            })
+            .collect();
+        for (i, ct) in sealed {
+            if let Some(node) = nodes.get_mut(i) {
+                node.encrypted_path_secret.push(HpkeCiphertext {
                     kem_output: VLBytes::new(ct.kem_output),
                     ciphertext: VLBytes::new(ct.ciphertext),
                 });
             }
-            nodes.push(UpdatePathNode {
-                encryption_key: key.clone().into(),
-                encrypted_path_secret: cts,
-            });
         }
         let size = view.size();
         let mut removed: Vec<NodeIndex> = size.direct_path_iter(self.sender.node())?.collect();
@@ -301,6 +331,16 @@ impl PreparedUpdatePath {
             private_keys: PrivateKeyChanges { removed, added },
         })
     }
+}
+
+/// One seal of an UpdatePath: the path secret of step `step` to one node
+/// of its copath resolution, with the seal's seed.
+#[derive(Clone, Copy)]
+struct CopathSeal<'a> {
+    step: usize,
+    secret: &'a Secret,
+    public_key: &'a [u8],
+    seed: &'a [u8],
 }
 
 /// Phase one of processing: the UpdatePath's public part is merged.

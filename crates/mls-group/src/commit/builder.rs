@@ -8,6 +8,7 @@
 //!     .psk(psk_id)                      // a PreSharedKey by value (§12.1.4)
 //!     .group_context_extensions(exts)   // a GroupContextExtensions (§12.1.7)
 //!     .force_path(true)                 // an UpdatePath even when not required
+//!     .group_info(true)                 // a GroupInfo for external joins (§12.4.3.2)
 //!     .build()?                         // the pending Commit and its messages
 //! ```
 
@@ -43,6 +44,7 @@ impl std::fmt::Debug for CommitBuilder<'_> {
             .field("proposals", &self.options.proposals.len())
             .field("include_pending", &self.options.include_pending)
             .field("force_path", &self.options.force_path)
+            .field("group_info", &self.options.group_info)
             .finish_non_exhaustive()
     }
 }
@@ -131,6 +133,17 @@ impl<'a> CommitBuilder<'a> {
     /// (the group configuration's `force_path` forces it as well).
     pub fn force_path(mut self, force: bool) -> Self {
         self.options.force_path = force;
+        self
+    }
+
+    /// Also sign a GroupInfo of the new epoch for external joins (RFC 9420
+    /// §12.4.3.2: with `external_pub`, the tree per the group's
+    /// `ratchet_tree_extension`), in [`CommitOutput::group_info`], even
+    /// when the Commit adds nobody. Default false: a Commit makes a
+    /// GroupInfo only for the Welcome of its Adds (issue 14 item 3), and
+    /// [`Group::export_group_info`] gives one on demand after the merge.
+    pub fn group_info(mut self, publish: bool) -> Self {
+        self.options.group_info = publish;
         self
     }
 

@@ -6,8 +6,8 @@
 //! handshake ratchet does advance: a nonce is never used twice, G-04.)
 
 use mls_codec::{
-    Commit, Extension, FramedContent, FramedContentBody, MlsMessage, MlsMessageBody, Proposal,
-    RatchetTreeExtension, Sender, VLBytes, WireFormat,
+    Commit, FramedContent, FramedContentBody, MlsMessage, MlsMessageBody, Proposal, Sender,
+    VLBytes, WireFormat,
 };
 use mls_crypto::Secret;
 use mls_keyschedule::{CommitSecret, PskSecret, PskStore};
@@ -43,6 +43,9 @@ pub(crate) struct CommitOptions {
     /// The resumption PSK usage this Commit may inject: set only for the
     /// first Commit of a successor or branch group (RFC 9420 §11.2, §11.3).
     pub restart_usage: Option<mls_codec::ResumptionPskUsage>,
+    /// Also sign a GroupInfo of the new epoch for external joins (with
+    /// `external_pub`), even when no member is added (issue 14 item 3).
+    pub group_info: bool,
 }
 
 impl Default for CommitOptions {
@@ -53,6 +56,7 @@ impl Default for CommitOptions {
             force_path: false,
             authenticated_data: Vec::new(),
             restart_usage: None,
+            group_info: false,
         }
     }
 }
@@ -71,10 +75,18 @@ pub struct CommitOutput {
     /// The Welcome for the added members, if any: hand it to
     /// [`Group::join`](crate::Group::join) as it is.
     pub welcome: Option<MlsMessage>,
-    /// The signed GroupInfo of the new epoch.
-    pub group_info: MlsMessage,
-    /// The new ratchet tree, when members were added and the tree is not in
-    /// the Welcome's GroupInfo (`ratchet_tree_extension = false`).
+    /// The signed GroupInfo of the new epoch: made only when the Commit adds
+    /// members (the Welcome carries it) or when asked with
+    /// [`super::CommitBuilder::group_info`] (then with `external_pub`, for
+    /// external joins, RFC 9420 §12.4.3.2). A GroupInfo costs a signature
+    /// and, with the tree in it, an encoding of the whole tree, so an
+    /// empty self-update does not pay for one nobody asked for (issue 14
+    /// item 3); [`Group::export_group_info`] makes one on demand after the
+    /// merge.
+    pub group_info: Option<MlsMessage>,
+    /// The new ratchet tree, when [`CommitOutput::group_info`] is made and
+    /// the tree is not in it (`ratchet_tree_extension = false`): for the
+    /// new members, and for external joiners of a published GroupInfo.
     pub ratchet_tree: Option<mls_codec::RatchetTree>,
     /// What the Commit does.
     pub info: CommitInfo,
@@ -247,29 +259,36 @@ impl Group {
             auth,
         )?;
 
-        // §12.4.1: the GroupInfo of the new epoch, signed with our key.
-        let tree_wire = diff.to_wire();
-        let mut gi_extensions: Vec<Extension> = Vec::new();
-        if self.config.ratchet_tree_extension {
-            gi_extensions.push(Extension::from_payload(&RatchetTreeExtension {
-                ratchet_tree: tree_wire.clone(),
-            })?);
-        }
-        // RFC 9420 §13.5: GREASE in GroupInfo extensions (G-48).
-        if self.config.grease {
-            gi_extensions.push(crate::grease::group_info_extension(cs)?);
-        }
-        let group_info = sign_group_info(
-            cs,
-            self.signer.as_ref(),
-            context.clone(),
-            gi_extensions,
-            confirmation_tag.clone(),
-            me.get(),
-        )?;
-        let welcome = if applied.added.is_empty() {
-            None
+        // §12.4.1: the GroupInfo of the new epoch, signed with our key, and
+        // the tree on the wire: only when a Welcome or the caller needs
+        // them (issue 14 item 3).
+        let adds = !applied.added.is_empty();
+        let tree_wire = (adds || options.group_info).then(|| diff.to_wire());
+        // The tree goes into the GroupInfo, or out of band to the new members.
+        let (tree_in_info, ratchet_tree) = if self.config.ratchet_tree_extension {
+            (tree_wire, None)
         } else {
+            (None, tree_wire)
+        };
+        let group_info = if adds || options.group_info {
+            let extensions = crate::group::info::group_info_extensions(
+                cs,
+                tree_in_info,
+                options.group_info.then_some(&keys.secrets.external_secret),
+                self.config.grease,
+            )?;
+            Some(sign_group_info(
+                cs,
+                self.signer.as_ref(),
+                context.clone(),
+                extensions,
+                confirmation_tag.clone(),
+                me.get(),
+            )?)
+        } else {
+            None
+        };
+        let welcome = if let (true, Some(group_info)) = (adds, &group_info) {
             let size = diff.size();
             let secrets_for: Vec<Option<&Secret>> = applied
                 .added
@@ -297,16 +316,16 @@ impl Group {
                 .collect();
             let welcome = create_welcome(
                 cs,
-                &group_info,
+                group_info,
                 &keys.joiner_secret,
                 &keys.welcome_secret,
                 &applied.psks,
                 &recipients,
             )?;
             Some(MlsMessage::new(MlsMessageBody::Welcome(welcome)))
+        } else {
+            None
         };
-        let ratchet_tree =
-            (!applied.added.is_empty() && !self.config.ratchet_tree_extension).then_some(tree_wire);
 
         let info = CommitInfo {
             own_commit: true,
@@ -339,7 +358,7 @@ impl Group {
             commit: commit_message,
             commit_bytes,
             welcome,
-            group_info: MlsMessage::new(MlsMessageBody::GroupInfo(group_info)),
+            group_info: group_info.map(|gi| MlsMessage::new(MlsMessageBody::GroupInfo(gi))),
             ratchet_tree,
             info,
             omitted,

@@ -16,7 +16,7 @@ mod bad_input_tests;
 mod create;
 mod entropy;
 pub(crate) mod epoch;
-mod info;
+pub(crate) mod info;
 mod join;
 mod process;
 mod proposal;
@@ -174,7 +174,7 @@ impl Group {
 
     /// The number of members.
     pub fn member_count(&self) -> usize {
-        self.tree.members().count()
+        self.tree.member_count()
     }
 
     /// The epoch authenticator (RFC 9420 §8.7): equal for every member that

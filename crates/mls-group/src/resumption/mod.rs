@@ -58,8 +58,9 @@ pub struct ResumptionOutput {
     /// The ratchet tree, when it is not in the Welcome's GroupInfo
     /// (`ratchet_tree_extension = false` in the new group's configuration).
     pub ratchet_tree: Option<mls_codec::RatchetTree>,
-    /// The signed GroupInfo of epoch 1.
-    pub group_info: MlsMessage,
+    /// The signed GroupInfo of epoch 1, the one in the Welcome (none when
+    /// the new group has only us; [`Group::export_group_info`] makes one).
+    pub group_info: Option<MlsMessage>,
 }
 
 impl From<CommitOutput> for ResumptionOutput {

@@ -4,7 +4,7 @@ use mls_codec::{
     EncryptedGroupSecrets, GroupInfo, GroupSecrets, HpkeCiphertext, KeyPackage, PathSecret,
     PreSharedKeyId, VLBytes, Welcome,
 };
-use mls_crypto::labeled::encrypt_with_label;
+use mls_crypto::labeled::encrypt_with_label_seeded;
 use mls_crypto::{CipherSuiteProvider, Secret};
 use mls_keyschedule::{JoinerSecret, WelcomeSecret};
 use zeroize::Zeroizing;
@@ -82,39 +82,62 @@ pub fn create_welcome(
     let encrypted_group_info =
         cs.aead_seal(key.key.as_bytes(), key.nonce.as_bytes(), &[], &plaintext)?;
 
-    // The GroupSecrets to each new member's init key.
-    let mut secrets = Vec::with_capacity(recipients.len());
-    for r in recipients {
-        let group_secrets = GroupSecrets {
-            joiner_secret: VLBytes::from(joiner_secret.as_bytes()),
-            path_secret: r.path_secret.map(|s| PathSecret {
-                path_secret: VLBytes::from(s.as_bytes()),
-            }),
-            psks: psks.to_vec(),
-        };
-        let plaintext = Zeroizing::new(mls_codec::encode(&group_secrets)?);
-        let ct = encrypt_with_label(
-            cs,
-            r.key_package.init_key.as_slice(),
-            WELCOME_LABEL,
-            &encrypted_group_info,
-            &plaintext,
-        )?;
-        secrets.push(EncryptedGroupSecrets {
-            new_member: VLBytes::new(
-                KeyPackageRef::compute(cs, r.key_package)?
-                    .as_bytes()
-                    .to_vec(),
-            ),
-            encrypted_group_secrets: HpkeCiphertext {
-                kem_output: VLBytes::new(ct.kem_output),
-                ciphertext: VLBytes::new(ct.ciphertext),
-            },
-        });
-    }
+    // The GroupSecrets to each new member's init key: the seals' seeds
+    // drawn in recipient order here, the seals themselves on every core,
+    // so the Welcome is the same bytes for any number of threads (issue 14
+    // item 2; `CipherSuiteProvider::hpke_seal_with_seed`).
+    let seed_len = cs.hpke_seal_seed_len();
+    let seeds = Zeroizing::new(cs.random_bytes(seed_len * recipients.len())?);
+    let jobs: Vec<(&WelcomeRecipient<'_>, &[u8])> = recipients
+        .iter()
+        .zip(seeds.chunks_exact(seed_len))
+        .collect();
+    let secrets = mls_treekem::par::try_map(&jobs, |(r, seed)| {
+        seal_group_secrets(cs, r, joiner_secret, psks, &encrypted_group_info, seed)
+    })?;
     Ok(Welcome {
         cipher_suite: context.cipher_suite,
         secrets,
         encrypted_group_info: VLBytes::new(encrypted_group_info),
+    })
+}
+
+/// One new member's `EncryptedGroupSecrets` (RFC 9420 §12.4.3.1): its
+/// GroupSecrets under `EncryptWithLabel(init_key, "Welcome",
+/// encrypted_group_info, ..)`, with the seal's randomness from `seed`.
+fn seal_group_secrets(
+    cs: &dyn CipherSuiteProvider,
+    r: &WelcomeRecipient<'_>,
+    joiner_secret: &JoinerSecret,
+    psks: &[PreSharedKeyId],
+    encrypted_group_info: &[u8],
+    seed: &[u8],
+) -> Result<EncryptedGroupSecrets> {
+    let group_secrets = GroupSecrets {
+        joiner_secret: VLBytes::from(joiner_secret.as_bytes()),
+        path_secret: r.path_secret.map(|s| PathSecret {
+            path_secret: VLBytes::from(s.as_bytes()),
+        }),
+        psks: psks.to_vec(),
+    };
+    let plaintext = Zeroizing::new(mls_codec::encode(&group_secrets)?);
+    let ct = encrypt_with_label_seeded(
+        cs,
+        r.key_package.init_key.as_slice(),
+        WELCOME_LABEL,
+        encrypted_group_info,
+        &plaintext,
+        seed,
+    )?;
+    Ok(EncryptedGroupSecrets {
+        new_member: VLBytes::new(
+            KeyPackageRef::compute(cs, r.key_package)?
+                .as_bytes()
+                .to_vec(),
+        ),
+        encrypted_group_secrets: HpkeCiphertext {
+            kem_output: VLBytes::new(ct.kem_output),
+            ciphertext: VLBytes::new(ct.ciphertext),
+        },
     })
 }

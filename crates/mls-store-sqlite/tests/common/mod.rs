@@ -152,6 +152,18 @@ impl Drop for TempDb {
     }
 }
 
+/// Whether the database file or its write-ahead log holds `needle`
+/// (GUIDANCE G-06: what a thief reading the files finds).
+pub fn file_contains(db: &TempDb, needle: &[u8]) -> bool {
+    ["", "-wal"].iter().any(|suffix| {
+        let mut p = db.path().as_os_str().to_owned();
+        p.push(suffix);
+        std::fs::read(p)
+            .map(|bytes| bytes.windows(needle.len()).any(|w| w == needle))
+            .unwrap_or(false)
+    })
+}
+
 /// A group store that fails its `fail_at`-th write (1 = the first) with
 /// [`StoreError::Backend`] before the inner store sees it: the "disk full"
 /// fault of GUIDANCE G-03.
