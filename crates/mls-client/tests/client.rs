@@ -150,6 +150,11 @@ fn a_reopened_client_finds_its_groups_where_it_left_them() {
     // Loading one group reads that one only, and it carries on.
     let mut g = alice.group(&ids[2]).unwrap().unwrap();
     assert_eq!(store.reads(), reads + 1);
+    assert_eq!(
+        store.read_ids.lock().unwrap().last(),
+        Some(&ids[2]),
+        "loading a group reads that group's records only"
+    );
     assert!(agree(&g, &bobs[2]));
     let m = g.encrypt_application_message(b"back", b"").unwrap();
     let Received::Application(got) = bobs[2].receive(&m).unwrap() else {

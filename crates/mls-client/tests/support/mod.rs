@@ -106,6 +106,8 @@ pub struct CountingStore {
     pub inner: InMemoryStore,
     /// `read_group` calls.
     pub reads: AtomicUsize,
+    /// The group ids read, in order.
+    pub read_ids: std::sync::Mutex<Vec<Vec<u8>>>,
 }
 
 impl CountingStore {
@@ -121,6 +123,7 @@ impl GroupStateStore for CountingStore {
     }
     fn read_group(&self, group_id: &[u8]) -> StoreResult<Option<StoredGroup>> {
         self.reads.fetch_add(1, Ordering::SeqCst);
+        self.read_ids.lock().unwrap().push(group_id.to_vec());
         self.inner.read_group(group_id)
     }
     fn group_ids(&self) -> StoreResult<Vec<Vec<u8>>> {
