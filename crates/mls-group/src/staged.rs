@@ -27,6 +27,11 @@ pub struct CommitInfo {
     pub new_epoch: u64,
     /// The proposals the Commit covers, in list order.
     pub proposals: Vec<Proposal>,
+    /// The application-defined proposals among them (RFC 9420 §13), in
+    /// list order with their senders: the application applies their effect
+    /// when it merges the Commit (their GroupContext effects, if any, are
+    /// in [`CommitInfo::new_extensions`]).
+    pub custom_proposals: Vec<crate::custom::CommittedCustomProposal>,
     /// Members added, in list order.
     pub added: Vec<MemberChange>,
     /// Members removed.

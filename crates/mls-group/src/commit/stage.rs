@@ -50,6 +50,7 @@ impl Group {
             // when the Commit removes us.
             psk_store: None,
             restart_usage: None,
+            custom: &self.config.custom,
         }
     }
 
@@ -120,6 +121,7 @@ impl Group {
         // Copied only once the list is valid: a rejected list costs no
         // second copy of its proposals (issue 15 item 1).
         let proposals: Vec<Proposal> = sources.iter().map(|s| s.proposal.clone()).collect();
+        let custom = crate::proposals::committed_custom(&sources);
         drop(sources);
         // §12.4.2: the path is present when required (V-12.4-01..05).
         if applied.path_required && commit.path.is_none() {
@@ -166,6 +168,7 @@ impl Group {
                         context,
                         diff.into_changes(),
                         proposals,
+                        custom,
                         &applied,
                         committer_leaf,
                         commit.path.is_some(),
@@ -195,6 +198,7 @@ impl Group {
                         context,
                         diff.into_changes(),
                         proposals,
+                        custom,
                         &applied,
                         committer_leaf,
                         commit.path.is_some(),
@@ -236,6 +240,7 @@ impl Group {
         let info = commit_info(
             &applied,
             proposals,
+            custom,
             committer_leaf,
             &context,
             commit.path.is_some(),
@@ -260,6 +265,7 @@ impl Group {
 pub(super) fn commit_info(
     applied: &crate::proposals::AppliedProposals,
     proposals: Vec<Proposal>,
+    custom_proposals: Vec<crate::custom::CommittedCustomProposal>,
     committer: LeafIndex,
     context: &mls_codec::GroupContext,
     has_path: bool,
@@ -269,6 +275,7 @@ pub(super) fn commit_info(
         committer,
         new_epoch: context.epoch,
         proposals,
+        custom_proposals,
         added: applied
             .added
             .iter()
@@ -302,11 +309,14 @@ pub(super) fn removed_commit(
     context: mls_codec::GroupContext,
     changes: mls_treekem::TreeChanges,
     proposals: Vec<Proposal>,
+    custom: Vec<crate::custom::CommittedCustomProposal>,
     applied: &crate::proposals::AppliedProposals,
     committer: LeafIndex,
     has_path: bool,
 ) -> Result<StagedCommit> {
-    let info = commit_info(applied, proposals, committer, &context, has_path, true);
+    let info = commit_info(
+        applied, proposals, custom, committer, &context, has_path, true,
+    );
     let cs = group.cs.as_ref();
     // GUIDANCE G-11 (RFC 9420 §12.4.2): removed means wipe. The new epoch's
     // secrets are not ours to know, and the current epoch's must not
