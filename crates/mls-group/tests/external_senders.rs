@@ -533,7 +533,9 @@ fn external_proposal_as_private_message_or_with_a_membership_tag() {
     assert!(
         matches!(
             err,
-            GroupError::Decode(mls_codec::CodecError::InconsistentFields { .. })
+            GroupError::Rejected(Rejection::Decode(
+                mls_codec::CodecError::InconsistentFields { .. }
+            ))
         ),
         "{err:?}"
     );
@@ -603,7 +605,9 @@ fn new_member_add_with_a_membership_tag() {
     assert!(
         matches!(
             err,
-            GroupError::Decode(mls_codec::CodecError::InconsistentFields { .. })
+            GroupError::Rejected(Rejection::Decode(
+                mls_codec::CodecError::InconsistentFields { .. }
+            ))
         ),
         "{err:?}"
     );
@@ -780,7 +784,10 @@ fn v12_1_8_02_external_senders_with_an_invalid_credential() {
         .propose()
         .group_context_extensions(vec![malformed])
         .expect_err("malformed");
-    assert!(matches!(err, GroupError::Decode(_)), "{err:?}");
+    assert!(
+        matches!(err, GroupError::Rejected(Rejection::Decode(_))),
+        "{err:?}"
+    );
 }
 
 /// A proposal names its epoch; after a Commit the proposer moves on with

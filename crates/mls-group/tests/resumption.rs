@@ -110,7 +110,7 @@ fn move_to_successor(
     let (created, out) = old[welcomer]
         .reinit_successor(
             cs.clone(),
-            &signer,
+            Arc::new(signer),
             others
                 .iter()
                 .map(|&i| bundles[i].key_package().clone())
@@ -387,7 +387,12 @@ fn the_successor_is_made_only_after_a_reinit() {
     let signer = cs.signature_generate_key_pair().unwrap();
     let kp = bundle(cs.as_ref(), "bob").key_package().clone();
     let err = old[0]
-        .reinit_successor(cs.clone(), &signer, vec![kp], ResumptionOptions::default())
+        .reinit_successor(
+            cs.clone(),
+            Arc::new(signer),
+            vec![kp],
+            ResumptionOptions::default(),
+        )
         .expect_err("no ReInit was committed (V-11.2-04)");
     assert!(
         matches!(
@@ -414,7 +419,12 @@ fn the_successor_takes_every_member_and_nobody_else() {
         vec![kp("bob"), kp("eve")],
     ] {
         let err = old[0]
-            .reinit_successor(cs.clone(), &signer, kps, ResumptionOptions::default())
+            .reinit_successor(
+                cs.clone(),
+                Arc::new(signer.clone()),
+                kps,
+                ResumptionOptions::default(),
+            )
             .expect_err("membership (V-11.2-05)");
         assert!(
             matches!(
@@ -431,7 +441,7 @@ fn the_successor_takes_every_member_and_nobody_else() {
     let err = old[0]
         .reinit_successor(
             other.clone(),
-            &other.signature_generate_key_pair().unwrap(),
+            Arc::new(other.signature_generate_key_pair().unwrap()),
             vec![],
             ResumptionOptions::default(),
         )
@@ -506,7 +516,7 @@ fn a_subgroup_branches_off_and_its_members_join() {
     let before = snapshot(&parent[0]);
     let (mut sub, out): (Group, ResumptionOutput) = parent[0]
         .branch(
-            &signer,
+            Arc::new(signer.clone()),
             b"sub".to_vec(),
             Vec::new(),
             vec![bob.key_package().clone(), diana.key_package().clone()],
@@ -539,7 +549,7 @@ fn a_subgroup_branches_off_and_its_members_join() {
     let eve = bundle(cs.as_ref(), "eve");
     let err = parent[0]
         .branch(
-            &signer,
+            Arc::new(signer.clone()),
             b"sub2".to_vec(),
             Vec::new(),
             vec![eve.key_package().clone()],

@@ -265,3 +265,63 @@ fn a_signer_of_another_scheme_is_refused() {
         Err(CryptoError::SignatureSchemeMismatch { .. })
     ));
 }
+
+#[test]
+fn a_branch_is_created_with_an_hsm_signer() {
+    use mls_group::ResumptionOptions;
+    let provider = provider(72);
+    let cs = suite(&provider);
+    let mut alice = Group::create(
+        cs.clone(),
+        Credential::basic("alice"),
+        Arc::new(cs.signature_generate_key_pair().unwrap()),
+        GroupConfig::default(),
+        CreateOptions::default(),
+    )
+    .unwrap();
+    let bob_kp = bundle(cs.as_ref(), "bob");
+    let out = alice
+        .commit_builder()
+        .add_member(bob_kp.key_package().clone())
+        .build()
+        .unwrap();
+    alice.merge_pending_commit().unwrap();
+    let bob = join(
+        &provider,
+        out.welcome.as_ref().unwrap(),
+        bob_kp,
+        GroupConfig::default(),
+        None,
+    );
+
+    // RFC 9420 §11.3 with a key that never leaves its device (G-42).
+    let hsm = Hsm::new(cs.as_ref());
+    let bob_sub = bundle(cs.as_ref(), "bob");
+    let (sub, sub_out) = alice
+        .branch(
+            hsm.clone(),
+            b"sub".to_vec(),
+            Vec::new(),
+            vec![bob_sub.key_package().clone()],
+            ResumptionOptions::default(),
+        )
+        .unwrap();
+    assert!(
+        hsm.signatures.load(Ordering::Relaxed) >= 3,
+        "leaf, commit, GroupInfo"
+    );
+    let own = sub.member(sub.own_leaf()).unwrap();
+    assert_eq!(own.signature_key, hsm.public_key());
+    let (bob_in_sub, _) = bob
+        .join_branch(
+            &provider,
+            &sub_out.welcome.unwrap(),
+            &bob_sub,
+            GroupConfig::default(),
+            JoinOptions::default(),
+        )
+        .unwrap();
+    assert_eq!(bob_in_sub.epoch_authenticator(), sub.epoch_authenticator());
+    let bytes = sub.to_bytes().unwrap();
+    assert!(!contains(&bytes, hsm.key.private_key.as_bytes()));
+}

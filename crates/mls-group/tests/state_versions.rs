@@ -1,5 +1,6 @@
-//! The snapshot format across versions (storage/state.rs): version 5 stores
-//! the tree as parts beside the state; version 4 holds the tree in the
+//! The snapshot format across versions (storage/state.rs): version 6 adds
+//! `grease` and `joined_tree_lifetime_checks` to the settings; version 5
+//! stores the tree as parts beside the state; version 4 holds the tree in the
 //! state, with the group's data settings and an optional signer; version 2
 //! and 3 snapshots (no settings, the signer always present) still load,
 //! with the default settings. Fixtures in `tests/data/`;
@@ -18,13 +19,21 @@ use mls_codec::{Credential, Lifetime, Reader};
 use mls_crypto::CipherSuiteProvider;
 use mls_group::framing::PaddingMode;
 use mls_group::key_package::{KeyPackageBuilder, KeyPackageBundle};
-use mls_group::storage::STATE_VERSION;
+use mls_group::storage::{InMemoryStore, STATE_VERSION, SaveCursor, SideEffects};
 use mls_group::{CreateOptions, Group, GroupConfig, GroupError, JoinOptions, StateError};
 
 const V4_FIXTURE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/tests/data/snapshot-v4-private-keys-out-of-order.bin"
 );
+
+/// The configuration of the version 5 fixtures (GREASE on, the default).
+fn v5_fixture_config() -> GroupConfig {
+    GroupConfig::builder()
+        .encrypt_handshake(true)
+        .max_past_epochs(3)
+        .build()
+}
 
 /// A builder whose KeyPackages do not depend on the clock, without GREASE
 /// (the fixture predates GREASE by default, which draws randomness).
@@ -48,10 +57,15 @@ fn fixed_bundle(cs: &dyn CipherSuiteProvider, name: &str) -> KeyPackageBundle {
 /// as its creator sees it after an empty Commit: its leaf key and the three
 /// path keys of its direct path.
 fn five_members(config: GroupConfig) -> Group {
-    let config = GroupConfig {
+    five_members_as_configured(GroupConfig {
         grease: false,
         ..config
-    };
+    })
+}
+
+/// [`five_members`] with `config` as it is (GREASE included: the seeded
+/// provider draws it deterministically).
+fn five_members_as_configured(config: GroupConfig) -> Group {
     let provider = provider(61);
     let cs = suite(&provider);
     let signer = cs.signature_generate_key_pair().unwrap();
@@ -105,21 +119,26 @@ fn split(bytes: &[u8]) -> Whole {
 
 /// `group` in the version 4 layout: the state holds `tree<V>
 /// tree_hashes<V>` where version 5 has `tree_leaves:u32 parts_digest<V>`,
-/// every record at version 4, no parts in the container.
+/// its settings end before `grease`, every record at version 4, no parts
+/// in the container.
 fn to_v4(group: &Group) -> Vec<u8> {
     let cs = group.cipher_suite_provider().clone();
     let whole = split(&group.to_bytes().unwrap());
     let state = &whole.state;
     let mut r = Reader::new(state);
     r.read_array::<9>().unwrap(); // magic, version, suite, active
-    r.read_vector().unwrap(); // settings
+    let settings = r.read_vector().unwrap().rest();
+    let settings_end = offset(state, r.rest());
     r.read_vector().unwrap(); // context
     let tree_start = offset(state, r.rest());
     r.read_array::<4>().unwrap(); // tree leaves
     r.read_vector().unwrap(); // parts digest
     let tree_end = offset(state, r.rest());
-    let mut old = state[..tree_start].to_vec();
+    let mut old = state[..9].to_vec();
     old[4..6].copy_from_slice(&4u16.to_be_bytes());
+    // Version 6 added grease and joined_tree_lifetime_checks at the end.
+    write_opaque(&settings[..settings.len() - 2], &mut old).unwrap();
+    old.extend_from_slice(&state[settings_end..tree_start]);
     let tree = group.ratchet_tree();
     write_opaque(&tree.to_bytes().unwrap(), &mut old).unwrap();
     write_opaque(&tree.hash_cache_bytes(), &mut old).unwrap();
@@ -313,7 +332,7 @@ fn old_snapshots_load_with_default_settings() {
         .max_past_epochs(5)
         .padding(PaddingMode::Multiple(64))
         .build();
-    let group = five_members(config);
+    let group = five_members_as_configured(config);
     let cs = group.cipher_suite_provider().clone();
     let current = to_v4(&group);
     let provider = provider(61);
@@ -362,12 +381,25 @@ fn settings_are_saved_with_the_group() {
         .max_past_epochs(4)
         .max_group_size(77)
         .padding(PaddingMode::None)
+        .grease(false)
+        .joined_tree_lifetime_checks(true)
         .build();
     let provider = provider(62);
     let cs = suite(&provider);
     let mut alice = create(&cs, "alice", config.clone());
     let loaded = Group::from_bytes(&alice.to_bytes().unwrap(), &provider).unwrap();
     assert_eq!(format!("{:?}", loaded.config()), format!("{config:?}"));
+    // The same through a store's records.
+    let store = InMemoryStore::new();
+    alice
+        .save(&store, &mut SaveCursor::new(), SideEffects::default())
+        .unwrap();
+    let (stored, _) = Group::load(&store, alice.group_id(), &provider)
+        .unwrap()
+        .unwrap();
+    assert!(!stored.config().grease, "grease survives a save and load");
+    assert!(stored.config().joined_tree_lifetime_checks);
+    assert_eq!(format!("{:?}", stored.config()), format!("{config:?}"));
 
     alice.set_encrypt_handshake(false);
     alice.set_require_encrypted_handshake(false);
@@ -408,4 +440,40 @@ fn a_joiners_settings_are_saved() {
     .unwrap();
     let loaded = Group::from_bytes(&bob.to_bytes().unwrap(), &provider).unwrap();
     assert!(loaded.config().encrypt_handshake);
+}
+
+/// Version 5 snapshots (written by the version 5 writer: a five-member
+/// group, and the same with a pending own Commit) load with the default
+/// `grease` and `joined_tree_lifetime_checks`, which version 5 did not
+/// store, and save again as the current version exactly as the same group
+/// built now.
+#[test]
+fn v5_snapshots_load_and_save_as_the_current_version() {
+    let provider = provider(61);
+    let fixtures: [&[u8]; 2] = [
+        include_bytes!("data/snapshot-v5.bin"),
+        include_bytes!("data/snapshot-v5-pending.bin"),
+    ];
+    let mut group = five_members_as_configured(v5_fixture_config());
+    for (i, bytes) in fixtures.into_iter().enumerate() {
+        assert_eq!(u16::from_be_bytes([bytes[4], bytes[5]]), 5);
+        if i == 1 {
+            group.commit_builder().build().unwrap();
+        }
+        let loaded = Group::from_bytes(bytes, &provider).unwrap();
+        assert!(loaded.config().grease);
+        assert!(!loaded.config().joined_tree_lifetime_checks);
+        assert!(loaded.config().encrypt_handshake);
+        assert_eq!(loaded.config().max_past_epochs, 3);
+        assert_eq!(loaded.epoch_authenticator(), group.epoch_authenticator());
+        let again = loaded.to_bytes().unwrap();
+        assert_eq!(u16::from_be_bytes([again[4], again[5]]), STATE_VERSION);
+        assert_eq!(again, group.to_bytes().unwrap(), "fixture {i}");
+    }
+    // The pending Commit loaded from version 5 merges like the original.
+    let mut loaded = Group::from_bytes(fixtures[1], &provider).unwrap();
+    loaded.merge_pending_commit().unwrap();
+    group.merge_pending_commit().unwrap();
+    assert_eq!(loaded.epoch_authenticator(), group.epoch_authenticator());
+    assert_eq!(loaded.context(), group.context());
 }

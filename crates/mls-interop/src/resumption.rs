@@ -233,7 +233,7 @@ pub fn re_init_welcome(
         })?;
         old.reinit_successor(
             cs,
-            &signer,
+            std::sync::Arc::new(signer),
             key_packages,
             ResumptionOptions {
                 config: config(old.config().encrypt_handshake, !req.external_tree),
@@ -293,7 +293,7 @@ pub fn create_branch(
         let signer = cs.signature_generate_key_pair().map_err(engine)?;
         st.group
             .branch(
-                &signer,
+                std::sync::Arc::new(signer),
                 req.group_id,
                 extensions,
                 key_packages,

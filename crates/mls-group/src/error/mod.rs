@@ -18,9 +18,14 @@
 //!   ended, a signer that does not fit.
 //! - [`GroupError::Storage`] and [`GroupError::State`]: the store failed, or
 //!   stored bytes are damaged or of an unknown version.
-//! - [`GroupError::Decode`], [`GroupError::Crypto`],
-//!   [`GroupError::KeySchedule`], [`GroupError::TreeKem`]: a lower layer
-//!   failed; where that layer names a rule, [`GroupError::rule`] returns it.
+//! - Input that does not decode (malformed, over a decoding limit, fields
+//!   that contradict each other) is a rejection too: [`Rejection::Decode`]
+//!   carries the codec's error, which names the field and the rule
+//!   (RFC 9420 §2.1, G-34). Only a failure to *encode* one of our own values
+//!   is [`GroupError::Encode`].
+//! - [`GroupError::Crypto`], [`GroupError::KeySchedule`],
+//!   [`GroupError::TreeKem`]: a lower layer failed; where that layer names a
+//!   rule, [`GroupError::rule`] returns it.
 //! - [`GroupError::Internal`]: an invariant of the engine does not hold (a
 //!   bug, never caused by input).
 //!
@@ -62,9 +67,11 @@ pub enum GroupError {
     /// allow.
     #[error(transparent)]
     Misuse(#[from] Misuse),
-    /// Wire decoding or encoding failed; the codec error names the field.
-    #[error("decoding: {0}")]
-    Decode(#[from] mls_codec::CodecError),
+    /// Encoding one of our own values failed (a value past the wire
+    /// format's limits). Input that fails to *decode* is a
+    /// [`Rejection::Decode`] instead.
+    #[error("encoding: {0}")]
+    Encode(mls_codec::CodecError),
     /// A cryptographic operation failed.
     #[error("crypto: {0}")]
     Crypto(#[from] mls_crypto::CryptoError),
@@ -95,7 +102,7 @@ impl GroupError {
         match self {
             GroupError::Rejected(r) => r.rule(),
             GroupError::Misuse(m) => m.rule(),
-            GroupError::Decode(e) => e.rule(),
+            GroupError::Encode(e) => e.rule(),
             GroupError::KeySchedule(e) => e.rule(),
             GroupError::TreeKem(e) => e.rule(),
             GroupError::Crypto(_)
@@ -138,6 +145,10 @@ pub enum Rejection {
     /// The Welcome of a reinitialized or branched group (RFC 9420 §11.2,
     /// §11.3).
     Resumption(ResumptionError),
+    /// Bytes from outside that do not decode: malformed, over a decoding
+    /// limit, or with fields that contradict each other (RFC 9420 §2.1,
+    /// G-34). The codec's error names the field and its rule.
+    Decode(mls_codec::CodecError),
 }
 
 impl Rejection {
@@ -150,6 +161,7 @@ impl Rejection {
             Rejection::Proposal(e) => e.rule(),
             Rejection::Commit(e) => e.rule(),
             Rejection::Resumption(e) => e.rule(),
+            Rejection::Decode(e) => e.rule(),
         }
     }
 
@@ -161,6 +173,7 @@ impl Rejection {
             Rejection::Proposal(e) => e,
             Rejection::Commit(e) => e,
             Rejection::Resumption(e) => e,
+            Rejection::Decode(e) => e,
         }
     }
 }
@@ -168,6 +181,10 @@ impl Rejection {
 impl fmt::Display for Rejection {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.reason())?;
+        if matches!(self, Rejection::Decode(_)) {
+            // The codec's messages cite their rule already.
+            return Ok(());
+        }
         match self.rule() {
             Some(rule) => write!(f, " (RFC 9420 §{}, {rule})", rule.section()),
             None => Ok(()),
@@ -196,6 +213,17 @@ macro_rules! rejection_from {
             }
         }
     )*};
+}
+
+/// Decoding failures are the input's fault ([`Rejection::Decode`]);
+/// encoding failures are ours ([`GroupError::Encode`]).
+impl From<mls_codec::CodecError> for GroupError {
+    fn from(e: mls_codec::CodecError) -> Self {
+        match e {
+            mls_codec::CodecError::Encoding(_) => GroupError::Encode(e),
+            e => GroupError::Rejected(Rejection::Decode(e)),
+        }
+    }
 }
 
 rejection_from!(
@@ -290,6 +318,19 @@ mod tests {
             Some(Rule::V_12_4_11)
         );
         assert_eq!(GroupError::Internal("x").rule(), None);
+    }
+
+    #[test]
+    fn input_that_does_not_decode_is_a_rejection_naming_its_rule() {
+        let bytes = [0xc0u8, 0, 0, 0];
+        let e = GroupError::from(mls_codec::decode::<mls_codec::VLBytes>(&bytes).unwrap_err());
+        assert!(e.is_rejection(), "{e:?}");
+        assert!(matches!(e.rejection(), Some(Rejection::Decode(_))));
+        assert_eq!(e.rule(), Some(Rule::V_2_1_2_01));
+        assert_eq!(e.to_string().matches("V-2.1.2-01").count(), 1, "{e}");
+        let e = GroupError::from(mls_codec::CodecError::Encoding("too long".into()));
+        assert!(!e.is_rejection());
+        assert!(matches!(e, GroupError::Encode(_)));
     }
 
     #[test]

@@ -101,7 +101,7 @@ pub(super) fn unprotect_public(
         (Sender::Member(_), None) => return Err(FramingError::MembershipTagInvalid.into()),
         (_, None) => {}
         (_, Some(_)) => {
-            return Err(GroupError::Decode(CodecError::InconsistentFields {
+            return Err(GroupError::from(CodecError::InconsistentFields {
                 what: "RFC 9420 §6.2: only member senders carry a membership tag",
             }));
         }

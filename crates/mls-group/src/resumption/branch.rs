@@ -3,8 +3,9 @@
 //! Welcome, both sides checking it with [`check_branch`].
 
 use mls_codec::{Extension, KeyPackage, MlsMessage, PreSharedKeyId, ResumptionPskUsage};
-use mls_crypto::{CryptoProvider, SignatureKeyPair};
+use mls_crypto::{CryptoProvider, Signer};
 use mls_keyschedule::InMemoryPskStore;
+use std::sync::Arc;
 
 use super::{
     Restart, ResumptionOptions, ResumptionOutput, check_membership, create_restarted,
@@ -48,12 +49,12 @@ impl Group {
     /// (new KeyPackages of members of this group) and injects this group's
     /// resumption PSK of the current epoch with usage `branch` and a fresh
     /// nonce; it is merged at once (epoch 1). `signer` is our signature key
-    /// pair in the subgroup; our credential stays the one we have here.
+    /// in the subgroup (any [`Signer`], e.g. one in an HSM); our credential stays the one we have here.
     /// Hand [`ResumptionOutput::welcome`] to the chosen members, who call
     /// [`Group::join_branch`]. This group does not change.
     pub fn branch(
         &self,
-        signer: &SignatureKeyPair,
+        signer: Arc<dyn Signer>,
         group_id: Vec<u8>,
         extensions: Vec<Extension>,
         key_packages: Vec<KeyPackage>,

@@ -28,7 +28,7 @@ use std::sync::Arc;
 use mls_codec::{
     Credential, Extension, KeyPackage, MlsMessage, PreSharedKeyId, Psk, ResumptionPskUsage, VLBytes,
 };
-use mls_crypto::{CipherSuiteProvider, SignatureKeyPair};
+use mls_crypto::{CipherSuiteProvider, Signer};
 use mls_keyschedule::PskStore;
 
 use crate::commit::CommitOutput;
@@ -76,8 +76,8 @@ impl From<CommitOutput> for ResumptionOutput {
 pub(crate) struct Restart<'a> {
     /// The new group's suite.
     pub cs: Arc<dyn CipherSuiteProvider>,
-    /// Our signature key in it.
-    pub signer: &'a SignatureKeyPair,
+    /// Our signature key in it (an HSM key works: G-42).
+    pub signer: Arc<dyn Signer>,
     /// Our credential (the identity we have in the old group).
     pub credential: Credential,
     /// The new group id.
@@ -129,7 +129,7 @@ pub(crate) fn create_restarted(
     let mut group = Group::create(
         restart.cs,
         restart.credential,
-        std::sync::Arc::new(restart.signer.clone()),
+        restart.signer,
         options.config,
         CreateOptions {
             group_id: Some(restart.group_id),

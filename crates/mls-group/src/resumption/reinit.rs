@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use mls_codec::{KeyPackage, MlsMessage, PreSharedKeyId, ReInit, ResumptionPskUsage};
-use mls_crypto::{CipherSuiteProvider, CryptoProvider, SignatureKeyPair};
+use mls_crypto::{CipherSuiteProvider, CryptoProvider, Signer};
 use mls_keyschedule::InMemoryPskStore;
 
 use super::{
@@ -65,14 +65,15 @@ impl Group {
     /// `key_packages` (one per other member, of the same identity, in the
     /// new suite) and injects the resumption PSK of usage `reinit` of this
     /// group's last epoch; it is merged at once (epoch 1). `cs` is the new
-    /// suite's provider and `signer` our signature key pair in it; our
+    /// suite's provider and `signer` our signature key in it (any
+    /// [`Signer`], e.g. one in an HSM); our
     /// credential stays the one we have here. Hand
     /// [`ResumptionOutput::welcome`] to the other members, who call
     /// [`Group::join_reinit_successor`]. This group does not change.
     pub fn reinit_successor(
         &self,
         cs: Arc<dyn CipherSuiteProvider>,
-        signer: &SignatureKeyPair,
+        signer: Arc<dyn Signer>,
         key_packages: Vec<KeyPackage>,
         options: ResumptionOptions,
     ) -> Result<(Group, ResumptionOutput)> {

@@ -99,7 +99,7 @@ impl World {
         let (mut new, out) = create_restarted(
             Restart {
                 cs: cs.clone(),
-                signer: &signer,
+                signer: std::sync::Arc::new(signer),
                 credential: Credential::basic("alice"),
                 group_id: group_id.to_vec(),
                 extensions,
@@ -262,7 +262,7 @@ fn a_successor_welcome_with_a_psk_of_another_epoch_or_group_is_refused() {
     let (_, out) = create_restarted(
         Restart {
             cs: w.cs.clone(),
-            signer: &signer,
+            signer: std::sync::Arc::new(signer),
             credential: Credential::basic("alice"),
             group_id: b"next".to_vec(),
             extensions: Vec::new(),

@@ -1,5 +1,5 @@
 //! The data settings of a [`GroupConfig`] inside a group's state record
-//! (format version 3 on): everything but the trait objects (clock,
+//! (format version 4 on): everything but the trait objects (clock,
 //! credential validator, proposal policy), so that a group loads with the
 //! settings it was saved with and [`crate::Group::load`] needs no
 //! configuration.
@@ -13,7 +13,12 @@
 //!               allow_external_commits:u8
 //!               max_message_len:u64 max_vector_len:u64 max_depth:u32
 //!               max_group_size:u32 heap_ratio:u64
+//!               grease:u8 joined_tree_lifetime_checks:u8   (version 6 on)
 //! ```
+//!
+//! Versions 4 and 5 end after `heap_ratio`: a group saved by them loads
+//! with the default `grease` (on) and `joined_tree_lifetime_checks` (off),
+//! or those of [`crate::storage::LoadOptions`]'s base configuration.
 
 use mls_codec::{DecodeLimits, Reader};
 use mls_keyschedule::SecretTreeConfig;
@@ -21,6 +26,10 @@ use mls_keyschedule::SecretTreeConfig;
 use super::encode::{ReadExt, Writer, corrupt};
 use crate::framing::PaddingMode;
 use crate::{GroupConfig, GroupError, Result, StateError};
+
+/// The first state version whose settings hold `grease` and
+/// `joined_tree_lifetime_checks`.
+pub(crate) const GREASE_SETTINGS_VERSION: u16 = 6;
 
 const PADDING_NONE: u8 = 0;
 const PADDING_MULTIPLE: u8 = 1;
@@ -55,6 +64,8 @@ pub(crate) fn write_settings(w: &mut Writer, config: &GroupConfig) -> Result<()>
         w.u32(limits.max_depth);
         w.u32(limits.max_group_size);
         w.u64(limits.heap_ratio as u64);
+        w.bool(config.grease);
+        w.bool(config.joined_tree_lifetime_checks);
         Ok(())
     })
 }
@@ -64,9 +75,14 @@ fn size(r: &mut Reader<'_>, what: &'static str) -> Result<usize> {
     usize::try_from(r.u64_(what)?).map_err(|_| GroupError::State(StateError::Corrupt(what)))
 }
 
-/// Read the `settings<V>` vector into `config` (its trait objects are left
-/// as they are).
-pub(crate) fn read_settings(r: &mut Reader<'_>, config: &mut GroupConfig) -> Result<()> {
+/// Read the `settings<V>` vector of a state record of format `version`
+/// into `config` (its trait objects, and the settings `version` did not
+/// store, are left as they are).
+pub(crate) fn read_settings(
+    r: &mut Reader<'_>,
+    version: u16,
+    config: &mut GroupConfig,
+) -> Result<()> {
     let mut s = r.vector_("settings")?;
     let mode = s.u8_("padding")?;
     let multiple = s.u32_("padding multiple")?;
@@ -94,6 +110,10 @@ pub(crate) fn read_settings(r: &mut Reader<'_>, config: &mut GroupConfig) -> Res
         max_group_size: s.u32_("max group size")?,
         heap_ratio: size(&mut s, "heap ratio")?,
     };
+    if version >= GREASE_SETTINGS_VERSION {
+        config.grease = s.bool_("grease")?;
+        config.joined_tree_lifetime_checks = s.bool_("joined tree lifetime checks")?;
+    }
     s.finish().map_err(corrupt("settings trailing bytes"))
 }
 
@@ -106,7 +126,7 @@ mod tests {
         write_settings(&mut w, config).unwrap_or_else(|e| panic!("{e}"));
         let mut r = Reader::new(&w.buf);
         let mut out = GroupConfig::default();
-        read_settings(&mut r, &mut out).unwrap_or_else(|e| panic!("{e}"));
+        read_settings(&mut r, GREASE_SETTINGS_VERSION, &mut out).unwrap_or_else(|e| panic!("{e}"));
         assert!(r.is_empty());
         out
     }
@@ -128,10 +148,46 @@ mod tests {
             .allow_external_commits(false)
             .max_group_size(123)
             .max_message_len(4567)
+            .grease(false)
+            .joined_tree_lifetime_checks(true)
             .build();
         let out = round_trip(&config);
         assert_eq!(format!("{out:?}"), format!("{config:?}"));
         assert_eq!(out.decode_limits, config.decode_limits);
+        assert!(!out.grease && out.joined_tree_lifetime_checks);
+    }
+
+    /// Settings of version 5 (without the two trailing flags) read with the
+    /// base configuration's `grease` and `joined_tree_lifetime_checks`;
+    /// the same bytes read as version 6 lack them and are corrupt.
+    #[test]
+    fn version_5_settings_keep_the_base_flags() {
+        let config = GroupConfig::builder()
+            .grease(false)
+            .joined_tree_lifetime_checks(true)
+            .encrypt_handshake(true)
+            .build();
+        let mut w = Writer::default();
+        write_settings(&mut w, &config).unwrap_or_else(|e| panic!("{e}"));
+        let body = &w.buf[1..w.buf.len() - 2];
+        let mut v5 = Writer::default();
+        v5.opaque(body).unwrap_or_else(|e| panic!("{e}"));
+        let mut out = GroupConfig::default();
+        read_settings(&mut Reader::new(&v5.buf), 5, &mut out).unwrap_or_else(|e| panic!("{e}"));
+        assert!(out.encrypt_handshake);
+        assert!(
+            out.grease && !out.joined_tree_lifetime_checks,
+            "the defaults"
+        );
+        assert!(matches!(
+            read_settings(&mut Reader::new(&v5.buf), GREASE_SETTINGS_VERSION, &mut out),
+            Err(GroupError::State(StateError::Corrupt("grease")))
+        ));
+        // A flag byte other than 0 or 1 is corrupt.
+        let mut bad = w.buf.to_vec();
+        let last = bad.len() - 1;
+        bad[last] = 2;
+        assert!(read_settings(&mut Reader::new(&bad), GREASE_SETTINGS_VERSION, &mut out).is_err());
     }
 
     #[test]
@@ -142,7 +198,7 @@ mod tests {
         bad[1] = 9; // the padding mode, after the one-byte vector length
         let mut out = GroupConfig::default();
         assert!(matches!(
-            read_settings(&mut Reader::new(&bad), &mut out),
+            read_settings(&mut Reader::new(&bad), GREASE_SETTINGS_VERSION, &mut out),
             Err(GroupError::State(StateError::Corrupt("padding")))
         ));
         // The same body with one byte more inside the vector.
@@ -151,7 +207,11 @@ mod tests {
         let mut longer = Writer::default();
         longer.opaque(&body).unwrap_or_else(|e| panic!("{e}"));
         assert!(matches!(
-            read_settings(&mut Reader::new(&longer.buf), &mut out),
+            read_settings(
+                &mut Reader::new(&longer.buf),
+                GREASE_SETTINGS_VERSION,
+                &mut out
+            ),
             Err(GroupError::State(StateError::Corrupt(
                 "settings trailing bytes"
             )))

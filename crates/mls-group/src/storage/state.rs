@@ -16,6 +16,7 @@
 //! whole: "MLSS" version:u16 state<V> past<V> parts<V>   (Group::to_bytes)
 //! ```
 //!
+//! Version 6 adds two flags at the end of `settings` ([`super::settings`]).
 //! From version 5 on the ratchet tree is not in the state record: it is
 //! stored as parts ([`super::tree_parts`]), and the state holds the leaf
 //! count and the digest of all parts. Up to version 4 the state held
@@ -79,7 +80,7 @@ use crate::proposals::{CachedProposal, ProposalCache, ProposalRef, ProposalSende
 use crate::{Group, GroupError, Misuse, Result, StateError};
 
 /// The snapshot format version written by this build.
-pub const STATE_VERSION: u16 = 5;
+pub const STATE_VERSION: u16 = 6;
 /// The oldest format version this build reads: version 2, whose cached
 /// proposals name their sender by leaf index only.
 const OLDEST_STATE_VERSION: u16 = 2;
@@ -444,7 +445,7 @@ impl Group {
         let active = r.bool_("active")?;
         let mut config = options.base_config();
         if version >= SETTINGS_VERSION {
-            read_settings(&mut r, &mut config)?;
+            read_settings(&mut r, version, &mut config)?;
         }
         let context: mls_codec::GroupContext = r.decoded_("group context")?;
         if context.cipher_suite.0 != suite_id {
