@@ -101,6 +101,16 @@ impl StagedCommit {
         }
     }
 
+    /// The Commit's custom proposals set after staging (a Commit that
+    /// removes us is staged without them).
+    pub(crate) fn with_custom_proposals(
+        mut self,
+        custom: Vec<crate::custom::CommittedCustomProposal>,
+    ) -> Self {
+        self.epoch.info.custom_proposals = custom;
+        self
+    }
+
     /// What the Commit does.
     pub fn info(&self) -> &CommitInfo {
         &self.epoch.info

@@ -464,7 +464,7 @@ fn required_capabilities_naming_a_custom_type_is_honoured_for_adds() {
         credential_types: Vec::new(),
     })
     .unwrap();
-    let mut w = world_with(7, &[r.clone()], &[true], vec![required]);
+    let mut w = world_with(7, std::slice::from_ref(&r), &[true], vec![required]);
     let signer = w.cs.signature_generate_key_pair().unwrap();
     let lacking = KeyPackageBuilder::new()
         .build(w.cs.as_ref(), Credential::basic(b"x".to_vec()), &signer)

@@ -199,7 +199,6 @@ impl Group {
                 context,
                 diff.into_changes(),
                 proposals,
-                Vec::new(),
                 &applied,
                 joiner,
                 true,

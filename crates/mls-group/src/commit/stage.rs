@@ -168,11 +168,11 @@ impl Group {
                         context,
                         diff.into_changes(),
                         proposals,
-                        custom,
                         &applied,
                         committer_leaf,
                         commit.path.is_some(),
-                    );
+                    )
+                    .map(|staged| staged.with_custom_proposals(custom));
                 }
                 let provisional = mls_codec::encode(&context)?;
                 let received = match &own_leaf_key {
@@ -198,11 +198,11 @@ impl Group {
                         context,
                         diff.into_changes(),
                         proposals,
-                        custom,
                         &applied,
                         committer_leaf,
                         commit.path.is_some(),
-                    );
+                    )
+                    .map(|staged| staged.with_custom_proposals(custom));
                 }
                 (CommitSecret::zero(cs), PrivateKeyChanges::default())
             }
@@ -309,13 +309,18 @@ pub(super) fn removed_commit(
     context: mls_codec::GroupContext,
     changes: mls_treekem::TreeChanges,
     proposals: Vec<Proposal>,
-    custom: Vec<crate::custom::CommittedCustomProposal>,
     applied: &crate::proposals::AppliedProposals,
     committer: LeafIndex,
     has_path: bool,
 ) -> Result<StagedCommit> {
     let info = commit_info(
-        applied, proposals, custom, committer, &context, has_path, true,
+        applied,
+        proposals,
+        Vec::new(),
+        committer,
+        &context,
+        has_path,
+        true,
     );
     let cs = group.cs.as_ref();
     // GUIDANCE G-11 (RFC 9420 §12.4.2): removed means wipe. The new epoch's

@@ -80,7 +80,7 @@ pub(crate) struct ListPlan<'a> {
     pub psks: Vec<PreSharedKeyId>,
     /// The new GroupContext extensions: a GCE's, or the current ones with
     /// the custom proposals' effects (RFC 9420 §13).
-    pub extensions: Option<Cow<'a, Vec<Extension>>>,
+    pub extensions: Option<Cow<'a, [Extension]>>,
     /// Whether the Commit must carry a path (RFC 9420 §12.4, §17.4): an
     /// empty list, or a proposal whose type requires one (custom types:
     /// as registered).
@@ -442,7 +442,7 @@ impl<'a, 't> ListChecker<'a, 't> {
             psks: self.psks.into_iter().map(|(_, p)| p.clone()).collect(),
             extensions: match self.custom_extensions {
                 Some(e) => Some(Cow::Owned(e)),
-                None => self.gce.map(Cow::Borrowed),
+                None => self.gce.map(|e| Cow::Borrowed(e.as_slice())),
             },
             path_required: self.path_required || self.admitted == 0,
         }
