@@ -87,6 +87,7 @@
 
 mod commit;
 mod config;
+pub mod convergent;
 pub mod custom;
 mod error;
 pub mod framing;
