@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use mls_keyschedule::SecretTreeConfig;
 
+use crate::custom::CustomRegistry;
 use crate::framing::PaddingMode;
 use crate::proposals::ProposalPolicy;
 use mls_treekem::{
@@ -61,6 +62,10 @@ pub struct GroupConfig {
     /// The application's proposal policy (RFC 9420 §12.2, V-12.2-18);
     /// `None` (the default) allows every proposal the RFC allows.
     pub proposal_policy: Option<Arc<dyn ProposalPolicy>>,
+    /// The application's proposal and extension types (RFC 9420 §13);
+    /// empty by default. Code, like the proposal policy: not saved with the
+    /// group, given again at load ([`crate::LoadOptions::custom`]).
+    pub custom: CustomRegistry,
     /// Accept external Commits (sender `new_member_commit`, RFC 9420
     /// §12.4.3.2) from joiners holding a published GroupInfo. Default true
     /// (publishing a GroupInfo with `external_pub` is the invitation); false
@@ -99,6 +104,7 @@ impl std::fmt::Debug for GroupConfig {
                 &self.joined_tree_lifetime_checks,
             )
             .field("proposal_policy", &self.proposal_policy.is_some())
+            .field("custom", &self.custom)
             .field("allow_external_commits", &self.allow_external_commits)
             .field("decode_limits", &self.decode_limits)
             .field("grease", &self.grease)
@@ -121,6 +127,7 @@ impl Default for GroupConfig {
             clock: Arc::new(SystemClock),
             credential_validator: Arc::new(BasicCredentialValidator),
             proposal_policy: None,
+            custom: CustomRegistry::default(),
             allow_external_commits: true,
             decode_limits: mls_codec::DecodeLimits::default(),
             grease: true,
@@ -135,6 +142,9 @@ impl GroupConfig {
             credential_validator: self.credential_validator.clone(),
             clock: self.lifetime_checks.then(|| self.clock.clone()),
             max_lifetime: None,
+            // RFC 9420 §13: the application's extension types.
+            extension_validator: (!self.custom.is_empty())
+                .then(|| Arc::new(self.custom.clone()) as Arc<dyn mls_treekem::ExtensionValidator>),
         }
     }
 
@@ -240,6 +250,12 @@ impl GroupConfigBuilder {
     /// The application's proposal policy (RFC 9420 §12.2, V-12.2-18).
     pub fn proposal_policy(mut self, policy: Arc<dyn ProposalPolicy>) -> Self {
         self.config.proposal_policy = Some(policy);
+        self
+    }
+
+    /// The application's proposal and extension types (RFC 9420 §13).
+    pub fn custom(mut self, registry: CustomRegistry) -> Self {
+        self.config.custom = registry;
         self
     }
 

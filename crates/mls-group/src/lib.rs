@@ -88,6 +88,7 @@
 mod commit;
 mod config;
 pub mod convergent;
+pub mod custom;
 mod error;
 pub mod framing;
 pub mod grease;
@@ -105,6 +106,7 @@ pub mod welcome;
 
 pub use commit::{CommitBuilder, CommitOutput, ExternalCommitBuilder, ExternalCommitOutput};
 pub use config::{DEFAULT_MAX_PAST_EPOCHS, GroupConfig, GroupConfigBuilder};
+pub use custom::CustomRegistry;
 pub use error::{
     CommitError, FramingError, GroupError, KeyPackageError, Misuse, ProposalError, Rejection,
     ResumptionError, Rule, StateError, WelcomeError,

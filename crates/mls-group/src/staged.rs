@@ -27,6 +27,11 @@ pub struct CommitInfo {
     pub new_epoch: u64,
     /// The proposals the Commit covers, in list order.
     pub proposals: Vec<Proposal>,
+    /// The application-defined proposals among them (RFC 9420 §13), in
+    /// list order with their senders: the application applies their effect
+    /// when it merges the Commit (their GroupContext effects, if any, are
+    /// in [`CommitInfo::new_extensions`]).
+    pub custom_proposals: Vec<crate::custom::CommittedCustomProposal>,
     /// Members added, in list order.
     pub added: Vec<MemberChange>,
     /// Members removed.
@@ -94,6 +99,16 @@ impl StagedCommit {
         StagedCommit {
             epoch: Box::new(epoch),
         }
+    }
+
+    /// The Commit's custom proposals set after staging (a Commit that
+    /// removes us is staged without them).
+    pub(crate) fn with_custom_proposals(
+        mut self,
+        custom: Vec<crate::custom::CommittedCustomProposal>,
+    ) -> Self {
+        self.epoch.info.custom_proposals = custom;
+        self
     }
 
     /// What the Commit does.

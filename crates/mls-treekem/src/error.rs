@@ -172,6 +172,19 @@ pub enum TreeKemError {
         /// The extension type used.
         extension_type: u16,
     },
+    /// RFC 9420 §13 (V-13-03): the application refuses an extension of a
+    /// type it defines (not allowed in a leaf node, or failing its check).
+    #[error(
+        "RFC 9420 §13 (V-13-03): extension 0x{extension_type:04x} of {} refused: {reason}"
+    , leaf_name(*.leaf))]
+    ExtensionRefused {
+        /// The leaf, when the LeafNode is in the tree.
+        leaf: Option<u32>,
+        /// The extension type.
+        extension_type: u16,
+        /// The application's reason.
+        reason: String,
+    },
     /// RFC 9420 §7.2 (V-7.2-04): `not_before` is after `not_after`.
     #[error("RFC 9420 §7.2 (V-7.2-04): lifetime of {} has not_before > not_after", leaf_name(*.leaf))]
     LifetimeInverted {
@@ -321,6 +334,7 @@ impl TreeKemError {
             Self::LeafSignatureInvalid { .. } => Rule::V_7_3_02,
             Self::CredentialTypeNotSupported { .. } => Rule::V_7_2_02,
             Self::ExtensionNotSupported { .. } => Rule::V_7_2_01,
+            Self::ExtensionRefused { .. } => Rule::V_13_03,
             Self::LifetimeInverted { .. } => Rule::V_7_2_04,
             Self::LifetimeTooLong { .. } => Rule::V_7_2_03,
             Self::LifetimeExpired { .. } => Rule::V_7_3_10,

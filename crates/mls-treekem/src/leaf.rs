@@ -137,6 +137,18 @@ impl Clock for FixedClock {
     }
 }
 
+/// The application's check of the extension types it defines (RFC 9420
+/// §13): called for every extension of a received list, with the object
+/// the list belongs to. An unknown type is accepted (§13.4 handles it).
+pub trait ExtensionValidator: Send + Sync {
+    /// Accept `extension` found in `container`, or say why not.
+    fn check(
+        &self,
+        container: mls_codec::ExtensionContainer,
+        extension: &mls_codec::Extension,
+    ) -> std::result::Result<(), String>;
+}
+
 /// The policy choices of leaf validation.
 #[derive(Clone)]
 pub struct LeafValidationPolicy {
@@ -147,6 +159,9 @@ pub struct LeafValidationPolicy {
     pub clock: Option<Arc<dyn Clock>>,
     /// The largest accepted `not_after - not_before` (V-7.2-03); `None` for no limit.
     pub max_lifetime: Option<u64>,
+    /// The application's extension types (RFC 9420 §13), checked in every
+    /// leaf's extensions (V-13-03); `None`: no application types.
+    pub extension_validator: Option<Arc<dyn ExtensionValidator>>,
 }
 
 impl std::fmt::Debug for LeafValidationPolicy {
@@ -165,6 +180,7 @@ impl Default for LeafValidationPolicy {
             credential_validator: Arc::new(BasicCredentialValidator),
             clock: Some(Arc::new(SystemClock)),
             max_lifetime: None,
+            extension_validator: None,
         }
     }
 }
@@ -326,6 +342,19 @@ pub fn validate_leaf_node(
                 leaf: who,
                 extension_type: t.0,
             });
+        }
+    }
+
+    // §13: the application's own extension types (V-13-03).
+    if let Some(validator) = &policy.extension_validator {
+        for ext in &leaf.extensions {
+            validator
+                .check(mls_codec::ExtensionContainer::LeafNode, ext)
+                .map_err(|reason| TreeKemError::ExtensionRefused {
+                    leaf: who,
+                    extension_type: ext.extension_type.0,
+                    reason,
+                })?;
         }
     }
 

@@ -67,9 +67,10 @@ pub use diff::{TreeChanges, TreeDiff};
 pub use error::{Result, TreeKemError};
 pub use hash::{leaf_tree_hash, parent_hash, parent_tree_hash};
 pub use leaf::{
-    BasicCredentialValidator, Clock, CredentialValidator, FixedClock, LEAF_NODE_TBS_LABEL,
-    LeafContext, LeafValidationPolicy, SystemClock, check_credential_replacement,
-    check_leaf_keys_unique, validate_leaf_node, verify_leaf_signature,
+    BasicCredentialValidator, Clock, CredentialValidator, ExtensionValidator, FixedClock,
+    LEAF_NODE_TBS_LABEL, LeafContext, LeafValidationPolicy, SystemClock,
+    check_credential_replacement, check_leaf_keys_unique, validate_leaf_node,
+    verify_leaf_signature,
 };
 pub use parent_hash::verify_path_parent_hashes;
 pub use part_stamps::TREE_PART_NODES;

@@ -7,6 +7,7 @@
 //!     .remove_member(leaf)              // a Remove by value (§12.1.3)
 //!     .psk(psk_id)                      // a PreSharedKey by value (§12.1.4)
 //!     .group_context_extensions(exts)   // a GroupContextExtensions (§12.1.7)
+//!     .custom_proposal(0xf000, body)    // an application-defined proposal (§13)
 //!     .force_path(true)                 // an UpdatePath even when not required
 //!     .group_info(true)                 // a GroupInfo for external joins (§12.4.3.2)
 //!     .build()?                         // the pending Commit and its messages
@@ -104,6 +105,18 @@ impl<'a> CommitBuilder<'a> {
             cipher_suite,
             extensions,
         ))
+    }
+
+    /// Include an application-defined proposal of the registered type
+    /// `proposal_type` by value (RFC 9420 §13; [`crate::CustomRegistry`]).
+    /// The build fails if the type is not registered, its hook refuses it,
+    /// or a member staying in the group does not support it (§12.2,
+    /// V-12.2-16), rather than leaving it out.
+    pub fn custom_proposal(self, proposal_type: u16, body: Vec<u8>) -> Self {
+        self.proposal(Proposal::Unknown {
+            proposal_type,
+            data: mls_codec::VLBytes::new(body),
+        })
     }
 
     /// Include any proposal by value, after those added before. The

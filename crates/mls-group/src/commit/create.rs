@@ -141,6 +141,7 @@ impl Group {
             proposal_policy: self.config.proposal_policy.as_deref(),
             psk_store: Some(&group_psks),
             restart_usage: options.restart_usage,
+            custom: &self.config.custom,
         };
         let cached: &[crate::proposals::CachedProposal] = if options.include_pending {
             &self.proposals.entries
@@ -157,7 +158,8 @@ impl Group {
             .iter()
             .map(|s| s.proposal.clone())
             .collect();
-        let applied = apply_plan(&mut diff, &selection.sources, selection.plan)?;
+        let applied = apply_plan(&mut diff, selection.plan)?;
+        let custom = crate::proposals::committed_custom(&selection.sources);
         drop(selection.sources);
         let with_path = applied.path_required || options.force_path || self.config.force_path;
 
@@ -329,7 +331,7 @@ impl Group {
 
         let info = CommitInfo {
             own_commit: true,
-            ..super::stage::commit_info(&applied, proposals, me, &context, with_path, false)
+            ..super::stage::commit_info(&applied, proposals, custom, me, &context, with_path, false)
         };
         let staged = StagedEpoch {
             from_epoch: self.context.epoch,

@@ -101,6 +101,7 @@ pub(crate) fn apply_external_proposals(
             proposal_policy: None,
             psk_store: None,
             restart_usage: None,
+            custom: crate::custom::CustomRegistry::empty(),
         },
         diff,
         others,
@@ -260,7 +261,7 @@ pub(crate) fn external_commit_info(
     joiner_leaf: &LeafNode,
     context: &mls_codec::GroupContext,
 ) -> super::CommitInfo {
-    let mut info = commit_info(applied, proposals, joiner, context, true, false);
+    let mut info = commit_info(applied, proposals, Vec::new(), joiner, context, true, false);
     info.added.push(MemberChange {
         leaf_index: joiner,
         credential: joiner_leaf.credential.clone(),

@@ -49,6 +49,7 @@ impl Group {
             // when the Commit removes us.
             psk_store: None,
             restart_usage: None,
+            custom: &self.config.custom,
         }
     }
 
@@ -119,6 +120,7 @@ impl Group {
         // Copied only once the list is valid: a rejected list costs no
         // second copy of its proposals (issue 15 item 1).
         let proposals: Vec<Proposal> = sources.iter().map(|s| s.proposal.clone()).collect();
+        let custom = crate::proposals::committed_custom(&sources);
         drop(sources);
         // §12.4.2: the path is present when required (V-12.4-01..05).
         if applied.path_required && commit.path.is_none() {
@@ -168,7 +170,8 @@ impl Group {
                         &applied,
                         committer_leaf,
                         commit.path.is_some(),
-                    );
+                    )
+                    .map(|staged| staged.with_custom_proposals(custom));
                 }
                 let provisional = mls_codec::encode(&context)?;
                 let received = match &own_leaf_key {
@@ -197,7 +200,8 @@ impl Group {
                         &applied,
                         committer_leaf,
                         commit.path.is_some(),
-                    );
+                    )
+                    .map(|staged| staged.with_custom_proposals(custom));
                 }
                 (CommitSecret::zero(cs), PrivateKeyChanges::default())
             }
@@ -227,6 +231,7 @@ impl Group {
         let info = commit_info(
             &applied,
             proposals,
+            custom,
             committer_leaf,
             &context,
             commit.path.is_some(),
@@ -251,6 +256,7 @@ impl Group {
 pub(super) fn commit_info(
     applied: &crate::proposals::AppliedProposals,
     proposals: Vec<Proposal>,
+    custom_proposals: Vec<crate::custom::CommittedCustomProposal>,
     committer: LeafIndex,
     context: &mls_codec::GroupContext,
     has_path: bool,
@@ -260,6 +266,7 @@ pub(super) fn commit_info(
         committer,
         new_epoch: context.epoch,
         proposals,
+        custom_proposals,
         added: applied
             .added
             .iter()
@@ -297,7 +304,15 @@ pub(super) fn removed_commit(
     committer: LeafIndex,
     has_path: bool,
 ) -> Result<StagedCommit> {
-    let info = commit_info(applied, proposals, committer, &context, has_path, true);
+    let info = commit_info(
+        applied,
+        proposals,
+        Vec::new(),
+        committer,
+        &context,
+        has_path,
+        true,
+    );
     let cs = group.cs.as_ref();
     // GUIDANCE G-11 (RFC 9420 §12.4.2): removed means wipe. The new epoch's
     // secrets are not ours to know, and the current epoch's must not

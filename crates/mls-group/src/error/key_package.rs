@@ -63,6 +63,16 @@ pub enum KeyPackageError {
     /// (e.g. `ratchet_tree` in `KeyPackage.extensions`).
     #[error("extension type 0x{0:04x} not allowed in a KeyPackage or its leaf")]
     ExtensionMisplaced(u16),
+    /// RFC 9420 §13 (V-13-03): the application refuses an extension of a
+    /// type it registered ([`crate::CustomRegistry`]): not registered for
+    /// the object it is in, or failing its validation.
+    #[error("extension 0x{extension_type:04x} refused: {reason}")]
+    CustomExtensionRefused {
+        /// The extension type.
+        extension_type: u16,
+        /// Why.
+        reason: String,
+    },
     /// RFC 9420 §7.2 (V-7.2-08): the capabilities list a default
     /// (RFC-defined, always supported) extension or proposal type, which
     /// the sender MUST NOT do (rejected only when
@@ -98,6 +108,7 @@ impl KeyPackageError {
             // The leaf rule that failed (§7.3), where the tree layer names one.
             Self::LeafInvalid(e) => return e.rule().or(Some(Rule::V_10_1_03)),
             Self::InitKeyEqualsEncryptionKey => Rule::V_10_1_05,
+            Self::CustomExtensionRefused { .. } => Rule::V_13_03,
             Self::DuplicateExtension(..) => Rule::V_13_4_01,
             Self::ExtensionMisplaced(..) => Rule::V_17_3_01,
             Self::ListsDefaultType { .. } => Rule::V_7_2_08,

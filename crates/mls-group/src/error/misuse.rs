@@ -82,6 +82,11 @@ pub enum Misuse {
         /// The KeyPackage's suite.
         key_package: u16,
     },
+    /// RFC 9420 §13, §13.5 {sender}: a custom proposal or extension type
+    /// cannot be registered (a code point of the RFC's own types, 0, a
+    /// GREASE value, or a type registered twice); the text says which.
+    #[error("cannot register a custom type: {0}")]
+    CustomRegistration(&'static str),
 }
 
 impl Misuse {
@@ -103,6 +108,7 @@ impl Misuse {
             Self::GroupReInitialized => Rule::V_12_1_5_02,
             Self::ExternalSenderKeyMismatch(..) => Rule::V_6_1_08,
             Self::NewMemberSuiteMismatch { .. } => Rule::V_10_1_01,
+            Self::CustomRegistration(..) => Rule::V_13_5_03,
         })
     }
 }

@@ -145,6 +145,52 @@ pub enum ProposalError {
     /// GroupContextExtensions proposal, in a Commit, in a joined group).
     #[error("external_senders entry {0} has a credential the validator rejects")]
     ExternalSenderCredentialRejected(usize),
+    /// RFC 9420 §12.2, §13 (V-12.2-16, V-13.2-01): a custom proposal type
+    /// that a member staying in the group does not list in
+    /// `capabilities.proposals` (members added or removed by the Commit
+    /// need not).
+    #[error(
+        "custom proposal type {} is not supported by member {member}",
+        super::proposal_type_name(*.proposal_type)
+    )]
+    CustomProposalUnsupported {
+        /// The proposal type.
+        proposal_type: u16,
+        /// The first member lacking it.
+        member: u32,
+    },
+    /// RFC 9420 §13 (V-13-01): the application's validation hook for a
+    /// registered custom proposal type refused the proposal.
+    #[error(
+        "custom proposal type {} refused by its validation: {reason}",
+        super::proposal_type_name(*.proposal_type)
+    )]
+    CustomProposalRefused {
+        /// The proposal type.
+        proposal_type: u16,
+        /// The hook's reason.
+        reason: String,
+    },
+    /// RFC 9420 §12.1.7, §13 (V-13-02): a Commit holds both a
+    /// GroupContextExtensions proposal and a custom proposal whose effect
+    /// sets GroupContext extensions, so the new GroupContext would depend on
+    /// which is applied last.
+    #[error(
+        "a GroupContextExtensions proposal and a custom proposal both change the GroupContext extensions"
+    )]
+    CustomExtensionsConflict,
+    /// RFC 9420 §13 (V-13-03), in the GroupContext extensions (at
+    /// creation, in a GroupContextExtensions or custom proposal, a joined
+    /// group's): the application refuses an extension of a
+    /// type it registered ([`crate::CustomRegistry`]): not registered for
+    /// the object it is in, or failing its validation.
+    #[error("extension 0x{extension_type:04x} refused: {reason}")]
+    CustomExtensionRefused {
+        /// The extension type.
+        extension_type: u16,
+        /// Why.
+        reason: String,
+    },
 }
 
 impl ProposalError {
@@ -170,6 +216,9 @@ impl ProposalError {
             Self::DuplicateGroupContextExtensions => Rule::V_12_2_13,
             Self::InvalidGroupContextExtensions(..) => Rule::V_12_1_7_01,
             Self::MissingCapability(..) => Rule::V_11_1_01,
+            // An unknown (unregistered) type is one this member does not
+            // support (V-12.2-16); an RFC type here is an ExternalInit.
+            Self::NotAllowed(t) if !mls_codec::ProposalType(*t).is_default() => Rule::V_12_2_16,
             Self::NotAllowed(..) => Rule::V_12_2_15,
             Self::RejectedByPolicy { .. } => Rule::V_12_2_18,
             Self::UnknownRef => Rule::V_12_4_08,
@@ -180,6 +229,10 @@ impl ProposalError {
             Self::ReInitUnsupportedCipherSuite(..) => Rule::V_12_1_5_03,
             Self::ReInitExtensionsUnsupported(..) => Rule::V_12_1_5_03,
             Self::ExternalSenderCredentialRejected(..) => Rule::V_12_1_8_02,
+            Self::CustomProposalUnsupported { .. } => Rule::V_12_2_16,
+            Self::CustomProposalRefused { .. } => Rule::V_13_01,
+            Self::CustomExtensionsConflict => Rule::V_13_02,
+            Self::CustomExtensionRefused { .. } => Rule::V_13_03,
         })
     }
 }

@@ -23,4 +23,12 @@ pub enum StateError {
         /// The newest version this build reads.
         supported: u16,
     },
+    /// RFC 9420 §13: the stored group holds a cached or pending proposal of
+    /// a custom type that the registry given at load
+    /// ([`crate::GroupConfig::custom`]) does not register; load with the
+    /// application's registry.
+    #[error(
+        "stored group holds a proposal of type 0x{0:04x}, which the registry does not register"
+    )]
+    CustomTypeNotRegistered(u16),
 }

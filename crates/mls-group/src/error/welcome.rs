@@ -78,6 +78,16 @@ pub enum WelcomeError {
     /// registry does not allow there.
     #[error("extension type 0x{0:04x} not allowed where the GroupInfo has it")]
     GroupInfoExtensionMisplaced(u16),
+    /// RFC 9420 §13 (V-13-03): the application refuses an extension of a
+    /// type it registered ([`crate::CustomRegistry`]): not registered for
+    /// the object it is in, or failing its validation.
+    #[error("extension 0x{extension_type:04x} refused: {reason}")]
+    CustomExtensionRefused {
+        /// The extension type.
+        extension_type: u16,
+        /// Why.
+        reason: String,
+    },
     /// RFC 9420 §12.4.3 (V-12.4.3-05): a GroupContext extension of the
     /// GroupInfo is of a non-default type our KeyPackage does not list.
     #[error("GroupContext extension 0x{0:04x} not supported by the joiner")]
@@ -137,6 +147,7 @@ impl WelcomeError {
             Self::ResumptionEpochNotOne(..) => Rule::V_12_4_3_1_22,
             Self::GroupInfoDuplicateExtension(..) => Rule::V_12_4_3_06,
             Self::GroupInfoExtensionMisplaced(..) => Rule::V_17_3_01,
+            Self::CustomExtensionRefused { .. } => Rule::V_13_03,
             Self::GroupContextExtensionUnsupported(..) => Rule::V_12_4_3_05,
             Self::GroupInfoSignerNotInTree(..) => Rule::V_12_4_3_02,
             Self::GroupInfoSignatureInvalid => Rule::V_12_4_3_01,

@@ -47,9 +47,12 @@ impl Group {
     ) -> Result<Self> {
         // The leaf of a KeyPackage of ours is exactly the leaf RFC 9420 §11
         // asks for; its init key is not used.
-        let bundle = options
-            .leaf
-            .build(cs.as_ref(), credential, signer.as_ref())?;
+        // RFC 9420 §13: our leaf lists the application's registered types.
+        let bundle = options.leaf.clone().advertise(&config.custom).build(
+            cs.as_ref(),
+            credential,
+            signer.as_ref(),
+        )?;
         Self::create_with_bundle(cs, &bundle, signer, config, options)
     }
 

@@ -138,6 +138,27 @@ impl Group {
         let context = decrypted.group_info().group_context.clone();
         span.record("epoch", context.epoch);
 
+        // RFC 9420 §13 (V-13-03): the application's own extension types in
+        // the GroupInfo and its GroupContext.
+        for (container, list) in [
+            (
+                mls_codec::ExtensionContainer::GroupInfo,
+                &decrypted.group_info().extensions,
+            ),
+            (
+                mls_codec::ExtensionContainer::GroupContext,
+                &context.extensions,
+            ),
+        ] {
+            crate::custom::check_custom_extensions(&config.leaf_policy(), container, list)
+                .map_err(
+                    |(extension_type, reason)| WelcomeError::CustomExtensionRefused {
+                        extension_type,
+                        reason,
+                    },
+                )?;
+        }
+
         // §12.4.3.1: the tree, from the extension or out of band (V-12.4.3.1-10).
         let wire = match decrypted.ratchet_tree_extension()? {
             Some(tree) => tree,

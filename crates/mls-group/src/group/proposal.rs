@@ -17,8 +17,8 @@ use super::Group;
 use crate::framing::{VerifiedMessage, check_sender_proposal_type, framed_content, sign_content};
 use crate::proposals::{
     ApplyContext, CachedProposal, ProposalRef, ProposalSender, ProposalSource,
-    check_group_context_extensions, check_psk_proposal, check_reinit_proposal, check_remove_target,
-    check_update_target, verify_proposal,
+    check_custom_proposal, check_group_context_extensions, check_psk_proposal,
+    check_reinit_proposal, check_remove_target, check_update_target, verify_proposal,
 };
 use crate::{FramingError, GroupError, ProposalError, Result};
 
@@ -142,6 +142,17 @@ impl Proposer<'_> {
         )
     }
 
+    /// Propose an application-defined proposal of the registered type
+    /// `proposal_type` with `body` (RFC 9420 §13; [`crate::CustomRegistry`]):
+    /// checked by its validation hook before it is sent. A Commit covers it
+    /// only when every member staying in the group supports the type.
+    pub fn custom(self, proposal_type: u16, body: Vec<u8>) -> Result<MlsMessage> {
+        self.proposal(Proposal::Unknown {
+            proposal_type,
+            data: VLBytes::new(body),
+        })
+    }
+
     /// Propose any proposal; it is checked on its own (RFC 9420 §12.1.x)
     /// before it is sent.
     pub fn proposal(self, proposal: Proposal) -> Result<MlsMessage> {
@@ -229,6 +240,7 @@ impl Group {
             // commit it; our own Commits leave it out (issue 15 item 3).
             psk_store: None,
             restart_usage: None,
+            custom: &self.config.custom,
         };
         check_standalone_proposal(&ctx, &self.tree, proposal, sender)
     }
@@ -296,6 +308,16 @@ pub(crate) fn check_standalone_proposal(
             check_group_context_extensions(ctx.leaf_policy, &g.extensions)?;
         }
         Proposal::ReInit(reinit) => check_reinit_proposal(ctx, tree, reinit)?,
+        // §13: an application-defined type: registered, and its hook
+        // accepts it (its capability rule is the Commit's, §12.2).
+        Proposal::Unknown { .. } => {
+            let source = ProposalSource {
+                proposal,
+                sender,
+                by_reference: true,
+            };
+            check_custom_proposal(ctx, &source, true)?;
+        }
         other => return Err(ProposalError::NotAllowed(other.proposal_type().0).into()),
     }
     verify_proposal(

@@ -195,6 +195,15 @@ impl KeyPackageBuilder {
         self
     }
 
+    /// List the proposal and extension types of the application's
+    /// `registry` in the capabilities (RFC 9420 §7.2, §13: a client
+    /// advertises the non-default types it supports, so that a group
+    /// commits them; never GREASE, which cannot be registered).
+    pub fn advertise(mut self, registry: &crate::custom::CustomRegistry) -> Self {
+        registry.advertise(&mut self.capabilities);
+        self
+    }
+
     /// Create the KeyPackage for the suite of `cs`, with `credential` and
     /// the signature key `signer` (its public key becomes the leaf
     /// `signature_key`; an exportable private key is kept in the bundle, an

@@ -109,6 +109,19 @@ pub fn validate_key_package(
     check_no_duplicates(&leaf.extensions)?;
     check_placement(&key_package.extensions, ExtensionContainer::KeyPackage)?;
     check_placement(&leaf.extensions, ExtensionContainer::LeafNode)?;
+    // §13: the application's own types (V-13-03; the leaf's, in
+    // `validate_leaf_node`).
+    crate::custom::check_custom_extensions(
+        &policy.leaf_policy,
+        ExtensionContainer::KeyPackage,
+        &key_package.extensions,
+    )
+    .map_err(
+        |(extension_type, reason)| KeyPackageError::CustomExtensionRefused {
+            extension_type,
+            reason,
+        },
+    )?;
     // RFC 9420 §10.1, §13.5: a KeyPackage extension missing from the
     // capabilities (e.g. GREASE) is ignored, not rejected; listing it is the
     // creator's duty (V-10-04, a sender rule kept by `KeyPackageBuilder`).

@@ -157,6 +157,7 @@ impl PublicGroupState {
             proposal_policy: None,
             psk_store: None,
             restart_usage: None,
+            custom: &self.config.custom,
         };
         check_standalone_proposal(&ctx, &self.tree, &proposal, sender)?;
         let content = FramedContent {

@@ -7,7 +7,7 @@
 //! signatures); nothing is applied unless the whole list is valid.
 //! Everything happens on a [`TreeDiff`], never on the stored tree.
 
-use mls_codec::{Extension, KeyPackage, LeafNode, PreSharedKeyId, Proposal};
+use mls_codec::{Extension, KeyPackage, LeafNode, PreSharedKeyId};
 use mls_treekem::{LeafIndex, TreeDiff, TreeView, check_leaf_keys_unique};
 
 use super::check::{ListPlan, check_list};
@@ -31,21 +31,6 @@ pub(crate) struct AppliedProposals {
     pub path_required: bool,
 }
 
-/// RFC 9420 §12.4 and the "Path Required" column of §17.4: a Commit needs a
-/// path when its proposal list is empty or holds a proposal type that
-/// requires one (Update, Remove, ExternalInit, GroupContextExtensions;
-/// unknown types are treated as requiring one).
-fn path_required<'a>(proposals: impl IntoIterator<Item = &'a Proposal>) -> bool {
-    let mut empty = true;
-    for p in proposals {
-        empty = false;
-        if p.proposal_type().path_required().unwrap_or(true) {
-            return true;
-        }
-    }
-    empty
-}
-
 /// Validate a member Commit's proposal list (RFC 9420 §12.2, with
 /// [`check_list`]: cheap rules first, then signatures) and apply it to
 /// `diff` (§12.3). On error `diff` may hold part of the changes: the caller
@@ -56,18 +41,15 @@ pub(crate) fn apply_proposals(
     list: &[ProposalSource<'_>],
 ) -> Result<AppliedProposals> {
     let plan = check_list(ctx, &*diff, list)?;
-    apply_plan(diff, list, plan)
+    apply_plan(diff, plan)
 }
 
 /// Apply a checked list to `diff` in the §12.3 order, with the rules that
 /// need the tree as it changes (key uniqueness, credential support).
-pub(crate) fn apply_plan(
-    diff: &mut TreeDiff<'_>,
-    list: &[ProposalSource<'_>],
-    plan: ListPlan<'_>,
-) -> Result<AppliedProposals> {
+pub(crate) fn apply_plan(diff: &mut TreeDiff<'_>, plan: ListPlan<'_>) -> Result<AppliedProposals> {
     let mut out = AppliedProposals {
-        path_required: path_required(list.iter().map(|s| s.proposal)),
+        // RFC 9420 §12.4, §17.4 (custom types as registered, §13).
+        path_required: plan.path_required,
         psks: plan.psks,
         ..AppliedProposals::default()
     };
@@ -80,7 +62,7 @@ pub(crate) fn apply_plan(
     } = plan;
     // §12.3 step 1: GroupContextExtensions (checked against the members
     // when admitted).
-    out.extensions = extensions.cloned();
+    out.extensions = extensions.map(std::borrow::Cow::into_owned);
     // §12.3 step 2: Updates.
     for (leaf, node) in &updates {
         diff.update_leaf(*leaf, (*node).clone())

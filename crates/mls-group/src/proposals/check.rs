@@ -32,12 +32,12 @@
 //! (V-12.2-14: a ReInit stands alone). The rules are pairwise or per proposal, so the verdict on a
 //! list does not depend on the order inside one rank.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
 
 use mls_codec::{
     Extension, ExtensionContainer, ExternalSenders, KeyPackage, LeafNode, PreSharedKeyId, Proposal,
-    ProposalOrRef, ProtocolVersion, Psk, ReInit, ResumptionPskUsage, VLBytes,
+    ProtocolVersion, Psk, ReInit, ResumptionPskUsage,
 };
 use mls_keyschedule::PskSecret;
 use mls_treekem::{
@@ -45,25 +45,29 @@ use mls_treekem::{
     validate_leaf_node,
 };
 
-use super::cache::{CachedProposal, ProposalRef};
 use super::context::{ApplyContext, ProposalSource, leaf_supports};
+use super::custom::{check_custom_proposal, check_custom_support, with_extensions};
 use crate::key_package::{KeyPackageValidation, validate_key_package};
-use crate::proposal_sender::ProposalSender;
 use crate::{CommitError, FramingError, GroupError, ProposalError, Rejection, Result};
 
 /// The last rank of [`admission_rank`].
-const LAST_RANK: u8 = 6;
+const LAST_RANK: u8 = 7;
 
 /// The order in which a list's proposals are admitted (see the module docs).
+/// Custom proposals (RFC 9420 §13) come after the Removes and Updates (the
+/// members staying must support them) and the GroupContextExtensions, and
+/// before the Adds (new members must support the GroupContext extensions a
+/// custom proposal sets).
 pub(crate) fn admission_rank(proposal: &Proposal) -> u8 {
     match proposal {
         Proposal::ReInit(_) => 0,
         Proposal::Remove(_) => 1,
         Proposal::Update(_) => 2,
         Proposal::GroupContextExtensions(_) => 3,
-        Proposal::Add(_) => 4,
-        Proposal::PreSharedKey(_) => 5,
-        _ => 6,
+        Proposal::Unknown { .. } => 4,
+        Proposal::Add(_) => 5,
+        Proposal::PreSharedKey(_) => 6,
+        _ => 7,
     }
 }
 
@@ -74,7 +78,13 @@ pub(crate) struct ListPlan<'a> {
     pub updates: Vec<(LeafIndex, &'a LeafNode)>,
     pub adds: Vec<&'a KeyPackage>,
     pub psks: Vec<PreSharedKeyId>,
-    pub extensions: Option<&'a Vec<Extension>>,
+    /// The new GroupContext extensions: a GCE's, or the current ones with
+    /// the custom proposals' effects (RFC 9420 §13).
+    pub extensions: Option<Cow<'a, [Extension]>>,
+    /// Whether the Commit must carry a path (RFC 9420 §12.4, §17.4): an
+    /// empty list, or a proposal whose type requires one (custom types:
+    /// as registered).
+    pub path_required: bool,
 }
 
 /// The list rules of RFC 9420 §12.2 over the proposals admitted so far. A
@@ -96,7 +106,14 @@ pub(crate) struct ListChecker<'a, 't> {
     psks: Vec<(usize, &'a PreSharedKeyId)>,
     psk_set: HashSet<&'a PreSharedKeyId>,
     gce: Option<&'a Vec<Extension>>,
+    /// The GroupContext extensions after the custom proposals' effects.
+    custom_extensions: Option<Vec<Extension>>,
+    /// How many custom proposals were admitted.
+    customs: usize,
     reinit: Option<&'a ReInit>,
+    /// How many proposals were admitted, and whether one requires a path.
+    admitted: usize,
+    path_required: bool,
     /// Whether the application's hooks run (proposal policy, credential
     /// validator); off for the structural pass on unauthenticated content.
     hooks: bool,
@@ -119,7 +136,11 @@ impl<'a, 't> ListChecker<'a, 't> {
             psks: Vec::new(),
             psk_set: HashSet::new(),
             gce: None,
+            custom_extensions: None,
+            customs: 0,
             reinit: None,
+            admitted: 0,
+            path_required: false,
             hooks: true,
         }
     }
@@ -140,12 +161,90 @@ impl<'a, 't> ListChecker<'a, 't> {
             && self.adds.is_empty()
             && self.psks.is_empty()
             && self.gce.is_none()
+            && self.customs == 0
             && self.reinit.is_none())
+    }
+
+    /// The GroupContext extensions the Commit leaves (RFC 9420 §12.3: a GCE
+    /// applies before the Adds), as far as admitted.
+    fn new_extensions(&self) -> &[Extension] {
+        match (&self.custom_extensions, self.gce) {
+            (Some(e), _) => e,
+            (None, Some(e)) => e,
+            (None, None) => &self.ctx.context.extensions,
+        }
+    }
+
+    /// §12.1.7: members staying in the group support `extensions`
+    /// (V-12.1.7-01/02); Removes and Updates are admitted before.
+    fn staying_members_support(&self, extensions: &[Extension]) -> Result<()> {
+        for i in 0..self.tree.leaf_count() {
+            let Ok(leaf) = LeafIndex::new(i) else {
+                continue;
+            };
+            if self.removes.iter().any(|(_, l)| *l == leaf) {
+                continue;
+            }
+            let node = self
+                .updates
+                .iter()
+                .find(|(_, l, _)| *l == leaf)
+                .map(|(_, _, n)| *n)
+                .or_else(|| self.tree.leaf(leaf));
+            if let Some(node) = node {
+                leaf_supports(node, extensions)
+                    .map_err(ProposalError::InvalidGroupContextExtensions)?;
+            }
+        }
+        Ok(())
     }
 
     /// Check `source`, the proposal at `index` of the list, against the
     /// rules that need no signature work, and record it if it passes.
     pub(crate) fn admit(&mut self, index: usize, source: &ProposalSource<'a>) -> Result<()> {
+        self.admit_one(index, source)?;
+        // §12.4, §17.4: the path-required column (custom types decide).
+        self.path_required |= self
+            .ctx
+            .custom
+            .path_required(source.proposal.proposal_type());
+        self.admitted += 1;
+        Ok(())
+    }
+
+    /// §13: a custom proposal (see [`super::custom`]). Its GroupContext
+    /// effect is checked like a GCE and replaces no GCE (V-13-02).
+    fn admit_custom(&mut self, source: &ProposalSource<'a>) -> Result<()> {
+        let ctx = self.ctx;
+        let effect = check_custom_proposal(ctx, source, self.hooks)?;
+        let proposal_type = source.proposal.proposal_type();
+        let removed: Vec<LeafIndex> = self.removes.iter().map(|(_, l)| *l).collect();
+        let updated: Vec<(LeafIndex, &LeafNode)> =
+            self.updates.iter().map(|(_, l, n)| (*l, *n)).collect();
+        check_custom_support(self.tree, &removed, &updated, proposal_type)?;
+        let mut new = None;
+        if !effect.group_context_extensions.is_empty() {
+            if self.gce.is_some() {
+                return Err(ProposalError::CustomExtensionsConflict.into());
+            }
+            let next = with_extensions(self.new_extensions(), &effect.group_context_extensions);
+            check_group_context_extensions(ctx.leaf_policy, &next)?;
+            self.staying_members_support(&next)?;
+            new = Some(next);
+        }
+        self.check_policy(source)?;
+        if new.is_some() {
+            // A change of the GroupContext extensions requires a path, as
+            // for a GroupContextExtensions proposal (RFC 9420 §17.4).
+            self.path_required = true;
+            self.custom_extensions = new;
+        }
+        self.customs += 1;
+        Ok(())
+    }
+
+    /// [`ListChecker::admit`] without the bookkeeping of every proposal.
+    fn admit_one(&mut self, index: usize, source: &ProposalSource<'a>) -> Result<()> {
         let ctx = self.ctx;
         // §12.2: a ReInit is the only proposal of its Commit (V-12.2-14).
         if self.reinit.is_some() {
@@ -194,28 +293,9 @@ impl<'a, 't> ListChecker<'a, 't> {
                 }
                 check_group_context_extension_types(&g.extensions)?;
                 if self.hooks {
-                    check_external_senders(ctx.leaf_policy, &g.extensions)?;
+                    check_group_context_hooks(ctx.leaf_policy, &g.extensions)?;
                 }
-                // §12.1.7: members staying in the group support the new list
-                // (V-12.1.7-01/02); Removes and Updates are admitted before.
-                for i in 0..self.tree.leaf_count() {
-                    let Ok(leaf) = LeafIndex::new(i) else {
-                        continue;
-                    };
-                    if self.removes.iter().any(|(_, l)| *l == leaf) {
-                        continue;
-                    }
-                    let node = self
-                        .updates
-                        .iter()
-                        .find(|(_, l, _)| *l == leaf)
-                        .map(|(_, _, n)| *n)
-                        .or_else(|| self.tree.leaf(leaf));
-                    if let Some(node) = node {
-                        leaf_supports(node, &g.extensions)
-                            .map_err(ProposalError::InvalidGroupContextExtensions)?;
-                    }
-                }
+                self.staying_members_support(&g.extensions)?;
                 self.check_policy(source)?;
                 self.gce = Some(&g.extensions);
                 return Ok(());
@@ -242,10 +322,7 @@ impl<'a, 't> ListChecker<'a, 't> {
                 // §11.1, §13.4: new members support the group's extensions
                 // and required capabilities (V-11.1-01, V-13.4-04; after a
                 // GCE, V-12.3-01).
-                let extensions: &[Extension] = self
-                    .gce
-                    .map_or(ctx.context.extensions.as_slice(), |e| e.as_slice());
-                leaf_supports(&kp.leaf_node, extensions)
+                leaf_supports(&kp.leaf_node, self.new_extensions())
                     .map_err(ProposalError::MissingCapability)?;
                 self.check_policy(source)?;
                 self.init_keys.insert(kp.init_key.as_slice());
@@ -280,8 +357,9 @@ impl<'a, 't> ListChecker<'a, 't> {
                 self.reinit = Some(&**reinit);
                 return Ok(());
             }
-            // §12.2: ExternalInit in a member Commit (V-12.2-15) and
-            // unknown types (V-12.2-16).
+            // §13: an application-defined type (unregistered: V-12.2-16).
+            Proposal::Unknown { .. } => return self.admit_custom(source),
+            // §12.2: ExternalInit in a member Commit (V-12.2-15).
             other => return Err(ProposalError::NotAllowed(other.proposal_type().0).into()),
         }
         // A Remove: recorded above; the policy may still refuse it.
@@ -362,7 +440,11 @@ impl<'a, 't> ListChecker<'a, 't> {
             updates: self.updates.into_iter().map(|(_, l, n)| (l, n)).collect(),
             adds: self.adds.into_iter().map(|(_, k)| k).collect(),
             psks: self.psks.into_iter().map(|(_, p)| p.clone()).collect(),
-            extensions: self.gce,
+            extensions: match self.custom_extensions {
+                Some(e) => Some(Cow::Owned(e)),
+                None => self.gce.map(|e| Cow::Borrowed(e.as_slice())),
+            },
+            path_required: self.path_required || self.admitted == 0,
         }
     }
 }
@@ -417,14 +499,14 @@ pub(crate) fn verify_proposal(ctx: &ApplyContext<'_>, source: &ProposalSource<'_
 
 /// What [`verify_proposal`] needs of an [`ApplyContext`]: the part that
 /// can be shared between threads (the PSK store cannot).
-struct Verifier<'a> {
+pub(super) struct Verifier<'a> {
     cs: &'a dyn mls_crypto::CipherSuiteProvider,
     group_id: &'a [u8],
     leaf_policy: &'a LeafValidationPolicy,
 }
 
 impl<'a> Verifier<'a> {
-    fn of(ctx: &ApplyContext<'a>) -> Self {
+    pub(super) fn of(ctx: &ApplyContext<'a>) -> Self {
         Verifier {
             cs: ctx.cs,
             group_id: ctx.context.group_id.as_slice(),
@@ -433,7 +515,7 @@ impl<'a> Verifier<'a> {
     }
 
     /// [`verify_proposal`].
-    fn verify(&self, source: &ProposalSource<'_>) -> Result<()> {
+    pub(super) fn verify(&self, source: &ProposalSource<'_>) -> Result<()> {
         verify_with(self, source)
     }
 }
@@ -600,6 +682,27 @@ pub(crate) fn check_group_context_extensions(
     extensions: &[Extension],
 ) -> Result<()> {
     check_group_context_extension_types(extensions)?;
+    check_group_context_hooks(leaf_policy, extensions)
+}
+
+/// The application's half of [`check_group_context_extensions`]: its own
+/// extension types (RFC 9420 §13, V-13-03) and the external senders'
+/// credentials.
+fn check_group_context_hooks(
+    leaf_policy: &LeafValidationPolicy,
+    extensions: &[Extension],
+) -> Result<()> {
+    crate::custom::check_custom_extensions(
+        leaf_policy,
+        ExtensionContainer::GroupContext,
+        extensions,
+    )
+    .map_err(
+        |(extension_type, reason)| ProposalError::CustomExtensionRefused {
+            extension_type,
+            reason,
+        },
+    )?;
     check_external_senders(leaf_policy, extensions)
 }
 
@@ -656,109 +759,4 @@ pub(crate) fn check_external_senders(
         Some(index) => Err(ProposalError::ExternalSenderCredentialRejected(index).into()),
         None => Ok(()),
     }
-}
-
-/// A cached proposal that the committer left out of its Commit because it
-/// would make the Commit invalid (RFC 9420 §12.2; issue 15 item 3), with
-/// the rule it breaks. Proposals given by value are never left out: they
-/// fail the Commit.
-#[derive(Clone, Debug)]
-pub struct OmittedProposal {
-    /// The proposal's reference (RFC 9420 §5.2).
-    pub reference: ProposalRef,
-    /// Why it was left out: the error a receiver would reject the Commit with.
-    pub reason: Arc<GroupError>,
-}
-
-/// The committer's proposal list: cached proposals by reference, then ours
-/// by value.
-pub(crate) struct Selection<'a> {
-    /// The Commit's `proposals` field.
-    pub list: Vec<ProposalOrRef>,
-    /// The same proposals with their senders.
-    pub sources: Vec<ProposalSource<'a>>,
-    /// What they do.
-    pub plan: ListPlan<'a>,
-    /// The cached proposals left out.
-    pub omitted: Vec<OmittedProposal>,
-}
-
-/// Choose a Commit's proposals with the receiver's checkers (issue 10 item
-/// 6, issue 15 item 3): every proposal given by value must pass (else the
-/// error); a cached proposal that fails a rule, alone or against those
-/// already chosen, is left out and reported. By-value proposals are
-/// admitted first within each rank, so that they win over cached ones.
-pub(crate) fn select_proposals<'a>(
-    ctx: &ApplyContext<'_>,
-    tree: &dyn TreeView,
-    cached: &'a [CachedProposal],
-    by_value: &'a [Proposal],
-) -> Result<Selection<'a>> {
-    let committer = ProposalSender::Member(
-        LeafIndex::new(ctx.committer).map_err(|_| FramingError::SenderNotMember(ctx.committer))?,
-    );
-    let sources: Vec<ProposalSource<'a>> = cached
-        .iter()
-        .map(|e| ProposalSource {
-            proposal: &e.proposal,
-            sender: e.sender,
-            by_reference: true,
-        })
-        .chain(by_value.iter().map(|p| ProposalSource {
-            proposal: p,
-            sender: committer,
-            by_reference: false,
-        }))
-        .collect();
-    let mut order: Vec<usize> = (0..sources.len()).collect();
-    order.sort_by_key(|&i| (admission_rank(sources[i].proposal), i < cached.len()));
-    let mut checker = ListChecker::new(ctx, tree);
-    let mut kept = vec![true; sources.len()];
-    let mut omitted = Vec::new();
-    // The signature work of every proposal is independent of the others:
-    // on every core, each verdict kept, then used in admission order
-    // (issue 14 item 2).
-    let verifier = Verifier::of(ctx);
-    let mut verdicts: Vec<Option<Result<()>>> =
-        mls_treekem::par::map(&sources, |source| Some(verifier.verify(source)));
-    for i in order {
-        let source = &sources[i];
-        let verdict = verdicts
-            .get_mut(i)
-            .and_then(Option::take)
-            .unwrap_or(Err(GroupError::Internal("proposal verdict")))
-            .and_then(|()| checker.admit(i, source));
-        match (verdict, cached.get(i)) {
-            (Ok(()), _) => {}
-            (Err(e), None) => return Err(e),
-            (Err(e), Some(entry)) => {
-                kept[i] = false;
-                omitted.push(OmittedProposal {
-                    reference: entry.reference.clone(),
-                    reason: Arc::new(e),
-                });
-            }
-        }
-    }
-    let plan = checker.finish();
-    let mut list = Vec::with_capacity(sources.len());
-    let mut chosen = Vec::with_capacity(sources.len());
-    for (i, source) in sources.into_iter().enumerate() {
-        if !kept[i] {
-            continue;
-        }
-        list.push(match cached.get(i) {
-            Some(entry) => {
-                ProposalOrRef::Reference(VLBytes::new(entry.reference.as_bytes().to_vec()))
-            }
-            None => ProposalOrRef::Proposal(source.proposal.clone()),
-        });
-        chosen.push(source);
-    }
-    Ok(Selection {
-        list,
-        sources: chosen,
-        plan,
-        omitted,
-    })
 }

@@ -76,4 +76,6 @@ pub(crate) struct ApplyContext<'a> {
     /// only the first Commit of a successor or branch group sets it (RFC
     /// 9420 §11.2, §11.3); every other list refuses those usages.
     pub restart_usage: Option<ResumptionPskUsage>,
+    /// The application's proposal and extension types (RFC 9420 §13).
+    pub custom: &'a crate::custom::CustomRegistry,
 }

@@ -6,7 +6,9 @@ mod apply;
 mod cache;
 mod check;
 mod context;
+mod custom;
 mod policy;
+mod select;
 
 pub use crate::proposal_sender::ProposalSender;
 pub(crate) use apply::{
@@ -15,10 +17,12 @@ pub(crate) use apply::{
 };
 pub use cache::ProposalRef;
 pub(crate) use cache::{CachedProposal, ProposalCache};
-pub use check::OmittedProposal;
 pub(crate) use check::{
     check_external_senders, check_group_context_extensions, check_list_structure,
     check_psk_proposal, check_reinit_proposal, check_remove_target, check_update_target,
-    select_proposals, verify_proposal,
+    verify_proposal,
 };
+pub(crate) use custom::{check_custom_proposal, committed_custom};
 pub use policy::ProposalPolicy;
+pub use select::OmittedProposal;
+pub(crate) use select::select_proposals;

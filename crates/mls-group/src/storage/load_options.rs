@@ -1,6 +1,7 @@
 //! What a load adds to the saved state: the objects a snapshot cannot hold
 //! (the signer when its key is not exportable, GUIDANCE G-42; the clock,
-//! credential validator and proposal policy, which are code). Everything
+//! credential validator, proposal policy and custom-type registry, which
+//! are code). Everything
 //! else of the [`GroupConfig`] is in the snapshot.
 
 use std::sync::Arc;
@@ -8,7 +9,7 @@ use std::sync::Arc;
 use mls_crypto::Signer;
 use mls_treekem::{Clock, CredentialValidator};
 
-use crate::{GroupConfig, ProposalPolicy};
+use crate::{CustomRegistry, GroupConfig, ProposalPolicy};
 
 /// Options of [`crate::Group::load_with_options`] and
 /// [`crate::Group::from_bytes_with_options`]. The default restores the
@@ -28,6 +29,10 @@ pub struct LoadOptions {
     pub credential_validator: Option<Arc<dyn CredentialValidator>>,
     /// The application's proposal policy (RFC 9420 §12.2).
     pub proposal_policy: Option<Arc<dyn ProposalPolicy>>,
+    /// The application's proposal and extension types (RFC 9420 §13): a
+    /// group whose cached or pending proposals need a type this registry
+    /// lacks does not load ([`crate::StateError::CustomTypeNotRegistered`]).
+    pub custom: CustomRegistry,
 }
 
 impl std::fmt::Debug for LoadOptions {
@@ -37,6 +42,7 @@ impl std::fmt::Debug for LoadOptions {
             .field("clock", &self.clock.is_some())
             .field("credential_validator", &self.credential_validator.is_some())
             .field("proposal_policy", &self.proposal_policy.is_some())
+            .field("custom", &self.custom)
             .finish()
     }
 }
@@ -48,12 +54,14 @@ impl LoadOptions {
         self
     }
 
-    /// Take the clock, credential validator and proposal policy of
+    /// Take the clock, credential validator, proposal policy and custom
+    /// registry of
     /// `config` (e.g. an application's default configuration).
     pub fn with_runtime_of(mut self, config: &GroupConfig) -> Self {
         self.clock = Some(config.clock.clone());
         self.credential_validator = Some(config.credential_validator.clone());
         self.proposal_policy = config.proposal_policy.clone();
+        self.custom = config.custom.clone();
         self
     }
 
@@ -68,6 +76,7 @@ impl LoadOptions {
             config.credential_validator = validator.clone();
         }
         config.proposal_policy = self.proposal_policy.clone();
+        config.custom = self.custom.clone();
         config
     }
 }

@@ -4,7 +4,7 @@
 //! group saved between `commit()` and the delivery service's answer merges
 //! or discards it after a restart (GUIDANCE G-05).
 
-use mls_codec::{Credential, Extension, PreSharedKeyId, Proposal, Reader};
+use mls_codec::{Credential, Extension, PreSharedKeyId, Proposal, ProposalType, Reader, Sender};
 use mls_crypto::{HpkePrivateKey, Secret};
 use mls_keyschedule::InterimTranscriptHash;
 use mls_treekem::{LeafIndex, NodeIndex, PrivateKeyChanges, RatchetTree};
@@ -12,6 +12,8 @@ use mls_treekem::{LeafIndex, NodeIndex, PrivateKeyChanges, RatchetTree};
 use super::encode::{ReadExt, Writer};
 use super::secret_fields::{read_private_keys, read_secrets, write_private_keys, write_secrets};
 use crate::commit::{CommitInfo, MemberChange, PendingCommit, StagedEpoch, TreeUpdate};
+use crate::custom::CommittedCustomProposal;
+use crate::proposals::ProposalSender;
 use crate::{GroupError, Result, StateError};
 
 /// A stored leaf index (below 2^31 when it was written).
@@ -91,6 +93,8 @@ fn read_info(r: &mut Reader<'_>) -> Result<CommitInfo> {
         committer,
         new_epoch,
         proposals,
+        // In the state record's trailing field (see `super::state`).
+        custom_proposals: Vec::new(),
         added,
         removed,
         updated,
@@ -100,6 +104,35 @@ fn read_info(r: &mut Reader<'_>) -> Result<CommitInfo> {
         removes_us: r.bool_("removes us")?,
         own_commit: r.bool_("own commit")?,
     })
+}
+
+/// The pending Commit's custom proposals (RFC 9420 §13) with their
+/// senders: `sender proposal_type:u16 body<V>` each.
+pub(super) fn write_custom(w: &mut Writer, custom: &[CommittedCustomProposal]) -> Result<()> {
+    w.vector(|w| {
+        for c in custom {
+            w.encoded(&c.sender.to_wire())?;
+            w.encoded(&c.proposal_type)?;
+            w.opaque(&c.body)?;
+        }
+        Ok(())
+    })
+}
+
+/// Read what [`write_custom`] wrote.
+pub(super) fn read_custom(r: &mut Reader<'_>) -> Result<Vec<CommittedCustomProposal>> {
+    let mut v = r.vector_("custom proposals")?;
+    let mut out = Vec::new();
+    while !v.is_empty() {
+        let sender = ProposalSender::from_wire(v.decoded_::<Sender>("custom proposal sender")?)
+            .ok_or(StateError::Corrupt("custom proposal sender"))?;
+        out.push(CommittedCustomProposal {
+            sender,
+            proposal_type: v.decoded_::<ProposalType>("custom proposal type")?,
+            body: v.opaque_("custom proposal body")?.to_vec(),
+        });
+    }
+    Ok(out)
 }
 
 pub(super) fn write_pending(w: &mut Writer, tree: &RatchetTree, p: &PendingCommit) -> Result<()> {

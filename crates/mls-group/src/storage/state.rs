@@ -7,7 +7,8 @@
 //! state: "MLSG" version:u16 cipher_suite:u16 active:u8 settings<V>
 //!        context<V> tree_leaves:u32 parts_digest<V> own_leaf:u32 private_keys<V>
 //!        optional<signer<V>> interim<V> confirmation_tag<V> epoch_secrets
-//!        proposals<V> optional<pending_commit> [optional<ReInit>] digest[Nh]
+//!        proposals<V> optional<pending_commit> [optional<ReInit>]
+//!        [pending_custom_proposals<V>] digest[Nh]
 //! proposal: ref<V> sender (the RFC 9420 §6 Sender) proposal update_key<optional>
 //! past:  "MLSE" version:u16 cipher_suite:u16 epoch:u64 context<V> secrets
 //!        secret_tree<V> signature_keys<V> digest[Nh]
@@ -26,6 +27,10 @@
 //! The trailing `optional<ReInit>` (RFC 9420 §11.2: the group is shut down
 //! and waits for its successor) is always written; a record that ends
 //! before it, written before the field existed, reads as no ReInit.
+//! The trailing `pending_custom_proposals` (RFC 9420 §13: the custom
+//! proposals of the pending Commit with their senders, for its
+//! `CommitInfo`) is written only when there are some; a record that ends
+//! before it has none.
 //!
 //! `settings` are the data settings of the group's [`crate::GroupConfig`]
 //! ([`super::settings`]); `signer` is our signature private key when the
@@ -64,7 +69,7 @@ use zeroize::Zeroizing;
 
 use super::LoadOptions;
 use super::encode::{ReadExt, Writer, corrupt};
-use super::pending::{read_pending, write_pending};
+use super::pending::{read_custom, read_pending, write_custom, write_pending};
 use super::records::{EpochRecord, TreePart};
 use super::secret_fields::{read_private_keys, secret, write_private_keys};
 use super::settings::{read_settings, write_settings};
@@ -336,6 +341,15 @@ impl Group {
             write_pending(w, &self.tree, p)
         })?;
         w.option(self.reinit.as_ref(), |w, r| w.encoded(r))?;
+        // Written only when there is something to write, so a group without
+        // custom proposals keeps the record of earlier builds.
+        if let Some(p) = self
+            .pending
+            .as_ref()
+            .filter(|p| !p.staged.info.custom_proposals.is_empty())
+        {
+            write_custom(&mut w, &p.staged.info.custom_proposals)?;
+        }
         Ok(seal(self.cs.as_ref(), w))
     }
 
@@ -575,7 +589,7 @@ impl Group {
             });
         }
 
-        let pending = if r.presence_("pending commit")? {
+        let mut pending = if r.presence_("pending commit")? {
             Some(read_pending(&mut r, nh)?)
         } else {
             None
@@ -585,7 +599,30 @@ impl Group {
         } else {
             None
         };
+        if !r.is_empty() {
+            let custom = read_custom(&mut r)?;
+            let p = pending.as_mut().ok_or(StateError::Corrupt(
+                "custom proposals without a pending Commit",
+            ))?;
+            p.staged.info.custom_proposals = custom;
+        }
         r.finish().map_err(corrupt("trailing bytes"))?;
+        // RFC 9420 §13: every custom proposal the group holds is of a type
+        // the application registered again at load.
+        let stored = proposals
+            .entries
+            .iter()
+            .map(|e| &e.proposal)
+            .chain(pending.iter().flat_map(|p| &p.staged.info.proposals));
+        for proposal in stored {
+            if let mls_codec::Proposal::Unknown { proposal_type, .. } = proposal
+                && !config
+                    .custom
+                    .has_proposal_type(mls_codec::ProposalType(*proposal_type))
+            {
+                return Err(StateError::CustomTypeNotRegistered(*proposal_type).into());
+            }
+        }
         let group = Group {
             cs,
             config,
