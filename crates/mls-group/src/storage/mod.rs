@@ -20,6 +20,7 @@
 mod encode;
 mod load_options;
 mod memory;
+mod past;
 mod pending;
 mod records;
 mod secret_fields;

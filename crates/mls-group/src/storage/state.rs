@@ -47,7 +47,6 @@
 //! against the tree. Corrupt input gives [`StateError::Corrupt`](crate::StateError::Corrupt)
 //! naming the part, a newer format [`StateError::Version`](crate::StateError::Version), never a panic.
 
-use std::collections::VecDeque;
 use std::sync::Arc;
 
 use mls_codec::{Proposal, Reader, Sender};
@@ -64,18 +63,19 @@ use zeroize::Zeroizing;
 
 use super::LoadOptions;
 use super::encode::{ReadExt, Writer, corrupt};
+use super::past::{StoredPast, read_past, rebuild_past};
 use super::pending::{read_pending, write_pending};
 use super::records::{EpochRecord, TreePart};
 use super::secret_fields::{read_private_keys, secret, write_private_keys};
 use super::settings::{read_settings, write_settings};
 use super::tree_parts::{TreeCursor, changed_parts, restore_tree};
-use crate::group::epoch::{EpochState, PastEpoch};
+use crate::group::epoch::EpochState;
 use crate::group::signer::check_own_signer;
 use crate::proposals::{CachedProposal, ProposalCache, ProposalRef, ProposalSender};
 use crate::{Group, GroupError, Misuse, Result, StateError};
 
 /// The snapshot format version written by this build.
-pub const STATE_VERSION: u16 = 6;
+pub const STATE_VERSION: u16 = 7;
 /// The oldest format version this build reads: version 2, whose cached
 /// proposals name their sender by leaf index only.
 const OLDEST_STATE_VERSION: u16 = 2;
@@ -86,7 +86,7 @@ const SETTINGS_VERSION: u16 = 4;
 /// The first version whose tree is stored as parts beside the state.
 const PARTS_VERSION: u16 = 5;
 const MAGIC: &[u8; 4] = b"MLSG";
-const PAST_MAGIC: &[u8; 4] = b"MLSE";
+pub(super) const PAST_MAGIC: &[u8; 4] = b"MLSE";
 const WHOLE_MAGIC: &[u8; 4] = b"MLSS";
 
 /// A group's records: the current state, the parts of its ratchet tree and
@@ -114,7 +114,7 @@ impl std::fmt::Debug for GroupRecords {
 }
 
 /// Append the suite's hash of everything written so far.
-fn seal(cs: &dyn mls_crypto::CipherSuiteProvider, mut w: Writer) -> Zeroizing<Vec<u8>> {
+pub(super) fn seal(cs: &dyn mls_crypto::CipherSuiteProvider, mut w: Writer) -> Zeroizing<Vec<u8>> {
     let digest = cs.hash(&w.buf);
     w.buf.extend_from_slice(&digest);
     w.buf
@@ -148,12 +148,12 @@ fn read_header(
 }
 
 /// A record's suite provider, format version and a reader over its body.
-type OpenRecord<'a> = (Arc<dyn mls_crypto::CipherSuiteProvider>, u16, Reader<'a>);
+pub(super) type OpenRecord<'a> = (Arc<dyn mls_crypto::CipherSuiteProvider>, u16, Reader<'a>);
 
 /// Check a record's header (`magic`, version, suite) and trailing digest;
 /// returns the suite provider, the version and a reader over the body
 /// after the header.
-fn open_record<'a>(
+pub(super) fn open_record<'a>(
     bytes: &'a [u8],
     magic: &[u8; 4],
     provider: &dyn CryptoProvider,
@@ -202,7 +202,7 @@ fn write_epoch(w: &mut Writer, e: &EpochState) -> Result<()> {
     w.opaque(&e.secret_tree.to_bytes())
 }
 
-fn read_secret_tree(r: &mut Reader<'_>) -> Result<SecretTree> {
+pub(super) fn read_secret_tree(r: &mut Reader<'_>) -> Result<SecretTree> {
     SecretTree::from_bytes(r.opaque_("secret tree")?)
         .map_err(|_| GroupError::State(StateError::Corrupt("secret tree")))
 }
@@ -236,19 +236,6 @@ impl Group {
         })
     }
 
-    /// One record per retained past epoch, oldest first.
-    pub(super) fn past_records(&self) -> Result<Vec<EpochRecord>> {
-        self.past
-            .iter()
-            .map(|p| {
-                Ok(EpochRecord {
-                    epoch: p.epoch,
-                    bytes: self.past_record(p)?,
-                })
-            })
-            .collect()
-    }
-
     /// The whole group state as one byte string: the records of
     /// [`Group::to_records`] in one container.
     pub fn to_bytes(&self) -> Result<Zeroizing<Vec<u8>>> {
@@ -274,30 +261,12 @@ impl Group {
         Ok(w.buf)
     }
 
-    fn header(&self, magic: &[u8; 4]) -> Writer {
+    pub(super) fn header(&self, magic: &[u8; 4]) -> Writer {
         let mut w = Writer::default();
         w.buf.extend_from_slice(magic);
         w.u16(STATE_VERSION);
         w.u16(self.cs.cipher_suite().id());
         w
-    }
-
-    fn past_record(&self, p: &PastEpoch) -> Result<Zeroizing<Vec<u8>>> {
-        let mut w = self.header(PAST_MAGIC);
-        w.u64(p.epoch);
-        w.encoded(&p.context)?;
-        w.opaque(p.sender_data_secret.as_bytes())?;
-        w.opaque(p.membership_key.as_bytes())?;
-        w.opaque(p.resumption_psk.as_bytes())?;
-        w.opaque(&p.secret_tree.to_bytes())?;
-        w.vector(|w| {
-            for (leaf, key) in &p.signature_keys {
-                w.u32(*leaf);
-                w.opaque(key)?;
-            }
-            Ok(())
-        })?;
-        Ok(seal(self.cs.as_ref(), w))
     }
 
     /// The current-state record; `parts_digest` is the digest of the
@@ -332,9 +301,7 @@ impl Group {
             }
             Ok(())
         })?;
-        w.option(self.pending.as_ref(), |w, p| {
-            write_pending(w, &self.tree, p)
-        })?;
+        w.option(self.pending.as_ref(), |w, p| write_pending(w, p))?;
         w.option(self.reinit.as_ref(), |w, r| w.encoded(r))?;
         Ok(seal(self.cs.as_ref(), w))
     }
@@ -529,20 +496,22 @@ impl Group {
             (None, None) => return Err(Misuse::SignerRequired.into()),
         };
 
-        let mut past = VecDeque::new();
+        let mut stored: Vec<StoredPast> = Vec::with_capacity(past_epochs.len());
         for record in past_epochs {
-            let p = read_past(&record.bytes, provider, nh)?;
+            let s = read_past(&record.bytes, provider, nh, version)?;
+            let p = s.epoch();
             if p.epoch != record.epoch || p.epoch >= context.epoch {
                 return Err(StateError::Corrupt("past epoch number").into());
             }
-            if past.back().is_some_and(|q: &PastEpoch| q.epoch >= p.epoch) {
+            if stored.last().is_some_and(|q| q.epoch().epoch >= p.epoch) {
                 return Err(StateError::Corrupt("past epochs out of order").into());
             }
             if p.context.cipher_suite.0 != suite_id || p.context.group_id != context.group_id {
                 return Err(StateError::Corrupt("past epoch of another group").into());
             }
-            past.push_back(p);
+            stored.push(s);
         }
+        let mut past = rebuild_past(stored, &tree, context.tree_hash.as_slice())?;
         while past.len() > config.max_past_epochs {
             past.pop_front();
         }
@@ -576,7 +545,7 @@ impl Group {
         }
 
         let pending = if r.presence_("pending commit")? {
-            Some(read_pending(&mut r, nh)?)
+            Some(read_pending(&mut r, nh, version, &tree, cs.as_ref())?)
         } else {
             None
         };
@@ -604,33 +573,4 @@ impl Group {
         };
         Ok((group, tree_cursor))
     }
-}
-
-fn read_past(bytes: &[u8], provider: &dyn CryptoProvider, nh: usize) -> Result<PastEpoch> {
-    // The past-epoch record is the same in every readable version.
-    let (cs, _version, mut pv) = open_record(bytes, PAST_MAGIC, provider)?;
-    if cs.cipher_suite().hash_len() != nh {
-        return Err(StateError::Corrupt("past epoch suite").into());
-    }
-    let epoch = pv.u64_("past epoch")?;
-    let context = pv.decoded_("past context")?;
-    let sender_data_secret = SenderDataSecret::new(secret(&mut pv, nh, "past sender data")?);
-    let membership_key = MembershipKey::new(secret(&mut pv, nh, "past membership key")?);
-    let resumption_psk = ResumptionPsk::new(secret(&mut pv, nh, "past resumption psk")?);
-    let secret_tree = read_secret_tree(&mut pv)?;
-    let mut kv = pv.vector_("past signature keys")?;
-    let mut signature_keys = Vec::new();
-    while !kv.is_empty() {
-        signature_keys.push((kv.u32_("past leaf")?, kv.opaque_("past key")?.to_vec()));
-    }
-    pv.finish().map_err(corrupt("trailing bytes"))?;
-    Ok(PastEpoch {
-        epoch,
-        context,
-        sender_data_secret,
-        membership_key,
-        resumption_psk,
-        secret_tree,
-        signature_keys,
-    })
 }
