@@ -103,8 +103,7 @@ impl RatchetTree {
         let bad = TreeKemError::TreePartMismatch;
         let mut r = Reader::new(bytes);
         let leaf_count = u32::from_be_bytes(r.read_array().map_err(|_| bad("truncated changes"))?);
-        let base_leaves =
-            u32::from_be_bytes(r.read_array().map_err(|_| bad("truncated changes"))?);
+        let base_leaves = u32::from_be_bytes(r.read_array().map_err(|_| bad("truncated changes"))?);
         let size = TreeSize::for_leaves(leaf_count).map_err(|_| bad("changed tree size"))?;
         // Tree sizes are powers of two (RFC 9420 §7.7 extends and truncates
         // by halves); a diff only hides base leaves (truncation), never adds
@@ -118,9 +117,7 @@ impl RatchetTree {
             return Err(bad("changes of another base tree"));
         }
         let leaves = read_entries::<LeafNode>(&mut r, |l| l < leaf_count)?;
-        let parents = read_entries::<ParentNode>(&mut r, |n| {
-            n % 2 == 1 && n < size.width().get()
-        })?;
+        let parents = read_entries::<ParentNode>(&mut r, |n| n % 2 == 1 && n < size.width().get())?;
         r.finish().map_err(|_| bad("trailing bytes in changes"))?;
         let mut diff = TreeDiff::from_nodes(self, size, base_leaves, leaves, parents)?;
         if diff.tree_hash(cs)? != tree_hash {
@@ -238,7 +235,8 @@ mod tests {
             let mut base = tree(leaves);
             base.tree_hash(cs.as_ref()).unwrap();
             let mut diff = base.diff();
-            diff.update_leaf(LeafIndex::new(0).unwrap(), leaf_node(500)).unwrap();
+            diff.update_leaf(LeafIndex::new(0).unwrap(), leaf_node(500))
+                .unwrap();
             diff.remove_leaf(LeafIndex::new(remove).unwrap()).unwrap();
             diff.add_leaf(leaf_node(600)).unwrap();
             diff.add_leaf(leaf_node(601)).unwrap();
@@ -275,13 +273,17 @@ mod tests {
                 Err(TreeKemError::TreeHashMismatch)
             ));
             for cut in 0..bytes.len() {
-                assert!(base.changes_from_bytes(&bytes[..cut], cs.as_ref(), &hash).is_err());
+                assert!(
+                    base.changes_from_bytes(&bytes[..cut], cs.as_ref(), &hash)
+                        .is_err()
+                );
             }
             for i in 0..bytes.len() {
                 let mut flipped = bytes.clone();
                 flipped[i] ^= 0x01;
                 assert!(
-                    base.changes_from_bytes(&flipped, cs.as_ref(), &hash).is_err(),
+                    base.changes_from_bytes(&flipped, cs.as_ref(), &hash)
+                        .is_err(),
                     "byte {i} of {} flipped",
                     bytes.len()
                 );
