@@ -31,6 +31,8 @@ pub enum Command {
     Interop(crate::interop::args::InteropArgs),
     /// `bench`: the group-level benchmark table.
     Bench(crate::bench::BenchArgs),
+    /// `bench --compare`: the side-by-side table against openmls and mls-rs.
+    BenchCompare(crate::compare::CompareArgs),
     /// `fuzz`: the libFuzzer targets (docs/fuzzing.md).
     Fuzz(crate::fuzz::FuzzArgs),
     /// `help`, `--help`, `-h`, or no command.
@@ -61,7 +63,14 @@ pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<Command, String>
             Some(extra) => Err(format!("check-dag takes no arguments, got `{extra}`")),
         },
         "interop" => crate::interop::args::parse(args).map(Command::Interop),
-        "bench" => crate::bench::parse(args).map(Command::Bench),
+        "bench" => {
+            let args: Vec<String> = args.collect();
+            if args.iter().any(|a| a == "--compare") {
+                crate::compare::parse(args.into_iter()).map(Command::BenchCompare)
+            } else {
+                crate::bench::parse(args.into_iter()).map(Command::Bench)
+            }
+        }
         "fuzz" => crate::fuzz::parse(args).map(Command::Fuzz),
         "help" | "--help" | "-h" => Ok(Command::Help),
         other => Err(format!("unknown command `{other}`")),

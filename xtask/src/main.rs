@@ -7,6 +7,8 @@
 //!   along the layer table ([`dag`]) and that no crate has an import cycle
 //!   between its modules ([`modcycle`]);
 //! - `bench`: run the group-level benchmarks and print a table ([`bench`]);
+//!   `bench --compare` runs the same scenarios through openmls, mls-rs and
+//!   this project side by side ([`compare`], `benches/compare/`);
 //! - `interop`: play the official interop scenarios against gRPC
 //!   `mls_client.MLSClient` servers ([`interop`], docs/interop.md);
 //! - `fuzz`: build and run the libFuzzer targets of `fuzz/` ([`fuzz`],
@@ -18,6 +20,7 @@
 
 mod bench;
 mod cli;
+mod compare;
 mod conformance;
 mod dag;
 mod dag_doc;
@@ -37,8 +40,9 @@ fn main() -> ExitCode {
     match cli::parse(std::env::args().skip(1)) {
         Ok(Command::Help) => {
             print!(
-                "{USAGE}{}{}{}",
+                "{USAGE}{}{}{}{}",
                 bench::USAGE,
+                compare::USAGE,
                 interop::args::USAGE,
                 fuzz::USAGE
             );
@@ -48,6 +52,7 @@ fn main() -> ExitCode {
         Ok(Command::CheckDag) => run_check_dag(),
         Ok(Command::Interop(args)) => interop::run(&args, &workspace_root()),
         Ok(Command::Bench(args)) => bench::run(&args, &workspace_root()),
+        Ok(Command::BenchCompare(args)) => compare::run(&args, &workspace_root()),
         Ok(Command::Fuzz(args)) => fuzz::run(&args, &workspace_root()),
         Err(msg) => {
             eprintln!("error: {msg}\n\n{USAGE}");

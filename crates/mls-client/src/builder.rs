@@ -23,7 +23,8 @@ pub const DEFAULT_CIPHER_SUITE: CipherSuite = CipherSuite::Mls128DhKemX25519Aes1
 ///
 /// Required: the identity. Defaults: the RustCrypto provider (feature
 /// `rustcrypto`, on by default), [`DEFAULT_CIPHER_SUITE`],
-/// [`GroupConfig::default`], an [`InMemoryStore`], [`KeyPackageSettings::default`].
+/// [`default_group_config`] (handshakes as PrivateMessage, GUIDANCE G-52),
+/// an [`InMemoryStore`], [`KeyPackageSettings::default`].
 #[must_use = "a ClientBuilder does nothing until build()"]
 #[derive(Default)]
 pub struct ClientBuilder {
@@ -84,7 +85,10 @@ impl ClientBuilder {
 
     /// The configuration of the groups the client creates or joins; loaded
     /// groups keep the settings they were saved with and take the clock,
-    /// credential validator and proposal policy from here.
+    /// credential validator and proposal policy from here. Default:
+    /// [`default_group_config`]. A configuration given here is taken as it
+    /// is: start from [`default_group_config`] to keep encrypted handshakes
+    /// (`GroupConfig::default()` is the engine's, with PublicMessage).
     pub fn group_config(mut self, config: GroupConfig) -> Self {
         self.config = Some(config);
         self
@@ -133,10 +137,26 @@ impl ClientBuilder {
             credential,
             signer,
             store,
-            config: self.config.unwrap_or_default(),
+            config: self.config.unwrap_or_else(default_group_config),
             key_packages: self.key_packages,
             last_resort_used: AtomicBool::new(false),
         }))
+    }
+}
+
+/// The group configuration of a client that is given none: the engine's
+/// [`GroupConfig::default`] but with Proposals and Commits sent as
+/// PrivateMessage (`encrypt_handshake`; GUIDANCE G-52, RFC 9420 §6: a
+/// PublicMessage handshake shows the Delivery Service who adds or removes
+/// whom). Received PublicMessage handshakes stay accepted
+/// (`require_encrypted_handshake` false): an external join's Commit is
+/// always one (RFC 9420 §12.4.3.2). PublicMessage only by explicit
+/// configuration ([`ClientBuilder::group_config`]). The engine's own default
+/// stays PublicMessage, for the test vectors and the interop client.
+pub fn default_group_config() -> GroupConfig {
+    GroupConfig {
+        encrypt_handshake: true,
+        ..GroupConfig::default()
     }
 }
 
@@ -199,6 +219,25 @@ mod tests {
             .build()
             .expect_err("an Ed25519 suite with a P-384 key");
         assert!(matches!(e, ClientError::SignerSuiteMismatch(_)));
+    }
+
+    #[test]
+    fn the_client_default_sends_handshakes_as_private_messages() {
+        let client = Client::builder()
+            .identity(Credential::basic("alice"), signer(DEFAULT_CIPHER_SUITE))
+            .build()
+            .expect("a client");
+        assert!(client.group_config().encrypt_handshake);
+        assert!(!client.group_config().require_encrypted_handshake);
+        // The engine's default is untouched (vectors, interop).
+        assert!(!GroupConfig::default().encrypt_handshake);
+        // An explicit configuration is taken as given.
+        let public = Client::builder()
+            .identity(Credential::basic("alice"), signer(DEFAULT_CIPHER_SUITE))
+            .group_config(GroupConfig::default())
+            .build()
+            .expect("a client");
+        assert!(!public.group_config().encrypt_handshake);
     }
 
     #[test]

@@ -74,7 +74,7 @@ mod shared;
 
 #[cfg(feature = "rustcrypto")]
 pub use builder::generate_signer;
-pub use builder::{ClientBuilder, DEFAULT_CIPHER_SUITE};
+pub use builder::{ClientBuilder, DEFAULT_CIPHER_SUITE, default_group_config};
 pub use client::Client;
 pub use error::{ClientError, ClientErrorKind, Result};
 pub use handle::{ClientGroup, Received};

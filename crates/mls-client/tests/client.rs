@@ -9,9 +9,9 @@ mod support;
 use std::sync::Arc;
 
 use mls_client::{Client, ClientError, Received};
-use mls_codec::Credential;
+use mls_codec::{Credential, WireFormat};
 use mls_group::storage::{KeyPackageStore, StoreError};
-use mls_group::{CreateOptions, ProcessedMessage};
+use mls_group::{CreateOptions, GroupConfig, ProcessedMessage};
 use support::{CountingStore, add, agree, client, client_on, signer};
 
 #[test]
@@ -219,4 +219,34 @@ fn a_client_joins_by_external_commit_and_the_members_follow() {
         dave.join_external(&out.commit, None),
         Err(ClientError::UnexpectedWireFormat { .. })
     ));
+}
+
+#[test]
+fn the_client_default_sends_handshakes_encrypted_and_public_is_explicit() {
+    // GUIDANCE G-52: by default Commits and Proposals are PrivateMessages.
+    let (alice, _) = client("alice");
+    let (bob, _) = client("bob");
+    let mut a = alice.create_group().unwrap();
+    let mut b = add(&mut a, &bob);
+    let update = b.self_update().unwrap();
+    assert_eq!(update.commit.wire_format(), WireFormat::PRIVATE_MESSAGE);
+    b.merge_pending_commit().unwrap();
+    assert!(matches!(
+        a.receive(&update.commit).unwrap(),
+        Received::Commit(_)
+    ));
+    let leaf = b.group().own_leaf();
+    let proposal = a.propose(|p| p.remove(leaf)).unwrap();
+    assert_eq!(proposal.wire_format(), WireFormat::PRIVATE_MESSAGE);
+    assert!(agree(&a, &b));
+
+    // PublicMessage only when the application configures it.
+    let public = Client::builder()
+        .identity(Credential::basic("carol"), signer())
+        .group_config(GroupConfig::default())
+        .build()
+        .unwrap();
+    let mut c = public.create_group().unwrap();
+    let out = c.self_update().unwrap();
+    assert_eq!(out.commit.wire_format(), WireFormat::PUBLIC_MESSAGE);
 }

@@ -87,6 +87,7 @@
 
 mod commit;
 mod config;
+pub mod convergent;
 mod error;
 pub mod framing;
 pub mod grease;

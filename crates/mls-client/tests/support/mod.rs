@@ -10,7 +10,6 @@ use mls_client::{Client, ClientGroup, DEFAULT_CIPHER_SUITE, KeyPackageSettings};
 use mls_codec::Credential;
 use mls_crypto::{CryptoProvider, SignatureKeyPair};
 use mls_crypto_rustcrypto::RustCryptoProvider;
-use mls_group::GroupConfig;
 use mls_group::storage::{
     GroupStateStore, GroupWrite, InMemoryStore, KeyPackageRecord, KeyPackageStore, PskStore, Store,
     StoreResult, StoredGroup,
@@ -86,9 +85,9 @@ pub fn client_with_clock(
     settings: KeyPackageSettings,
 ) -> (Client, Arc<InMemoryStore>) {
     let store = Arc::new(InMemoryStore::new());
-    let config = GroupConfig {
+    let config = mls_group::GroupConfig {
         clock,
-        ..GroupConfig::default()
+        ..mls_client::default_group_config()
     };
     let client = Client::builder()
         .identity(Credential::basic(name), signer())

@@ -10,14 +10,13 @@ use mls_codec::{
     RatchetTreeExtension, Sender, VLBytes, WireFormat,
 };
 use mls_crypto::Secret;
-use mls_keyschedule::{
-    CommitSecret, ConfirmedTranscriptHash, EpochKeys, InterimTranscriptHash, PskSecret, PskStore,
-};
+use mls_keyschedule::{CommitSecret, PskSecret, PskStore};
 use mls_treekem::{
     LeafIndex, NodeIndex, PrivateKeyChanges, TreeView, UpdatePathInput, prepare_update_path,
 };
 use tracing::info_span;
 
+use super::epoch_step::{self, NextEpoch, ScheduleInput};
 use super::{CommitInfo, PendingCommit, StagedEpoch, TreeUpdate};
 use crate::framing::{FramingContext, sign_content};
 use crate::group::Group;
@@ -223,22 +222,21 @@ impl Group {
             content,
             Some(&self.context),
         )?;
-        let confirmed = ConfirmedTranscriptHash::next(
+        let NextEpoch {
+            keys,
+            interim,
+            confirmation_tag,
+        } = epoch_step::seal(
             cs,
             &self.interim,
-            &auth.confirmed_transcript_hash_input()?,
-        );
-        context.confirmed_transcript_hash = VLBytes::new(confirmed.as_bytes().to_vec());
-        let keys = EpochKeys::derive(
-            cs,
-            self.epoch.init_secret.clone(),
-            commit_secret,
-            psk_secret,
-            &mls_codec::encode(&context)?,
+            &mut auth,
+            &mut context,
+            ScheduleInput {
+                init_secret: self.epoch.init_secret.clone(),
+                commit_secret,
+                psk_secret,
+            },
         )?;
-        let confirmation_tag = keys.secrets.confirmation_key.tag(cs, confirmed.as_bytes());
-        auth.auth.confirmation_tag = Some(VLBytes::new(confirmation_tag.clone()));
-        let interim = InterimTranscriptHash::next(cs, &confirmed, &confirmation_tag)?;
 
         // §12.4.1: protect with the old epoch's keys.
         let commit_message = protect_handshake(

@@ -11,13 +11,12 @@
 
 use mls_codec::{AuthenticatedContent, Commit, LeafNode, Proposal, ProposalOrRef, VLBytes};
 use mls_crypto::CipherSuiteProvider;
-use mls_keyschedule::{
-    CommitSecret, ConfirmedTranscriptHash, EpochKeys, InterimTranscriptHash, PskSecret, PskStore,
-};
+use mls_keyschedule::{CommitSecret, PskSecret, PskStore};
 use mls_treekem::{
     CredentialValidator, LeafIndex, LeafValidationPolicy, TreeDiff, apply_external_update_path,
 };
 
+use super::epoch_step::{self, NextEpoch, ScheduleInput};
 use super::stage::{commit_info, removed_commit};
 use super::{MemberChange, StagedCommit, StagedEpoch, TreeUpdate};
 use crate::group::Group;
@@ -222,29 +221,21 @@ impl Group {
         let psk_secret = PskSecret::resolve(cs, &applied.psks, &psk_store)
             .map_err(CommitError::PskUnavailable)?;
 
-        let confirmed = ConfirmedTranscriptHash::next(
+        let NextEpoch {
+            keys,
+            interim,
+            confirmation_tag,
+        } = epoch_step::verify(
             cs,
             &self.interim,
-            &auth.confirmed_transcript_hash_input()?,
-        );
-        context.confirmed_transcript_hash = VLBytes::new(confirmed.as_bytes().to_vec());
-        let keys = EpochKeys::derive(
-            cs,
-            init_secret,
-            CommitSecret::new(received.commit_secret),
-            psk_secret,
-            &mls_codec::encode(&context)?,
+            auth,
+            &mut context,
+            ScheduleInput {
+                init_secret,
+                commit_secret: CommitSecret::new(received.commit_secret),
+                psk_secret,
+            },
         )?;
-        let tag = auth
-            .auth
-            .confirmation_tag
-            .as_ref()
-            .ok_or(CommitError::ConfirmationTagInvalid)?;
-        keys.secrets
-            .confirmation_key
-            .verify(cs, confirmed.as_bytes(), tag.as_slice())
-            .map_err(|_| CommitError::ConfirmationTagInvalid)?;
-        let interim = InterimTranscriptHash::next(cs, &confirmed, tag.as_slice())?;
         let info = external_commit_info(&applied, proposals, joiner, &path.leaf_node, &context);
         Ok(StagedCommit::new(StagedEpoch {
             from_epoch: self.context.epoch,
@@ -254,7 +245,7 @@ impl Group {
             own_leaf_key: None,
             secrets: keys.secrets,
             interim,
-            confirmation_tag: tag.as_slice().to_vec(),
+            confirmation_tag,
             info,
         }))
     }

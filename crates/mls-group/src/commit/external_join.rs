@@ -23,14 +23,15 @@ use mls_codec::{
 };
 use mls_crypto::{CipherSuiteProvider, Secret, Signer};
 use mls_keyschedule::{
-    CommitSecret, ConfirmedTranscriptHash, EpochKeys, InMemoryPskStore, InitSecret,
-    InterimTranscriptHash, PskSecret, PskStore,
+    CommitSecret, ConfirmedTranscriptHash, InMemoryPskStore, InitSecret, InterimTranscriptHash,
+    PskSecret, PskStore,
 };
 use mls_treekem::{TreePrivateKeys, TreeView, UpdatePathInput, prepare_update_path};
 use mls_treemath::LeafIndex as TypedLeaf;
 use tracing::info_span;
 
 use super::CommitInfo;
+use super::epoch_step::{self, NextEpoch, ScheduleInput};
 use super::external::{
     apply_external_proposals, check_external_proposals, check_resync, external_commit_info,
 };
@@ -287,22 +288,21 @@ impl<'a> ExternalCommitBuilder<'a> {
             &old_confirmed,
             group_info.confirmation_tag.as_slice(),
         )?;
-        let confirmed = ConfirmedTranscriptHash::next(
+        let NextEpoch {
+            keys,
+            interim,
+            confirmation_tag,
+        } = epoch_step::seal(
             cs,
             &old_interim,
-            &auth.confirmed_transcript_hash_input()?,
-        );
-        context.confirmed_transcript_hash = VLBytes::new(confirmed.as_bytes().to_vec());
-        let keys = EpochKeys::derive(
-            cs,
-            init_secret,
-            CommitSecret::new(created.commit_secret),
-            psk_secret,
-            &mls_codec::encode(&context)?,
+            &mut auth,
+            &mut context,
+            ScheduleInput {
+                init_secret,
+                commit_secret: CommitSecret::new(created.commit_secret),
+                psk_secret,
+            },
         )?;
-        let confirmation_tag = keys.secrets.confirmation_key.tag(cs, confirmed.as_bytes());
-        auth.auth.confirmation_tag = Some(VLBytes::new(confirmation_tag.clone()));
-        let interim = InterimTranscriptHash::next(cs, &confirmed, &confirmation_tag)?;
         let commit = MlsMessage::new(MlsMessageBody::PublicMessage(protect_public(
             cs,
             auth,

@@ -5,6 +5,7 @@
 
 mod builder;
 mod create;
+mod epoch_step;
 mod external;
 mod external_join;
 mod merge;

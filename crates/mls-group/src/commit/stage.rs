@@ -5,11 +5,10 @@
 use std::collections::BTreeSet;
 
 use mls_codec::{AuthenticatedContent, Commit, Proposal, ProposalOrRef, VLBytes};
-use mls_keyschedule::{
-    CommitSecret, ConfirmedTranscriptHash, EpochKeys, InterimTranscriptHash, PskSecret, PskStore,
-};
+use mls_keyschedule::{CommitSecret, PskSecret, PskStore};
 use mls_treekem::{LeafIndex, PrivateKeyChanges, apply_update_path};
 
+use super::epoch_step::{self, NextEpoch, ScheduleInput};
 use super::{CommitInfo, MemberChange, StagedCommit, StagedEpoch, TreeUpdate};
 use crate::group::Group;
 use crate::proposals::{
@@ -210,29 +209,21 @@ impl Group {
             .map_err(CommitError::PskUnavailable)?;
 
         // §12.4.2: transcript hashes, key schedule, confirmation tag.
-        let confirmed = ConfirmedTranscriptHash::next(
+        let NextEpoch {
+            keys,
+            interim,
+            confirmation_tag,
+        } = epoch_step::verify(
             cs,
             &self.interim,
-            &auth.confirmed_transcript_hash_input()?,
-        );
-        context.confirmed_transcript_hash = VLBytes::new(confirmed.as_bytes().to_vec());
-        let keys = EpochKeys::derive(
-            cs,
-            self.epoch.init_secret.clone(),
-            commit_secret,
-            psk_secret,
-            &mls_codec::encode(&context)?,
+            auth,
+            &mut context,
+            ScheduleInput {
+                init_secret: self.epoch.init_secret.clone(),
+                commit_secret,
+                psk_secret,
+            },
         )?;
-        let tag = auth
-            .auth
-            .confirmation_tag
-            .as_ref()
-            .ok_or(CommitError::ConfirmationTagInvalid)?;
-        keys.secrets
-            .confirmation_key
-            .verify(cs, confirmed.as_bytes(), tag.as_slice())
-            .map_err(|_| CommitError::ConfirmationTagInvalid)?;
-        let interim = InterimTranscriptHash::next(cs, &confirmed, tag.as_slice())?;
         let info = commit_info(
             &applied,
             proposals,
@@ -249,7 +240,7 @@ impl Group {
             own_leaf_key,
             secrets: keys.secrets,
             interim,
-            confirmation_tag: tag.as_slice().to_vec(),
+            confirmation_tag,
             info,
         }))
     }
