@@ -127,3 +127,17 @@ impl Client {
         Ok(self.core.store.delete_group(group_id)?)
     }
 }
+
+/// External PSKs (RFC 9420 §8.4), kept in the store (see `psk.rs`).
+impl Client {
+    /// Register (replace) the external PSK `psk_id` (RFC 9420 §8.4) in the
+    /// store: the client's groups find it when a Commit or a Welcome uses it.
+    pub fn register_external_psk(&self, psk_id: &[u8], secret: &[u8]) -> Result<()> {
+        Ok(self.core.store.insert_psk(psk_id, secret)?)
+    }
+
+    /// Delete the external PSK `psk_id` from the store.
+    pub fn delete_external_psk(&self, psk_id: &[u8]) -> Result<()> {
+        Ok(self.core.store.delete_psk(psk_id)?)
+    }
+}

@@ -1,5 +1,5 @@
 //! External PSKs (RFC 9420 §8.4) through the client's store: registered
-//! with [`crate::Client::register_external_psk`], kept in the store's
+//! with [`crate::Client::register_external_psk`] (in `client.rs`), kept in the store's
 //! [`mls_group::storage::PskStore`], and resolved from there whenever one of
 //! the client's groups makes or processes a Commit with a PreSharedKey
 //! proposal, or joins from a Welcome whose GroupSecrets name PSKs.
@@ -8,9 +8,6 @@ use mls_crypto::Secret;
 use mls_group::storage::Store;
 use mls_keyschedule::{PskStore, ResumptionPsk};
 use tracing::warn;
-
-use crate::client::Client;
-use crate::error::Result;
 
 /// The client's store as the engine's PSK lookup. The group's own
 /// resumption PSKs are layered on top by the engine; other groups'
@@ -33,18 +30,5 @@ impl PskStore for StorePsks<'_> {
 
     fn resumption_psk(&self, _group_id: &[u8], _epoch: u64) -> Option<ResumptionPsk> {
         None
-    }
-}
-
-impl Client {
-    /// Register (replace) the external PSK `psk_id` (RFC 9420 §8.4) in the
-    /// store: the client's groups find it when a Commit or a Welcome uses it.
-    pub fn register_external_psk(&self, psk_id: &[u8], secret: &[u8]) -> Result<()> {
-        Ok(self.core.store.insert_psk(psk_id, secret)?)
-    }
-
-    /// Delete the external PSK `psk_id` from the store.
-    pub fn delete_external_psk(&self, psk_id: &[u8]) -> Result<()> {
-        Ok(self.core.store.delete_psk(psk_id)?)
     }
 }

@@ -27,6 +27,8 @@ use crate::tree::{RatchetTree, parent_slot};
 use crate::view::TreeView;
 use crate::{Result, TreeKemError};
 
+mod stored;
+
 /// The owned result of a [`TreeDiff`], to merge into the tree it was made from.
 #[derive(Debug, Clone)]
 pub struct TreeChanges {

@@ -19,8 +19,10 @@
 
 mod client_records;
 mod encode;
+mod envelope;
 mod load_options;
 mod memory;
+mod past;
 mod pending;
 mod records;
 mod secret_fields;
@@ -33,10 +35,11 @@ use std::collections::BTreeMap;
 
 pub use crate::store_error::{StoreError, StoreResult};
 pub use client_records::{ClientRecord, ClientRecordStore};
+pub use envelope::STATE_VERSION;
 pub use load_options::LoadOptions;
 pub use memory::InMemoryStore;
 pub use records::{EpochRecord, GroupWrite, KeyPackageRecord, PskChange, StoredGroup, TreePart};
-pub use state::{GroupRecords, STATE_VERSION};
+pub use state::GroupRecords;
 pub use traits::{GroupStateStore, KeyPackageStore, PskStore, Store};
 
 use crate::{Group, Result, StateError};

@@ -3,9 +3,27 @@
 //! private-key changes, secrets, transcript) and its [`CommitInfo`], so a
 //! group saved between `commit()` and the delivery service's answer merges
 //! or discards it after a restart (GUIDANCE G-05).
+//!
+//! The staged tree (format version 7 on) is `staged_tree`:
+//!
+//! ```text
+//! staged_tree = kind:u8 body<V>
+//!   kind 0: the changes against the current tree (mls_treekem::TreeChanges::to_bytes)
+//!   kind 1: the whole staged tree (RatchetTree::to_bytes)
+//! ```
+//!
+//! A Commit staged in this process holds its changes, so a save costs the
+//! changed nodes, not a copy of the tree merged with them (kind 0). Read
+//! back, the changes are checked against the current tree: they must give
+//! the staged GroupContext's tree hash, else the record is corrupt (changes
+//! of another base or damaged). Up to version 6 the record held the whole
+//! staged tree, and a Commit loaded from such a record keeps it whole
+//! (kind 1 when saved again).
 
-use mls_codec::{Credential, Extension, PreSharedKeyId, Proposal, ProposalType, Reader, Sender};
-use mls_crypto::{HpkePrivateKey, Secret};
+use mls_codec::{
+    Credential, Extension, GroupContext, PreSharedKeyId, Proposal, ProposalType, Reader, Sender,
+};
+use mls_crypto::{CipherSuiteProvider, HpkePrivateKey, Secret};
 use mls_keyschedule::InterimTranscriptHash;
 use mls_treekem::{LeafIndex, NodeIndex, PrivateKeyChanges, RatchetTree};
 
@@ -15,6 +33,12 @@ use crate::commit::{CommitInfo, MemberChange, PendingCommit, StagedEpoch, TreeUp
 use crate::custom::CommittedCustomProposal;
 use crate::proposals::ProposalSender;
 use crate::{GroupError, Result, StateError};
+
+/// The first format version whose pending Commit stores its staged tree
+/// as changes against the current tree.
+pub(super) const TREE_CHANGES_VERSION: u16 = 7;
+const STAGED_CHANGES: u8 = 0;
+const STAGED_FULL: u8 = 1;
 
 /// A stored leaf index (below 2^31 when it was written).
 fn leaf(value: u32) -> Result<LeafIndex> {
@@ -135,19 +159,16 @@ pub(super) fn read_custom(r: &mut Reader<'_>) -> Result<Vec<CommittedCustomPropo
     Ok(out)
 }
 
-pub(super) fn write_pending(w: &mut Writer, tree: &RatchetTree, p: &PendingCommit) -> Result<()> {
+pub(super) fn write_pending(w: &mut Writer, p: &PendingCommit) -> Result<()> {
     w.opaque(&p.message)?;
     let s = &p.staged;
     w.u64(s.from_epoch);
     w.encoded(&s.context)?;
-    let tree = match &s.tree {
-        TreeUpdate::Changes(changes) => {
-            let mut tree = tree.clone();
-            tree.merge(changes.clone());
-            tree.to_bytes()?
-        }
-        TreeUpdate::Full(tree) => tree.to_bytes()?,
+    let (kind, tree) = match &s.tree {
+        TreeUpdate::Changes(changes) => (STAGED_CHANGES, changes.to_bytes()?),
+        TreeUpdate::Full(tree) => (STAGED_FULL, tree.to_bytes()?),
     };
+    w.u8(kind);
     w.opaque(&tree)?;
     w.vector(|w| {
         s.private_changes
@@ -170,12 +191,48 @@ pub(super) fn write_pending(w: &mut Writer, tree: &RatchetTree, p: &PendingCommi
     write_info(w, &s.info)
 }
 
-pub(super) fn read_pending(r: &mut Reader<'_>, nh: usize) -> Result<PendingCommit> {
+/// The staged tree of a record of format `version` over the current
+/// `tree`, for the staged `context`.
+fn read_staged_tree(
+    r: &mut Reader<'_>,
+    version: u16,
+    tree: &RatchetTree,
+    cs: &dyn CipherSuiteProvider,
+    context: &GroupContext,
+) -> Result<TreeUpdate> {
+    let kind = if version >= TREE_CHANGES_VERSION {
+        r.u8_("pending tree kind")?
+    } else {
+        STAGED_FULL
+    };
+    let bytes = r.opaque_("pending tree")?;
+    match kind {
+        STAGED_CHANGES => tree
+            .changes_from_bytes(bytes, cs, context.tree_hash.as_slice())
+            .map(TreeUpdate::Changes)
+            .map_err(|_| {
+                StateError::Corrupt("pending tree changes do not fit the current tree").into()
+            }),
+        STAGED_FULL => RatchetTree::from_bytes(bytes)
+            .map(|t| TreeUpdate::Full(Box::new(t)))
+            .map_err(|_| StateError::Corrupt("pending tree").into()),
+        _ => Err(StateError::Corrupt("pending tree kind").into()),
+    }
+}
+
+/// Read a pending Commit of a record of format `version`; `tree` is the
+/// group's current tree (the base of stored changes).
+pub(super) fn read_pending(
+    r: &mut Reader<'_>,
+    nh: usize,
+    version: u16,
+    tree: &RatchetTree,
+    cs: &dyn CipherSuiteProvider,
+) -> Result<PendingCommit> {
     let message = r.opaque_("pending message")?.to_vec();
     let from_epoch = r.u64_("pending from epoch")?;
-    let context = r.decoded_("pending context")?;
-    let tree = RatchetTree::from_bytes(r.opaque_("pending tree")?)
-        .map_err(|_| StateError::Corrupt("pending tree"))?;
+    let context: GroupContext = r.decoded_("pending context")?;
+    let tree = read_staged_tree(r, version, tree, cs, &context)?;
     let mut rv = r.vector_("pending removed keys")?;
     let mut removed = Vec::new();
     while !rv.is_empty() {
@@ -198,7 +255,7 @@ pub(super) fn read_pending(r: &mut Reader<'_>, nh: usize) -> Result<PendingCommi
         staged: StagedEpoch {
             from_epoch,
             context,
-            tree: TreeUpdate::Full(Box::new(tree)),
+            tree,
             private_changes: PrivateKeyChanges { removed, added },
             own_leaf_key,
             secrets,

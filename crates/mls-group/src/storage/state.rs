@@ -52,47 +52,35 @@
 //! against the tree. Corrupt input gives [`StateError::Corrupt`](crate::StateError::Corrupt)
 //! naming the part, a newer format [`StateError::Version`](crate::StateError::Version), never a panic.
 
-use std::collections::VecDeque;
 use std::sync::Arc;
 
 use mls_codec::{Proposal, Reader, Sender};
 use mls_crypto::{
-    CipherSuite, CryptoProvider, HpkePrivateKey, Secret, SignatureKeyPair, SignaturePrivateKey,
-    Signer,
+    CryptoProvider, HpkePrivateKey, Secret, SignatureKeyPair, SignaturePrivateKey, Signer,
 };
 use mls_keyschedule::{
     ConfirmationKey, EpochAuthenticator, ExporterSecret, ExternalSecret, InitSecret,
-    InterimTranscriptHash, MembershipKey, ResumptionPsk, SecretTree, SenderDataSecret,
+    InterimTranscriptHash, MembershipKey, ResumptionPsk, SenderDataSecret,
 };
 use mls_treekem::{LeafIndex, NodeIndex, RatchetTree, TreePrivateKeys, TreeView};
 use zeroize::Zeroizing;
 
 use super::LoadOptions;
 use super::encode::{ReadExt, Writer, corrupt};
+use super::envelope::{
+    MAGIC, PARTS_VERSION, SENDER_VERSION, SETTINGS_VERSION, STATE_VERSION, WHOLE_MAGIC,
+    open_record, read_header, read_secret_tree, seal,
+};
+use super::past::{StoredPast, read_past, rebuild_past};
 use super::pending::{read_custom, read_pending, write_custom, write_pending};
 use super::records::{EpochRecord, TreePart};
 use super::secret_fields::{read_private_keys, secret, write_private_keys};
 use super::settings::{read_settings, write_settings};
 use super::tree_parts::{TreeCursor, changed_parts, restore_tree};
-use crate::group::epoch::{EpochState, PastEpoch};
+use crate::group::epoch::EpochState;
 use crate::group::signer::check_own_signer;
 use crate::proposals::{CachedProposal, ProposalCache, ProposalRef, ProposalSender};
-use crate::{Group, GroupError, Misuse, Result, StateError};
-
-/// The snapshot format version written by this build.
-pub const STATE_VERSION: u16 = 6;
-/// The oldest format version this build reads: version 2, whose cached
-/// proposals name their sender by leaf index only.
-const OLDEST_STATE_VERSION: u16 = 2;
-/// The first version whose cached proposals store their RFC 9420 Sender.
-const SENDER_VERSION: u16 = 3;
-/// The first version with `settings<V>` and `optional<signer<V>>`.
-const SETTINGS_VERSION: u16 = 4;
-/// The first version whose tree is stored as parts beside the state.
-const PARTS_VERSION: u16 = 5;
-const MAGIC: &[u8; 4] = b"MLSG";
-const PAST_MAGIC: &[u8; 4] = b"MLSE";
-const WHOLE_MAGIC: &[u8; 4] = b"MLSS";
+use crate::{Group, Misuse, Result, StateError};
 
 /// A group's records: the current state, the parts of its ratchet tree and
 /// one record per retained past epoch.
@@ -118,79 +106,6 @@ impl std::fmt::Debug for GroupRecords {
     }
 }
 
-/// Append the suite's hash of everything written so far.
-fn seal(cs: &dyn mls_crypto::CipherSuiteProvider, mut w: Writer) -> Zeroizing<Vec<u8>> {
-    let digest = cs.hash(&w.buf);
-    w.buf.extend_from_slice(&digest);
-    w.buf
-}
-
-/// Check a record's or snapshot's `magic` and format version, and return
-/// the version: a newer version is its own error
-/// ([`StateError::Version`](crate::StateError::Version)), anything else that is not ours is
-/// corrupt.
-fn read_header(
-    r: &mut Reader<'_>,
-    magic: &[u8; 4],
-    not_ours: &'static str,
-    unknown_version: &'static str,
-) -> Result<u16> {
-    if r.read_array::<4>().map_err(corrupt("magic"))? != *magic {
-        return Err(StateError::Corrupt(not_ours).into());
-    }
-    let version = r.u16_("version")?;
-    if version > STATE_VERSION {
-        return Err(StateError::Version {
-            found: version,
-            supported: STATE_VERSION,
-        }
-        .into());
-    }
-    if version < OLDEST_STATE_VERSION {
-        return Err(StateError::Corrupt(unknown_version).into());
-    }
-    Ok(version)
-}
-
-/// A record's suite provider, format version and a reader over its body.
-type OpenRecord<'a> = (Arc<dyn mls_crypto::CipherSuiteProvider>, u16, Reader<'a>);
-
-/// Check a record's header (`magic`, version, suite) and trailing digest;
-/// returns the suite provider, the version and a reader over the body
-/// after the header.
-fn open_record<'a>(
-    bytes: &'a [u8],
-    magic: &[u8; 4],
-    provider: &dyn CryptoProvider,
-) -> Result<OpenRecord<'a>> {
-    let mut r = Reader::new(bytes);
-    let version = read_header(
-        &mut r,
-        magic,
-        "not a group record",
-        "unknown record version",
-    )?;
-    let suite_id = r.u16_("cipher suite")?;
-    let suite =
-        CipherSuite::from_id(suite_id).map_err(|_| Misuse::UnsupportedCipherSuite(suite_id))?;
-    let cs = provider
-        .cipher_suite_provider(suite)
-        .ok_or(Misuse::UnsupportedCipherSuite(suite_id))?;
-    let nh = suite.hash_len();
-    let body_len = bytes
-        .len()
-        .checked_sub(nh)
-        .filter(|&l| l >= 8)
-        .ok_or(StateError::Corrupt("truncated record"))?;
-    let (body, digest) = bytes.split_at(body_len);
-    if cs.hash(body) != digest {
-        return Err(StateError::Corrupt("record digest mismatch").into());
-    }
-    let mut r = Reader::new(body);
-    r.read_array::<8>().map_err(corrupt("header"))?;
-    Ok((cs, version, r))
-}
-
 fn write_epoch(w: &mut Writer, e: &EpochState) -> Result<()> {
     for bytes in [
         e.sender_data_secret.as_bytes(),
@@ -205,11 +120,6 @@ fn write_epoch(w: &mut Writer, e: &EpochState) -> Result<()> {
         w.opaque(bytes)?;
     }
     w.opaque(&e.secret_tree.to_bytes())
-}
-
-fn read_secret_tree(r: &mut Reader<'_>) -> Result<SecretTree> {
-    SecretTree::from_bytes(r.opaque_("secret tree")?)
-        .map_err(|_| GroupError::State(StateError::Corrupt("secret tree")))
 }
 
 fn read_epoch(r: &mut Reader<'_>, nh: usize) -> Result<EpochState> {
@@ -241,19 +151,6 @@ impl Group {
         })
     }
 
-    /// One record per retained past epoch, oldest first.
-    pub(super) fn past_records(&self) -> Result<Vec<EpochRecord>> {
-        self.past
-            .iter()
-            .map(|p| {
-                Ok(EpochRecord {
-                    epoch: p.epoch,
-                    bytes: self.past_record(p)?,
-                })
-            })
-            .collect()
-    }
-
     /// The whole group state as one byte string: the records of
     /// [`Group::to_records`] in one container.
     pub fn to_bytes(&self) -> Result<Zeroizing<Vec<u8>>> {
@@ -279,30 +176,12 @@ impl Group {
         Ok(w.buf)
     }
 
-    fn header(&self, magic: &[u8; 4]) -> Writer {
+    pub(super) fn header(&self, magic: &[u8; 4]) -> Writer {
         let mut w = Writer::default();
         w.buf.extend_from_slice(magic);
         w.u16(STATE_VERSION);
         w.u16(self.cs.cipher_suite().id());
         w
-    }
-
-    fn past_record(&self, p: &PastEpoch) -> Result<Zeroizing<Vec<u8>>> {
-        let mut w = self.header(PAST_MAGIC);
-        w.u64(p.epoch);
-        w.encoded(&p.context)?;
-        w.opaque(p.sender_data_secret.as_bytes())?;
-        w.opaque(p.membership_key.as_bytes())?;
-        w.opaque(p.resumption_psk.as_bytes())?;
-        w.opaque(&p.secret_tree.to_bytes())?;
-        w.vector(|w| {
-            for (leaf, key) in &p.signature_keys {
-                w.u32(*leaf);
-                w.opaque(key)?;
-            }
-            Ok(())
-        })?;
-        Ok(seal(self.cs.as_ref(), w))
     }
 
     /// The current-state record; `parts_digest` is the digest of the
@@ -337,9 +216,7 @@ impl Group {
             }
             Ok(())
         })?;
-        w.option(self.pending.as_ref(), |w, p| {
-            write_pending(w, &self.tree, p)
-        })?;
+        w.option(self.pending.as_ref(), write_pending)?;
         w.option(self.reinit.as_ref(), |w, r| w.encoded(r))?;
         // Written only when there is something to write, so a group without
         // custom proposals keeps the record of earlier builds.
@@ -543,20 +420,22 @@ impl Group {
             (None, None) => return Err(Misuse::SignerRequired.into()),
         };
 
-        let mut past = VecDeque::new();
+        let mut stored: Vec<StoredPast> = Vec::with_capacity(past_epochs.len());
         for record in past_epochs {
-            let p = read_past(&record.bytes, provider, nh)?;
+            let s = read_past(&record.bytes, provider, nh, version)?;
+            let p = s.epoch();
             if p.epoch != record.epoch || p.epoch >= context.epoch {
                 return Err(StateError::Corrupt("past epoch number").into());
             }
-            if past.back().is_some_and(|q: &PastEpoch| q.epoch >= p.epoch) {
+            if stored.last().is_some_and(|q| q.epoch().epoch >= p.epoch) {
                 return Err(StateError::Corrupt("past epochs out of order").into());
             }
             if p.context.cipher_suite.0 != suite_id || p.context.group_id != context.group_id {
                 return Err(StateError::Corrupt("past epoch of another group").into());
             }
-            past.push_back(p);
+            stored.push(s);
         }
+        let mut past = rebuild_past(stored, &tree, context.tree_hash.as_slice())?;
         while past.len() > config.max_past_epochs {
             past.pop_front();
         }
@@ -590,7 +469,7 @@ impl Group {
         }
 
         let mut pending = if r.presence_("pending commit")? {
-            Some(read_pending(&mut r, nh)?)
+            Some(read_pending(&mut r, nh, version, &tree, cs.as_ref())?)
         } else {
             None
         };
@@ -641,33 +520,4 @@ impl Group {
         };
         Ok((group, tree_cursor))
     }
-}
-
-fn read_past(bytes: &[u8], provider: &dyn CryptoProvider, nh: usize) -> Result<PastEpoch> {
-    // The past-epoch record is the same in every readable version.
-    let (cs, _version, mut pv) = open_record(bytes, PAST_MAGIC, provider)?;
-    if cs.cipher_suite().hash_len() != nh {
-        return Err(StateError::Corrupt("past epoch suite").into());
-    }
-    let epoch = pv.u64_("past epoch")?;
-    let context = pv.decoded_("past context")?;
-    let sender_data_secret = SenderDataSecret::new(secret(&mut pv, nh, "past sender data")?);
-    let membership_key = MembershipKey::new(secret(&mut pv, nh, "past membership key")?);
-    let resumption_psk = ResumptionPsk::new(secret(&mut pv, nh, "past resumption psk")?);
-    let secret_tree = read_secret_tree(&mut pv)?;
-    let mut kv = pv.vector_("past signature keys")?;
-    let mut signature_keys = Vec::new();
-    while !kv.is_empty() {
-        signature_keys.push((kv.u32_("past leaf")?, kv.opaque_("past key")?.to_vec()));
-    }
-    pv.finish().map_err(corrupt("trailing bytes"))?;
-    Ok(PastEpoch {
-        epoch,
-        context,
-        sender_data_secret,
-        membership_key,
-        resumption_psk,
-        secret_tree,
-        signature_keys,
-    })
 }
