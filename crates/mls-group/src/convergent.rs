@@ -38,7 +38,7 @@ use mls_keyschedule::{InMemoryPskStore, PskStore};
 
 use crate::group::Group;
 use crate::staged::CommitInfo;
-use crate::{CommitOutput, FramingError, GroupError, ProcessedMessage, Result};
+use crate::{CommitOutput, GroupError, ProcessedMessage, Result};
 
 /// A [`Group`] for delivery services that do not order Commits (G-18 (b)).
 pub struct ConvergentGroup {
@@ -195,10 +195,9 @@ impl ConvergentGroup {
         let info = staged.info().clone();
         candidate.merge_staged_commit(staged)?;
         let winner = tie_break_key(&self.group, message)?;
-        let before = std::mem::replace(&mut self.group, candidate);
+        let mut before = std::mem::replace(&mut self.group, candidate);
         // The state before keeps our pending Commit out: if a competitor wins,
         // it is processed as any received Commit.
-        let mut before = before;
         before.clear_pending_commit();
         self.window = Some(Window { before, winner });
         Ok(ConvergentMessage::Commit(CommitOutcome::Merged(info)))
@@ -221,7 +220,9 @@ impl ConvergentGroup {
         let staged = match candidate.process_message_with_psks(message, psk_store)? {
             ProcessedMessage::Commit(staged) => staged,
             _ => {
-                return Err(FramingError::WrongMessageKind("a competing Commit").into());
+                return Err(GroupError::Internal(
+                    "a Commit content type that is no Commit",
+                ));
             }
         };
         let info = staged.info().clone();

@@ -45,6 +45,24 @@ fn key(group: &Group, message: &MlsMessage) -> Vec<u8> {
         .hash(&mls_codec::encode(message).unwrap())
 }
 
+/// Alice and Bob each commit a self-update with a path in the same epoch;
+/// returned as (winner, loser) of the tie-break.
+fn competing(g: &mut [ConvergentGroup]) -> (MlsMessage, MlsMessage) {
+    let a = g[0]
+        .commit(|g| g.commit_builder().force_path(true).build())
+        .unwrap()
+        .commit;
+    let b = g[1]
+        .commit(|g| g.commit_builder().force_path(true).build())
+        .unwrap()
+        .commit;
+    if key(g[2].group(), &a) < key(g[2].group(), &b) {
+        (a, b)
+    } else {
+        (b, a)
+    }
+}
+
 fn outcome(m: ConvergentMessage) -> CommitOutcome {
     match m {
         ConvergentMessage::Commit(c) => c,
@@ -122,19 +140,8 @@ fn converge(config: GroupConfig) {
 #[test]
 fn an_invalid_competitor_with_a_smaller_key_is_rejected_and_changes_nothing() {
     let mut g = four();
-    let a = g[0]
-        .commit(|g| g.commit_builder().force_path(true).build())
-        .unwrap()
-        .commit;
-    let b = g[1]
-        .commit(|g| g.commit_builder().force_path(true).build())
-        .unwrap()
-        .commit;
-    let (first, second) = if key(g[2].group(), &a) < key(g[2].group(), &b) {
-        (b, a)
-    } else {
-        (a, b)
-    };
+    // The loser arrives first; the winner is then damaged.
+    let (second, first) = competing(&mut g);
     assert!(matches!(
         outcome(g[2].process_message(&first).unwrap()),
         CommitOutcome::Merged(_)
@@ -171,19 +178,7 @@ fn an_invalid_competitor_with_a_smaller_key_is_rejected_and_changes_nothing() {
 #[test]
 fn a_losing_competitor_is_ignored_and_the_window_closes_with_the_next_epoch() {
     let mut g = four();
-    let a = g[0]
-        .commit(|g| g.commit_builder().force_path(true).build())
-        .unwrap()
-        .commit;
-    let b = g[1]
-        .commit(|g| g.commit_builder().force_path(true).build())
-        .unwrap()
-        .commit;
-    let (winner, loser) = if key(g[2].group(), &a) < key(g[2].group(), &b) {
-        (a, b)
-    } else {
-        (b, a)
-    };
+    let (winner, loser) = competing(&mut g);
     assert!(matches!(
         outcome(g[2].process_message(&winner).unwrap()),
         CommitOutcome::Merged(_)
