@@ -15,15 +15,18 @@
 //! group unchanged, so each group is built once per N and reused. Sample
 //! sizes are small: the whole run takes a few minutes.
 
+#[path = "support/mod.rs"]
+mod support;
 use std::hint::black_box;
 use std::sync::Arc;
 use std::time::Duration;
+use support::{adds, bundles};
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use mls_codec::{Add, Credential, MlsMessage, Proposal};
+use mls_codec::{Credential, MlsMessage, Proposal};
 use mls_crypto::{CipherSuite, CipherSuiteProvider, CryptoProvider};
 use mls_crypto_rustcrypto::RustCryptoProvider;
-use mls_group::key_package::{KeyPackageBuilder, KeyPackageBundle};
+use mls_group::key_package::KeyPackageBundle;
 use mls_group::{CreateOptions, Group, GroupConfig, JoinOptions};
 
 const SUITES: [(CipherSuite, &str); 2] = [
@@ -33,28 +36,6 @@ const SUITES: [(CipherSuite, &str); 2] = [
     ),
     (CipherSuite::Mls128DhKemP256Aes128GcmSha256P256, "suite2"),
 ];
-
-fn bundles(cs: &dyn CipherSuiteProvider, n: usize) -> Vec<KeyPackageBundle> {
-    (0..n)
-        .map(|i| {
-            let signer = cs.signature_generate_key_pair().expect("signature key");
-            KeyPackageBuilder::new()
-                .build(cs, Credential::basic(format!("member {i}")), &signer)
-                .expect("key package")
-        })
-        .collect()
-}
-
-fn add_options(bundles: &[KeyPackageBundle]) -> Vec<Proposal> {
-    bundles
-        .iter()
-        .map(|b| {
-            Proposal::from(Add {
-                key_package: b.key_package().clone(),
-            })
-        })
-        .collect()
-}
 
 /// A creator with N-1 KeyPackages to add.
 struct Setup {
@@ -66,7 +47,7 @@ struct Setup {
 fn setup(suite: CipherSuite, n: usize) -> Setup {
     let provider = RustCryptoProvider::with_seed([7; 32]);
     let cs: Arc<dyn CipherSuiteProvider> = provider.cipher_suite_provider(suite).expect("suite");
-    let all = bundles(cs.as_ref(), n - 1);
+    let all = bundles(cs.as_ref(), 0, n - 1);
     let signer = cs.signature_generate_key_pair().expect("signature key");
     let creator = Group::create(
         cs,
@@ -92,7 +73,7 @@ fn full_group(suite: CipherSuite, n: usize) -> (Group, Group) {
     } = setup(suite, n);
     let out = creator
         .commit_builder()
-        .proposals(add_options(&joiners))
+        .proposals(adds(&joiners))
         .build()
         .expect("commit");
     creator.merge_pending_commit().expect("merge");
@@ -121,7 +102,7 @@ fn commit_and_join(c: &mut Criterion) {
             group.bench_with_input(BenchmarkId::from_parameter(n), &n, |b, _| {
                 let (s, options) = state.get_or_insert_with(|| {
                     let s = setup(suite, n);
-                    let options = add_options(&s.joiners);
+                    let options = adds(&s.joiners);
                     (s, options)
                 });
                 b.iter(|| {
@@ -150,7 +131,7 @@ fn commit_and_join(c: &mut Criterion) {
                     let out = s
                         .creator
                         .commit_builder()
-                        .proposals(add_options(&s.joiners))
+                        .proposals(adds(&s.joiners))
                         .build()
                         .expect("commit");
                     let me = vec![s.joiners.swap_remove(0)];

@@ -7,36 +7,16 @@
 //!
 //! `cargo bench -p mls-group --features pq --bench pq_cost [-- N...]`
 
+#[path = "support/mod.rs"]
+mod support;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use support::{adds, bundles};
 
-use mls_codec::{Add, Credential, Proposal};
+use mls_codec::Credential;
 use mls_crypto::{CipherSuite, CipherSuiteProvider, CryptoProvider, PqSuite};
 use mls_crypto_rustcrypto::RustCryptoProvider;
-use mls_group::key_package::{KeyPackageBuilder, KeyPackageBundle};
 use mls_group::{CreateOptions, Group, GroupConfig, JoinOptions};
-
-fn bundles(cs: &dyn CipherSuiteProvider, n: usize) -> Vec<KeyPackageBundle> {
-    (0..n)
-        .map(|i| {
-            let signer = cs.signature_generate_key_pair().expect("signature key");
-            KeyPackageBuilder::new()
-                .build(cs, Credential::basic(format!("member {i}")), &signer)
-                .expect("key package")
-        })
-        .collect()
-}
-
-fn add_proposals(bundles: &[KeyPackageBundle]) -> Vec<Proposal> {
-    bundles
-        .iter()
-        .map(|b| {
-            Proposal::from(Add {
-                key_package: b.key_package().clone(),
-            })
-        })
-        .collect()
-}
 
 /// One row of the table.
 struct Cell {
@@ -65,7 +45,7 @@ fn best_of<T>(runs: usize, mut f: impl FnMut() -> T) -> (T, Duration) {
 fn measure(suite: CipherSuite, n: usize) -> Cell {
     let provider = RustCryptoProvider::with_seed([7; 32]);
     let cs: Arc<dyn CipherSuiteProvider> = provider.cipher_suite_provider(suite).expect("suite");
-    let mut all = bundles(cs.as_ref(), n - 1);
+    let mut all = bundles(cs.as_ref(), 0, n - 1);
     let key_package = mls_codec::encode(all[0].key_package()).expect("encode");
     let signer = cs.signature_generate_key_pair().expect("signature key");
     let mut creator = Group::create(
@@ -76,7 +56,7 @@ fn measure(suite: CipherSuite, n: usize) -> Cell {
         CreateOptions::default(),
     )
     .expect("create");
-    let proposals = add_proposals(&all);
+    let proposals = adds(&all);
     let runs = if n <= 100 { 3 } else { 1 };
     let (out, commit_time) = best_of(runs, || {
         let out = creator

@@ -23,17 +23,20 @@
 //! a joined member's `Group` retains (a counting allocator around `join`)
 //! is printed per member as `scale/N/memory`.
 
+#[path = "support/mod.rs"]
+mod support;
 use std::alloc::System;
 use std::hint::black_box;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use support::{adds, bundles};
 
 use cap::Cap;
 use criterion::{Criterion, criterion_group, criterion_main};
-use mls_codec::{Add, Credential, MlsMessage, Proposal};
+use mls_codec::{Credential, MlsMessage, Proposal};
 use mls_crypto::{CipherSuite, CipherSuiteProvider, CryptoProvider};
 use mls_crypto_rustcrypto::RustCryptoProvider;
-use mls_group::key_package::{KeyPackageBuilder, KeyPackageBundle};
+use mls_group::key_package::KeyPackageBundle;
 use mls_group::{CreateOptions, Group, GroupConfig, JoinOptions};
 
 #[global_allocator]
@@ -42,28 +45,6 @@ static ALLOC: Cap<System> = Cap::new(System, usize::MAX);
 const SUITE: CipherSuite = CipherSuite::Mls128DhKemX25519Aes128GcmSha256Ed25519;
 const SIZES: [usize; 3] = [1_000, 10_000, 50_000];
 const ADDED: usize = 100;
-
-fn bundles(cs: &dyn CipherSuiteProvider, from: usize, n: usize) -> Vec<KeyPackageBundle> {
-    (from..from + n)
-        .map(|i| {
-            let signer = cs.signature_generate_key_pair().expect("signature key");
-            KeyPackageBuilder::new()
-                .build(cs, Credential::basic(format!("member {i}")), &signer)
-                .expect("key package")
-        })
-        .collect()
-}
-
-fn adds(bundles: &[KeyPackageBundle]) -> Vec<Proposal> {
-    bundles
-        .iter()
-        .map(|b| {
-            Proposal::from(Add {
-                key_package: b.key_package().clone(),
-            })
-        })
-        .collect()
-}
 
 /// A full group of N: its creator, the member at leaf 1, what that member
 /// joined with, and 100 KeyPackages to add.
