@@ -130,7 +130,8 @@ impl ConvergentGroup {
             self.group.clear_pending_commit();
             return Err(e);
         }
-        let winner = tie_break_key(&self.group, &out.commit)?;
+        // The Commit's encoding is already in the output (no re-encode).
+        let winner = tie_break_key(&self.group, &out.commit_bytes);
         self.window = Some(Window { before, winner });
         Ok(out)
     }
@@ -194,7 +195,7 @@ impl ConvergentGroup {
         };
         let info = staged.info().clone();
         candidate.merge_staged_commit(staged)?;
-        let winner = tie_break_key(&self.group, message)?;
+        let winner = tie_break_key(&self.group, &mls_codec::encode(message)?);
         let mut before = std::mem::replace(&mut self.group, candidate);
         // The state before keeps our pending Commit out: if a competitor wins,
         // it is processed as any received Commit.
@@ -212,7 +213,7 @@ impl ConvergentGroup {
             .window
             .as_ref()
             .ok_or(GroupError::Internal("competing Commit without a window"))?;
-        let key = tie_break_key(&window.before, message)?;
+        let key = tie_break_key(&window.before, &mls_codec::encode(message)?);
         if key >= window.winner {
             return Ok(ConvergentMessage::Commit(CommitOutcome::Ignored));
         }
@@ -251,8 +252,8 @@ impl std::fmt::Debug for ConvergentGroup {
 /// The tie-break key of a Commit: the suite's hash of its MLSMessage
 /// encoding, which every member receives byte for byte from the delivery
 /// service.
-fn tie_break_key(group: &Group, message: &MlsMessage) -> Result<Vec<u8>> {
-    Ok(group.cs.hash(&mls_codec::encode(message)?))
+fn tie_break_key(group: &Group, encoded_message: &[u8]) -> Vec<u8> {
+    group.cs.hash(encoded_message)
 }
 
 impl Group {
