@@ -73,9 +73,12 @@ impl Client {
     }
 
     fn make_key_package(&self, last_resort: bool, now: u64) -> Result<KeyPackage> {
+        // RFC 9420 §13: the application's own proposal and extension types
+        // are listed in the capabilities, or no group may use them with us.
         let mut builder = KeyPackageBuilder::new()
             .clock(self.core.config.clock.clone())
-            .validity_seconds(self.core.key_packages.lifetime);
+            .validity_seconds(self.core.key_packages.lifetime)
+            .advertise(&self.core.config.custom);
         if last_resort {
             builder = builder.last_resort();
         }

@@ -193,9 +193,13 @@ impl<'a> ExternalCommitBuilder<'a> {
 
         // Our leaf: the template of a KeyPackage leaf of ours; it must
         // support the group's extensions (§11.1, §12.4.3).
-        let bundle = self
-            .leaf
-            .build(cs, self.credential.clone(), self.signer.as_ref())?;
+        // §13: our leaf lists the application's registered types, as a
+        // KeyPackage of ours would.
+        let bundle = self.leaf.advertise(&self.config.custom).build(
+            cs,
+            self.credential.clone(),
+            self.signer.as_ref(),
+        )?;
         let template = bundle.key_package().leaf_node.clone();
         leaf_supports(&template, &old_context.extensions)
             .map_err(ProposalError::MissingCapability)?;
