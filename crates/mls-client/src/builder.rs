@@ -155,6 +155,18 @@ impl ClientBuilder {
         if signer.signature_scheme() != suite.signature() {
             return Err(ClientError::SignerSuiteMismatch(suite));
         }
+        // The key pair once here, before the store is bound to it, not for
+        // every KeyPackage the client makes (any provider of the suite
+        // derives the same public key).
+        let check_provider = match &self.provider {
+            Some(p) => p.clone(),
+            None => default_provider()?,
+        };
+        let check_cs = check_provider
+            .cipher_suite_provider(suite)
+            .ok_or(ClientError::UnsupportedCipherSuite(suite))?;
+        mls_group::key_package::check_signer(check_cs.as_ref(), signer.as_ref())
+            .map_err(|_| ClientError::SignerKeyMismatch)?;
         let store = self.store.unwrap_or_else(|| Arc::new(InMemoryStore::new()));
         store.bind_identity(&identity_bytes(&credential, signer.as_ref())?)?;
         // The pool is read (or made) only once the store is known to be

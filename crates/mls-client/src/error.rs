@@ -32,6 +32,11 @@ pub enum ClientError {
     /// (RFC 9420 §5.1: a suite fixes its signature scheme).
     #[error("the identity's signer does not use the signature scheme of {0:?} (RFC 9420 §5.1)")]
     SignerSuiteMismatch(CipherSuite),
+    /// The identity's signer holds a private key that is malformed or whose
+    /// public key is not the one the signer announces: everything it signed
+    /// would be refused by every receiver.
+    #[error("the identity's signer: its public key is not the one of its private key")]
+    SignerKeyMismatch,
     /// The KeyPackage settings are inconsistent (the text says how).
     #[error("KeyPackage settings: {0}")]
     KeyPackageSettings(&'static str),
@@ -128,6 +133,7 @@ impl ClientError {
             | ClientError::MissingStore
             | ClientError::UnsupportedCipherSuite(_)
             | ClientError::SignerSuiteMismatch(_)
+            | ClientError::SignerKeyMismatch
             | ClientError::KeyPackageSettings(_)
             | ClientError::EntropyPoolProvider => ClientErrorKind::Config,
             ClientError::Store(_) | ClientError::EntropyPool(_) => ClientErrorKind::Store,

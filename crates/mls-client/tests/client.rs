@@ -192,6 +192,30 @@ fn a_store_of_another_identity_is_refused_at_build() {
 }
 
 #[test]
+fn a_signer_whose_public_key_is_not_its_private_keys_is_refused_at_build() {
+    let (store, good, other) = (
+        Arc::new(mls_group::InMemoryStore::new()),
+        signer(),
+        signer(),
+    );
+    let mut mismatched = (*good).clone();
+    mismatched.public_key = other.public_key.clone();
+    let built = Client::builder()
+        .identity(Credential::basic("alice"), Arc::new(mismatched))
+        .shared_store(store.clone())
+        .build();
+    assert!(matches!(built, Err(ClientError::SignerKeyMismatch)));
+    // Refused before the store was bound: the right pair builds on it.
+    assert!(
+        Client::builder()
+            .identity(Credential::basic("alice"), good)
+            .shared_store(store)
+            .build()
+            .is_ok()
+    );
+}
+
+#[test]
 fn creating_a_group_id_in_use_is_refused() {
     let (alice, _) = client("alice");
     let options = || CreateOptions {

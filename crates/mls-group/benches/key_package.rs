@@ -41,6 +41,16 @@ fn generation(c: &mut Criterion) {
                     .expect("builds")
             })
         });
+        // What each KeyPackage paid before the signer's pair was checked
+        // once per client instead (issue 14): the public key re-derived.
+        g.bench_function(BenchmarkId::new("with_pair_check", s.id()), |b| {
+            b.iter(|| {
+                mls_group::key_package::check_signer(&*cs, &signer).expect("pair");
+                builder
+                    .build(&*cs, Credential::basic(b"alice".to_vec()), &signer)
+                    .expect("builds")
+            })
+        });
     }
     g.finish();
 }

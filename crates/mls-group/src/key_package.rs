@@ -59,7 +59,7 @@ mod validate;
 pub use bundle::KeyPackageBundle;
 pub use create::{
     DEFAULT_KEY_PACKAGE_LIFETIME, KEY_PACKAGE_TBS_LABEL, KeyPackageBuilder,
-    LAST_RESORT_DRAFT_EXTENSION_TYPE, sign_key_package, sign_leaf_node,
+    LAST_RESORT_DRAFT_EXTENSION_TYPE, check_signer, sign_key_package, sign_leaf_node,
 };
 pub use pool::KeyPackagePool;
 pub use reference::{KeyPackageRef, reencoded_twin};

@@ -403,16 +403,21 @@ fn builder_rejects_misplaced_or_duplicate_extensions() {
             "{err:?}"
         );
     }
-    // A signer whose halves do not match.
+    // A signer whose halves do not match is refused by `check_signer`, the
+    // one check where a signer enters a group or a client; the builder does
+    // not re-derive the public key per KeyPackage (issue 14), and what it
+    // builds with such a signer is refused by every receiver.
     let mut bad = signer(&*cs);
     bad.public_key = signer(&*cs).public_key;
-    let err = KeyPackageBuilder::new()
-        .build(&*cs, Credential::basic(b"a".to_vec()), &bad)
-        .unwrap_err();
+    let err = mls_group::key_package::check_signer(&*cs, &bad).unwrap_err();
     assert!(
         matches!(err, GroupError::Misuse(Misuse::KeyPackageCreation(_))),
         "{err:?}"
     );
+    let forged = KeyPackageBuilder::new()
+        .build(&*cs, Credential::basic(b"a".to_vec()), &bad)
+        .expect("the pair is not re-checked per KeyPackage");
+    assert!(validate_key_package(&*cs, forged.key_package(), &strict()).is_err());
 }
 
 #[test]

@@ -325,3 +325,29 @@ fn a_branch_is_created_with_an_hsm_signer() {
     let bytes = sub.to_bytes().unwrap();
     assert!(!contains(&bytes, hsm.key.private_key.as_bytes()));
 }
+
+/// A hand-assembled pair whose public key is not its private key's is
+/// refused where it enters a group (`check_signer`), not silently used to
+/// sign a leaf that every receiver would refuse.
+#[test]
+fn a_signer_whose_public_key_is_not_its_private_keys_cannot_create_a_group() {
+    let provider = provider(7);
+    let cs = suite(&provider);
+    let good = cs.signature_generate_key_pair().unwrap();
+    let mut mismatched = good.clone();
+    mismatched.public_key = cs.signature_generate_key_pair().unwrap().public_key;
+    let err = Group::create(
+        cs.clone(),
+        Credential::basic(b"alice".to_vec()),
+        Arc::new(mismatched.clone()),
+        GroupConfig::default(),
+        CreateOptions::default(),
+    )
+    .unwrap_err();
+    assert!(matches!(
+        err,
+        GroupError::Misuse(Misuse::KeyPackageCreation(_))
+    ));
+    assert!(mls_group::key_package::check_signer(cs.as_ref(), &mismatched).is_err());
+    assert!(mls_group::key_package::check_signer(cs.as_ref(), &good).is_ok());
+}

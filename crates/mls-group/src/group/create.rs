@@ -45,6 +45,7 @@ impl Group {
         config: GroupConfig,
         options: CreateOptions,
     ) -> Result<Self> {
+        crate::key_package::check_signer(cs.as_ref(), signer.as_ref())?;
         // The leaf of a KeyPackage of ours is exactly the leaf RFC 9420 §11
         // asks for; its init key is not used.
         // RFC 9420 §13: our leaf lists the application's registered types.

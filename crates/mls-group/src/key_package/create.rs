@@ -106,6 +106,24 @@ impl std::fmt::Debug for KeyPackageBuilder {
     }
 }
 
+/// Check a signer before it signs for a group or a client: its scheme is
+/// the one of `cs`, and an exportable private key's public key is the one
+/// it announces (a mismatched pair would sign leaves, KeyPackages and
+/// messages that every receiver refuses). An HSM signer's pair cannot be
+/// checked here.
+pub fn check_signer(cs: &dyn CipherSuiteProvider, signer: &dyn Signer) -> Result<()> {
+    check_signer_scheme(cs, signer.signature_scheme())?;
+    if let Some(private_key) = signer.exportable_private_key()
+        && cs.signature_public_key(private_key)? != signer.public_key()
+    {
+        return Err(Misuse::KeyPackageCreation(
+            "signature public key does not match the private key",
+        )
+        .into());
+    }
+    Ok(())
+}
+
 impl KeyPackageBuilder {
     /// A builder with the defaults above.
     pub fn new() -> Self {
@@ -208,7 +226,13 @@ impl KeyPackageBuilder {
     /// the signature key `signer` (its public key becomes the leaf
     /// `signature_key`; an exportable private key is kept in the bundle, an
     /// HSM key is not). Draws two fresh HPKE key pairs from the provider:
-    /// the init key and the leaf encryption key (RFC 9420 §10).
+    /// the init key and the leaf encryption key (RFC 9420 §10). The signer's
+    /// scheme is checked; that its public key is the one of its private key
+    /// is not (per KeyPackage it would cost a key derivation): check a
+    /// hand-assembled signer once with [`check_signer`] ([`Group::create`]
+    /// and `mls_client::ClientBuilder::build` do).
+    ///
+    /// [`Group::create`]: crate::Group::create
     pub fn build(
         &self,
         cs: &dyn CipherSuiteProvider,
@@ -216,15 +240,12 @@ impl KeyPackageBuilder {
         signer: &dyn Signer,
     ) -> Result<KeyPackageBundle> {
         let suite = CipherSuiteId(cs.cipher_suite().id());
+        // The pair itself is checked once where a signer enters a long-lived
+        // owner ([`check_signer`]), not per KeyPackage: re-deriving the
+        // public key is a base-point multiplication, 10-15% of a KeyPackage
+        // (issue 14). A pair that does not match signs KeyPackages that no
+        // receiver accepts (RFC 9420 §10.1), so nothing unsafe gets out.
         check_signer_scheme(cs, signer.signature_scheme())?;
-        if let Some(private_key) = signer.exportable_private_key()
-            && cs.signature_public_key(private_key)? != signer.public_key()
-        {
-            return Err(Misuse::KeyPackageCreation(
-                "signature public key does not match the private key",
-            )
-            .into());
-        }
         let mut key_package_extensions = self.key_package_extensions.clone();
         if let Some(t) = self.last_resort {
             key_package_extensions.push(Extension {
