@@ -279,3 +279,33 @@ fn the_client_default_sends_handshakes_encrypted_and_public_is_explicit() {
     let out = c.self_update().unwrap();
     assert_eq!(out.commit.wire_format(), WireFormat::PUBLIC_MESSAGE);
 }
+
+#[test]
+fn a_commit_rotating_one_groups_signer_is_refused_and_nothing_is_stored() {
+    // Every group of a client is loaded with the client's signer, so a
+    // rotation of one group's key (G-54) is for a Group, not a ClientGroup.
+    let (alice, store) = client("alice");
+    let (bob, _) = client("bob");
+    let mut group = alice.create_group().unwrap();
+    let _bob_group = add(&mut group, &bob);
+    let epoch = group.group().epoch();
+    let writes = store.write_count();
+    let err = group
+        .commit(|c| c.rotate_signer(signer(), None))
+        .expect_err("a rotation through the client");
+    assert!(
+        matches!(
+            err,
+            ClientError::Group(mls_group::GroupError::Misuse(
+                mls_group::Misuse::SignerRotation(_)
+            ))
+        ),
+        "{err:?}"
+    );
+    assert!(group.group().pending_commit().is_none());
+    let reopened = alice.group(group.group_id()).unwrap().unwrap();
+    assert_eq!(reopened.group().epoch(), epoch);
+    assert!(reopened.group().pending_commit().is_none());
+    // The client default encrypts handshakes: only the ratchet step is stored.
+    assert!(store.write_count() <= writes + 1);
+}

@@ -92,6 +92,9 @@ pub(crate) struct StagedEpoch {
     pub(crate) interim: InterimTranscriptHash,
     pub(crate) confirmation_tag: Vec<u8>,
     pub(crate) info: CommitInfo,
+    /// The signer our own Commit rotates to (GUIDANCE G-54): adopted at
+    /// merge; `None` for every other Commit.
+    pub(crate) new_signer: Option<std::sync::Arc<dyn mls_crypto::Signer>>,
 }
 
 impl StagedCommit {

@@ -10,6 +10,7 @@
 //!     .custom_proposal(0xf000, body)    // an application-defined proposal (§13)
 //!     .force_path(true)                 // an UpdatePath even when not required
 //!     .group_info(true)                 // a GroupInfo for external joins (§12.4.3.2)
+//!     .rotate_signer(signer, credential) // a new signature key (G-54)
 //!     .build()?                         // the pending Commit and its messages
 //! ```
 
@@ -46,6 +47,7 @@ impl std::fmt::Debug for CommitBuilder<'_> {
             .field("include_pending", &self.options.include_pending)
             .field("force_path", &self.options.force_path)
             .field("group_info", &self.options.group_info)
+            .field("rotates_signer", &self.options.rotation.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -157,6 +159,27 @@ impl<'a> CommitBuilder<'a> {
     /// [`Group::export_group_info`] gives one on demand after the merge.
     pub fn group_info(mut self, publish: bool) -> Self {
         self.options.group_info = publish;
+        self
+    }
+
+    /// Rotate our signature key (GUIDANCE G-54; RFC 9420 §5.3.1): the
+    /// Commit's UpdatePath (forced) gives our leaf `signer`'s public key and,
+    /// if given, `credential` (a credential for the new key; the group's
+    /// credential validator must accept it as a successor of ours). The
+    /// Commit itself is signed with our current key, which the members
+    /// know; the new epoch's GroupInfo (Welcome, [`CommitOutput::group_info`])
+    /// with the new one. The group signs with `signer` from the merge on
+    /// ([`Group::export_group_info`] included); discarding the pending
+    /// Commit keeps the old signer. The build fails with
+    /// [`crate::Misuse::SignerRotation`] for a signer of another scheme, a
+    /// key pair that does not match, our current key, or a refused
+    /// credential.
+    pub fn rotate_signer(
+        mut self,
+        signer: std::sync::Arc<dyn mls_crypto::Signer>,
+        credential: Option<mls_codec::Credential>,
+    ) -> Self {
+        self.options.rotation = Some(super::create::SignerRotation { signer, credential });
         self
     }
 

@@ -9,7 +9,10 @@ use mls_codec::{
     Commit, FramedContent, FramedContentBody, MlsMessage, MlsMessageBody, Proposal, Sender,
     VLBytes, WireFormat,
 };
-use mls_crypto::Secret;
+use std::sync::Arc;
+
+use mls_codec::{Credential, LeafNode};
+use mls_crypto::{Secret, Signer};
 use mls_keyschedule::{CommitSecret, PskSecret, PskStore};
 use mls_treekem::{
     LeafIndex, NodeIndex, PrivateKeyChanges, TreeView, UpdatePathInput, prepare_update_path,
@@ -46,6 +49,21 @@ pub(crate) struct CommitOptions {
     /// Also sign a GroupInfo of the new epoch for external joins (with
     /// `external_pub`), even when no member is added (issue 14 item 3).
     pub group_info: bool,
+    /// Our new signer, and credential, when the Commit rotates the
+    /// signature key (GUIDANCE G-54).
+    pub rotation: Option<SignerRotation>,
+}
+
+/// A rotation of our signature key by a Commit (GUIDANCE G-54): the
+/// UpdatePath's leaf carries the new key (and credential), the Commit is
+/// still signed with the old key (RFC 9420 §12.4.2: receivers verify it with
+/// the key of the sender's leaf in the current tree), and the new epoch's
+/// GroupInfo with the new one (§12.4.3: verified with the key of the signer's
+/// leaf in the new tree).
+#[derive(Clone, Debug)]
+pub(crate) struct SignerRotation {
+    pub signer: Arc<dyn Signer>,
+    pub credential: Option<Credential>,
 }
 
 impl Default for CommitOptions {
@@ -57,6 +75,7 @@ impl Default for CommitOptions {
             authenticated_data: Vec::new(),
             restart_usage: None,
             group_info: false,
+            rotation: None,
         }
     }
 }
@@ -161,7 +180,14 @@ impl Group {
         let applied = apply_plan(&mut diff, selection.plan)?;
         let custom = crate::proposals::committed_custom(&selection.sources);
         drop(selection.sources);
-        let with_path = applied.path_required || options.force_path || self.config.force_path;
+        // G-54: a rotation always travels in an UpdatePath.
+        let rotation = options.rotation;
+        let with_path = applied.path_required
+            || options.force_path
+            || self.config.force_path
+            || rotation.is_some();
+        let new_signer = rotation.as_ref().map(|r| r.signer.clone());
+        let leaf_signer: &dyn Signer = new_signer.as_deref().unwrap_or(self.signer.as_ref());
 
         // §12.4.1: the provisional GroupContext.
         let mut context = self.context.clone();
@@ -176,7 +202,10 @@ impl Group {
         let group_id = self.context.group_id.as_slice().to_vec();
         let (commit_secret, path, private_changes, path_secrets) = if with_path {
             let leaf_secret = Secret::new(cs.random_bytes(cs.cipher_suite().hash_len())?);
-            let template = self.own_leaf_node()?.clone();
+            let template = match &rotation {
+                Some(rotation) => self.rotated_leaf(rotation, &policy)?,
+                None => self.own_leaf_node()?.clone(),
+            };
             let prepared = prepare_update_path(
                 &mut diff,
                 cs,
@@ -185,7 +214,7 @@ impl Group {
                     group_id: &group_id,
                     leaf_secret: &leaf_secret,
                     leaf_template: &template,
-                    signer: self.signer.as_ref(),
+                    signer: leaf_signer,
                 },
             )
             .map_err(CommitError::InvalidTree)?;
@@ -261,7 +290,8 @@ impl Group {
             auth,
         )?;
 
-        // §12.4.1: the GroupInfo of the new epoch, signed with our key, and
+        // §12.4.1: the GroupInfo of the new epoch, signed with our key (the
+        // new one when rotating, G-54), and
         // the tree on the wire: only when a Welcome or the caller needs
         // them (issue 14 item 3).
         let adds = !applied.added.is_empty();
@@ -281,7 +311,7 @@ impl Group {
             )?;
             Some(sign_group_info(
                 cs,
-                self.signer.as_ref(),
+                leaf_signer,
                 context.clone(),
                 extensions,
                 confirmation_tag.clone(),
@@ -343,6 +373,7 @@ impl Group {
             interim,
             confirmation_tag,
             info: info.clone(),
+            new_signer,
         };
         let commit_bytes = mls_codec::encode(&commit_message)?;
         span.record("commit_bytes", commit_bytes.len());
@@ -365,6 +396,39 @@ impl Group {
             info,
             omitted,
         })
+    }
+
+    /// Our leaf as the template of a rotating Commit's path leaf (GUIDANCE
+    /// G-54): the new signer's key and, if given, the new credential, checked
+    /// with the same rules the receivers apply to the path (RFC 9420 §5.3.1,
+    /// V-5.3.1-08).
+    fn rotated_leaf(
+        &self,
+        rotation: &SignerRotation,
+        policy: &mls_treekem::LeafValidationPolicy,
+    ) -> Result<LeafNode> {
+        let cs = self.cs.as_ref();
+        crate::key_package::check_signer(cs, rotation.signer.as_ref()).map_err(|_| {
+            Misuse::SignerRotation("the new signer's scheme or key pair does not fit the suite")
+        })?;
+        let old = self.own_leaf_node()?;
+        if rotation.signer.public_key() == old.signature_key.as_slice() {
+            return Err(Misuse::SignerRotation("the new signer has our leaf's key").into());
+        }
+        let mut leaf = old.clone();
+        leaf.signature_key =
+            mls_codec::SignaturePublicKey(VLBytes::new(rotation.signer.public_key().to_vec()));
+        if let Some(credential) = &rotation.credential {
+            leaf.credential = credential.clone();
+        }
+        mls_treekem::check_credential_replacement(policy, self.own_leaf(), old, &leaf).map_err(
+            |_| {
+                Misuse::SignerRotation(
+                    "the group's credential validator refuses the new credential",
+                )
+            },
+        )?;
+        Ok(leaf)
     }
 
     /// Protect handshake content of the current epoch for sending (RFC 9420

@@ -248,6 +248,7 @@ impl Group {
             interim,
             confirmation_tag,
             info,
+            new_signer: None,
         }))
     }
 }

@@ -43,6 +43,7 @@ impl Group {
             interim,
             confirmation_tag,
             info,
+            new_signer,
             ..
         } = staged;
 
@@ -84,6 +85,11 @@ impl Group {
         self.confirmation_tag = confirmation_tag;
         self.proposals = ProposalCache::default();
         self.pending = None;
+        // G-54: our own Commit rotated the signature key; sign with the new
+        // one from this epoch on.
+        if let Some(signer) = new_signer {
+            self.signer = signer;
+        }
         // RFC 9420 §11.2: a merged ReInit shuts the group down.
         self.reinit = info.reinit().cloned();
         if info.removes_us {
@@ -116,6 +122,12 @@ impl Group {
     /// created (V-14-01).
     pub fn clear_pending_commit(&mut self) {
         self.pending = None;
+    }
+
+    /// The signer our pending Commit rotates to, if it rotates our signature
+    /// key (GUIDANCE G-54, [`super::CommitBuilder::rotate_signer`]).
+    pub fn pending_signer_rotation(&self) -> Option<&std::sync::Arc<dyn mls_crypto::Signer>> {
+        self.pending.as_ref()?.staged.new_signer.as_ref()
     }
 
     /// What the pending Commit does, if there is one.

@@ -247,6 +247,7 @@ impl Group {
             interim,
             confirmation_tag,
             info,
+            new_signer: None,
         }))
     }
 }
@@ -329,5 +330,6 @@ pub(super) fn removed_commit(
         interim: group.interim.clone(),
         confirmation_tag: group.confirmation_tag.clone(),
         info,
+        new_signer: None,
     }))
 }

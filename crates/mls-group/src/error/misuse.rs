@@ -87,6 +87,12 @@ pub enum Misuse {
     /// GREASE value, or a type registered twice); the text says which.
     #[error("cannot register a custom type: {0}")]
     CustomRegistration(&'static str),
+    /// GUIDANCE G-54 {sender}: the signer a Commit rotates to cannot
+    /// replace ours (another scheme, a key pair that does not match, the key
+    /// our leaf already has, or a credential the group's validator
+    /// refuses); the text says which.
+    #[error("cannot rotate the signature key: {0}")]
+    SignerRotation(&'static str),
 }
 
 impl Misuse {
@@ -109,6 +115,7 @@ impl Misuse {
             Self::ExternalSenderKeyMismatch(..) => Rule::V_6_1_08,
             Self::NewMemberSuiteMismatch { .. } => Rule::V_10_1_01,
             Self::CustomRegistration(..) => Rule::V_13_5_03,
+            Self::SignerRotation(..) => return None,
         })
     }
 }

@@ -23,6 +23,12 @@ pub struct LoadOptions {
     /// key. It must be the key of our leaf
     /// ([`crate::Misuse::SignerMismatch`]).
     pub signer: Option<Arc<dyn Signer>>,
+    /// The signer a pending Commit of ours rotates to (GUIDANCE G-54;
+    /// [`crate::CommitBuilder::rotate_signer`]). Required when that signer's
+    /// key is not exportable; otherwise it replaces the stored key. It must
+    /// be the key the pending Commit gives our leaf
+    /// ([`crate::Misuse::SignerMismatch`]).
+    pub rotated_signer: Option<Arc<dyn Signer>>,
     /// The clock of lifetime checks.
     pub clock: Option<Arc<dyn Clock>>,
     /// The application's credential check (RFC 9420 §5.3.1).
@@ -39,6 +45,7 @@ impl std::fmt::Debug for LoadOptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("LoadOptions")
             .field("signer", &self.signer)
+            .field("rotated_signer", &self.rotated_signer)
             .field("clock", &self.clock.is_some())
             .field("credential_validator", &self.credential_validator.is_some())
             .field("proposal_policy", &self.proposal_policy.is_some())
@@ -51,6 +58,13 @@ impl LoadOptions {
     /// Load with this signer (see [`LoadOptions::signer`]).
     pub fn with_signer(mut self, signer: Arc<dyn Signer>) -> Self {
         self.signer = Some(signer);
+        self
+    }
+
+    /// Load with this signer for the pending Commit's rotation (see
+    /// [`LoadOptions::rotated_signer`]).
+    pub fn with_rotated_signer(mut self, signer: Arc<dyn Signer>) -> Self {
+        self.rotated_signer = Some(signer);
         self
     }
 

@@ -262,6 +262,8 @@ pub(super) fn read_pending(
             interim,
             confirmation_tag,
             info,
+            // Set from the trailing rotation record of the state, if any.
+            new_signer: None,
         },
     })
 }

@@ -8,7 +8,8 @@
 //!        context<V> tree_leaves:u32 parts_digest<V> own_leaf:u32 private_keys<V>
 //!        optional<signer<V>> interim<V> confirmation_tag<V> epoch_secrets
 //!        proposals<V> optional<pending_commit> [optional<ReInit>]
-//!        [pending_custom_proposals<V>] digest[Nh]
+//!        [pending_custom_proposals<V> [rotation]] digest[Nh]
+//! rotation: signature_key<V> optional<signer<V>>
 //! proposal: ref<V> sender (the RFC 9420 §6 Sender) proposal update_key<optional>
 //! past:  "MLSE" version:u16 cipher_suite:u16 epoch:u64 context<V> secrets
 //!        secret_tree<V> signature_keys<V> digest[Nh]
@@ -30,7 +31,11 @@
 //! The trailing `pending_custom_proposals` (RFC 9420 §13: the custom
 //! proposals of the pending Commit with their senders, for its
 //! `CommitInfo`) is written only when there are some; a record that ends
-//! before it has none.
+//! before it has none. The trailing `rotation` (GUIDANCE G-54: the pending
+//! Commit rotates our signature key) follows it, the custom proposals then
+//! written even when there are none: the new public key and, when the new
+//! signer's key is exportable, its private key (else the load is given it,
+//! [`LoadOptions::rotated_signer`]).
 //!
 //! `settings` are the data settings of the group's [`crate::GroupConfig`]
 //! ([`super::settings`]); `signer` is our signature private key when the
@@ -219,13 +224,18 @@ impl Group {
         w.option(self.pending.as_ref(), write_pending)?;
         w.option(self.reinit.as_ref(), |w, r| w.encoded(r))?;
         // Written only when there is something to write, so a group without
-        // custom proposals keeps the record of earlier builds.
-        if let Some(p) = self
-            .pending
-            .as_ref()
-            .filter(|p| !p.staged.info.custom_proposals.is_empty())
-        {
-            write_custom(&mut w, &p.staged.info.custom_proposals)?;
+        // custom proposals or a rotation keeps the record of earlier builds.
+        if let Some(p) = self.pending.as_ref() {
+            let rotation = p.staged.new_signer.as_deref();
+            if !p.staged.info.custom_proposals.is_empty() || rotation.is_some() {
+                write_custom(&mut w, &p.staged.info.custom_proposals)?;
+            }
+            if let Some(signer) = rotation {
+                w.opaque(signer.public_key())?;
+                w.option(signer.exportable_private_key(), |w, k| {
+                    w.opaque(k.as_bytes())
+                })?;
+            }
         }
         Ok(seal(self.cs.as_ref(), w))
     }
@@ -402,6 +412,7 @@ impl Group {
                 return Err(StateError::Corrupt("own keys do not match the tree").into());
             }
         }
+        let rotated_signer = options.rotated_signer.clone();
         let signer: Arc<dyn Signer> = match (options.signer, stored_key) {
             (Some(given), _) => {
                 if let Some(leaf) = tree.leaf(own).filter(|_| active) {
@@ -484,6 +495,10 @@ impl Group {
                 "custom proposals without a pending Commit",
             ))?;
             p.staged.info.custom_proposals = custom;
+            if !r.is_empty() {
+                p.staged.new_signer =
+                    Some(read_rotated_signer(&mut r, cs.as_ref(), rotated_signer)?);
+            }
         }
         r.finish().map_err(corrupt("trailing bytes"))?;
         // RFC 9420 §13: every custom proposal the group holds is of a type
@@ -519,5 +534,42 @@ impl Group {
             reinit,
         };
         Ok((group, tree_cursor))
+    }
+}
+
+/// The signer a pending Commit rotates to (GUIDANCE G-54), from its record
+/// `public_key<V> optional<private_key<V>>`: the stored private key, or the
+/// one given at load ([`LoadOptions::rotated_signer`], required when the new
+/// key is not exportable), which must be the recorded public key.
+fn read_rotated_signer(
+    r: &mut Reader<'_>,
+    cs: &dyn mls_crypto::CipherSuiteProvider,
+    given: Option<Arc<dyn Signer>>,
+) -> Result<Arc<dyn Signer>> {
+    let public_key = r.opaque_("rotated signature key")?.to_vec();
+    let stored = if r.presence_("rotated signer")? {
+        Some(SignaturePrivateKey(Secret::from_slice(
+            r.opaque_("rotated signer")?,
+        )))
+    } else {
+        None
+    };
+    match (given, stored) {
+        (Some(given), _) => {
+            if given.signature_scheme() != cs.cipher_suite().signature()
+                || given.public_key() != public_key.as_slice()
+            {
+                return Err(Misuse::SignerMismatch.into());
+            }
+            Ok(given)
+        }
+        (None, Some(key)) => {
+            let pair = SignatureKeyPair::from_private_key(cs, key)?;
+            if Signer::public_key(&pair) != public_key.as_slice() {
+                return Err(StateError::Corrupt("rotated signer does not match its key").into());
+            }
+            Ok(Arc::new(pair))
+        }
+        (None, None) => Err(Misuse::SignerRequired.into()),
     }
 }
