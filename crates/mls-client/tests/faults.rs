@@ -132,3 +132,45 @@ fn a_second_writer_gets_a_conflict_and_the_stored_state() {
         .unwrap();
     assert!(matches!(b.receive(&m).unwrap(), Received::Application(_)));
 }
+
+#[test]
+fn a_rejected_message_writes_nothing_and_leaves_the_handle_equal_to_the_store() {
+    let (alice, _) = client("alice");
+    let (bob, bob_store) = client("bob");
+    let mut a = alice.create_group().unwrap();
+    let mut b = add(&mut a, &bob);
+    let sent = a.encrypt_application_message(b"once", b"").unwrap();
+    b.receive(&sent).unwrap();
+    let update = a.self_update().unwrap();
+
+    // A Commit with one byte of its ciphertext flipped (a PrivateMessage:
+    // the client default), the application message again (a replay), and
+    // the genuine Commit after its epoch has gone.
+    let mut bytes = mls_codec::encode(&update.commit).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 1;
+    let tampered: mls_codec::MlsMessage = mls_codec::decode(&bytes).unwrap();
+    let writes = bob_store.write_count();
+    assert!(b.receive(&tampered).is_err());
+    assert!(b.receive(&sent).is_err());
+    assert_eq!(
+        bob_store.write_count(),
+        writes,
+        "a rejection writes nothing"
+    );
+    let stored = bob.group(b.group_id()).unwrap().unwrap();
+    assert_eq!(
+        b.group().to_bytes().unwrap().to_vec(),
+        stored.group().to_bytes().unwrap().to_vec(),
+        "the handle holds what the store holds"
+    );
+    a.merge_pending_commit().unwrap();
+    b.receive(&update.commit).unwrap();
+    assert!(agree(&a, &b));
+    let writes = bob_store.write_count();
+    assert!(
+        b.receive(&update.commit).is_err(),
+        "the Commit of a past epoch"
+    );
+    assert_eq!(bob_store.write_count(), writes);
+}

@@ -1,7 +1,8 @@
 //! The crash test (issue 13, "Crash safety, measured"; GUIDANCE G-03): a
-//! child process runs the world of `crash_world` (four clients with their
-//! own SQLite files, a delivery service, groups created, members joining
-//! with KeyPackages, Commits sent and received) and is killed with SIGKILL
+//! child process runs the world of `crash_world` (four `mls_client::Client`s
+//! with their own SQLite files, a delivery service, groups created, members
+//! joining with KeyPackages, Commits sent and received, every write made by
+//! the clients themselves) and is killed with SIGKILL
 //! at a random one of its writes, after a random delay of up to 2 ms (so
 //! the kill lands before, inside or after the write). After each kill the
 //! parent opens the files and checks them (`World::check`): every group
@@ -25,7 +26,7 @@ use std::time::Duration;
 use crash_world::World;
 
 /// Kills per run of the test.
-const KILLS: usize = 300;
+const KILLS: usize = 600;
 /// Set in the child: the directory of its world.
 const CHILD_ENV: &str = "MLS_STORE_SQLITE_CRASH_DIR";
 /// This file's test that the child runs.
@@ -148,7 +149,7 @@ fn sigkill_at_any_write_leaves_every_group_consistent() {
     let (mut kills, mut worlds, mut checked) = (0, 0, 0);
     let mut dir = temp_dir("crash");
     while kills < KILLS {
-        let target = 1 + rng.below(12);
+        let target = 1 + rng.below(16);
         let delay = match rng.below(3) {
             0 => Duration::ZERO,
             _ => Duration::from_micros(rng.below(2000)),
@@ -178,7 +179,7 @@ fn sigkill_at_any_write_leaves_every_group_consistent() {
             .join(", ")
     );
     // Every kind of write was hit.
-    for kind in ["kp", "create", "group", "join", "ds"] {
+    for kind in ["identity", "kp", "create", "group", "join", "ds"] {
         assert!(kinds.contains_key(kind), "no kill at a {kind} write");
     }
 }

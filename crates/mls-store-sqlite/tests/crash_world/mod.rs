@@ -1,11 +1,12 @@
-//! The world the crash test kills: four clients, each with its own SQLite
-//! store file, and a delivery service (DS) file that orders every action.
-//! A fixed plan creates groups, adds members (each join consumes a
-//! KeyPackage) and rotates self-updates. Every step is crash-safe in the
-//! order of GUIDANCE G-03 / G-05: a committer saves its pending Commit
-//! before the DS takes it, and merges only what the DS ordered; a joiner
-//! stores the group and deletes its KeyPackage in one write. After a
-//! restart [`World::reconcile`] brings every client to the DS's order again.
+//! The world the crash test kills: four `mls_client::Client`s, each with its
+//! own SQLite store file, and a delivery service (DS) file that orders every
+//! action. A fixed plan creates groups, adds members (each join consumes a
+//! KeyPackage) and rotates self-updates. The clients persist on their own
+//! (issue 13 item 1): a committer's pending Commit is stored before the
+//! Commit is handed to the DS (G-05) and it merges only what the DS ordered;
+//! a join stores the group and deletes its KeyPackage in one write (G-03).
+//! After a restart [`World::reconcile`] brings every client to the DS's
+//! order again.
 //!
 //! Every write (client store or DS) first prints `W <n> <kind>` so that the
 //! parent process can kill the child at any of them.
@@ -18,15 +19,15 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use mls_codec::{Add, Credential, KeyPackage, MlsMessage, Proposal};
+use mls_client::{ClientGroup, Received};
+use mls_codec::{Credential, KeyPackage, MlsMessage};
 use mls_crypto::{CipherSuite, CipherSuiteProvider, CryptoProvider};
 use mls_crypto_rustcrypto::RustCryptoProvider;
-use mls_group::key_package::{KeyPackageBuilder, KeyPackageBundle};
+use mls_group::CreateOptions;
+use mls_group::key_package::KeyPackageRef;
 use mls_group::storage::{
-    GroupStateStore, GroupWrite, KeyPackageRecord, KeyPackageStore, StoreResult, StoredGroup,
-};
-use mls_group::{
-    CreateOptions, Group, GroupConfig, JoinOptions, ProcessedMessage, SaveCursor, SideEffects,
+    ClientRecord, ClientRecordStore, GroupStateStore, GroupWrite, KeyPackageRecord,
+    KeyPackageStore, PskStore, Store, StoreResult, StoredGroup,
 };
 use mls_store_sqlite::{Durability, SqliteOptions, SqliteStore};
 use rusqlite::{Connection, OptionalExtension, params};
@@ -108,16 +109,13 @@ pub struct Announced {
 
 impl GroupStateStore for Announced {
     fn write_group(&self, write: GroupWrite) -> StoreResult<u64> {
-        if self.announce {
-            let kind = if !write.consumed_key_packages.is_empty() {
-                "join"
-            } else if write.expected_generation.is_none() {
-                "create"
-            } else {
-                "group"
-            };
-            announce(kind);
-        }
+        self.announce(if !write.consumed_key_packages.is_empty() {
+            "join"
+        } else if write.expected_generation.is_none() {
+            "create"
+        } else {
+            "group"
+        });
         self.inner.write_group(write)
     }
     fn read_group(&self, group_id: &[u8]) -> StoreResult<Option<StoredGroup>> {
@@ -127,7 +125,64 @@ impl GroupStateStore for Announced {
         self.inner.group_ids()
     }
     fn delete_group(&self, group_id: &[u8]) -> StoreResult<()> {
+        self.announce("delete");
         self.inner.delete_group(group_id)
+    }
+}
+
+impl Announced {
+    fn announce(&self, kind: &str) {
+        if self.announce {
+            announce(kind);
+        }
+    }
+}
+
+impl KeyPackageStore for Announced {
+    fn insert_key_package(&self, record: KeyPackageRecord) -> StoreResult<()> {
+        self.announce("kp");
+        self.inner.insert_key_package(record)
+    }
+    fn key_package(&self, reference: &[u8]) -> StoreResult<Option<KeyPackageRecord>> {
+        self.inner.key_package(reference)
+    }
+    fn key_package_refs(&self) -> StoreResult<Vec<(Vec<u8>, bool, u64)>> {
+        self.inner.key_package_refs()
+    }
+    fn delete_key_package(&self, reference: &[u8]) -> StoreResult<()> {
+        self.announce("kp-delete");
+        self.inner.delete_key_package(reference)
+    }
+}
+
+impl PskStore for Announced {
+    fn insert_psk(&self, id: &[u8], secret: &[u8]) -> StoreResult<()> {
+        self.announce("psk");
+        self.inner.insert_psk(id, secret)
+    }
+    fn psk(&self, id: &[u8]) -> StoreResult<Option<zeroize::Zeroizing<Vec<u8>>>> {
+        self.inner.psk(id)
+    }
+    fn delete_psk(&self, id: &[u8]) -> StoreResult<()> {
+        self.announce("psk");
+        self.inner.delete_psk(id)
+    }
+}
+
+impl ClientRecordStore for Announced {
+    fn client_record(&self, name: &[u8]) -> StoreResult<Option<zeroize::Zeroizing<Vec<u8>>>> {
+        self.inner.client_record(name)
+    }
+    fn write_client_record(&self, record: ClientRecord) -> StoreResult<()> {
+        self.announce("record");
+        self.inner.write_client_record(record)
+    }
+}
+
+impl Store for Announced {
+    fn bind_identity(&self, identity: &[u8]) -> StoreResult<()> {
+        self.announce("identity");
+        self.inner.bind_identity(identity)
     }
 }
 
@@ -247,7 +302,7 @@ impl Ds {
             .map(|(r, kp)| (r, mls_codec::decode::<KeyPackage>(&kp).unwrap()))
     }
 
-    fn publish(&self, client: usize, bundle: &KeyPackageBundle) {
+    fn publish(&self, client: usize, reference: &[u8], key_package: &KeyPackage) {
         if self.announce {
             announce("ds");
         }
@@ -255,35 +310,38 @@ impl Ds {
             .execute(
                 "INSERT INTO published (kp_ref, client, key_package) VALUES (?1, ?2, ?3)",
                 params![
-                    bundle.reference().as_bytes(),
+                    reference,
                     i64::try_from(client).unwrap(),
-                    mls_codec::encode(bundle.key_package()).unwrap()
+                    mls_codec::encode(key_package).unwrap()
                 ],
             )
             .unwrap();
     }
 }
 
-/// One client: its store and the groups it holds in memory.
+/// One client: the `mls_client::Client` on its store file and the groups it
+/// holds open.
 pub struct Client {
-    /// Its store file.
-    pub store: Announced,
-    /// Its groups by index, with their save cursors.
-    pub groups: BTreeMap<usize, (Group, SaveCursor)>,
+    /// The client.
+    pub client: mls_client::Client,
+    /// Its open groups by index.
+    pub groups: BTreeMap<usize, ClientGroup>,
 }
 
-/// The clients and the DS, in memory or on their files.
+impl Client {
+    /// The stored KeyPackage `reference`, if any.
+    fn key_package(&self, reference: &[u8]) -> Option<KeyPackageRecord> {
+        self.client.store().key_package(reference).unwrap()
+    }
+}
+
+/// The clients and the DS on their files.
 pub struct World {
-    /// The provider.
-    pub provider: RustCryptoProvider,
     cs: Arc<dyn CipherSuiteProvider>,
     /// The DS.
     pub ds: Ds,
     /// The clients.
     pub clients: Vec<Client>,
-    /// Whether changes are written (the child) or kept in memory (the
-    /// parent's check of a killed world).
-    persist: bool,
 }
 
 /// `Durability::Normal`: a SIGKILL loses no write the OS has (only a power
@@ -300,51 +358,57 @@ fn client_path(dir: &Path, c: usize) -> PathBuf {
     dir.join(format!("client-{c}.db"))
 }
 
+/// Client `c`'s identity: the same key at every restart (an application
+/// keeps its signer in a keystore; a seeded generator stands for it here).
+fn identity(c: usize) -> (Credential, Arc<dyn mls_crypto::Signer>) {
+    let seeded = RustCryptoProvider::with_seed([u8::try_from(c).unwrap() + 1; 32]);
+    let cs = seeded.cipher_suite_provider(SUITE).unwrap();
+    (
+        Credential::basic(format!("client {c}").into_bytes()),
+        Arc::new(cs.signature_generate_key_pair().unwrap()),
+    )
+}
+
 impl World {
-    /// Open the world in `dir`, loading every stored group. `persist`:
-    /// the child (writes, announced) or the parent's read-only check.
-    pub fn open(dir: &Path, persist: bool) -> Self {
+    /// Open the world in `dir`, opening every stored group. `announce`: the
+    /// child, whose writes the parent may kill.
+    pub fn open(dir: &Path, announce: bool) -> Self {
         let provider = RustCryptoProvider::new();
         let cs = provider.cipher_suite_provider(SUITE).unwrap();
-        let ds = Ds::open(&dir.join("ds.db"), persist);
+        let ds = Ds::open(&dir.join("ds.db"), announce);
         let clients = (0..CLIENTS)
             .map(|c| {
                 let store = Announced {
                     inner: SqliteStore::open_with(client_path(dir, c), options()).unwrap_or_else(
                         |e| panic!("client {c}'s store does not open after a kill: {e}"),
                     ),
-                    announce: persist,
+                    announce,
                 };
+                let (credential, signer) = identity(c);
+                let client = mls_client::Client::builder()
+                    .identity(credential, signer)
+                    .cipher_suite(SUITE)
+                    .store(store)
+                    .build()
+                    .unwrap_or_else(|e| panic!("client {c} does not open after a kill: {e}"));
                 let mut groups = BTreeMap::new();
-                for id in store.group_ids().unwrap() {
-                    let loaded = Group::load(&store, &id, &provider)
+                for id in client.group_ids().unwrap() {
+                    let loaded = client
+                        .group(&id)
                         .unwrap_or_else(|e| panic!("client {c}'s group does not load: {e}"))
                         .unwrap();
                     groups.insert(group_index(&id), loaded);
                 }
-                Client { store, groups }
+                Client { client, groups }
             })
             .collect();
-        Self {
-            provider,
-            cs,
-            ds,
-            clients,
-            persist,
-        }
-    }
-
-    fn save(&mut self, c: usize, group: usize, effects: SideEffects) {
-        if !self.persist {
-            return;
-        }
-        let client = &mut self.clients[c];
-        let (g, cursor) = client.groups.get_mut(&group).unwrap();
-        g.save(&client.store, cursor, effects).unwrap();
+        Self { cs, ds, clients }
     }
 
     /// Bring every client to the DS's order: joins from Welcomes addressed
-    /// to it, then every accepted Commit of its groups from its epoch on.
+    /// to it, then every accepted Commit of its groups from its epoch on
+    /// (its own echoed back, or another member's), each stored by the
+    /// client as it merges.
     pub fn reconcile(&mut self) {
         let plan = plan();
         let accepted = self.ds.accepted();
@@ -372,51 +436,30 @@ impl World {
                 let (Some(commit), Some(epoch)) = (&a.commit, a.epoch) else {
                     continue;
                 };
-                let Some((g, _)) = self.clients[c].groups.get_mut(&group) else {
+                let Some(g) = self.clients[c].groups.get_mut(&group) else {
                     continue;
                 };
                 if g.epoch() != epoch {
                     continue;
                 }
-                match g.process_message(commit).unwrap() {
-                    ProcessedMessage::Commit(staged) => g.merge_staged_commit(staged).unwrap(),
+                match g.receive(commit).unwrap() {
+                    Received::Commit(_) => {}
                     other => panic!("expected a Commit, got {other:?}"),
                 }
-                self.save(c, group, SideEffects::default());
             }
         }
     }
 
     fn join(&mut self, c: usize, group: usize, a: &Accepted) {
-        let kp_ref = a.kp_ref.as_ref().unwrap();
-        let record = self.clients[c]
-            .store
-            .inner
-            .key_package(kp_ref)
-            .unwrap()
-            .unwrap_or_else(|| {
-                panic!("client {c}: the KeyPackage of group {group}'s Welcome is gone, the group is not stored")
-            });
-        let bundle = KeyPackageBundle::from_bytes(&self.provider, &record.bundle).unwrap();
-        let (joined, _) = Group::join(
-            &self.provider,
-            a.welcome.as_ref().unwrap(),
-            &vec![bundle],
-            GroupConfig::default(),
-            JoinOptions::default(),
-        )
-        .unwrap();
-        self.clients[c]
-            .groups
-            .insert(group, (joined, SaveCursor::new()));
-        self.save(
-            c,
-            group,
-            SideEffects {
-                consumed_key_packages: vec![kp_ref.clone()],
-                ..SideEffects::default()
-            },
+        let client = &self.clients[c];
+        assert!(
+            client.key_package(a.kp_ref.as_ref().unwrap()).is_some(),
+            "client {c}: the KeyPackage of group {group}'s Welcome is gone, the group is not stored"
         );
+        // The client finds the KeyPackage itself and deletes it in the write
+        // that stores the group.
+        let joined = client.client.join(a.welcome.as_ref().unwrap()).unwrap();
+        self.clients[c].groups.insert(group, joined);
     }
 
     /// Run the plan from the DS's position to the end.
@@ -436,23 +479,16 @@ impl World {
     fn perform(&mut self, index: usize, action: Action) {
         match action {
             Action::Create { group, creator } => {
-                if !self.clients[creator].groups.contains_key(&group) {
-                    let signer = self.cs.signature_generate_key_pair().unwrap();
-                    let g = Group::create(
-                        self.cs.clone(),
-                        Credential::basic(format!("client {creator}").into_bytes()),
-                        Arc::new(signer),
-                        GroupConfig::default(),
-                        CreateOptions {
+                let client = &mut self.clients[creator];
+                if !client.groups.contains_key(&group) {
+                    let g = client
+                        .client
+                        .create_group_with(CreateOptions {
                             group_id: Some(group_id(group)),
                             ..CreateOptions::default()
-                        },
-                    )
-                    .unwrap();
-                    self.clients[creator]
-                        .groups
-                        .insert(group, (g, SaveCursor::new()));
-                    self.save(creator, group, SideEffects::default());
+                        })
+                        .unwrap();
+                    client.groups.insert(group, g);
                 }
                 self.ds.accept(index, None, None, None);
             }
@@ -465,60 +501,51 @@ impl World {
                     Some(kp) => kp,
                     None => self.new_key_package(joiner),
                 };
-                let proposals = vec![Proposal::from(Add { key_package })];
-                self.commit(index, group, committer, proposals, Some(&kp_ref));
+                self.commit(index, group, committer, Some((kp_ref, key_package)));
             }
             Action::Update { group, committer } => {
-                self.commit(index, group, committer, Vec::new(), None);
+                self.commit(index, group, committer, None);
             }
         }
     }
 
+    /// A KeyPackage of client `c`: stored by the client (with its private
+    /// keys), then published on the DS.
     fn new_key_package(&mut self, c: usize) -> (Vec<u8>, KeyPackage) {
-        let signer = self.cs.signature_generate_key_pair().unwrap();
-        let bundle = KeyPackageBuilder::new()
-            .build(
-                self.cs.as_ref(),
-                Credential::basic(format!("client {c}").into_bytes()),
-                &signer,
-            )
-            .unwrap();
-        if self.persist {
-            announce("kp");
-        }
-        self.clients[c]
-            .store
-            .inner
-            .insert_key_package(KeyPackageRecord {
-                reference: bundle.reference().as_bytes().to_vec(),
-                bundle: bundle.to_bytes().unwrap(),
-                last_resort: false,
-                created_at: 0,
-            })
-            .unwrap();
-        self.ds.publish(c, &bundle);
-        (
-            bundle.reference().as_bytes().to_vec(),
-            bundle.key_package().clone(),
-        )
+        let key_package = self.clients[c].client.new_key_package().unwrap();
+        let reference = KeyPackageRef::compute(self.cs.as_ref(), &key_package)
+            .unwrap()
+            .as_bytes()
+            .to_vec();
+        self.ds.publish(c, &reference, &key_package);
+        (reference, key_package)
     }
 
-    /// A Commit: saved with its pending state (G-05) before the DS takes it;
-    /// merged when [`World::reconcile`] sees it accepted.
+    /// A Commit (an Add, or a self-update): the client stores it as its
+    /// pending Commit (G-05) before the DS takes it; merged when
+    /// [`World::reconcile`] sees it accepted. A pending Commit the DS never
+    /// took (the process died in between) is dropped first.
     fn commit(
         &mut self,
         index: usize,
         group: usize,
         committer: usize,
-        proposals: Vec<Proposal>,
-        kp_ref: Option<&[u8]>,
+        add: Option<(Vec<u8>, KeyPackage)>,
     ) {
-        let (g, _) = self.clients[committer].groups.get_mut(&group).unwrap();
-        g.clear_pending_commit();
+        let g = self.clients[committer].groups.get_mut(&group).unwrap();
+        if g.group().pending_commit().is_some() {
+            g.clear_pending_commit().unwrap();
+        }
         let epoch = g.epoch();
-        let out = g.commit_builder().proposals(proposals).build().unwrap();
-        self.save(committer, group, SideEffects::default());
-        self.ds.accept(index, Some(epoch), Some(&out), kp_ref);
+        let (kp_ref, key_package) = add.unzip();
+        let out = g
+            .commit(|b| match key_package {
+                Some(kp) => b.add_member(kp),
+                None => b.force_path(true),
+            })
+            .unwrap();
+        self.ds
+            .accept(index, Some(epoch), Some(&out), kp_ref.as_deref());
     }
 
     /// The DS's current epoch of `group` (after its last accepted Commit).
@@ -544,7 +571,23 @@ impl World {
     /// still there; after catching up in memory every member of a group
     /// has the same epoch authenticator. Returns the number of members
     /// checked.
+    ///
+    /// The check runs on a copy of the files (the clients store as they
+    /// catch up), so the child restarts on exactly what the kill left.
     pub fn check(dir: &Path) -> usize {
+        let copy = dir.with_extension("check");
+        let _ = std::fs::remove_dir_all(&copy);
+        std::fs::create_dir_all(&copy).unwrap();
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let entry = entry.unwrap();
+            std::fs::copy(entry.path(), copy.join(entry.file_name())).unwrap();
+        }
+        let members = World::check_files(&copy);
+        std::fs::remove_dir_all(&copy).unwrap();
+        members
+    }
+
+    fn check_files(dir: &Path) -> usize {
         let mut world = World::open(dir, false);
         let plan = plan();
         let accepted = world.ds.accepted();
@@ -553,7 +596,7 @@ impl World {
                 continue;
             };
             for (c, client) in world.clients.iter().enumerate() {
-                if let Some((g, _)) = client.groups.get(&group) {
+                if let Some(g) = client.groups.get(&group) {
                     assert!(
                         g.epoch() == ds_epoch || g.epoch() + 1 == ds_epoch,
                         "client {c}, group {group}: stored epoch {} against the DS's {ds_epoch}",
@@ -566,11 +609,7 @@ impl World {
             if let Action::Add { group, joiner, .. } = plan[a.index] {
                 let kp_ref = a.kp_ref.as_ref().unwrap();
                 let stored = world.clients[joiner].groups.contains_key(&group);
-                let kp = world.clients[joiner]
-                    .store
-                    .inner
-                    .key_package(kp_ref)
-                    .unwrap();
+                let kp = world.clients[joiner].key_package(kp_ref);
                 assert_eq!(
                     kp.is_none(),
                     stored,
@@ -589,7 +628,7 @@ impl World {
                 .clients
                 .iter()
                 .filter_map(|c| c.groups.get(&group))
-                .map(|(g, _)| (g.epoch(), g.epoch_authenticator().to_vec()))
+                .map(|g| (g.epoch(), g.group().epoch_authenticator().to_vec()))
                 .collect();
             let expected = accepted
                 .iter()
