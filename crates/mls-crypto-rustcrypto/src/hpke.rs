@@ -28,6 +28,7 @@ type X448HkdfSha512 = DhKem<X448>;
 
 #[cfg(feature = "pq")]
 mod pq;
+mod schedule;
 
 /// The HPKE operations of one suite, object safe so a suite provider can
 /// hold a `&'static dyn HpkeOps`.
@@ -54,6 +55,21 @@ pub(crate) trait HpkeOps: Send + Sync {
         seed: &[u8],
         public_key: &[u8],
         info: &[u8],
+        aad: &[u8],
+        plaintext: &[u8],
+    ) -> Result<HpkeCiphertext>;
+
+    /// RFC 9180 §5.1 `info_hash` of `info`, for
+    /// [`HpkeOps::seal_with_info_hash`].
+    fn info_hash(&self, info: &[u8]) -> Result<Vec<u8>>;
+
+    /// [`HpkeOps::seal_with_seed`] given `info_hash` of its `info` instead
+    /// of the info: the same ciphertext.
+    fn seal_with_info_hash(
+        &self,
+        seed: &[u8],
+        public_key: &[u8],
+        info_hash: &[u8],
         aad: &[u8],
         plaintext: &[u8],
     ) -> Result<HpkeCiphertext>;
@@ -249,6 +265,20 @@ impl<A: HpkeAead, F: HpkeKdf, K: HpkeKemTrait + PublicKeyHint> HpkeSuite<A, F, K
         Ok(())
     }
 
+    /// The KDF, AEAD and `suite_id` of this HPKE suite (RFC 9180 §5.1).
+    fn ids() -> Result<(mls_crypto::HashAlgorithm, mls_crypto::Aead, [u8; 10])> {
+        // Every suite here is instantiated with an HKDF-SHA2 KDF and one of
+        // the three AEADs of RFC 9180 (`hpke_tests` seals with each one).
+        match (schedule::kdf_of(F::KDF_ID), schedule::aead_of(A::AEAD_ID)) {
+            (Some(kdf), Some(aead)) => Ok((
+                kdf,
+                aead,
+                schedule::suite_id(K::KEM_ID, F::KDF_ID, A::AEAD_ID),
+            )),
+            _ => Err(CryptoError::HpkeSealFailed),
+        }
+    }
+
     fn key_pair(sk: &K::PrivateKey, pk: &K::PublicKey) -> HpkeKeyPair {
         HpkeKeyPair {
             private_key: private_to_secret(sk),
@@ -322,6 +352,22 @@ impl<A: HpkeAead, F: HpkeKdf, K: HpkeKemTrait + PublicKeyHint> HpkeOps for HpkeS
         aad: &[u8],
         plaintext: &[u8],
     ) -> Result<HpkeCiphertext> {
+        self.seal_with_info_hash(seed, public_key, &self.info_hash(info)?, aad, plaintext)
+    }
+
+    fn info_hash(&self, info: &[u8]) -> Result<Vec<u8>> {
+        let (kdf, _, suite_id) = Self::ids()?;
+        Ok(schedule::info_hash(kdf, &suite_id, &[info]))
+    }
+
+    fn seal_with_info_hash(
+        &self,
+        seed: &[u8],
+        public_key: &[u8],
+        info_hash: &[u8],
+        aad: &[u8],
+        plaintext: &[u8],
+    ) -> Result<HpkeCiphertext> {
         if seed.len() != self.seal_seed_len() {
             return Err(CryptoError::InvalidLength {
                 what: "HPKE seal seed",
@@ -330,17 +376,10 @@ impl<A: HpkeAead, F: HpkeKdf, K: HpkeKemTrait + PublicKeyHint> HpkeOps for HpkeS
             });
         }
         let pk = self.decode_public(public_key)?;
-        let sealed = if is_dhkem(self.kem) {
+        let encapsulated = if is_dhkem(self.kem) {
             // The DHKEM draws exactly Nsk bytes, its ikmE: the seed.
             let mut rng = crate::rng::ReplayRng::new(seed);
-            let out = hpke::single_shot_seal_with_rng::<A, F, K>(
-                &OpModeS::Base,
-                &pk,
-                info,
-                plaintext,
-                aad,
-                &mut rng,
-            );
+            let out = K::encap_with_rng(&pk, None, &mut rng);
             rng.finish()?;
             out
         } else {
@@ -350,16 +389,15 @@ impl<A: HpkeAead, F: HpkeKdf, K: HpkeKemTrait + PublicKeyHint> HpkeOps for HpkeS
             // This seal's own generator, zeroized when dropped.
             let mut rng = chacha20::ChaCha20Rng::from_seed(key);
             key.zeroize();
-            hpke::single_shot_seal_with_rng::<A, F, K>(
-                &OpModeS::Base,
-                &pk,
-                info,
-                plaintext,
-                aad,
-                &mut rng,
-            )
+            K::encap_with_rng(&pk, None, &mut rng)
         };
-        let (enc, ciphertext) = sealed.map_err(seal_error)?;
+        let (shared_secret, enc) = encapsulated.map_err(seal_error)?;
+        // RFC 9180 §5.1 KeySchedule, then §5.2 Seal with sequence number 0
+        // (single-shot: the nonce is the base nonce).
+        let (kdf, aead, suite_id) = Self::ids()?;
+        let (key, nonce) =
+            schedule::key_and_nonce(kdf, aead, &suite_id, &shared_secret.0, info_hash)?;
+        let ciphertext = crate::aead::seal(aead, key.as_bytes(), nonce.as_bytes(), aad, plaintext)?;
         Ok(HpkeCiphertext {
             kem_output: to_vec(&enc),
             ciphertext,

@@ -502,3 +502,96 @@ fn a_seeded_seal_is_the_seal_that_draws_the_seed() {
         );
     }
 }
+
+#[test]
+fn seeded_and_prepared_seals_give_the_rfc9180_ciphertexts() {
+    // The seeded seal runs this crate's own base-mode key schedule
+    // (`hpke/schedule.rs`); with ikmE as the seed it must give RFC 9180's
+    // first ciphertext, and so must the seal from a prepared `info_hash`.
+    for kat in KATS {
+        let ops = for_suite(suite(kat.suite));
+        let pk = unhex(kat.pk_r);
+        let seed = unhex(kat.ikm_e);
+        let sealed = ops
+            .seal_with_seed(&seed, &pk, INFO, AAD0, PT)
+            .expect("seal");
+        assert_eq!(
+            sealed.kem_output,
+            unhex(kat.pk_e),
+            "enc of suite {}",
+            kat.suite
+        );
+        assert_eq!(
+            sealed.ciphertext,
+            unhex(kat.ct0),
+            "ct0 of suite {}",
+            kat.suite
+        );
+        let info_hash = ops.info_hash(INFO).expect("info hash");
+        let prepared = ops
+            .seal_with_info_hash(&seed, &pk, &info_hash, AAD0, PT)
+            .expect("seal");
+        assert_eq!(prepared, sealed, "suite {}", kat.suite);
+    }
+}
+
+#[test]
+fn a_prepared_info_seals_as_the_info_itself_for_every_suite() {
+    use mls_crypto::{CryptoProvider, HpkeCiphertextRef, HpkeInfo};
+    let provider = crate::RustCryptoProvider::with_seed([4; 32]);
+    // A large info, as a Welcome's encrypted GroupInfo.
+    let info: Vec<u8> = (0..100_000u32).map(|i| i as u8).collect();
+    for cs in CipherSuite::ALL {
+        let suite = provider.cipher_suite_provider(cs).expect("suite");
+        let kp = suite.hpke_generate_key_pair().expect("key pair");
+        let seed = suite
+            .random_bytes(suite.hpke_seal_seed_len())
+            .expect("seed");
+        let direct = suite
+            .hpke_seal_with_seed(&kp.public_key, &info, b"", b"group secrets", &seed)
+            .expect("seal");
+        let prepared = suite.hpke_prepare_info(info.clone()).expect("prepare");
+        let via_prepared = suite
+            .hpke_seal_prepared_with_seed(&kp.public_key, &prepared, b"", b"group secrets", &seed)
+            .expect("seal");
+        assert_eq!(via_prepared, direct, "{cs:?}");
+        // Without the digest (another provider's HpkeInfo) the info is used.
+        let plain = suite
+            .hpke_seal_prepared_with_seed(
+                &kp.public_key,
+                &HpkeInfo::new(info.clone()),
+                b"",
+                b"group secrets",
+                &seed,
+            )
+            .expect("seal");
+        assert_eq!(plain, direct, "{cs:?}");
+        // A digest made for another suite is not taken for this one's.
+        let other = CipherSuite::ALL
+            .into_iter()
+            .find(|o| *o != cs)
+            .expect("another suite");
+        let foreign = provider
+            .cipher_suite_provider(other)
+            .expect("suite")
+            .hpke_prepare_info(info.clone())
+            .expect("prepare");
+        let with_foreign = suite
+            .hpke_seal_prepared_with_seed(&kp.public_key, &foreign, b"", b"group secrets", &seed)
+            .expect("seal");
+        assert_eq!(with_foreign, direct, "{cs:?}");
+        let opened = suite
+            .hpke_open(
+                &kp.private_key,
+                &kp.public_key,
+                &info,
+                b"",
+                HpkeCiphertextRef {
+                    kem_output: &via_prepared.kem_output,
+                    ciphertext: &via_prepared.ciphertext,
+                },
+            )
+            .expect("open");
+        assert_eq!(&opened[..], b"group secrets");
+    }
+}

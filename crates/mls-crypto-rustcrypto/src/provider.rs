@@ -104,6 +104,10 @@ impl CryptoProvider for RustCryptoProvider {
     }
 }
 
+/// The name this provider puts on the `info_hash` it prepares
+/// ([`mls_crypto::HpkeInfo`]), so it takes only its own.
+const PROVIDER_NAME: &str = "mls-crypto-rustcrypto";
+
 /// The primitives of one cipher suite.
 pub struct RustCryptoSuite {
     suite: CipherSuite,
@@ -179,6 +183,34 @@ impl CipherSuiteProvider for RustCryptoSuite {
     ) -> Result<HpkeCiphertext> {
         self.hpke
             .seal_with_seed(seed, public_key, info, aad, plaintext)
+    }
+
+    fn hpke_prepare_info(&self, info: Vec<u8>) -> Result<mls_crypto::HpkeInfo> {
+        let digest = self.hpke.info_hash(&info)?;
+        Ok(mls_crypto::HpkeInfo::with_digest(
+            info,
+            self.suite,
+            PROVIDER_NAME,
+            digest,
+        ))
+    }
+
+    fn hpke_seal_prepared_with_seed(
+        &self,
+        public_key: &[u8],
+        info: &mls_crypto::HpkeInfo,
+        aad: &[u8],
+        plaintext: &[u8],
+        seed: &[u8],
+    ) -> Result<HpkeCiphertext> {
+        match info.digest_for(self.suite, PROVIDER_NAME) {
+            Some(info_hash) => self
+                .hpke
+                .seal_with_info_hash(seed, public_key, info_hash, aad, plaintext),
+            None => self
+                .hpke
+                .seal_with_seed(seed, public_key, info.info(), aad, plaintext),
+        }
     }
 
     fn hpke_open(

@@ -143,6 +143,29 @@ pub fn encrypt_with_label_seeded(
     )
 }
 
+/// The `EncryptContext` of [`encrypt_with_label`] prepared once for many
+/// seals ([`CipherSuiteProvider::hpke_prepare_info`]), e.g. the Welcome's
+/// `encrypted_group_info` sealed to every new member (§12.4.3.1).
+pub fn prepare_encrypt_context(
+    cs: &dyn CipherSuiteProvider,
+    label: &[u8],
+    context: &[u8],
+) -> Result<crate::HpkeInfo> {
+    cs.hpke_prepare_info(encrypt_context(label, context)?)
+}
+
+/// [`encrypt_with_label_seeded`] with a context made by
+/// [`prepare_encrypt_context`]: the same ciphertext for the same seed.
+pub fn encrypt_with_label_prepared(
+    cs: &dyn CipherSuiteProvider,
+    public_key: &[u8],
+    context: &crate::HpkeInfo,
+    plaintext: &[u8],
+    seed: &[u8],
+) -> Result<HpkeCiphertext> {
+    cs.hpke_seal_prepared_with_seed(public_key, context, &[], plaintext, seed)
+}
+
 /// `DecryptWithLabel(private_key, label, context, kem_output, ciphertext)`
 /// (§5.1.3), given the recipient's public key too (see
 /// [`CipherSuiteProvider::hpke_open`]).

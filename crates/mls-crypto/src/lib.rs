@@ -41,7 +41,7 @@ pub use error::CryptoError;
 pub use pq_suites::{MlDsa, PqKem, PqSuite};
 pub use provider::{
     CipherSuiteProvider, CryptoProvider, HPKE_SEAL_SEED_LEN, HpkeCiphertext, HpkeCiphertextRef,
-    HpkeKeyPair, HpkePrivateKey, SignatureKeyPair, SignaturePrivateKey,
+    HpkeInfo, HpkeKeyPair, HpkePrivateKey, SignatureKeyPair, SignaturePrivateKey,
 };
 pub use secret::Secret;
 pub use signer::{Signer, check_signer_scheme};

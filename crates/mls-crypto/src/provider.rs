@@ -196,6 +196,31 @@ pub trait CipherSuiteProvider: Send + Sync {
         self.hpke_seal(public_key, info, aad, plaintext)
     }
 
+    /// Prepare an HPKE `info` for several seals
+    /// ([`CipherSuiteProvider::hpke_seal_prepared_with_seed`]): RFC 9180
+    /// §5.1 uses `info` only through `info_hash`, which a provider may
+    /// compute here once instead of in every seal. For the Welcome of a big
+    /// Add, whose info is the whole encrypted GroupInfo for every new member
+    /// (RFC 9420 §12.4.3.1), that is one hash of megabytes instead of one
+    /// per member (issue 14 item 3). The default keeps `info` only.
+    fn hpke_prepare_info(&self, info: Vec<u8>) -> Result<HpkeInfo> {
+        Ok(HpkeInfo::new(info))
+    }
+
+    /// [`CipherSuiteProvider::hpke_seal_with_seed`] with an `info` made by
+    /// [`CipherSuiteProvider::hpke_prepare_info`]: the same ciphertext for
+    /// the same seed. The default seals with the kept `info`.
+    fn hpke_seal_prepared_with_seed(
+        &self,
+        public_key: &[u8],
+        info: &HpkeInfo,
+        aad: &[u8],
+        plaintext: &[u8],
+        seed: &[u8],
+    ) -> Result<HpkeCiphertext> {
+        self.hpke_seal_with_seed(public_key, info.info(), aad, plaintext, seed)
+    }
+
     /// HPKE OpenBase of what [`CipherSuiteProvider::hpke_seal`] returned,
     /// with the recipient's private key and its public key (MLS always
     /// holds both: the tree node or the KeyPackage carries the public key;
@@ -294,4 +319,57 @@ pub trait CryptoProvider: Send + Sync {
 
     /// The primitives of one suite, or `None` when it is not implemented.
     fn cipher_suite_provider(&self, suite: CipherSuite) -> Option<Arc<dyn CipherSuiteProvider>>;
+}
+
+/// An HPKE `info` prepared for several seals
+/// ([`CipherSuiteProvider::hpke_prepare_info`]): the info itself, and the
+/// digest a provider computed from it once (RFC 9180 §5.1 `info_hash`),
+/// labelled with the suite and provider that made it so that no other
+/// provider takes it for its own.
+#[derive(Clone)]
+pub struct HpkeInfo {
+    info: Vec<u8>,
+    digest: Option<(CipherSuite, &'static str, Vec<u8>)>,
+}
+
+impl HpkeInfo {
+    /// An info with no digest.
+    pub fn new(info: Vec<u8>) -> Self {
+        HpkeInfo { info, digest: None }
+    }
+
+    /// An info with the digest `provider` computed from it for `suite`.
+    pub fn with_digest(
+        info: Vec<u8>,
+        suite: CipherSuite,
+        provider: &'static str,
+        digest: Vec<u8>,
+    ) -> Self {
+        HpkeInfo {
+            info,
+            digest: Some((suite, provider, digest)),
+        }
+    }
+
+    /// The info.
+    pub fn info(&self) -> &[u8] {
+        &self.info
+    }
+
+    /// The digest `provider` made for `suite`, if this info carries one.
+    pub fn digest_for(&self, suite: CipherSuite, provider: &str) -> Option<&[u8]> {
+        match &self.digest {
+            Some((s, p, d)) if *s == suite && *p == provider => Some(d),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Debug for HpkeInfo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HpkeInfo")
+            .field("info_len", &self.info.len())
+            .field("digest", &self.digest.as_ref().map(|(s, p, _)| (s, p)))
+            .finish()
+    }
 }

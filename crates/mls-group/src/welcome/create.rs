@@ -4,7 +4,7 @@ use mls_codec::{
     EncryptedGroupSecrets, GroupInfo, GroupSecrets, HpkeCiphertext, KeyPackage, PathSecret,
     PreSharedKeyId, VLBytes, Welcome,
 };
-use mls_crypto::labeled::encrypt_with_label_seeded;
+use mls_crypto::labeled::{encrypt_with_label_prepared, prepare_encrypt_context};
 use mls_crypto::{CipherSuiteProvider, Secret};
 use mls_keyschedule::{JoinerSecret, WelcomeSecret};
 use zeroize::Zeroizing;
@@ -92,8 +92,12 @@ pub fn create_welcome(
         .iter()
         .zip(seeds.chunks_exact(seed_len))
         .collect();
+    // The seals' common EncryptContext holds the whole encrypted GroupInfo
+    // (megabytes with a large tree): prepared once, so the provider hashes it
+    // once, not once per new member (issue 14 item 3).
+    let sealing_context = prepare_encrypt_context(cs, WELCOME_LABEL, &encrypted_group_info)?;
     let secrets = mls_treekem::par::try_map(&jobs, |(r, seed)| {
-        seal_group_secrets(cs, r, joiner_secret, psks, &encrypted_group_info, seed)
+        seal_group_secrets(cs, r, joiner_secret, psks, &sealing_context, seed)
     })?;
     Ok(Welcome {
         cipher_suite: context.cipher_suite,
@@ -104,13 +108,14 @@ pub fn create_welcome(
 
 /// One new member's `EncryptedGroupSecrets` (RFC 9420 §12.4.3.1): its
 /// GroupSecrets under `EncryptWithLabel(init_key, "Welcome",
-/// encrypted_group_info, ..)`, with the seal's randomness from `seed`.
+/// encrypted_group_info, ..)` (`context`, prepared), with the seal's
+/// randomness from `seed`.
 fn seal_group_secrets(
     cs: &dyn CipherSuiteProvider,
     r: &WelcomeRecipient<'_>,
     joiner_secret: &JoinerSecret,
     psks: &[PreSharedKeyId],
-    encrypted_group_info: &[u8],
+    context: &mls_crypto::HpkeInfo,
     seed: &[u8],
 ) -> Result<EncryptedGroupSecrets> {
     let group_secrets = GroupSecrets {
@@ -121,11 +126,10 @@ fn seal_group_secrets(
         psks: psks.to_vec(),
     };
     let plaintext = Zeroizing::new(mls_codec::encode(&group_secrets)?);
-    let ct = encrypt_with_label_seeded(
+    let ct = encrypt_with_label_prepared(
         cs,
         r.key_package.init_key.as_slice(),
-        WELCOME_LABEL,
-        encrypted_group_info,
+        context,
         &plaintext,
         seed,
     )?;
