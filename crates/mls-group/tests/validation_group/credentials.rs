@@ -1,0 +1,334 @@
+//! Credentials (RFC 9420 §5.3.1) and credential types (§7.3).
+
+use super::*;
+
+// ---- §5.3.1 credentials, §7.3 credential types -------------------------------
+
+/// A credential validator that refuses the basic identity `evil` and
+/// accepts everything else (including non-basic types).
+struct DenyEvil;
+
+impl mls_treekem::CredentialValidator for DenyEvil {
+    fn accept(&self, credential: &Credential, _signature_key: &[u8]) -> bool {
+        !matches!(credential, Credential::Basic { identity } if identity.as_slice() == b"evil")
+    }
+}
+
+pub(crate) fn deny_evil() -> GroupConfig {
+    GroupConfig {
+        credential_validator: Arc::new(DenyEvil),
+        ..GroupConfig::default()
+    }
+}
+
+pub(crate) fn caps_with_credentials(credentials: &[u16]) -> Capabilities {
+    Capabilities {
+        credentials: credentials
+            .iter()
+            .map(|c| mls_codec::CredentialType(*c))
+            .collect(),
+        ..caps_with_extension(0xff00)
+    }
+}
+
+/// A KeyPackage with `credential` and `capabilities`.
+pub(crate) fn key_package_with(
+    cs: &dyn CipherSuiteProvider,
+    credential: Credential,
+    capabilities: Capabilities,
+) -> KeyPackage {
+    let signer = cs.signature_generate_key_pair().unwrap();
+    KeyPackageBuilder::new()
+        .capabilities(capabilities)
+        .build(cs, credential, &signer)
+        .unwrap()
+        .key_package()
+        .clone()
+}
+
+/// V-5.3.1-01: the member refuses to build an Add of a rejected credential.
+#[test]
+fn v5_3_1_01_refuse_to_add_a_rejected_credential() {
+    let mut w = World::with_caps(80, 2, None, deny_evil());
+    let kp = bundle(w.cs.as_ref(), "evil").key_package().clone();
+    let before = snapshot(&w.members[0]);
+    let err = w.members[0]
+        .propose()
+        .add(kp.clone())
+        .expect_err("rejected");
+    assert!(
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::KeyPackage(KeyPackageError::LeafInvalid(
+                TreeKemError::CredentialRejected { .. }
+            )))
+        ),
+        "{err}"
+    );
+    let err = w.members[0]
+        .commit_builder()
+        .proposals(vec![add(&kp)])
+        .build()
+        .expect_err("rejected");
+    assert!(
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::KeyPackage(KeyPackageError::LeafInvalid(
+                TreeKemError::CredentialRejected { .. }
+            )))
+        ),
+        "{err}"
+    );
+    assert_eq!(snapshot(&w.members[0]), before);
+}
+
+/// V-5.3.1-03, V-7.3-01: a received Add (standalone or in a Commit) of a
+/// credential the AS rejects.
+#[test]
+fn v5_3_1_03_received_add_of_a_rejected_credential() {
+    let mut w = World::with_caps(81, 2, None, deny_evil());
+    let kp = bundle(w.cs.as_ref(), "evil").key_package().clone();
+    for m in [
+        w.forge(0, FramedContentBody::Proposal(add(&kp))),
+        w.forge_commit(0, vec![val(add(&kp))], None),
+    ] {
+        let err = rejected(&mut w.members[1], &m);
+        assert!(
+            matches!(
+                err,
+                GroupError::Rejected(Rejection::KeyPackage(KeyPackageError::LeafInvalid(
+                    TreeKemError::CredentialRejected { .. }
+                )))
+            ),
+            "{err}"
+        );
+    }
+}
+
+/// V-5.3.1-04: an Update whose new credential the AS rejects.
+#[test]
+fn v5_3_1_04_update_with_a_rejected_credential() {
+    let mut w = World::with_caps(82, 3, None, deny_evil());
+    let mut leaf = update_leaf(&w, 1, &w.signers[1].clone(), 1);
+    leaf.credential = Credential::basic(b"evil".to_vec());
+    sign_leaf_node(
+        w.cs.as_ref(),
+        &w.signers[1],
+        &mut leaf,
+        w.members[1].group_id(),
+        1,
+    )
+    .unwrap();
+    let m = w.forge(1, FramedContentBody::Proposal(update(leaf)));
+    let err = rejected(&mut w.members[0], &m);
+    assert!(
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Proposal(ProposalError::UpdateLeafInvalid(
+                TreeKemError::CredentialRejected { .. }
+            )))
+        ),
+        "{err}"
+    );
+    assert_eq!(err.rule(), Some(Rule::V_7_3_01), "{err}");
+}
+
+/// V-5.3.1-05: a Commit whose path leaf carries a rejected credential.
+#[test]
+fn v5_3_1_05_path_leaf_with_a_rejected_credential() {
+    let mut w = World::with_caps(83, 3, None, deny_evil());
+    let good = path_commit(&mut w);
+    let m = w.resign(0, &good, |p| {
+        edit_path(p, |path| {
+            path.leaf_node.credential = Credential::basic(b"evil".to_vec());
+            resign_path_leaf(&w, path);
+        })
+    });
+    let err = rejected(&mut w.members[1], &m);
+    assert!(
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Commit(CommitError::InvalidTree(
+                TreeKemError::CredentialRejected { .. }
+            )))
+        ),
+        "{err}"
+    );
+}
+
+/// V-5.3.1-02, V-12.4.3.1-13: joining a group whose tree holds a credential
+/// the joiner's AS rejects.
+#[test]
+fn v5_3_1_02_join_with_a_rejected_credential_in_the_tree() {
+    let (provider, cs) = provider_and_suite(84);
+    let creator = bundle(cs.as_ref(), "evil");
+    let mut g = create_as(&cs, &creator, GroupConfig::default());
+    let b = bundle(cs.as_ref(), "x");
+    let out = g
+        .commit_builder()
+        .proposals(vec![add(b.key_package())])
+        .build()
+        .unwrap();
+    let err = Group::join(
+        &provider,
+        out.welcome.as_ref().unwrap(),
+        &vec![b],
+        deny_evil(),
+        JoinOptions::default(),
+    )
+    .expect_err("rejected");
+    assert!(
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Welcome(WelcomeError::InvalidTree(
+                TreeKemError::CredentialRejected { .. }
+            )))
+        ),
+        "{err}"
+    );
+}
+
+/// V-7.3-06, V-13.3-01: an Add whose credential type a member does not
+/// support.
+#[test]
+fn v7_3_06_credential_type_not_supported_by_members() {
+    let config = GroupConfig {
+        credential_validator: Arc::new(DenyEvil),
+        ..GroupConfig::default()
+    };
+    let mut w = World::with_caps(85, 2, None, config);
+    let kp = key_package_with(
+        w.cs.as_ref(),
+        Credential::Unknown {
+            credential_type: 0xff90,
+            data: VLBytes::new(b"custom".to_vec()),
+        },
+        caps_with_credentials(&[1, 0xff90]),
+    );
+    let m = w.forge_commit(0, vec![val(add(&kp))], None);
+    let err = rejected(&mut w.members[1], &m);
+    assert!(
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Proposal(
+                ProposalError::CredentialTypeUnsupportedByMember {
+                    credential_type: 0xff90,
+                    ..
+                }
+            ))
+        ),
+        "{err}"
+    );
+}
+
+/// V-7.3-07: an Add whose capabilities lack a credential type a member uses.
+#[test]
+fn v7_3_07_new_member_lacks_a_members_credential_type() {
+    let mut w = World::with_caps(
+        86,
+        2,
+        Some(caps_with_credentials(&[1, 0xff90])),
+        deny_evil(),
+    );
+    let custom = key_package_with(
+        w.cs.as_ref(),
+        Credential::Unknown {
+            credential_type: 0xff90,
+            data: VLBytes::new(b"custom".to_vec()),
+        },
+        caps_with_credentials(&[1, 0xff90]),
+    );
+    let out = w.members[0]
+        .commit_builder()
+        .proposals(vec![add(&custom)])
+        .build()
+        .unwrap();
+    w.members[0].merge_pending_commit().unwrap();
+    accepted_commit(&mut w.members[1], &out.commit);
+    let basic_only = key_package_with(
+        w.cs.as_ref(),
+        Credential::basic(b"b".to_vec()),
+        caps_with_credentials(&[1]),
+    );
+    let m = w.forge_commit(0, vec![val(add(&basic_only))], None);
+    let err = rejected(&mut w.members[1], &m);
+    assert!(
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Proposal(
+                ProposalError::MemberCredentialTypeUnsupported {
+                    credential_type: 0xff90,
+                    ..
+                }
+            ))
+        ),
+        "{err}"
+    );
+}
+
+/// GUIDANCE G-27, RFC 9420 §7.3 (RECOMMENDED for received leaves): a tree
+/// holding another member's expired leaf is joined with the default
+/// configuration; `joined_tree_lifetime_checks` makes the check strict.
+#[test]
+fn g27_expired_leaf_of_another_member_does_not_block_a_join() {
+    let lenient = GroupConfig::without_lifetime_checks();
+    let mut w = World::with_caps(90, 1, None, lenient.clone());
+    let expired = {
+        let signer = w.cs.signature_generate_key_pair().unwrap();
+        KeyPackageBuilder::new()
+            .lifetime(mls_codec::Lifetime {
+                not_before: 1,
+                not_after: 2,
+            })
+            .build(w.cs.as_ref(), Credential::basic(b"old".to_vec()), &signer)
+            .unwrap()
+    };
+    let out = w.members[0]
+        .commit_builder()
+        .proposals(vec![add(expired.key_package())])
+        .build()
+        .unwrap();
+    w.members[0].merge_pending_commit().unwrap();
+    let fresh = bundle(w.cs.as_ref(), "fresh");
+    let out2 = w.members[0]
+        .commit_builder()
+        .proposals(vec![add(fresh.key_package())])
+        .build()
+        .unwrap();
+    drop(out);
+    w.members[0].merge_pending_commit().unwrap();
+    let welcome = out2.welcome.unwrap();
+    let strict = GroupConfig::builder()
+        .joined_tree_lifetime_checks(true)
+        .build();
+    let err = Group::join(
+        &w.provider,
+        &welcome,
+        &vec![fresh.clone()],
+        strict,
+        JoinOptions::default(),
+    )
+    .expect_err("strict");
+    assert!(
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Welcome(WelcomeError::InvalidTree(
+                TreeKemError::LifetimeExpired { leaf: Some(1), .. }
+            )))
+        ),
+        "{err}"
+    );
+    let (joined, _) = Group::join(
+        &w.provider,
+        &welcome,
+        &vec![fresh],
+        GroupConfig::default(),
+        JoinOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(joined.member_count(), 3);
+    assert_eq!(
+        joined.epoch_authenticator(),
+        w.members[0].epoch_authenticator()
+    );
+}
