@@ -88,7 +88,9 @@ pub(crate) struct StagedEpoch {
     pub(crate) private_changes: PrivateKeyChanges,
     /// Our new leaf key when an Update proposal of ours is committed.
     pub(crate) own_leaf_key: Option<HpkePrivateKey>,
-    pub(crate) secrets: EpochSecrets,
+    /// The new epoch's secrets; `None` for a Commit that removes us: they
+    /// are not ours to know (RFC 9420 §12.4.2).
+    pub(crate) secrets: Option<EpochSecrets>,
     pub(crate) interim: InterimTranscriptHash,
     pub(crate) confirmation_tag: Vec<u8>,
     pub(crate) info: CommitInfo,
@@ -125,8 +127,11 @@ impl StagedCommit {
     }
 
     /// The epoch authenticator of the new epoch (RFC 9420 §8.7).
-    pub fn epoch_authenticator(&self) -> &[u8] {
-        self.epoch.secrets.epoch_authenticator.as_bytes()
+    pub fn epoch_authenticator(&self) -> Option<&[u8]> {
+        self.epoch
+            .secrets
+            .as_ref()
+            .map(|s| s.epoch_authenticator.as_bytes())
     }
 }
 

@@ -8,8 +8,8 @@ use common::*;
 use mls_codec::{MlsMessageBody, Proposal, Remove};
 use mls_group::storage::GroupStateStore;
 use mls_group::{
-    FramingError, Group, GroupConfig, GroupError, InMemoryStore, Misuse, Rejection, SaveCursor,
-    SideEffects,
+    FramingError, Group, GroupConfig, GroupError, InMemoryStore, Misuse, ProcessedMessage,
+    Rejection, SaveCursor, SideEffects,
 };
 
 /// Alice creates a group and adds Bob; Bob's KeyPackage bundle is returned
@@ -169,7 +169,14 @@ fn a_removed_member_keeps_none_of_the_epoch_secrets() {
         .build()
         .expect("remove bob");
     alice.merge_pending_commit().expect("merge");
-    process_commit(&mut bob, &out.commit);
+    // The staged Commit that removes Bob holds no secrets of the new epoch
+    // (they are not his to know): no epoch authenticator either.
+    let ProcessedMessage::Commit(staged) = bob.process_message(&out.commit).expect("staged") else {
+        panic!("a Commit");
+    };
+    assert!(staged.info().removes_us);
+    assert_eq!(staged.epoch_authenticator(), None);
+    bob.merge_staged_commit(staged).expect("merge");
     assert!(!bob.is_active());
     let after = snapshot(&bob);
     for (what, secret) in [

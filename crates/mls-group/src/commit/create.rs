@@ -369,7 +369,7 @@ impl Group {
             tree: TreeUpdate::Changes(diff.into_changes()),
             private_changes,
             own_leaf_key: None,
-            secrets: keys.secrets,
+            secrets: Some(keys.secrets),
             interim,
             confirmation_tag,
             info: info.clone(),

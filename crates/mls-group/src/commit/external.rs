@@ -244,7 +244,7 @@ impl Group {
             tree: TreeUpdate::Changes(diff.into_changes()),
             private_changes: received.private_keys,
             own_leaf_key: None,
-            secrets: keys.secrets,
+            secrets: Some(keys.secrets),
             interim,
             confirmation_tag,
             info,

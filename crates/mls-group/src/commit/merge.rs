@@ -79,6 +79,17 @@ impl Group {
         }
         self.private.prune(&self.tree);
         let leaf_count = self.tree.leaf_count();
+        let secrets = match secrets {
+            Some(secrets) => secrets,
+            // GUIDANCE G-11 (RFC 9420 §12.4.2): removed means wipe. The
+            // current epoch's secrets must not outlive the merge: the group
+            // keeps throwaway random ones in their place, so the merged (and
+            // stored) state keeps its shape and holds none of the old ones.
+            None => {
+                let cs = self.cs.as_ref();
+                mls_keyschedule::EpochSecret::random(cs)?.derive_secrets(cs)?
+            }
+        };
         self.epoch = EpochState::new(secrets, leaf_count, self.config.secret_tree)?;
         self.context = context;
         self.interim = interim;

@@ -243,7 +243,7 @@ impl Group {
             tree: TreeUpdate::Changes(diff.into_changes()),
             private_changes,
             own_leaf_key,
-            secrets: keys.secrets,
+            secrets: Some(keys.secrets),
             interim,
             confirmation_tag,
             info,
@@ -293,9 +293,10 @@ pub(super) fn commit_info(
     }
 }
 
-/// A Commit that removes us: merging it ends our membership. The epoch
-/// secrets of the new epoch are unknown to us; the staged state keeps the
-/// current ones (unusable: the group becomes inactive).
+/// A Commit that removes us: merging it ends our membership. The new
+/// epoch's secrets are not ours to know (RFC 9420 §12.4.2): the staged
+/// Commit has none ([`StagedCommit::epoch_authenticator`] is `None`), and the
+/// merge wipes the current ones (GUIDANCE G-11, `commit/merge.rs`).
 pub(super) fn removed_commit(
     group: &Group,
     context: mls_codec::GroupContext,
@@ -314,19 +315,13 @@ pub(super) fn removed_commit(
         has_path,
         true,
     );
-    let cs = group.cs.as_ref();
-    // GUIDANCE G-11 (RFC 9420 §12.4.2): removed means wipe. The new epoch's
-    // secrets are not ours to know, and the current epoch's must not
-    // outlive the merge: the group keeps throwaway random secrets in their
-    // place, so the merged (and stored) state holds none of the old ones.
-    let secrets = mls_keyschedule::EpochSecret::random(cs)?.derive_secrets(cs)?;
     Ok(StagedCommit::new(StagedEpoch {
         from_epoch: group.context.epoch,
         context,
         tree: TreeUpdate::Changes(changes),
         private_changes: PrivateKeyChanges::default(),
         own_leaf_key: None,
-        secrets,
+        secrets: None,
         interim: group.interim.clone(),
         confirmation_tag: group.confirmation_tag.clone(),
         info,

@@ -185,7 +185,11 @@ pub(super) fn write_pending(w: &mut Writer, p: &PendingCommit) -> Result<()> {
         .collect();
     write_private_keys(w, &added)?;
     w.option(s.own_leaf_key.as_ref(), |w, k| w.opaque(k.0.as_bytes()))?;
-    write_secrets(w, &s.secrets)?;
+    // Our own Commit never removes us (V-12.2-04), so it has its secrets.
+    let secrets = s.secrets.as_ref().ok_or(crate::GroupError::Internal(
+        "a pending Commit without secrets",
+    ))?;
+    write_secrets(w, secrets)?;
     w.opaque(s.interim.as_bytes())?;
     w.opaque(&s.confirmation_tag)?;
     write_info(w, &s.info)
@@ -246,7 +250,7 @@ pub(super) fn read_pending(
     } else {
         None
     };
-    let secrets = read_secrets(r, nh)?;
+    let secrets = Some(read_secrets(r, nh)?);
     let interim = InterimTranscriptHash::new(r.opaque_("pending interim")?.to_vec());
     let confirmation_tag = r.opaque_("pending tag")?.to_vec();
     let info = read_info(r)?;
