@@ -199,45 +199,24 @@ impl Group {
             context.extensions = ext.clone();
         }
         let new_leaves: Vec<LeafIndex> = applied.added.iter().map(|(l, _)| *l).collect();
-        let group_id = self.context.group_id.as_slice().to_vec();
-        let (commit_secret, path, private_changes, path_secrets) = if with_path {
-            let leaf_secret = Secret::new(cs.random_bytes(cs.cipher_suite().hash_len())?);
-            let template = match &rotation {
-                Some(rotation) => self.rotated_leaf(rotation, &policy)?,
-                None => self.own_leaf_node()?.clone(),
-            };
-            let prepared = prepare_update_path(
-                &mut diff,
-                cs,
-                UpdatePathInput {
-                    sender: me,
-                    group_id: &group_id,
-                    leaf_secret: &leaf_secret,
-                    leaf_template: &template,
-                    signer: leaf_signer,
-                },
-            )
-            .map_err(CommitError::InvalidTree)?;
-            context.tree_hash = VLBytes::new(diff.tree_hash(cs)?);
-            let provisional = mls_codec::encode(&context)?;
-            let created = prepared
-                .encrypt(&diff, cs, &provisional, &new_leaves)
-                .map_err(CommitError::InvalidTree)?;
-            (
-                CommitSecret::new(created.commit_secret),
-                Some(created.update_path),
-                created.private_keys,
-                created.path_secrets,
-            )
-        } else {
-            context.tree_hash = VLBytes::new(diff.tree_hash(cs)?);
-            (
-                CommitSecret::zero(cs),
-                None,
-                PrivateKeyChanges::default(),
-                Vec::new(),
-            )
+        let template = match (with_path, &rotation) {
+            (false, _) => None,
+            (true, Some(rotation)) => Some(self.rotated_leaf(rotation, &policy)?),
+            (true, None) => Some(self.own_leaf_node()?.clone()),
         };
+        let CommitPath {
+            commit_secret,
+            path,
+            private_changes,
+            path_secrets,
+        } = commit_path(
+            cs,
+            &mut diff,
+            &mut context,
+            me,
+            &new_leaves,
+            template.as_ref().map(|t| (t, leaf_signer)),
+        )?;
         let psk_secret = PskSecret::resolve(cs, &applied.psks, &group_psks)
             .map_err(CommitError::PskUnavailable)?;
 
@@ -290,74 +269,27 @@ impl Group {
             auth,
         )?;
 
-        // §12.4.1: the GroupInfo of the new epoch, signed with our key (the
-        // new one when rotating, G-54), and
-        // the tree on the wire: only when a Welcome or the caller needs
-        // them (issue 14 item 3).
-        let adds = !applied.added.is_empty();
-        let tree_wire = (adds || options.group_info).then(|| diff.to_wire());
-        // The tree goes into the GroupInfo, or out of band to the new members.
-        let (tree_in_info, ratchet_tree) = if self.config.ratchet_tree_extension {
-            (tree_wire, None)
-        } else {
-            (None, tree_wire)
-        };
-        let group_info = if adds || options.group_info {
-            let extensions = crate::group::info::group_info_extensions(
+        let Announcement {
+            group_info,
+            ratchet_tree,
+            welcome,
+        } = announce(
+            NewEpoch {
                 cs,
-                tree_in_info,
-                options.group_info.then_some(&keys.secrets.external_secret),
-                self.config.grease,
-            )?;
-            Some(sign_group_info(
-                cs,
-                leaf_signer,
-                context.clone(),
-                extensions,
-                confirmation_tag.clone(),
-                me.get(),
-            )?)
-        } else {
-            None
-        };
-        let welcome = if let (true, Some(group_info)) = (adds, &group_info) {
-            let size = diff.size();
-            let secrets_for: Vec<Option<&Secret>> = applied
-                .added
-                .iter()
-                .map(|(leaf, _)| {
-                    common_ancestor(size, me, *leaf).and_then(|lca| {
-                        path_secrets.iter().find(|(n, _)| *n == lca).map(|(_, s)| s)
-                    })
-                })
-                .collect();
-            if with_path && secrets_for.iter().any(Option::is_none) {
-                return Err(Misuse::WelcomeCreation(
-                    "no path secret for a new member's common ancestor",
-                )
-                .into());
-            }
-            let recipients: Vec<WelcomeRecipient<'_>> = applied
-                .added
-                .iter()
-                .zip(&secrets_for)
-                .map(|((_, kp), secret)| WelcomeRecipient {
-                    key_package: kp,
-                    path_secret: *secret,
-                })
-                .collect();
-            let welcome = create_welcome(
-                cs,
-                group_info,
-                &keys.joiner_secret,
-                &keys.welcome_secret,
-                &applied.psks,
-                &recipients,
-            )?;
-            Some(MlsMessage::new(MlsMessageBody::Welcome(welcome)))
-        } else {
-            None
-        };
+                diff: &diff,
+                applied: &applied,
+                context: &context,
+                keys: &keys,
+                confirmation_tag: &confirmation_tag,
+                path_secrets: &path_secrets,
+                committer: me,
+                with_path,
+                signer: leaf_signer,
+            },
+            options.group_info,
+            self.config.ratchet_tree_extension,
+            self.config.grease,
+        )?;
 
         let info = CommitInfo {
             own_commit: true,
@@ -445,6 +377,184 @@ impl Group {
             auth,
         )
     }
+}
+
+/// The path part of a Commit (RFC 9420 §12.4.1 steps "If populating the
+/// path field" and "Otherwise"): the commit secret, the UpdatePath, our new
+/// private keys and the path secrets (for the new members' Welcome).
+struct CommitPath {
+    commit_secret: CommitSecret,
+    path: Option<mls_codec::UpdatePath>,
+    private_changes: PrivateKeyChanges,
+    path_secrets: Vec<(NodeIndex, Secret)>,
+}
+
+/// §12.4.1: with `leaf` (our new leaf's template and the key that signs it),
+/// a fresh UpdatePath in `diff`, encrypted under the provisional
+/// GroupContext to everyone but `new_leaves`; without, a zero commit secret.
+/// Either way the provisional GroupContext gets the new tree hash.
+fn commit_path(
+    cs: &dyn mls_crypto::CipherSuiteProvider,
+    diff: &mut mls_treekem::TreeDiff<'_>,
+    context: &mut mls_codec::GroupContext,
+    sender: LeafIndex,
+    new_leaves: &[LeafIndex],
+    leaf: Option<(&LeafNode, &dyn Signer)>,
+) -> Result<CommitPath> {
+    let Some((template, signer)) = leaf else {
+        context.tree_hash = VLBytes::new(diff.tree_hash(cs)?);
+        return Ok(CommitPath {
+            commit_secret: CommitSecret::zero(cs),
+            path: None,
+            private_changes: PrivateKeyChanges::default(),
+            path_secrets: Vec::new(),
+        });
+    };
+    let leaf_secret = Secret::new(cs.random_bytes(cs.cipher_suite().hash_len())?);
+    let group_id = context.group_id.as_slice().to_vec();
+    let prepared = prepare_update_path(
+        diff,
+        cs,
+        UpdatePathInput {
+            sender,
+            group_id: &group_id,
+            leaf_secret: &leaf_secret,
+            leaf_template: template,
+            signer,
+        },
+    )
+    .map_err(CommitError::InvalidTree)?;
+    context.tree_hash = VLBytes::new(diff.tree_hash(cs)?);
+    let provisional = mls_codec::encode(&*context)?;
+    let created = prepared
+        .encrypt(diff, cs, &provisional, new_leaves)
+        .map_err(CommitError::InvalidTree)?;
+    Ok(CommitPath {
+        commit_secret: CommitSecret::new(created.commit_secret),
+        path: Some(created.update_path),
+        private_changes: created.private_keys,
+        path_secrets: created.path_secrets,
+    })
+}
+
+/// The new epoch as the committer holds it after the key schedule: what
+/// its GroupInfo and Welcome are made from.
+struct NewEpoch<'a> {
+    cs: &'a dyn mls_crypto::CipherSuiteProvider,
+    diff: &'a mls_treekem::TreeDiff<'a>,
+    applied: &'a crate::proposals::AppliedProposals,
+    context: &'a mls_codec::GroupContext,
+    keys: &'a mls_keyschedule::EpochKeys,
+    confirmation_tag: &'a [u8],
+    path_secrets: &'a [(NodeIndex, Secret)],
+    committer: LeafIndex,
+    with_path: bool,
+    /// Our key in the new epoch (the new one when rotating, G-54).
+    signer: &'a dyn Signer,
+}
+
+/// What a Commit hands to new members and external joiners.
+struct Announcement {
+    group_info: Option<mls_codec::GroupInfo>,
+    ratchet_tree: Option<mls_codec::RatchetTree>,
+    welcome: Option<MlsMessage>,
+}
+
+/// §12.4.1 last steps, §12.4.3: the GroupInfo of the new epoch, signed
+/// with our key of that epoch, and the tree on the wire, only when a
+/// Welcome (the Commit adds members) or the caller (`publish`: with
+/// `external_pub`, §12.4.3.2) needs them (issue 14 item 3); then the
+/// Welcome, each new member getting the path secret of its common ancestor
+/// with us.
+fn announce(
+    epoch: NewEpoch<'_>,
+    publish: bool,
+    tree_extension: bool,
+    grease: bool,
+) -> Result<Announcement> {
+    let NewEpoch {
+        cs,
+        diff,
+        applied,
+        keys,
+        ..
+    } = epoch;
+    let adds = !applied.added.is_empty();
+    if !adds && !publish {
+        return Ok(Announcement {
+            group_info: None,
+            ratchet_tree: None,
+            welcome: None,
+        });
+    }
+    // The tree goes into the GroupInfo, or out of band to the new members.
+    let tree_wire = diff.to_wire();
+    let (tree_in_info, ratchet_tree) = if tree_extension {
+        (Some(tree_wire), None)
+    } else {
+        (None, Some(tree_wire))
+    };
+    let extensions = crate::group::info::group_info_extensions(
+        cs,
+        tree_in_info,
+        publish.then_some(&keys.secrets.external_secret),
+        grease,
+    )?;
+    let group_info = sign_group_info(
+        cs,
+        epoch.signer,
+        epoch.context.clone(),
+        extensions,
+        epoch.confirmation_tag.to_vec(),
+        epoch.committer.get(),
+    )?;
+    let welcome = if adds {
+        let size = diff.size();
+        let secrets_for: Vec<Option<&Secret>> = applied
+            .added
+            .iter()
+            .map(|(leaf, _)| {
+                common_ancestor(size, epoch.committer, *leaf).and_then(|lca| {
+                    epoch
+                        .path_secrets
+                        .iter()
+                        .find(|(n, _)| *n == lca)
+                        .map(|(_, s)| s)
+                })
+            })
+            .collect();
+        if epoch.with_path && secrets_for.iter().any(Option::is_none) {
+            return Err(Misuse::WelcomeCreation(
+                "no path secret for a new member's common ancestor",
+            )
+            .into());
+        }
+        let recipients: Vec<WelcomeRecipient<'_>> = applied
+            .added
+            .iter()
+            .zip(&secrets_for)
+            .map(|((_, kp), secret)| WelcomeRecipient {
+                key_package: kp,
+                path_secret: *secret,
+            })
+            .collect();
+        let welcome = create_welcome(
+            cs,
+            &group_info,
+            &keys.joiner_secret,
+            &keys.welcome_secret,
+            &applied.psks,
+            &recipients,
+        )?;
+        Some(MlsMessage::new(MlsMessageBody::Welcome(welcome)))
+    } else {
+        None
+    };
+    Ok(Announcement {
+        group_info: Some(group_info),
+        ratchet_tree,
+        welcome,
+    })
 }
 
 /// Protect handshake content with the keys of `epoch` (RFC 9420 §6.2, §6.3).
