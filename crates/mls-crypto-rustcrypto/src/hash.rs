@@ -17,6 +17,7 @@ macro_rules! with_hash {
         }
     };
 }
+pub(crate) use with_hash;
 
 /// `Hash(data)`.
 pub(crate) fn hash(alg: HashAlgorithm, data: &[u8]) -> Vec<u8> {

@@ -18,6 +18,8 @@ use mls_crypto::{Aead, CryptoError, HashAlgorithm, Result, Secret};
 use sha2::{Sha256, Sha384, Sha512};
 use zeroize::Zeroizing;
 
+use crate::hash::with_hash;
+
 /// `"HPKE-v1"` (RFC 9180 §4).
 const VERSION_LABEL: &[u8] = b"HPKE-v1";
 /// `mode_base` (RFC 9180 §5.1, Table 1).
@@ -52,16 +54,6 @@ pub(super) fn aead_of(aead_id: u16) -> Option<Aead> {
         0x0003 => Some(Aead::ChaCha20Poly1305),
         _ => None,
     }
-}
-
-macro_rules! with_hash {
-    ($alg:expr, $f:ident ( $($arg:expr),* )) => {
-        match $alg {
-            HashAlgorithm::Sha256 => $f::<Sha256>($($arg),*),
-            HashAlgorithm::Sha384 => $f::<Sha384>($($arg),*),
-            HashAlgorithm::Sha512 => $f::<Sha512>($($arg),*),
-        }
-    };
 }
 
 /// `LabeledExtract(salt, label, ikm)` with `ikm` given in parts, so that a
