@@ -377,30 +377,7 @@ impl Group {
         let epoch = read_epoch(&mut r, nh)?;
 
         // Our keys against the tree.
-        let mut private: Option<TreePrivateKeys> = None;
-        let mut previous: Option<NodeIndex> = None;
-        for (node, key) in keys {
-            match &mut private {
-                None if node == own.node() => private = Some(TreePrivateKeys::new(own, key)),
-                None => {
-                    return Err(StateError::Corrupt("first private key is not the leaf").into());
-                }
-                // The writer's order (leaf, then path keys in node order):
-                // anything else is not a snapshot we wrote, and a repeated
-                // node would silently replace a key (found by the
-                // group_from_bytes fuzz target, docs/fuzzing.md).
-                Some(_) if node == own.node() || previous.is_some_and(|p| node <= p) => {
-                    return Err(
-                        StateError::Corrupt("private keys out of node order or repeated").into(),
-                    );
-                }
-                Some(p) => {
-                    p.insert(node, key);
-                    previous = Some(node);
-                }
-            }
-        }
-        let private = private.ok_or(StateError::Corrupt("no leaf key"))?;
+        let private = own_private_keys(keys, own)?;
         if active {
             let leaf = tree
                 .leaf(own)
@@ -413,71 +390,16 @@ impl Group {
             }
         }
         let rotated_signer = options.rotated_signer.clone();
-        let signer: Arc<dyn Signer> = match (options.signer, stored_key) {
-            (Some(given), _) => {
-                if let Some(leaf) = tree.leaf(own).filter(|_| active) {
-                    check_own_signer(cs.as_ref(), given.as_ref(), leaf)?;
-                }
-                given
-            }
-            (None, Some(key)) => {
-                let pair = SignatureKeyPair::from_private_key(cs.as_ref(), key)?;
-                if let Some(leaf) = tree.leaf(own).filter(|_| active) {
-                    check_own_signer(cs.as_ref(), &pair, leaf)
-                        .map_err(|_| StateError::Corrupt("own keys do not match the tree"))?;
-                }
-                Arc::new(pair)
-            }
-            (None, None) => return Err(Misuse::SignerRequired.into()),
-        };
+        let our_leaf = tree.leaf(own).filter(|_| active);
+        let signer = own_signer(cs.as_ref(), options.signer, stored_key, our_leaf)?;
 
-        let mut stored: Vec<StoredPast> = Vec::with_capacity(past_epochs.len());
-        for record in past_epochs {
-            let s = read_past(&record.bytes, provider, nh, version)?;
-            let p = s.epoch();
-            if p.epoch != record.epoch || p.epoch >= context.epoch {
-                return Err(StateError::Corrupt("past epoch number").into());
-            }
-            if stored.last().is_some_and(|q| q.epoch().epoch >= p.epoch) {
-                return Err(StateError::Corrupt("past epochs out of order").into());
-            }
-            if p.context.cipher_suite.0 != suite_id || p.context.group_id != context.group_id {
-                return Err(StateError::Corrupt("past epoch of another group").into());
-            }
-            stored.push(s);
-        }
+        let stored = read_past_epochs(past_epochs, provider, nh, version, &context)?;
         let mut past = rebuild_past(stored, &tree, context.tree_hash.as_slice())?;
         while past.len() > config.max_past_epochs {
             past.pop_front();
         }
 
-        let mut proposals = ProposalCache::default();
-        let mut prv = r.vector_("proposals")?;
-        while !prv.is_empty() {
-            let reference = ProposalRef(prv.opaque_("proposal ref")?.to_vec());
-            let sender = if version >= SENDER_VERSION {
-                ProposalSender::from_wire(prv.decoded_::<Sender>("proposal sender")?)
-            } else {
-                mls_treemath::LeafIndex::new(prv.u32_("proposal sender")?)
-                    .ok()
-                    .map(ProposalSender::Member)
-            }
-            .ok_or(StateError::Corrupt("proposal sender"))?;
-            let proposal: Proposal = prv.decoded_("proposal")?;
-            let update_key = if prv.presence_("update key")? {
-                Some(HpkePrivateKey(Secret::from_slice(
-                    prv.opaque_("update key")?,
-                )))
-            } else {
-                None
-            };
-            proposals.entries.push(CachedProposal {
-                reference,
-                sender,
-                proposal,
-                update_key,
-            });
-        }
+        let proposals = read_proposal_cache(&mut r, version)?;
 
         let mut pending = if r.presence_("pending commit")? {
             Some(read_pending(&mut r, nh, version, &tree, cs.as_ref())?)
@@ -572,4 +494,126 @@ fn read_rotated_signer(
         }
         (None, None) => Err(Misuse::SignerRequired.into()),
     }
+}
+
+/// Our private keys in the writer's order (leaf, then path keys in node
+/// order), as [`TreePrivateKeys`].
+fn own_private_keys(
+    keys: Vec<(NodeIndex, HpkePrivateKey)>,
+    own: LeafIndex,
+) -> Result<TreePrivateKeys> {
+    let mut private: Option<TreePrivateKeys> = None;
+    let mut previous: Option<NodeIndex> = None;
+    for (node, key) in keys {
+        match &mut private {
+            None if node == own.node() => private = Some(TreePrivateKeys::new(own, key)),
+            None => {
+                return Err(StateError::Corrupt("first private key is not the leaf").into());
+            }
+            // Anything but the writer's order is not a snapshot we wrote,
+            // and a repeated node would silently replace a key (found by
+            // the group_from_bytes fuzz target, docs/fuzzing.md).
+            Some(_) if node == own.node() || previous.is_some_and(|p| node <= p) => {
+                return Err(
+                    StateError::Corrupt("private keys out of node order or repeated").into(),
+                );
+            }
+            Some(p) => {
+                p.insert(node, key);
+                previous = Some(node);
+            }
+        }
+    }
+    Ok(private.ok_or(StateError::Corrupt("no leaf key"))?)
+}
+
+/// Our signer: the one given at load (it must be our leaf's key,
+/// `Misuse::SignerMismatch`), else the stored key (which must be, or the
+/// state is corrupt), else `Misuse::SignerRequired`. `our_leaf` is `None`
+/// for a group we were removed from.
+fn own_signer(
+    cs: &dyn mls_crypto::CipherSuiteProvider,
+    given: Option<Arc<dyn Signer>>,
+    stored_key: Option<SignaturePrivateKey>,
+    our_leaf: Option<&mls_codec::LeafNode>,
+) -> Result<Arc<dyn Signer>> {
+    match (given, stored_key) {
+        (Some(given), _) => {
+            if let Some(leaf) = our_leaf {
+                check_own_signer(cs, given.as_ref(), leaf)?;
+            }
+            Ok(given)
+        }
+        (None, Some(key)) => {
+            let pair = SignatureKeyPair::from_private_key(cs, key)?;
+            if let Some(leaf) = our_leaf {
+                check_own_signer(cs, &pair, leaf)
+                    .map_err(|_| StateError::Corrupt("own keys do not match the tree"))?;
+            }
+            Ok(Arc::new(pair))
+        }
+        (None, None) => Err(Misuse::SignerRequired.into()),
+    }
+}
+
+/// The retained past-epoch records, checked against the current state:
+/// numbered as stored, older than the current epoch, in increasing order,
+/// of this group and suite.
+fn read_past_epochs(
+    records: &[EpochRecord],
+    provider: &dyn CryptoProvider,
+    nh: usize,
+    version: u16,
+    context: &mls_codec::GroupContext,
+) -> Result<Vec<StoredPast>> {
+    let mut stored: Vec<StoredPast> = Vec::with_capacity(records.len());
+    for record in records {
+        let s = read_past(&record.bytes, provider, nh, version)?;
+        let p = s.epoch();
+        if p.epoch != record.epoch || p.epoch >= context.epoch {
+            return Err(StateError::Corrupt("past epoch number").into());
+        }
+        if stored.last().is_some_and(|q| q.epoch().epoch >= p.epoch) {
+            return Err(StateError::Corrupt("past epochs out of order").into());
+        }
+        if p.context.cipher_suite != context.cipher_suite || p.context.group_id != context.group_id
+        {
+            return Err(StateError::Corrupt("past epoch of another group").into());
+        }
+        stored.push(s);
+    }
+    Ok(stored)
+}
+
+/// The cached proposals of the current epoch (the sender is a leaf index
+/// before [`SENDER_VERSION`], the RFC 9420 `Sender` from it on).
+fn read_proposal_cache(r: &mut Reader<'_>, version: u16) -> Result<ProposalCache> {
+    let mut proposals = ProposalCache::default();
+    let mut prv = r.vector_("proposals")?;
+    while !prv.is_empty() {
+        let reference = ProposalRef(prv.opaque_("proposal ref")?.to_vec());
+        let sender = if version >= SENDER_VERSION {
+            ProposalSender::from_wire(prv.decoded_::<Sender>("proposal sender")?)
+        } else {
+            mls_treemath::LeafIndex::new(prv.u32_("proposal sender")?)
+                .ok()
+                .map(ProposalSender::Member)
+        }
+        .ok_or(StateError::Corrupt("proposal sender"))?;
+        let proposal: Proposal = prv.decoded_("proposal")?;
+        let update_key = if prv.presence_("update key")? {
+            Some(HpkePrivateKey(Secret::from_slice(
+                prv.opaque_("update key")?,
+            )))
+        } else {
+            None
+        };
+        proposals.entries.push(CachedProposal {
+            reference,
+            sender,
+            proposal,
+            update_key,
+        });
+    }
+    Ok(proposals)
 }
