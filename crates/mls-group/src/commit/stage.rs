@@ -93,6 +93,35 @@ impl Group {
         Ok((sources, own_leaf_key))
     }
 
+    /// §12.4.2: our path secret of a received UpdatePath, decrypted under
+    /// the provisional GroupContext (with our new leaf key when the Commit
+    /// covers our own Update), and the commit secret it leads to.
+    fn decrypt_path(
+        &self,
+        applied_path: &mls_treekem::AppliedUpdatePath<'_>,
+        diff: &mls_treekem::TreeDiff<'_>,
+        context: &mls_codec::GroupContext,
+        own_leaf_key: Option<&mls_crypto::HpkePrivateKey>,
+        committer: u32,
+    ) -> Result<(CommitSecret, PrivateKeyChanges)> {
+        let cs = self.cs.as_ref();
+        let provisional = mls_codec::encode(context)?;
+        let received = match own_leaf_key {
+            Some(key) => {
+                let mut keys = self.private.clone();
+                keys.insert(self.own_leaf().node(), key.clone());
+                applied_path.decrypt(diff, cs, &keys, &provisional)
+            }
+            None => applied_path.decrypt(diff, cs, &self.private, &provisional),
+        }
+        // §16.12: name the committer whose path secrets are wrong.
+        .map_err(|source| CommitError::InconsistentPath { committer, source })?;
+        Ok((
+            CommitSecret::new(received.commit_secret),
+            received.private_keys,
+        ))
+    }
+
     /// Stage the Commit in `auth`, whose framing (epoch, membership tag or
     /// decryption, signature) the caller has verified; `committer_leaf` is the
     /// sender's leaf.
@@ -143,7 +172,9 @@ impl Group {
         }
         let new_leaves: Vec<LeafIndex> = applied.added.iter().map(|(l, _)| *l).collect();
         let sender = committer_leaf;
-        let (commit_secret, private_changes) = match &commit.path {
+        // §12.4.2: the path's public part into the diff (checked like an
+        // Update, V-7.5-05), then the provisional tree hash.
+        let applied_path = match &commit.path {
             Some(path) => {
                 let applied_path = apply_update_path(
                     &mut diff,
@@ -158,53 +189,34 @@ impl Group {
                 // §7.3: the committer's new leaf and the members support each
                 // other's credential types (V-7.3-06/07).
                 crate::proposals::check_credential_support(&diff, &[sender])?;
-                context.tree_hash = VLBytes::new(diff.tree_hash(cs)?);
-                if removes_us {
-                    // We cannot decrypt (our leaf is blank); the new epoch's
-                    // secrets are not ours to know (RFC 9420 §12.4.2).
-                    return removed_commit(
-                        self,
-                        context,
-                        diff.into_changes(),
-                        proposals,
-                        &applied,
-                        committer_leaf,
-                        commit.path.is_some(),
-                    )
-                    .map(|staged| staged.with_custom_proposals(custom));
-                }
-                let provisional = mls_codec::encode(&context)?;
-                let received = match &own_leaf_key {
-                    Some(key) => {
-                        let mut keys = self.private.clone();
-                        keys.insert(me.node(), key.clone());
-                        applied_path.decrypt(&diff, cs, &keys, &provisional)
-                    }
-                    None => applied_path.decrypt(&diff, cs, &self.private, &provisional),
-                }
-                // §16.12: name the committer whose path secrets are wrong.
-                .map_err(|source| CommitError::InconsistentPath { committer, source })?;
-                (
-                    CommitSecret::new(received.commit_secret),
-                    received.private_keys,
-                )
+                Some(applied_path)
             }
-            None => {
-                context.tree_hash = VLBytes::new(diff.tree_hash(cs)?);
-                if removes_us {
-                    return removed_commit(
-                        self,
-                        context,
-                        diff.into_changes(),
-                        proposals,
-                        &applied,
-                        committer_leaf,
-                        commit.path.is_some(),
-                    )
-                    .map(|staged| staged.with_custom_proposals(custom));
-                }
-                (CommitSecret::zero(cs), PrivateKeyChanges::default())
-            }
+            None => None,
+        };
+        context.tree_hash = VLBytes::new(diff.tree_hash(cs)?);
+        if removes_us {
+            // We cannot decrypt (our leaf is blank); the new epoch's
+            // secrets are not ours to know (RFC 9420 §12.4.2).
+            return removed_commit(
+                self,
+                context,
+                diff.into_changes(),
+                proposals,
+                &applied,
+                committer_leaf,
+                commit.path.is_some(),
+            )
+            .map(|staged| staged.with_custom_proposals(custom));
+        }
+        let (commit_secret, private_changes) = match applied_path {
+            Some(applied_path) => self.decrypt_path(
+                &applied_path,
+                &diff,
+                &context,
+                own_leaf_key.as_ref(),
+                committer,
+            )?,
+            None => (CommitSecret::zero(cs), PrivateKeyChanges::default()),
         };
         // §12.4.2: PSKs available (V-12.4.2-06).
         // (the group's own current and retained resumption PSKs, §8.6)
