@@ -181,9 +181,48 @@ fn authenticator<C: MlsConfig>(g: &mls_rs::Group<C>) -> Result<Vec<u8>, BoxError
 }
 
 /// Every scenario at one suite and group size.
+/// The unit costs of the same public-key operations in mls-rs's RustCrypto
+/// provider (`mls-rs-crypto-rustcrypto`), for the "HPKE no slower than the
+/// fastest anchor" target: the same 64-byte message and 32-byte plaintext
+/// as this project's units.
+fn units(h: &Harness, cs: CipherSuite) -> Result<(), BoxError> {
+    const OPS: u32 = 50;
+    let crypto = RustCryptoProvider::default();
+    let csp = crypto
+        .cipher_suite_provider(cs)
+        .ok_or("suite not supported")?;
+    let (secret, public) = csp.signature_key_generate()?;
+    let msg = [7u8; 64];
+    let sig = csp.sign(&secret, &msg)?;
+    let (hpke_secret, hpke_public) = csp.kem_generate()?;
+    let plain = [1u8; 32];
+    let ct = csp.hpke_seal(&hpke_public, b"info", None, &plain)?;
+    h.per_op(s::UNIT_SIGN, OPS, || {
+        csp.sign(&secret, &msg).map(drop).map_err(BoxError::from)
+    })?;
+    h.per_op(s::UNIT_VERIFY, OPS, || {
+        csp.verify(&public, &sig, &msg).map_err(BoxError::from)
+    })?;
+    h.per_op(s::UNIT_SEAL, OPS, || {
+        csp.hpke_seal(&hpke_public, b"info", None, &plain)
+            .map(drop)
+            .map_err(BoxError::from)
+    })?;
+    h.per_op(s::UNIT_OPEN, OPS, || {
+        csp.hpke_open(&ct, &hpke_secret, &hpke_public, b"info", None)
+            .map(drop)
+            .map_err(BoxError::from)
+    })?;
+    h.per_op(s::UNIT_DERIVE, OPS, || {
+        csp.kem_derive(&msg[..32]).map(drop).map_err(BoxError::from)
+    })?;
+    Ok(())
+}
+
 pub fn run(h: &Harness, suite_no: u16, n: usize, with_key_package: bool) -> Result<(), BoxError> {
     let cs = suite(suite_no);
     if with_key_package {
+        units(h, cs)?;
         let c = client(cs, "member", false, CountingStorage::default())?;
         h.time(
             s::KEY_PACKAGE,
