@@ -382,18 +382,19 @@ impl Group {
 /// The path part of a Commit (RFC 9420 §12.4.1 steps "If populating the
 /// path field" and "Otherwise"): the commit secret, the UpdatePath, our new
 /// private keys and the path secrets (for the new members' Welcome).
-struct CommitPath {
-    commit_secret: CommitSecret,
-    path: Option<mls_codec::UpdatePath>,
-    private_changes: PrivateKeyChanges,
-    path_secrets: Vec<(NodeIndex, Secret)>,
+pub(super) struct CommitPath {
+    pub(super) commit_secret: CommitSecret,
+    pub(super) path: Option<mls_codec::UpdatePath>,
+    pub(super) private_changes: PrivateKeyChanges,
+    pub(super) path_secrets: Vec<(NodeIndex, Secret)>,
 }
 
 /// §12.4.1: with `leaf` (our new leaf's template and the key that signs it),
 /// a fresh UpdatePath in `diff`, encrypted under the provisional
 /// GroupContext to everyone but `new_leaves`; without, a zero commit secret.
-/// Either way the provisional GroupContext gets the new tree hash.
-fn commit_path(
+/// Either way the provisional GroupContext gets the new tree hash. A
+/// member's Commit and an external Commit (§12.4.3.2) take this one step.
+pub(super) fn commit_path(
     cs: &dyn mls_crypto::CipherSuiteProvider,
     diff: &mut mls_treekem::TreeDiff<'_>,
     context: &mut mls_codec::GroupContext,

@@ -21,16 +21,17 @@ use mls_codec::{
     MlsMessageBody, PreSharedKeyId, PreSharedKeyProposal, Proposal, ProposalOrRef, Remove, Sender,
     VLBytes, WireFormat, find_payload,
 };
-use mls_crypto::{CipherSuiteProvider, Secret, Signer};
+use mls_crypto::{CipherSuiteProvider, Signer};
 use mls_keyschedule::{
-    CommitSecret, ConfirmedTranscriptHash, InMemoryPskStore, InitSecret, InterimTranscriptHash,
-    PskSecret, PskStore,
+    ConfirmedTranscriptHash, InMemoryPskStore, InitSecret, InterimTranscriptHash, PskSecret,
+    PskStore,
 };
-use mls_treekem::{TreePrivateKeys, TreeView, UpdatePathInput, prepare_update_path};
+use mls_treekem::{TreePrivateKeys, TreeView};
 use mls_treemath::LeafIndex as TypedLeaf;
 use tracing::info_span;
 
 use super::CommitInfo;
+use super::create::{CommitPath, commit_path};
 use super::epoch_step::{self, NextEpoch, ScheduleInput};
 use super::external::{
     apply_external_proposals, check_external_proposals, check_resync, external_commit_info,
@@ -207,20 +208,7 @@ impl<'a> ExternalCommitBuilder<'a> {
         // §8.3: the init secret, encapsulated to external_pub.
         let (kem_output, init_secret) =
             InitSecret::external_init(cs, external_pub.external_pub.as_slice())?;
-        let mut proposals = vec![Proposal::ExternalInit(ExternalInit {
-            kem_output: VLBytes::new(kem_output),
-        })];
-        if let Some(leaf) = self.remove_prior {
-            proposals.push(Proposal::Remove(Remove {
-                removed: leaf.get(),
-            }));
-        }
-        proposals.extend(
-            self.psks
-                .iter()
-                .map(|psk| Proposal::from(PreSharedKeyProposal { psk: psk.clone() })),
-        );
-        let list: Vec<ProposalOrRef> = proposals.into_iter().map(ProposalOrRef::Proposal).collect();
+        let list = external_proposal_list(kem_output, self.remove_prior, &self.psks);
 
         // The members' own checks on our list (one checker for both sides).
         let shape = check_external_proposals(&list)?;
@@ -233,32 +221,27 @@ impl<'a> ExternalCommitBuilder<'a> {
         )?;
         drop(shape);
 
-        // §12.4.3.2: the leftmost blank leaf, then the path from it.
+        // §12.4.3.2: the leftmost blank leaf, then the path from it (the
+        // step a member's Commit takes too, §12.4.1).
         let me = diff.add_leaf(template.clone())?;
-        let leaf_secret = Secret::new(cs.random_bytes(cs.cipher_suite().hash_len())?);
-        let group_id = old_context.group_id.as_slice().to_vec();
-        let prepared = prepare_update_path(
-            &mut diff,
-            cs,
-            UpdatePathInput {
-                sender: me,
-                group_id: &group_id,
-                leaf_secret: &leaf_secret,
-                leaf_template: &template,
-                signer: self.signer.as_ref(),
-            },
-        )
-        .map_err(CommitError::InvalidTree)?;
         let mut context = old_context.clone();
         context.epoch = context
             .epoch
             .checked_add(1)
             .ok_or(GroupError::Internal("epoch overflow"))?;
-        context.tree_hash = VLBytes::new(diff.tree_hash(cs)?);
-        let provisional = mls_codec::encode(&context)?;
-        let created = prepared
-            .encrypt(&diff, cs, &provisional, &[])
-            .map_err(CommitError::InvalidTree)?;
+        let CommitPath {
+            commit_secret,
+            path,
+            private_changes,
+            ..
+        } = commit_path(
+            cs,
+            &mut diff,
+            &mut context,
+            me,
+            &[],
+            Some((&template, self.signer.as_ref())),
+        )?;
         let psk_secret = match self.psk_store {
             Some(store) => PskSecret::resolve(cs, &applied.psks, store),
             None => PskSecret::resolve(cs, &applied.psks, &InMemoryPskStore::new()),
@@ -275,7 +258,7 @@ impl<'a> ExternalCommitBuilder<'a> {
             authenticated_data: VLBytes::new(self.authenticated_data),
             content: FramedContentBody::Commit(Commit {
                 proposals: list.clone(),
-                path: Some(created.update_path),
+                path,
             }),
         };
         let mut auth = sign_content(
@@ -303,7 +286,7 @@ impl<'a> ExternalCommitBuilder<'a> {
             &mut context,
             ScheduleInput {
                 init_secret,
-                commit_secret: CommitSecret::new(created.commit_secret),
+                commit_secret,
                 psk_secret,
             },
         )?;
@@ -333,7 +316,7 @@ impl<'a> ExternalCommitBuilder<'a> {
         let changes = diff.into_changes();
         tree.merge(changes);
         let mut private = TreePrivateKeys::without_keys(me);
-        private.apply(created.private_keys);
+        private.apply(private_changes);
         private.prune(&tree);
         let epoch = EpochState::new(keys.secrets, tree.leaf_count(), self.config.secret_tree)?;
         let group = Group {
@@ -362,4 +345,30 @@ impl<'a> ExternalCommitBuilder<'a> {
             },
         ))
     }
+}
+
+/// §12.4.3.2: the external Commit's proposals, all by value: the
+/// ExternalInit, then the Remove of our prior leaf (a resync) and the PSKs,
+/// if any.
+fn external_proposal_list(
+    kem_output: Vec<u8>,
+    remove_prior: Option<TypedLeaf>,
+    psks: &[PreSharedKeyId],
+) -> Vec<ProposalOrRef> {
+    let external_init = Proposal::ExternalInit(ExternalInit {
+        kem_output: VLBytes::new(kem_output),
+    });
+    let remove = remove_prior.map(|leaf| {
+        Proposal::Remove(Remove {
+            removed: leaf.get(),
+        })
+    });
+    let psks = psks
+        .iter()
+        .map(|psk| Proposal::from(PreSharedKeyProposal { psk: psk.clone() }));
+    std::iter::once(external_init)
+        .chain(remove)
+        .chain(psks)
+        .map(ProposalOrRef::Proposal)
+        .collect()
 }
