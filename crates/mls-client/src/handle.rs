@@ -122,26 +122,23 @@ impl ClientGroup {
     ) -> Result<CommitOutput> {
         self.fresh()?;
         let psks = StorePsks(self.core.store.as_ref());
-        let output = build(self.group.commit_builder().psk_store(&psks)).build();
+        let builder = build(self.group.commit_builder().psk_store(&psks));
+        // A client's groups all sign with the client's signer (it is what
+        // `persist::load` gives every group): a Commit that rotates one
+        // group's key would leave that group unloadable, so it is refused
+        // before anything is built or stored (GUIDANCE G-54).
+        if builder.rotates_signer() {
+            return Err(
+                mls_group::GroupError::from(mls_group::Misuse::SignerRotation(
+                    "a Client's groups sign with the client's signer; rotate on a Group",
+                ))
+                .into(),
+            );
+        }
+        let output = builder.build();
         // Making an encrypted Commit advances the handshake ratchet even
         // when it then fails: that is stored too.
         match output {
-            // A client's groups all sign with the client's signer (it is
-            // what `persist::load` gives every group): a Commit that rotates
-            // one group's key would leave that group unloadable, so it is
-            // dropped before anything is stored (GUIDANCE G-54).
-            Ok(_) if self.group.pending_signer_rotation().is_some() => {
-                self.group.clear_pending_commit();
-                if self.group.config().encrypt_handshake {
-                    self.persist(SideEffects::default())?;
-                }
-                Err(
-                    mls_group::GroupError::from(mls_group::Misuse::SignerRotation(
-                        "a Client's groups sign with the client's signer; rotate on a Group",
-                    ))
-                    .into(),
-                )
-            }
             Ok(output) => {
                 self.persist(SideEffects::default())?;
                 Ok(output)

@@ -183,6 +183,12 @@ impl<'a> CommitBuilder<'a> {
         self
     }
 
+    /// Whether this Commit rotates our signature key
+    /// ([`CommitBuilder::rotate_signer`]).
+    pub fn rotates_signer(&self) -> bool {
+        self.options.rotation.is_some()
+    }
+
     /// The `authenticated_data` of the Commit message (RFC 9420 §6).
     pub fn authenticated_data(mut self, data: impl Into<Vec<u8>>) -> Self {
         self.options.authenticated_data = data.into();

@@ -5,13 +5,12 @@
 //! (§14, V-14-01). (With encrypted handshake messages, the sender's
 //! handshake ratchet does advance: a nonce is never used twice, G-04.)
 
-use mls_codec::{
-    Commit, FramedContent, FramedContentBody, MlsMessage, MlsMessageBody, Proposal, Sender,
-    VLBytes, WireFormat,
-};
 use std::sync::Arc;
 
-use mls_codec::{Credential, LeafNode};
+use mls_codec::{
+    Commit, Credential, FramedContent, FramedContentBody, LeafNode, MlsMessage, MlsMessageBody,
+    Proposal, Sender, VLBytes, WireFormat,
+};
 use mls_crypto::{Secret, Signer};
 use mls_keyschedule::{CommitSecret, PskSecret, PskStore};
 use mls_treekem::{

@@ -135,12 +135,6 @@ impl Group {
         self.pending = None;
     }
 
-    /// The signer our pending Commit rotates to, if it rotates our signature
-    /// key (GUIDANCE G-54, [`super::CommitBuilder::rotate_signer`]).
-    pub fn pending_signer_rotation(&self) -> Option<&std::sync::Arc<dyn mls_crypto::Signer>> {
-        self.pending.as_ref()?.staged.new_signer.as_ref()
-    }
-
     /// What the pending Commit does, if there is one.
     pub fn pending_commit(&self) -> Option<&super::CommitInfo> {
         self.pending.as_ref().map(|p| &p.staged.info)

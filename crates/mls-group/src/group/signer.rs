@@ -14,8 +14,18 @@ pub(crate) fn check_own_signer(
     signer: &dyn Signer,
     leaf: &LeafNode,
 ) -> Result<()> {
+    check_signer_key(cs, signer, leaf.signature_key.as_slice())
+}
+
+/// Fail with `Misuse::SignerMismatch` unless `signer` signs with the
+/// suite's scheme under `public_key`.
+pub(crate) fn check_signer_key(
+    cs: &dyn CipherSuiteProvider,
+    signer: &dyn Signer,
+    public_key: &[u8],
+) -> Result<()> {
     if signer.signature_scheme() != cs.cipher_suite().signature()
-        || signer.public_key() != leaf.signature_key.as_slice()
+        || signer.public_key() != public_key
     {
         return Err(Misuse::SignerMismatch.into());
     }

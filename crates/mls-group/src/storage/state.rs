@@ -83,7 +83,7 @@ use super::secret_fields::{read_private_keys, secret, write_private_keys};
 use super::settings::{read_settings, write_settings};
 use super::tree_parts::{TreeCursor, changed_parts, restore_tree};
 use crate::group::epoch::EpochState;
-use crate::group::signer::check_own_signer;
+use crate::group::signer::check_signer_key;
 use crate::proposals::{CachedProposal, ProposalCache, ProposalRef, ProposalSender};
 use crate::{Group, Misuse, Result, StateError};
 
@@ -390,8 +390,17 @@ impl Group {
             }
         }
         let rotated_signer = options.rotated_signer.clone();
-        let our_leaf = tree.leaf(own).filter(|_| active);
-        let signer = own_signer(cs.as_ref(), options.signer, stored_key, our_leaf)?;
+        let our_key = tree
+            .leaf(own)
+            .filter(|_| active)
+            .map(|leaf| leaf.signature_key.as_slice());
+        let signer = restore_signer(
+            cs.as_ref(),
+            options.signer,
+            stored_key,
+            our_key,
+            "own keys do not match the tree",
+        )?;
 
         let stored = read_past_epochs(past_epochs, provider, nh, version, &context)?;
         let mut past = rebuild_past(stored, &tree, context.tree_hash.as_slice())?;
@@ -460,9 +469,10 @@ impl Group {
 }
 
 /// The signer a pending Commit rotates to (GUIDANCE G-54), from its record
-/// `public_key<V> optional<private_key<V>>`: the stored private key, or the
-/// one given at load ([`LoadOptions::rotated_signer`], required when the new
-/// key is not exportable), which must be the recorded public key.
+/// `public_key<V> optional<private_key<V>>`: the one given at load
+/// ([`LoadOptions::rotated_signer`], required when the new key is not
+/// exportable) or the stored private key, either of which must be the
+/// recorded public key.
 fn read_rotated_signer(
     r: &mut Reader<'_>,
     cs: &dyn mls_crypto::CipherSuiteProvider,
@@ -476,24 +486,13 @@ fn read_rotated_signer(
     } else {
         None
     };
-    match (given, stored) {
-        (Some(given), _) => {
-            if given.signature_scheme() != cs.cipher_suite().signature()
-                || given.public_key() != public_key.as_slice()
-            {
-                return Err(Misuse::SignerMismatch.into());
-            }
-            Ok(given)
-        }
-        (None, Some(key)) => {
-            let pair = SignatureKeyPair::from_private_key(cs, key)?;
-            if Signer::public_key(&pair) != public_key.as_slice() {
-                return Err(StateError::Corrupt("rotated signer does not match its key").into());
-            }
-            Ok(Arc::new(pair))
-        }
-        (None, None) => Err(Misuse::SignerRequired.into()),
-    }
+    restore_signer(
+        cs,
+        given,
+        stored,
+        Some(&public_key),
+        "rotated signer does not match its key",
+    )
 }
 
 /// Our private keys in the writer's order (leaf, then path keys in node
@@ -527,28 +526,30 @@ fn own_private_keys(
     Ok(private.ok_or(StateError::Corrupt("no leaf key"))?)
 }
 
-/// Our signer: the one given at load (it must be our leaf's key,
-/// `Misuse::SignerMismatch`), else the stored key (which must be, or the
-/// state is corrupt), else `Misuse::SignerRequired`. `our_leaf` is `None`
-/// for a group we were removed from.
-fn own_signer(
+/// A signer restored at load: the one given (it must sign under
+/// `public_key`, else `Misuse::SignerMismatch`), else the stored private key
+/// (which must, else the state is corrupt: `corrupt`), else
+/// `Misuse::SignerRequired`. With no `public_key` (our own signer in a group
+/// we were removed from) nothing is compared. The one rule for our current
+/// signer and for the signer a pending Commit rotates to.
+fn restore_signer(
     cs: &dyn mls_crypto::CipherSuiteProvider,
     given: Option<Arc<dyn Signer>>,
     stored_key: Option<SignaturePrivateKey>,
-    our_leaf: Option<&mls_codec::LeafNode>,
+    public_key: Option<&[u8]>,
+    corrupt: &'static str,
 ) -> Result<Arc<dyn Signer>> {
     match (given, stored_key) {
         (Some(given), _) => {
-            if let Some(leaf) = our_leaf {
-                check_own_signer(cs, given.as_ref(), leaf)?;
+            if let Some(key) = public_key {
+                check_signer_key(cs, given.as_ref(), key)?;
             }
             Ok(given)
         }
-        (None, Some(key)) => {
-            let pair = SignatureKeyPair::from_private_key(cs, key)?;
-            if let Some(leaf) = our_leaf {
-                check_own_signer(cs, &pair, leaf)
-                    .map_err(|_| StateError::Corrupt("own keys do not match the tree"))?;
+        (None, Some(private)) => {
+            let pair = SignatureKeyPair::from_private_key(cs, private)?;
+            if let Some(key) = public_key {
+                check_signer_key(cs, &pair, key).map_err(|_| StateError::Corrupt(corrupt))?;
             }
             Ok(Arc::new(pair))
         }
