@@ -22,8 +22,9 @@ fuzz_target!(|data: &[u8]| {
     });
     if let Ok(group) = loaded {
         let saved = group.to_bytes().expect("a loaded group saves");
-        let again = Group::from_bytes_with_options(&saved, fixture::provider(), fixture::load_options())
-            .expect("a saved group loads");
+        let again =
+            Group::from_bytes_with_options(&saved, fixture::provider(), fixture::load_options())
+                .expect("a saved group loads");
         assert_eq!(
             again.to_bytes().expect("saves again")[..],
             saved[..],

@@ -12,6 +12,11 @@
 //! - the memory bound: a hostile delivery holds at most a small multiple of
 //!   the message plus the receiver's state in live heap.
 //!
+//! It runs on [`mls_fuzz::fast_crypto`], a fuzz-only provider whose
+//! signatures and HPKE are keyed hashes (with the real hash, KDF and AEAD),
+//! so that an execution costs the state machine's work, not curve
+//! arithmetic; the other targets run the real provider.
+//!
 //! The first input byte chooses the handshake mode (PublicMessage or
 //! PrivateMessage Commits and proposals); each following operation is one
 //! byte and its arguments.
@@ -22,7 +27,7 @@ use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
 use mls_codec::{Credential, MlsMessage};
-use mls_crypto::{CipherSuite, CryptoProvider};
+use mls_fuzz::fast_crypto;
 use mls_fuzz::fixture;
 use mls_group::key_package::KeyPackageBundle;
 use mls_group::{CommitOutput, CreateOptions, Group, JoinOptions, ProcessedMessage};
@@ -43,10 +48,8 @@ struct World {
 fn world() -> &'static World {
     static WORLD: OnceLock<World> = OnceLock::new();
     WORLD.get_or_init(|| {
-        let provider = fixture::provider();
-        let cs = provider
-            .cipher_suite_provider(CipherSuite::Mls128DhKemX25519Aes128GcmSha256Ed25519)
-            .expect("suite 1");
+        let provider = fast_crypto::provider();
+        let cs = provider.suite();
         let bundle = |name: &str| {
             let signer = cs.signature_generate_key_pair().expect("key pair");
             fixture::forever()
@@ -129,7 +132,8 @@ struct Run<'w> {
 
 fn load(snapshot: &[u8], encrypt_handshake: bool) -> Group {
     let mut group =
-        Group::from_bytes_with_options(snapshot, fixture::provider(), fixture::load_options()).expect("load");
+        Group::from_bytes_with_options(snapshot, fast_crypto::provider(), fixture::load_options())
+            .expect("load");
     group.set_encrypt_handshake(encrypt_handshake);
     group
 }
@@ -199,10 +203,10 @@ impl Run<'_> {
                 // can forge one, but stay sound): forget what they did.
                 *member = Group::from_bytes_with_options(
                     &before,
-                    fixture::provider(),
+                    fast_crypto::provider(),
                     mls_group::LoadOptions::default().with_runtime_of(member.config()),
                 )
-                    .expect("reload");
+                .expect("reload");
             }
         }
     }
@@ -243,7 +247,7 @@ impl Run<'_> {
                 let welcome = out.welcome.as_ref().expect("an Add has a Welcome");
                 let encrypt = self.members[0].config().encrypt_handshake;
                 let (mut group, _) = Group::join(
-                    fixture::provider(),
+                    fast_crypto::provider(),
                     welcome,
                     joiner,
                     fixture::config(),

@@ -34,8 +34,9 @@ fuzz_target!(|data: &[u8]| {
     if let Ok((group, reference)) = joined {
         assert_eq!(&reference, bundle.reference());
         let saved = group.to_bytes().expect("a joined group saves");
-        let loaded = Group::from_bytes_with_options(&saved, fixture::provider(), fixture::load_options())
-            .expect("a saved group loads");
+        let loaded =
+            Group::from_bytes_with_options(&saved, fixture::provider(), fixture::load_options())
+                .expect("a saved group loads");
         assert_eq!(loaded.to_bytes().expect("saves again"), saved);
         assert_eq!(loaded.epoch_authenticator(), group.epoch_authenticator());
     }

@@ -5,8 +5,8 @@
 use std::sync::{Arc, OnceLock};
 
 use mls_crypto_rustcrypto::RustCryptoProvider;
-use mls_group::{GroupConfig, LoadOptions};
 use mls_group::key_package::KeyPackageBundle;
+use mls_group::{GroupConfig, LoadOptions};
 use mls_treekem::FixedClock;
 
 /// The time every target validates lifetimes at. `cargo xtask fuzz`

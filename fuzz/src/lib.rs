@@ -5,6 +5,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod fast_crypto;
 pub mod fixture;
 
 use std::alloc::System;
