@@ -73,10 +73,11 @@ pub use extensions::{
     RatchetTreeExtension, RequiredCapabilities, find_extension, find_payload,
 };
 pub use framing::{
-    AuthenticatedContent, ContentType, FramedContent, FramedContentAuthData, FramedContentBody,
-    PrivateContentAad, PrivateMessage, PrivateMessageContent, PublicMessage, Sender, SenderData,
-    SenderDataAad, authenticated_content_tbm_bytes, confirmed_transcript_hash_input_bytes,
-    framed_content_tbs_bytes, interim_transcript_hash_input_bytes,
+    AuthenticatedContent, ContentEncoding, ContentType, FramedContent, FramedContentAuthData,
+    FramedContentBody, PrivateContentAad, PrivateMessage, PrivateMessageContent, PublicMessage,
+    Sender, SenderData, SenderDataAad, authenticated_content_tbm_bytes,
+    confirmed_transcript_hash_input_bytes, framed_content_tbs_bytes,
+    interim_transcript_hash_input_bytes,
 };
 pub use group_context::GroupContext;
 pub use group_info::GroupInfo;

@@ -28,6 +28,19 @@ fn digest<H: Digest>(data: &[u8]) -> Vec<u8> {
     H::digest(data).to_vec()
 }
 
+/// `Hash(parts[0] || parts[1] || ...)`, fed in turn.
+pub(crate) fn hash_parts(alg: HashAlgorithm, parts: &[&[u8]]) -> Vec<u8> {
+    with_hash!(alg, digest_parts(parts))
+}
+
+fn digest_parts<H: Digest>(parts: &[&[u8]]) -> Vec<u8> {
+    let mut hasher = H::new();
+    for part in parts {
+        hasher.update(part);
+    }
+    hasher.finalize().to_vec()
+}
+
 /// `MAC(key, data)`: HMAC with the suite hash.
 pub(crate) fn mac(alg: HashAlgorithm, key: &[u8], data: &[u8]) -> Vec<u8> {
     with_hash!(alg, hmac(key, data))

@@ -133,6 +133,10 @@ impl CipherSuiteProvider for RustCryptoSuite {
         hash::hash(self.suite.hash(), data)
     }
 
+    fn hash_parts(&self, parts: &[&[u8]]) -> Vec<u8> {
+        hash::hash_parts(self.suite.hash(), parts)
+    }
+
     fn mac(&self, key: &[u8], data: &[u8]) -> Vec<u8> {
         hash::mac(self.suite.hash(), key, data)
     }

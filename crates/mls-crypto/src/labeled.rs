@@ -72,10 +72,29 @@ pub fn derive_tree_secret(
 
 /// `SignContent = opaque label<V> || opaque content<V>` with the prefixed label.
 fn sign_content(label: &[u8], content: &[u8]) -> Result<Vec<u8>> {
-    let mut out = Vec::with_capacity(LABEL_PREFIX.len() + label.len() + content.len() + 8);
-    push_label(&mut out, label)?;
-    push_opaque(&mut out, content)?;
+    let mut out = sign_content_header(label, content.len())?;
+    out.extend_from_slice(content);
     Ok(out)
+}
+
+/// The bytes of `SignContent` (§5.1.2) before its content: the prefixed
+/// label as `opaque<V>`, then the length of a content of `content_len`
+/// bytes. A caller that holds the content inside a buffer of its own writes
+/// these in front of it and verifies the whole with
+/// [`CipherSuiteProvider::verify`], instead of copying a received Commit
+/// (as large as its UpdatePath) into a new SignContent.
+pub fn sign_content_header(label: &[u8], content_len: usize) -> Result<Vec<u8>> {
+    let mut out = Vec::with_capacity(1 + LABEL_PREFIX.len() + label.len() + 4);
+    push_label(&mut out, label)?;
+    tls_codec::vlen::write_length(&mut out, content_len)
+        .map_err(|_| CryptoError::EncodingFailed)?;
+    Ok(out)
+}
+
+/// The longest [`sign_content_header`] of `label`: with the largest
+/// content length an MLS varint can carry (2^30 - 1, RFC 9420 §2.1.2).
+pub fn sign_content_header_max_len(label: &[u8]) -> Result<usize> {
+    Ok(sign_content_header(label, (1 << 30) - 1)?.len())
 }
 
 /// `SignWithLabel(key, label, content)` (§5.1.2): the signer signs the

@@ -122,6 +122,15 @@ pub trait CipherSuiteProvider: Send + Sync {
     /// `Hash(data)` with the suite hash; output is Nh bytes.
     fn hash(&self, data: &[u8]) -> Vec<u8>;
 
+    /// `Hash(parts[0] || parts[1] || ...)`: the hash of the concatenation,
+    /// for a string that exists only in pieces (the ConfirmedTranscriptHashInput
+    /// of a received Commit is two slices of its one encoding, RFC 9420 §8.2).
+    /// The default concatenates; a provider with a streaming hash feeds the
+    /// parts in turn and copies nothing.
+    fn hash_parts(&self, parts: &[&[u8]]) -> Vec<u8> {
+        self.hash(&parts.concat())
+    }
+
     /// `MAC(key, data)`: HMAC with the suite hash; output is Nh bytes.
     fn mac(&self, key: &[u8], data: &[u8]) -> Vec<u8>;
 

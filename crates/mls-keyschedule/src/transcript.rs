@@ -49,10 +49,22 @@ impl ConfirmedTranscriptHash {
         interim_before: &InterimTranscriptHash,
         confirmed_input: &[u8],
     ) -> Self {
-        let mut data = Vec::with_capacity(interim_before.0.len() + confirmed_input.len());
-        data.extend_from_slice(&interim_before.0);
-        data.extend_from_slice(confirmed_input);
-        ConfirmedTranscriptHash(cs.hash(&data))
+        Self::next_parts(cs, interim_before, &[confirmed_input])
+    }
+
+    /// [`ConfirmedTranscriptHash::next`] with the serialized
+    /// ConfirmedTranscriptHashInput given in parts (a received Commit's are
+    /// slices of its one encoding, `mls_codec::ContentEncoding`), hashed
+    /// without being joined.
+    pub fn next_parts(
+        cs: &dyn CipherSuiteProvider,
+        interim_before: &InterimTranscriptHash,
+        confirmed_input: &[&[u8]],
+    ) -> Self {
+        let mut parts = Vec::with_capacity(1 + confirmed_input.len());
+        parts.push(interim_before.0.as_slice());
+        parts.extend_from_slice(confirmed_input);
+        ConfirmedTranscriptHash(cs.hash_parts(&parts))
     }
 }
 

@@ -5,12 +5,14 @@
 
 pub mod auth;
 pub mod content;
+pub mod content_encoding;
 pub mod private;
 pub mod public;
 pub mod tbs;
 
 pub use auth::{AuthenticatedContent, FramedContentAuthData};
 pub use content::{ContentType, FramedContent, FramedContentBody, Sender};
+pub use content_encoding::ContentEncoding;
 pub use private::{
     PrivateContentAad, PrivateMessage, PrivateMessageContent, SenderData, SenderDataAad,
 };

@@ -12,6 +12,7 @@ use mls_keyschedule::{
     CommitSecret, ConfirmedTranscriptHash, EpochKeys, InitSecret, InterimTranscriptHash, PskSecret,
 };
 
+use crate::framing::VerifiedMessage;
 use crate::{CommitError, Result};
 
 /// The new epoch's secrets and transcript.
@@ -42,23 +43,32 @@ pub(crate) fn seal(
     context: &mut GroupContext,
     input: ScheduleInput,
 ) -> Result<NextEpoch> {
-    let (confirmed, keys) = derive(cs, interim, auth, context, input)?;
+    let confirmed_input = auth.confirmed_transcript_hash_input()?;
+    let (confirmed, keys) = derive(cs, interim, &[&confirmed_input], context, input)?;
     let confirmation_tag = keys.secrets.confirmation_key.tag(cs, confirmed.as_bytes());
     auth.auth.confirmation_tag = Some(VLBytes::new(confirmation_tag.clone()));
     finish(cs, confirmed, keys, confirmation_tag)
 }
 
 /// The receiver's side: derive the new epoch and check the Commit's
-/// confirmation tag (§12.4.2, V-12.4.2-08).
+/// confirmation tag (§12.4.2, V-12.4.2-08). `commit` is the verified Commit,
+/// whose encoding gives the ConfirmedTranscriptHashInput.
 pub(crate) fn verify(
     cs: &dyn CipherSuiteProvider,
     interim: &InterimTranscriptHash,
-    auth: &AuthenticatedContent,
+    commit: &VerifiedMessage,
     context: &mut GroupContext,
     input: ScheduleInput,
 ) -> Result<NextEpoch> {
-    let (confirmed, keys) = derive(cs, interim, auth, context, input)?;
-    let tag = auth
+    let (confirmed, keys) = derive(
+        cs,
+        interim,
+        &commit.confirmed_transcript_input()?,
+        context,
+        input,
+    )?;
+    let tag = commit
+        .content()
         .auth
         .confirmation_tag
         .as_ref()
@@ -75,12 +85,11 @@ pub(crate) fn verify(
 fn derive(
     cs: &dyn CipherSuiteProvider,
     interim: &InterimTranscriptHash,
-    auth: &AuthenticatedContent,
+    confirmed_input: &[&[u8]],
     context: &mut GroupContext,
     input: ScheduleInput,
 ) -> Result<(ConfirmedTranscriptHash, EpochKeys)> {
-    let confirmed =
-        ConfirmedTranscriptHash::next(cs, interim, &auth.confirmed_transcript_hash_input()?);
+    let confirmed = ConfirmedTranscriptHash::next_parts(cs, interim, confirmed_input);
     context.confirmed_transcript_hash = VLBytes::new(confirmed.as_bytes().to_vec());
     let keys = EpochKeys::derive(
         cs,

@@ -9,7 +9,7 @@
 //! path (the framing layer refuses one without, V-6.1-10). The joiner takes
 //! the leftmost blank leaf once the Remove is applied (§12.4.3.2, V-12.4.1-05).
 
-use mls_codec::{AuthenticatedContent, Commit, LeafNode, Proposal, ProposalOrRef, VLBytes};
+use mls_codec::{Commit, LeafNode, Proposal, ProposalOrRef, VLBytes};
 use mls_crypto::CipherSuiteProvider;
 use mls_keyschedule::{CommitSecret, PskSecret, PskStore};
 use mls_treekem::{
@@ -19,6 +19,7 @@ use mls_treekem::{
 use super::epoch_step::{self, NextEpoch, ScheduleInput};
 use super::stage::{commit_info, removed_commit};
 use super::{MemberChange, StagedCommit, StagedEpoch, TreeUpdate};
+use crate::framing::VerifiedMessage;
 use crate::group::Group;
 use crate::proposals::{
     AppliedProposals, ApplyContext, ProposalSender, ProposalSource, apply_proposals,
@@ -143,7 +144,7 @@ impl Group {
     /// the path leaf's key) the caller verified.
     pub(crate) fn stage_external_commit(
         &self,
-        auth: &AuthenticatedContent,
+        verified: &VerifiedMessage,
         commit: &Commit,
         psk_store: &dyn PskStore,
     ) -> Result<StagedCommit> {
@@ -229,7 +230,7 @@ impl Group {
         } = epoch_step::verify(
             cs,
             &self.interim,
-            auth,
+            verified,
             &mut context,
             ScheduleInput {
                 init_secret,

@@ -4,12 +4,13 @@
 
 use std::collections::BTreeSet;
 
-use mls_codec::{AuthenticatedContent, Commit, Proposal, ProposalOrRef, VLBytes};
+use mls_codec::{Commit, Proposal, ProposalOrRef, VLBytes};
 use mls_keyschedule::{CommitSecret, PskSecret, PskStore};
 use mls_treekem::{LeafIndex, PrivateKeyChanges, apply_update_path};
 
 use super::epoch_step::{self, NextEpoch, ScheduleInput};
 use super::{CommitInfo, MemberChange, StagedCommit, StagedEpoch, TreeUpdate};
+use crate::framing::VerifiedMessage;
 use crate::group::Group;
 use crate::proposals::{
     ApplyContext, ProposalSender, ProposalSource, apply_proposals, check_list_structure,
@@ -122,12 +123,12 @@ impl Group {
         ))
     }
 
-    /// Stage the Commit in `auth`, whose framing (epoch, membership tag or
+    /// Stage the Commit in `verified`, whose framing (epoch, membership tag or
     /// decryption, signature) the caller has verified; `committer_leaf` is the
     /// sender's leaf.
     pub(crate) fn stage_commit(
         &self,
-        auth: &AuthenticatedContent,
+        verified: &VerifiedMessage,
         commit: &Commit,
         committer_leaf: LeafIndex,
         psk_store: &dyn PskStore,
@@ -232,7 +233,7 @@ impl Group {
         } = epoch_step::verify(
             cs,
             &self.interim,
-            auth,
+            verified,
             &mut context,
             ScheduleInput {
                 init_secret: self.epoch.init_secret.clone(),

@@ -11,10 +11,10 @@
 //! so it does not verify in another group or epoch (V-6.1-02).
 
 use mls_codec::{
-    AuthenticatedContent, FramedContent, FramedContentAuthData, FramedContentBody, GroupContext,
-    Sender, VLBytes, WireFormat,
+    AuthenticatedContent, ContentEncoding, FramedContent, FramedContentAuthData, FramedContentBody,
+    GroupContext, Sender, VLBytes, WireFormat,
 };
-use mls_crypto::labeled::{sign_with_label, verify_with_label};
+use mls_crypto::labeled::{sign_content_header, sign_content_header_max_len, sign_with_label};
 use mls_crypto::{CipherSuiteProvider, Signer};
 
 use crate::{FramingError, GroupError, Misuse, Rejection, Result};
@@ -46,14 +46,22 @@ pub(crate) fn tbs_bytes(
     content: &FramedContent,
     group_context: Option<&GroupContext>,
 ) -> Result<Vec<u8>> {
-    let context = if content.sender.signs_group_context() {
-        Some(group_context.ok_or(Misuse::CannotProtect(
+    Ok(content.tbs_bytes(wire_format, tbs_context(content, group_context)?)?)
+}
+
+/// The GroupContext that goes into the TBS of `content`: exactly for member
+/// and new_member_commit senders, for whom it is required (RFC 9420 §6.1).
+fn tbs_context<'a>(
+    content: &FramedContent,
+    group_context: Option<&'a GroupContext>,
+) -> Result<Option<&'a GroupContext>> {
+    if content.sender.signs_group_context() {
+        Ok(Some(group_context.ok_or(Misuse::CannotProtect(
             "RFC 9420 §6.1: member and new_member_commit senders sign the GroupContext; none given",
-        ))?)
+        ))?))
     } else {
-        None
-    };
-    Ok(content.tbs_bytes(wire_format, context)?)
+        Ok(None)
+    }
 }
 
 /// Sign `content` for sending as `wire_format` (RFC 9420 §6.1) and return
@@ -86,23 +94,44 @@ pub fn sign_content(
     })
 }
 
-/// Verify the signature of `content` over its serialized FramedContentTBS
-/// `tbs` with `signature_key` (RFC 9420 §6.1). Any failure, including a
-/// malformed key or signature, is `FramingError::SignatureInvalid`.
-pub(crate) fn verify_tbs(
+/// The one encoding of a received content (`mls_codec::ContentEncoding`)
+/// from which its signature, membership tag and transcript hash are
+/// computed, with room for the SignContent header (RFC 9420 §5.1.2) in
+/// front. `group_context` as for [`tbs_bytes`].
+pub(crate) fn encode_received(
+    wire_format: WireFormat,
+    content: &FramedContent,
+    group_context: Option<&GroupContext>,
+    auth: &FramedContentAuthData,
+) -> Result<ContentEncoding> {
+    let context = tbs_context(content, group_context)?;
+    let room = sign_content_header_max_len(FRAMED_CONTENT_TBS_LABEL)?;
+    Ok(ContentEncoding::new(
+        wire_format,
+        content,
+        context,
+        auth,
+        room,
+    )?)
+}
+
+/// Verify the signature of the content encoded in `encoding` with
+/// `signature_key` (RFC 9420 §6.1): `VerifyWithLabel` (§5.1.2) with the
+/// SignContent assembled in place, so the content is not copied. Any
+/// failure, including a malformed key or signature, is
+/// `FramingError::SignatureInvalid`.
+pub(crate) fn verify_encoded(
     cs: &dyn CipherSuiteProvider,
     signature_key: &[u8],
-    tbs: &[u8],
+    encoding: &mut ContentEncoding,
     auth: &FramedContentAuthData,
 ) -> Result<()> {
-    verify_with_label(
-        cs,
-        signature_key,
-        FRAMED_CONTENT_TBS_LABEL,
-        tbs,
-        auth.signature.as_slice(),
-    )
-    .map_err(|_| GroupError::Rejected(Rejection::Framing(FramingError::SignatureInvalid)))
+    let header = sign_content_header(FRAMED_CONTENT_TBS_LABEL, encoding.tbs().len())?;
+    let sign_content = encoding.prefixed_tbs(&header).ok_or(GroupError::Internal(
+        "the SignContent header outgrew its room",
+    ))?;
+    cs.verify(signature_key, sign_content, auth.signature.as_slice())
+        .map_err(|_| GroupError::Rejected(Rejection::Framing(FramingError::SignatureInvalid)))
 }
 
 /// Verify the signature of an [`AuthenticatedContent`] with the given key
@@ -113,8 +142,13 @@ pub fn verify_content_signature(
     signature_key: &[u8],
     group_context: Option<&GroupContext>,
 ) -> Result<()> {
-    let tbs = tbs_bytes(content.wire_format, &content.content, group_context)?;
-    verify_tbs(cs, signature_key, &tbs, &content.auth)
+    let mut encoding = encode_received(
+        content.wire_format,
+        &content.content,
+        group_context,
+        &content.auth,
+    )?;
+    verify_encoded(cs, signature_key, &mut encoding, &content.auth)
 }
 
 /// Check that the confirmation tag is present exactly for commits (RFC 9420

@@ -134,8 +134,8 @@ mod public;
 mod sender;
 
 use mls_codec::{
-    AuthenticatedContent, ContentType, FramedContent, GroupContext, MlsMessage, MlsMessageBody,
-    PrivateMessage, PublicMessage, Sender, VLBytes, WireFormat,
+    AuthenticatedContent, ContentEncoding, ContentType, FramedContent, GroupContext, MlsMessage,
+    MlsMessageBody, PrivateMessage, PublicMessage, Sender, VLBytes, WireFormat,
 };
 use mls_crypto::{CipherSuiteProvider, Signer};
 use mls_keyschedule::{ConsumeToken, MembershipKey, SecretTree, SenderDataSecret};
@@ -312,7 +312,7 @@ impl<'a> FramingContext<'a> {
 /// ```compile_fail
 /// # use mls_group::framing::VerifiedMessage;
 /// # fn forge(content: mls_codec::AuthenticatedContent) -> VerifiedMessage {
-/// VerifiedMessage { content, generation: None, consume_token: None }
+/// VerifiedMessage { content, generation: None, consume_token: None, encoding: None }
 /// # }
 /// ```
 #[derive(Debug)]
@@ -327,9 +327,41 @@ pub struct VerifiedMessage {
     /// PrivateMessage only: the pending consumption of the ratchet key that
     /// decrypted it. `None` once confirmed, and for PublicMessages.
     pub(crate) consume_token: Option<ConsumeToken>,
+    /// A Commit's encoding, made once for its signature (and membership
+    /// tag), kept for its transcript hash (RFC 9420 §8.2); `None` for other
+    /// content, whose encoding is dropped once verified.
+    pub(crate) encoding: Option<ContentEncoding>,
 }
 
 impl VerifiedMessage {
+    /// A verified content, with the encoding its checks were computed over
+    /// and, for a PrivateMessage, its generation and pending key
+    /// consumption.
+    pub(super) fn new(
+        content: AuthenticatedContent,
+        encoding: ContentEncoding,
+        ratchet: Option<(u32, ConsumeToken)>,
+    ) -> Self {
+        let encoding = (content.content.content_type() == ContentType::Commit).then_some(encoding);
+        let (generation, consume_token) = ratchet.unzip();
+        VerifiedMessage {
+            content,
+            generation,
+            consume_token,
+            encoding,
+        }
+    }
+
+    /// The Commit's serialized ConfirmedTranscriptHashInput (RFC 9420
+    /// §8.2), in the two parts [`ContentEncoding::confirmed_transcript_input`]
+    /// gives.
+    pub(crate) fn confirmed_transcript_input(&self) -> Result<[&[u8]; 2]> {
+        let encoding = self.encoding.as_ref().ok_or(crate::GroupError::Internal(
+            "a verified Commit keeps its encoding",
+        ))?;
+        Ok(encoding.confirmed_transcript_input()?)
+    }
+
     /// The verified content with its wire format and auth data. For a
     /// commit, the confirmation tag is *not* verified yet (that needs the
     /// next epoch's confirmation key).

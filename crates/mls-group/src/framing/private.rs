@@ -21,7 +21,7 @@ use mls_keyschedule::{RatchetKind, SecretTree};
 use mls_treekem::LeafIndex;
 use zeroize::Zeroizing;
 
-use super::auth::{check_auth_shape, tbs_bytes, verify_tbs};
+use super::auth::{check_auth_shape, encode_received, verify_encoded};
 use super::sender::MemberView;
 use super::{ContentPrecheck, FramingContext, PaddingMode, VerifiedMessage, check_group_and_epoch};
 use crate::{FramingError, GroupError, Misuse, Rejection, Result};
@@ -240,16 +240,17 @@ pub(super) fn unprotect_private(
     precheck(&content.content)?;
     // §6.1, §6.3.1 (V-6.1-02, V-6.3.1-04): signed by the leaf's key over the
     // TBS with this epoch's GroupContext and wire format private_message.
-    let tbs = tbs_bytes(
+    let mut encoding = encode_received(
         WireFormat::PRIVATE_MESSAGE,
         &content.content,
         Some(ctx.group_context),
+        &content.auth,
     )?;
-    verify_tbs(cs, &signature_key, &tbs, &content.auth)?;
+    verify_encoded(cs, &signature_key, &mut encoding, &content.auth)?;
     tracing::debug!(sender = leaf, generation, "PrivateMessage decrypted");
-    Ok(VerifiedMessage {
+    Ok(VerifiedMessage::new(
         content,
-        generation: Some(generation),
-        consume_token: Some(token),
-    })
+        encoding,
+        Some((generation, token)),
+    ))
 }

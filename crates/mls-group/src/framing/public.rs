@@ -13,7 +13,7 @@ use mls_codec::{
 use mls_crypto::CipherSuiteProvider;
 use mls_keyschedule::MembershipKey;
 
-use super::auth::{check_auth_shape, tbs_bytes, verify_tbs};
+use super::auth::{check_auth_shape, encode_received, tbs_bytes, verify_encoded};
 use super::sender::{MemberView, sender_signature_key};
 use super::{ContentPrecheck, FramingContext, VerifiedMessage, check_group_and_epoch};
 use crate::{FramingError, GroupError, Misuse, Result};
@@ -87,15 +87,21 @@ pub(super) fn unprotect_public(
     // G-35: the caller's rules on the content before the MAC and the
     // signature, each of which encodes and hashes all of it.
     precheck(content)?;
-    let tbs = tbs_bytes(WireFormat::PUBLIC_MESSAGE, content, Some(ctx.group_context))?;
+    // One encoding serves the membership tag, the signature and (for a
+    // Commit) the transcript hash.
+    let mut encoding = encode_received(
+        WireFormat::PUBLIC_MESSAGE,
+        content,
+        Some(ctx.group_context),
+        &message.auth,
+    )?;
     // §6.2 (V-6.2-01, V-6.2-02): the membership tag of member senders,
     // compared in constant time after a length check. The cheap MAC goes
     // before the signature.
     match (&content.sender, &message.membership_tag) {
         (Sender::Member(_), Some(tag)) => {
-            let tbm = authenticated_content_tbm_bytes(&tbs, &message.auth)?;
             ctx.membership_key
-                .verify(ctx.cs, &tbm, tag.as_slice())
+                .verify(ctx.cs, encoding.tbm(), tag.as_slice())
                 .map_err(|_| FramingError::MembershipTagInvalid)?;
         }
         (Sender::Member(_), None) => return Err(FramingError::MembershipTagInvalid.into()),
@@ -107,11 +113,11 @@ pub(super) fn unprotect_public(
         }
     }
     // §6.1 (V-6.1-02, V-6.1-03, V-6.1-08, V-6.1-10, V-6.1-12).
-    verify_tbs(ctx.cs, &signature_key, &tbs, &message.auth)?;
+    verify_encoded(ctx.cs, &signature_key, &mut encoding, &message.auth)?;
     tracing::debug!("PublicMessage verified");
-    Ok(VerifiedMessage {
-        content: message.authenticated_content(),
-        generation: None,
-        consume_token: None,
-    })
+    Ok(VerifiedMessage::new(
+        message.authenticated_content(),
+        encoding,
+        None,
+    ))
 }

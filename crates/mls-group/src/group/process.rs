@@ -271,7 +271,7 @@ impl Group {
         let FramedContentBody::Commit(commit) = &verified.content.content.content else {
             return Err(GroupError::Internal("Commit content expected"));
         };
-        let staged = self.stage_commit(&verified.content, commit, sender, psk_store)?;
+        let staged = self.stage_commit(&verified, commit, sender, psk_store)?;
         verified.confirm(&mut self.epoch.secret_tree)?;
         Ok(ProcessedMessage::Commit(staged))
     }
@@ -286,7 +286,7 @@ impl Group {
         let FramedContentBody::Commit(commit) = &verified.content.content.content else {
             return Err(GroupError::Internal("Commit content expected"));
         };
-        let staged = self.stage_external_commit(&verified.content, commit, psk_store)?;
+        let staged = self.stage_external_commit(verified, commit, psk_store)?;
         Ok(ProcessedMessage::Commit(staged))
     }
 }
