@@ -9,7 +9,9 @@
 //!   of a full group of N, and `process_update/N`: staging it at another
 //!   member (N = 10, 100, 1,000, 10,000; suite 2 self_update stops at
 //!   1,000: in a freshly built group the UpdatePath encrypts to all N-1
-//!   leaves, about 13 s per Commit at 10,000 with P-256).
+//!   leaves, about 13 s per Commit at 10,000 with P-256), and
+//!   `receive_update/N`: the same Commit as bytes, decoded, staged and
+//!   merged by that member (what `benches/compare` times).
 //!
 //! Creating a Commit and staging a received PublicMessage Commit leave the
 //! group unchanged, so each group is built once per N and reused. Sample
@@ -22,12 +24,12 @@ use std::sync::Arc;
 use std::time::Duration;
 use support::{adds, bundles};
 
-use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use criterion::{BatchSize, BenchmarkId, Criterion, criterion_group, criterion_main};
 use mls_codec::{Credential, MlsMessage, Proposal};
 use mls_crypto::{CipherSuite, CipherSuiteProvider, CryptoProvider};
 use mls_crypto_rustcrypto::RustCryptoProvider;
 use mls_group::key_package::KeyPackageBundle;
-use mls_group::{CreateOptions, Group, GroupConfig, JoinOptions};
+use mls_group::{CreateOptions, Group, GroupConfig, JoinOptions, ProcessedMessage};
 
 const SUITES: [(CipherSuite, &str); 2] = [
     (
@@ -189,16 +191,48 @@ fn self_update(c: &mut Criterion) {
             let mut commit: Option<MlsMessage> = None;
             group.bench_with_input(BenchmarkId::from_parameter(n), &n, |b, _| {
                 let (creator, member) = state.get_or_insert_with(|| full_group(suite, n));
-                let message = commit.get_or_insert_with(|| {
-                    let out = creator.commit_builder().build().expect("commit");
-                    creator.clear_pending_commit();
-                    out.commit
-                });
+                let message = commit.get_or_insert_with(|| update_commit(creator));
                 b.iter(|| black_box(member.process_message(message).expect("process")))
+            });
+            group.finish();
+            // What a receiver does end to end (and what the comparison
+            // with other libraries times): decode the bytes, stage, merge.
+            let mut group = c.benchmark_group(format!("{name}/receive_update"));
+            group
+                .sample_size(10)
+                .warm_up_time(Duration::from_millis(200))
+                .measurement_time(Duration::from_secs(2));
+            group.bench_with_input(BenchmarkId::from_parameter(n), &n, |b, _| {
+                let (creator, member) = state.get_or_insert_with(|| full_group(suite, n));
+                let message = commit.get_or_insert_with(|| update_commit(creator));
+                let bytes = mls_codec::encode(&*message).expect("encode");
+                let snapshot = member.to_bytes().expect("save");
+                let provider = RustCryptoProvider::new();
+                b.iter_batched(
+                    || Group::from_bytes(&snapshot, &provider).expect("load"),
+                    |mut g| {
+                        let message = mls_codec::decode::<MlsMessage>(&bytes).expect("decode");
+                        let ProcessedMessage::Commit(staged) =
+                            g.process_message(&message).expect("process")
+                        else {
+                            panic!("not a Commit")
+                        };
+                        g.merge_staged_commit(staged).expect("merge");
+                        g
+                    },
+                    BatchSize::LargeInput,
+                )
             });
             group.finish();
         }
     }
+}
+
+/// A self-update Commit of `creator`, not merged.
+fn update_commit(creator: &mut Group) -> MlsMessage {
+    let out = creator.commit_builder().build().expect("commit");
+    creator.clear_pending_commit();
+    out.commit
 }
 
 criterion_group!(benches, commit_and_join, self_update);

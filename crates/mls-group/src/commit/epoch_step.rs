@@ -68,8 +68,7 @@ pub(crate) fn verify(
         input,
     )?;
     let tag = commit
-        .content()
-        .auth
+        .auth()
         .confirmation_tag
         .as_ref()
         .ok_or(CommitError::ConfirmationTagInvalid)?;

@@ -68,7 +68,7 @@
 //!
 //! // Receiving: verify (the tree is not touched), decide, then confirm.
 //! let mut verified = ctx.unprotect_private(&receiver_tree, &message, &members)?;
-//! assert_eq!(verified.content(), &signed);
+//! assert_eq!(verified.to_content(), signed);
 //! verified.confirm(&mut receiver_tree)?;
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
@@ -134,9 +134,12 @@ mod public;
 mod sender;
 
 use mls_codec::{
-    AuthenticatedContent, ContentEncoding, ContentType, FramedContent, GroupContext, MlsMessage,
-    MlsMessageBody, PrivateMessage, PublicMessage, Sender, VLBytes, WireFormat,
+    AuthenticatedContent, ContentEncoding, ContentType, FramedContent, FramedContentAuthData,
+    GroupContext, MlsMessage, MlsMessageBody, PrivateMessage, PublicMessage, Sender, VLBytes,
+    WireFormat,
 };
+use std::borrow::Cow;
+
 use mls_crypto::{CipherSuiteProvider, Signer};
 use mls_keyschedule::{ConsumeToken, MembershipKey, SecretTree, SenderDataSecret};
 
@@ -235,11 +238,11 @@ impl<'a> FramingContext<'a> {
     /// application data, group and epoch, sender rules and key (from
     /// `members` or the GroupContext), membership tag for members,
     /// signature. Checks in the order listed in the [module docs](self).
-    pub fn unprotect_public(
+    pub fn unprotect_public<'m>(
         &self,
-        message: &PublicMessage,
+        message: &'m PublicMessage,
         members: &dyn MemberView,
-    ) -> Result<VerifiedMessage> {
+    ) -> Result<VerifiedMessage<'m>> {
         public::unprotect_public(self, message, members, &no_precheck)
     }
 
@@ -256,7 +259,7 @@ impl<'a> FramingContext<'a> {
         secret_tree: &SecretTree,
         message: &PrivateMessage,
         members: &dyn MemberView,
-    ) -> Result<VerifiedMessage> {
+    ) -> Result<VerifiedMessage<'static>> {
         private::unprotect_private(self, secret_tree, message, members, &no_precheck)
     }
 
@@ -264,12 +267,12 @@ impl<'a> FramingContext<'a> {
     /// [`FramingContext::unprotect_private`] by the message's wire format;
     /// any other body (Welcome, GroupInfo, KeyPackage) is refused
     /// (V-6-08) with `Misuse::CannotProtect`.
-    pub fn unprotect(
+    pub fn unprotect<'m>(
         &self,
         secret_tree: &SecretTree,
-        message: &MlsMessage,
+        message: &'m MlsMessage,
         members: &dyn MemberView,
-    ) -> Result<VerifiedMessage> {
+    ) -> Result<VerifiedMessage<'m>> {
         self.unprotect_with(secret_tree, message, members, &no_precheck)
     }
 
@@ -277,13 +280,13 @@ impl<'a> FramingContext<'a> {
     /// before its membership tag and signature are checked (step 5 of the
     /// [module docs](self)): a message that fails it costs no MAC, hash or
     /// signature over its content.
-    pub fn unprotect_with(
+    pub fn unprotect_with<'m>(
         &self,
         secret_tree: &SecretTree,
-        message: &MlsMessage,
+        message: &'m MlsMessage,
         members: &dyn MemberView,
         precheck: ContentPrecheck<'_>,
-    ) -> Result<VerifiedMessage> {
+    ) -> Result<VerifiedMessage<'m>> {
         match &message.body {
             MlsMessageBody::PublicMessage(m) => {
                 public::unprotect_public(self, m, members, precheck)
@@ -309,18 +312,25 @@ impl<'a> FramingContext<'a> {
 /// caller can build a `VerifiedMessage` around content whose signature and
 /// membership tag were never checked.
 ///
+/// A PublicMessage's content is borrowed from the message (`'m`), not
+/// copied: a Commit is as large as its UpdatePath (issue 14 item 3). A
+/// PrivateMessage's is the decrypted plaintext, owned.
+///
 /// ```compile_fail
 /// # use mls_group::framing::VerifiedMessage;
-/// # fn forge(content: mls_codec::AuthenticatedContent) -> VerifiedMessage {
-/// VerifiedMessage { content, generation: None, consume_token: None, encoding: None }
+/// # fn forge(content: mls_codec::AuthenticatedContent) -> VerifiedMessage<'static> {
+/// VerifiedMessage { wire_format: content.wire_format, content: content.content.into(),
+///     auth: content.auth.into(), generation: None, consume_token: None, encoding: None }
 /// # }
 /// ```
 #[derive(Debug)]
-pub struct VerifiedMessage {
-    /// The verified content with its wire format and auth data. For a
-    /// commit, the confirmation tag is *not* verified yet (that needs the
-    /// next epoch's confirmation key).
-    pub(crate) content: AuthenticatedContent,
+pub struct VerifiedMessage<'m> {
+    wire_format: WireFormat,
+    /// The verified content.
+    content: Cow<'m, FramedContent>,
+    /// Its auth data. For a commit, the confirmation tag is *not* verified
+    /// yet (that needs the next epoch's confirmation key).
+    auth: Cow<'m, FramedContentAuthData>,
     /// The generation of the sender's ratchet (PrivateMessage only), for
     /// gap detection (GUIDANCE G-17).
     pub(crate) generation: Option<u32>,
@@ -330,22 +340,26 @@ pub struct VerifiedMessage {
     /// A Commit's encoding, made once for its signature (and membership
     /// tag), kept for its transcript hash (RFC 9420 §8.2); `None` for other
     /// content, whose encoding is dropped once verified.
-    pub(crate) encoding: Option<ContentEncoding>,
+    encoding: Option<ContentEncoding>,
 }
 
-impl VerifiedMessage {
+impl<'m> VerifiedMessage<'m> {
     /// A verified content, with the encoding its checks were computed over
     /// and, for a PrivateMessage, its generation and pending key
     /// consumption.
     pub(super) fn new(
-        content: AuthenticatedContent,
+        wire_format: WireFormat,
+        content: Cow<'m, FramedContent>,
+        auth: Cow<'m, FramedContentAuthData>,
         encoding: ContentEncoding,
         ratchet: Option<(u32, ConsumeToken)>,
     ) -> Self {
-        let encoding = (content.content.content_type() == ContentType::Commit).then_some(encoding);
+        let encoding = (content.content_type() == ContentType::Commit).then_some(encoding);
         let (generation, consume_token) = ratchet.unzip();
         VerifiedMessage {
+            wire_format,
             content,
+            auth,
             generation,
             consume_token,
             encoding,
@@ -362,17 +376,35 @@ impl VerifiedMessage {
         Ok(encoding.confirmed_transcript_input()?)
     }
 
-    /// The verified content with its wire format and auth data. For a
-    /// commit, the confirmation tag is *not* verified yet (that needs the
-    /// next epoch's confirmation key).
-    pub fn content(&self) -> &AuthenticatedContent {
+    /// The verified content.
+    pub fn framed_content(&self) -> &FramedContent {
         &self.content
     }
 
-    /// The verified content, taking it out of the message (any pending
+    /// Its auth data. For a commit, the confirmation tag is *not* verified
+    /// yet (that needs the next epoch's confirmation key).
+    pub fn auth(&self) -> &FramedContentAuthData {
+        &self.auth
+    }
+
+    /// The verified content with its wire format and auth data, as one
+    /// value (a copy when it was borrowed from a PublicMessage; any pending
     /// ratchet consumption is dropped unconfirmed).
     pub fn into_content(self) -> AuthenticatedContent {
-        self.content
+        AuthenticatedContent {
+            wire_format: self.wire_format,
+            content: self.content.into_owned(),
+            auth: self.auth.into_owned(),
+        }
+    }
+
+    /// A copy of the verified content as an [`AuthenticatedContent`].
+    pub fn to_content(&self) -> AuthenticatedContent {
+        AuthenticatedContent {
+            wire_format: self.wire_format,
+            content: self.content.as_ref().clone(),
+            auth: self.auth.as_ref().clone(),
+        }
     }
 
     /// The generation of the sender's ratchet (PrivateMessage only), for
@@ -389,17 +421,17 @@ impl VerifiedMessage {
 
     /// The sender.
     pub fn sender(&self) -> Sender {
-        self.content.content.sender
+        self.content.sender
     }
 
     /// The wire format it arrived in.
     pub fn wire_format(&self) -> WireFormat {
-        self.content.wire_format
+        self.wire_format
     }
 
     /// The content type.
     pub fn content_type(&self) -> ContentType {
-        self.content.content.content_type()
+        self.content.content_type()
     }
 
     /// Consume the decryption key in `secret_tree` (the tree the message was

@@ -11,6 +11,8 @@
 //!                           sender_data_nonce(sample), SenderDataAAD, SenderData)
 //! ```
 
+use std::borrow::Cow;
+
 use mls_codec::tls_codec::Serialize;
 use mls_codec::{
     AuthenticatedContent, CodecError, ContentType, FramedContent, PrivateContentAad,
@@ -158,7 +160,7 @@ pub(super) fn unprotect_private(
     message: &PrivateMessage,
     members: &dyn MemberView,
     precheck: ContentPrecheck<'_>,
-) -> Result<VerifiedMessage> {
+) -> Result<VerifiedMessage<'static>> {
     let cs = ctx.cs;
     let content_type = message.content_type;
     let _span = tracing::debug_span!(
@@ -249,7 +251,9 @@ pub(super) fn unprotect_private(
     verify_encoded(cs, &signature_key, &mut encoding, &content.auth)?;
     tracing::debug!(sender = leaf, generation, "PrivateMessage decrypted");
     Ok(VerifiedMessage::new(
-        content,
+        WireFormat::PRIVATE_MESSAGE,
+        Cow::Owned(content.content),
+        Cow::Owned(content.auth),
         encoding,
         Some((generation, token)),
     ))

@@ -10,6 +10,8 @@ use mls_codec::{
     AuthenticatedContent, CodecError, ContentType, GroupContext, PublicMessage, Sender, VLBytes,
     WireFormat, authenticated_content_tbm_bytes,
 };
+use std::borrow::Cow;
+
 use mls_crypto::CipherSuiteProvider;
 use mls_keyschedule::MembershipKey;
 
@@ -59,12 +61,12 @@ pub fn protect_public(
 
 /// Verify a received PublicMessage (RFC 9420 §6.2); see
 /// [`FramingContext::unprotect_public`].
-pub(super) fn unprotect_public(
+pub(super) fn unprotect_public<'m>(
     ctx: &FramingContext<'_>,
-    message: &PublicMessage,
+    message: &'m PublicMessage,
     members: &dyn MemberView,
     precheck: ContentPrecheck<'_>,
-) -> Result<VerifiedMessage> {
+) -> Result<VerifiedMessage<'m>> {
     let content = &message.content;
     let _span = tracing::debug_span!(
         "unprotect_public",
@@ -116,7 +118,9 @@ pub(super) fn unprotect_public(
     verify_encoded(ctx.cs, &signature_key, &mut encoding, &message.auth)?;
     tracing::debug!("PublicMessage verified");
     Ok(VerifiedMessage::new(
-        message.authenticated_content(),
+        WireFormat::PUBLIC_MESSAGE,
+        Cow::Borrowed(content),
+        Cow::Borrowed(&message.auth),
         encoding,
         None,
     ))

@@ -224,13 +224,12 @@ impl Group {
         if verified.wire_format() != WireFormat::PRIVATE_MESSAGE {
             return Err(FramingError::ApplicationDataInPublicMessage.into());
         }
-        let FramedContentBody::Application(data) = &verified.content.content.content else {
+        let FramedContentBody::Application(data) = &verified.framed_content().content else {
             return Err(GroupError::Internal("application content expected"));
         };
         let data = data.as_slice().to_vec();
         let authenticated_data = verified
-            .content
-            .content
+            .framed_content()
             .authenticated_data
             .as_slice()
             .to_vec();
@@ -268,7 +267,7 @@ impl Group {
             )
             .into());
         }
-        let FramedContentBody::Commit(commit) = &verified.content.content.content else {
+        let FramedContentBody::Commit(commit) = &verified.framed_content().content else {
             return Err(GroupError::Internal("Commit content expected"));
         };
         let staged = self.stage_commit(&verified, commit, sender, psk_store)?;
@@ -283,7 +282,7 @@ impl Group {
         verified: &VerifiedMessage,
         psk_store: &dyn PskStore,
     ) -> Result<ProcessedMessage> {
-        let FramedContentBody::Commit(commit) = &verified.content.content.content else {
+        let FramedContentBody::Commit(commit) = &verified.framed_content().content else {
             return Err(GroupError::Internal("Commit content expected"));
         };
         let staged = self.stage_external_commit(verified, commit, psk_store)?;

@@ -251,11 +251,11 @@ impl Group {
         mut verified: VerifiedMessage,
         sender: ProposalSender,
     ) -> Result<ReceivedProposal> {
-        let FramedContentBody::Proposal(proposal) = &verified.content.content.content else {
+        let FramedContentBody::Proposal(proposal) = &verified.framed_content().content else {
             return Err(GroupError::Internal("proposal content expected"));
         };
         self.check_proposal(proposal, sender)?;
-        let reference = ProposalRef::compute(self.cs.as_ref(), &verified.content)?;
+        let reference = ProposalRef::compute(self.cs.as_ref(), &verified.to_content())?;
         let proposal = proposal.clone();
         verified.confirm(&mut self.epoch.secret_tree)?;
         self.proposals.insert(CachedProposal {

@@ -90,7 +90,7 @@ impl Fixture {
             .into_public_message()
             .ok_or_else(|| CaseError::failed("*_pub is not a PublicMessage"))?;
         let verified = self.context().unprotect_public(&theirs, &self.members)?;
-        ensure(&verified.content().content.content == body, || {
+        ensure(&verified.framed_content().content == body, || {
             "PublicMessage content differs from the raw value".into()
         })?;
         ensure(verified.sender() == Sender::Member(SENDER), || {
@@ -105,7 +105,7 @@ impl Fixture {
             .into_public_message()
             .ok_or_else(|| CaseError::failed("our PublicMessage did not decode as one"))?;
         let verified = self.context().unprotect_public(&back, &self.members)?;
-        ensure(&verified.content().content.content == body, || {
+        ensure(&verified.framed_content().content == body, || {
             "our PublicMessage did not round-trip".into()
         })
     }
@@ -121,7 +121,7 @@ impl Fixture {
         let mut verified = self
             .context()
             .unprotect_private(&tree, &theirs, &self.members)?;
-        ensure(&verified.content().content.content == body, || {
+        ensure(&verified.framed_content().content == body, || {
             "PrivateMessage content differs from the raw value".into()
         })?;
         verified.confirm(&mut tree)?;
@@ -139,7 +139,7 @@ impl Fixture {
         let verified = self
             .context()
             .unprotect_private(&receiver_tree, &back, &self.members)?;
-        ensure(verified.content() == &signed, || {
+        ensure(verified.to_content() == signed, || {
             "our PrivateMessage did not round-trip".into()
         })
     }

@@ -36,8 +36,8 @@ proptest! {
             // Only an encoding-neutral change could verify; the content
             // is then exactly the original.
             if let Ok(v) = result {
-                prop_assert_eq!(message.into_private_message(), Some(good));
                 prop_assert_eq!(v.into_content().content.content, proposal());
+                prop_assert_eq!(message.into_private_message(), Some(good));
             }
         }
     }
@@ -53,8 +53,8 @@ proptest! {
         if let Ok(message) = decode::<MlsMessage>(&bad)
             && let Ok(v) = fx.ctx().unprotect(&fx.tree(), &message, &fx.members)
         {
-            prop_assert_eq!(message.into_public_message(), Some(good));
             prop_assert_eq!(v.into_content().content.content, commit());
+            prop_assert_eq!(message.into_public_message(), Some(good));
         }
     }
 

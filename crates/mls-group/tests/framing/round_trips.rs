@@ -26,7 +26,7 @@ fn every_suite_round_trips_both_wire_formats() {
                 .ctx()
                 .unprotect_private(&receiver, &message, &fx.members)
                 .expect("decrypts");
-            assert_eq!(verified.content().content.content, body);
+            assert_eq!(verified.framed_content().content, body);
             assert_eq!(verified.sender(), Sender::Member(ALICE));
             verified.confirm(&mut receiver).expect("confirms");
         }
