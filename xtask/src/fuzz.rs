@@ -53,6 +53,8 @@ pub struct FuzzArgs {
     pub runs: Option<u64>,
     /// `--seeds-only`: write the seed corpora and stop.
     pub seeds_only: bool,
+    /// `--workers N`: libFuzzer processes per target on its one corpus.
+    pub workers: u32,
 }
 
 impl Default for FuzzArgs {
@@ -62,19 +64,23 @@ impl Default for FuzzArgs {
             seconds: 10,
             runs: None,
             seeds_only: false,
+            workers: 1,
         }
     }
 }
 
 /// Usage text of `fuzz`.
 pub const USAGE: &str = "\
-  fuzz [--target T]... [--time S] [--runs N] [--seeds-only]
+  fuzz [--target T]... [--time S] [--runs N] [--workers W] [--seeds-only]
       Build the libFuzzer targets of fuzz/ (stable toolchain, no sanitizer)
       and run each for S seconds (default 10) from seed corpora generated
       from test-vectors/ and from generated groups; print executions and
       coverage per target. Fails on the first crash (the input is kept in
       target/fuzz/artifacts/T/). --runs N stops a target after N executions
-      if that comes first. --seeds-only writes the seeds and stops.
+      if that comes first. --workers W runs W processes per target on its
+      shared corpus (each reloads what the others add) and splits --runs
+      between them; the executions printed are their sum. --seeds-only
+      writes the seeds and stops.
       Run long campaigns under `nice -n 19` (docs/fuzzing.md).
 ";
 
@@ -108,6 +114,12 @@ pub fn parse(mut args: impl Iterator<Item = String>) -> Result<FuzzArgs, String>
                         .ok_or(format!("--runs takes a positive count, got `{n}`"))?,
                 );
             }
+            "--workers" => {
+                let w = args.next().ok_or("--workers needs a value")?;
+                out.workers = w.parse().ok().filter(|&w| w > 0).ok_or(format!(
+                    "--workers takes a positive number of processes, got `{w}`"
+                ))?;
+            }
             "--seeds-only" => out.seeds_only = true,
             other => return Err(format!("fuzz: unknown option `{other}`")),
         }
@@ -122,6 +134,18 @@ struct RunStats {
     coverage: u64,
     features: u64,
     corpus: u64,
+}
+
+impl RunStats {
+    /// Fold in another worker's stats: executions add up; coverage,
+    /// features and corpus are each worker's view of the shared corpus, so
+    /// the largest is kept.
+    fn add(&mut self, other: &RunStats) {
+        self.executions += other.executions;
+        self.coverage = self.coverage.max(other.coverage);
+        self.features = self.features.max(other.features);
+        self.corpus = self.corpus.max(other.corpus);
+    }
 }
 
 /// Read libFuzzer's status lines (`#N ... cov: C ft: F corp: K/...`) and
@@ -197,7 +221,8 @@ fn build(root: &Path, targets: &[&str]) -> Result<PathBuf, String> {
     Ok(target_dir.join(triple).join("release"))
 }
 
-/// Run one target for `seconds`; Ok(stats) or Err(the log's tail) on a crash.
+/// Run one target for `seconds` in `args.workers` processes; Ok(their
+/// summed stats) or Err(the failing log's tail) on a crash.
 fn run_target(bin: &Path, root: &Path, target: &str, args: &FuzzArgs) -> Result<RunStats, String> {
     let fuzz_dir = root.join("target/fuzz");
     let corpus = fuzz_dir.join("corpus").join(target);
@@ -206,31 +231,54 @@ fn run_target(bin: &Path, root: &Path, target: &str, args: &FuzzArgs) -> Result<
     for dir in [&corpus, &artifacts] {
         std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     }
-    let mut cmd = Command::new(bin.join(target));
-    if let Some(runs) = args.runs {
-        cmd.arg(format!("-runs={runs}"));
+    let workers = args.workers.max(1);
+    let logs: Vec<PathBuf> = (1..=workers)
+        .map(|w| match workers {
+            1 => fuzz_dir.join(format!("{target}.log")),
+            _ => fuzz_dir.join(format!("{target}.{w}.log")),
+        })
+        .collect();
+    let mut children = Vec::new();
+    for log in &logs {
+        // Each worker's log goes straight to its file: a pipe read only
+        // after another worker ends would fill and stall this one.
+        let file = std::fs::File::create(log).map_err(|e| format!("{}: {e}", log.display()))?;
+        let mut cmd = Command::new(bin.join(target));
+        if let Some(runs) = args.runs {
+            cmd.arg(format!("-runs={}", runs.div_ceil(u64::from(workers))));
+        }
+        let child = cmd
+            .arg(format!("-max_total_time={}", args.seconds))
+            // A stuck input fails the run; the heap bound is the targets' own.
+            .arg("-timeout=20")
+            .arg("-rss_limit_mb=2048")
+            .arg("-max_len=65536")
+            .arg("-print_final_stats=1")
+            .arg(format!("-artifact_prefix={}/", artifacts.display()))
+            .arg(&corpus)
+            .arg(&seeds)
+            .stdout(std::process::Stdio::null())
+            .stderr(file)
+            .spawn()
+            .map_err(|e| format!("{target}: {e}"))?;
+        children.push(child);
     }
-    let out = cmd
-        .arg(format!("-max_total_time={}", args.seconds))
-        // A stuck input fails the run; the heap bound is the targets' own.
-        .arg("-timeout=20")
-        .arg("-rss_limit_mb=2048")
-        .arg("-max_len=65536")
-        .arg("-print_final_stats=1")
-        .arg(format!("-artifact_prefix={}/", artifacts.display()))
-        .arg(&corpus)
-        .arg(&seeds)
-        .output()
-        .map_err(|e| format!("{target}: {e}"))?;
-    let log = String::from_utf8_lossy(&out.stderr);
-    std::fs::write(fuzz_dir.join(format!("{target}.log")), log.as_bytes())
-        .map_err(|e| format!("{target}.log: {e}"))?;
-    if out.status.success() {
-        Ok(parse_stats(&log))
-    } else {
-        let tail: Vec<&str> = log.lines().rev().take(40).collect();
-        let tail: Vec<&str> = tail.into_iter().rev().collect();
-        Err(tail.join("\n"))
+    let mut total = RunStats::default();
+    let mut failure = None;
+    for (mut child, log) in children.into_iter().zip(&logs) {
+        let status = child.wait().map_err(|e| format!("{target}: {e}"))?;
+        let text = std::fs::read_to_string(log).map_err(|e| format!("{}: {e}", log.display()))?;
+        if !status.success() {
+            let tail: Vec<&str> = text.lines().rev().take(40).collect();
+            let tail: Vec<&str> = tail.into_iter().rev().collect();
+            failure.get_or_insert(format!("{}:\n{}", log.display(), tail.join("\n")));
+            continue;
+        }
+        total.add(&parse_stats(&text));
+    }
+    match failure {
+        Some(tail) => Err(tail),
+        None => Ok(total),
     }
 }
 
@@ -299,6 +347,7 @@ mod tests {
             seconds: 60,
             runs: Some(1000),
             seeds_only: false,
+            workers: 2,
         };
         assert_eq!(
             p(&[
@@ -309,7 +358,9 @@ mod tests {
                 "--runs",
                 "1000",
                 "--target",
-                "decode_welcome"
+                "decode_welcome",
+                "--workers",
+                "2"
             ]),
             Ok(want)
         );
@@ -318,6 +369,7 @@ mod tests {
         assert!(p(&["--time"]).is_err());
         assert!(p(&["--runs", "x"]).is_err());
         assert!(p(&["--fast"]).is_err());
+        assert!(p(&["--workers", "0"]).is_err());
     }
 
     #[test]
@@ -337,6 +389,28 @@ stat::number_of_executed_units: 8123
                 coverage: 125,
                 features: 310,
                 corpus: 41
+            }
+        );
+    }
+
+    #[test]
+    fn workers_add_executions_and_keep_the_widest_view() {
+        let mut total = RunStats::default();
+        for (executions, coverage, features, corpus) in [(500, 90, 300, 40), (700, 95, 290, 38)] {
+            total.add(&RunStats {
+                executions,
+                coverage,
+                features,
+                corpus,
+            });
+        }
+        assert_eq!(
+            total,
+            RunStats {
+                executions: 1200,
+                coverage: 95,
+                features: 300,
+                corpus: 40
             }
         );
     }
