@@ -11,7 +11,7 @@ use std::sync::Arc;
 use mls_codec::{MlsMessage, WireFormat};
 use mls_crypto::{CryptoProvider, Signer};
 use mls_keyschedule::{InMemoryPskStore, PskStore};
-use mls_treekem::{LeafIndex, NodeIndex, RatchetTree, TreePrivateKeys, TreeView, validate_tree};
+use mls_treekem::{LeafIndex, NodeIndex, RatchetTree, TreePrivateKeys, TreeView};
 use tracing::info_span;
 
 use super::Group;
@@ -166,26 +166,7 @@ impl Group {
                 .ratchet_tree
                 .ok_or(WelcomeError::MissingRatchetTree)?,
         };
-        // A tree handed over out of band obeys the same group size (G-35).
-        let max = (2 * config.decode_limits.max_group_size as usize).saturating_sub(1);
-        if wire.len() > max {
-            return Err(
-                WelcomeError::InvalidTree(mls_treekem::TreeKemError::TreeTooLarge {
-                    nodes: wire.len(),
-                    max,
-                })
-                .into(),
-            );
-        }
-        let mut tree = RatchetTree::from_wire(wire).map_err(WelcomeError::InvalidTree)?;
-        validate_tree(
-            &mut tree,
-            cs.as_ref(),
-            context.group_id.as_slice(),
-            Some(context.tree_hash.as_slice()),
-            &config.joined_tree_policy(),
-        )
-        .map_err(WelcomeError::InvalidTree)?;
+        let tree = crate::welcome::import_tree(cs.as_ref(), &context, wire, &config)?;
         // §12.1.8.1, §5.3.1: the external senders we would accept
         // proposals from have credentials we accept (V-5.3.1-06).
         crate::proposals::check_external_senders(&config.leaf_policy(), &context.extensions)?;

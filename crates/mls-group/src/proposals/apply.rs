@@ -129,6 +129,18 @@ pub(crate) fn apply_plan(diff: &mut TreeDiff<'_>, plan: ListPlan<'_>) -> Result<
     Ok(out)
 }
 
+/// RFC 9420 §7.3 for every leaf of a tree received whole (§12.4.3.1:
+/// "for each non-empty leaf node, validate the LeafNode"): every member
+/// uses a credential type all the others support (V-7.3-06, V-7.3-07), in
+/// the one pass of [`check_credential_support`], O(N × types in use).
+pub(crate) fn check_tree_credential_support<V: TreeView + ?Sized>(tree: &V) -> Result<()> {
+    let leaves: Vec<LeafIndex> = (0..tree.leaf_count())
+        .filter_map(|i| LeafIndex::new(i).ok())
+        .filter(|&l| tree.leaf(l).is_some())
+        .collect();
+    check_credential_support(tree, &leaves)
+}
+
 /// RFC 9420 §7.3 (V-7.3-06, V-7.3-07): each leaf of `changed` uses a
 /// credential type that every other member supports, and supports the
 /// credential type of every other member.

@@ -53,6 +53,43 @@ pub fn verify_group_info_signature(
     .map_err(|_| GroupError::Rejected(Rejection::Welcome(WelcomeError::GroupInfoSignatureInvalid)))
 }
 
+/// A ratchet tree received whole (in a Welcome's GroupInfo, in a GroupInfo
+/// for a non-member, or out of band) built and validated against
+/// `context`, cheapest checks first (GUIDANCE G-35): the group size before
+/// the tree is built; that the members support each other's credential
+/// types (RFC 9420 §7.3 for every leaf, V-7.3-06/07) before any signature;
+/// then `mls_treekem::validate_tree` against the tree hash (§12.4.3.1) with
+/// the joiner's leaf policy (the other leaves' lifetimes advisory, G-27).
+pub(crate) fn import_tree(
+    cs: &dyn CipherSuiteProvider,
+    context: &GroupContext,
+    wire: mls_codec::RatchetTree,
+    config: &GroupConfig,
+) -> Result<RatchetTree> {
+    // A tree handed over out of band obeys the same group size (G-35).
+    let max = (2 * config.decode_limits.max_group_size as usize).saturating_sub(1);
+    if wire.len() > max {
+        return Err(
+            WelcomeError::InvalidTree(mls_treekem::TreeKemError::TreeTooLarge {
+                nodes: wire.len(),
+                max,
+            })
+            .into(),
+        );
+    }
+    let mut tree = RatchetTree::from_wire(wire).map_err(WelcomeError::InvalidTree)?;
+    crate::proposals::check_tree_credential_support(&tree)?;
+    validate_tree(
+        &mut tree,
+        cs,
+        context.group_id.as_slice(),
+        Some(context.tree_hash.as_slice()),
+        &config.joined_tree_policy(),
+    )
+    .map_err(WelcomeError::InvalidTree)?;
+    Ok(tree)
+}
+
 /// The ratchet tree of a GroupInfo received by a non-member (an external
 /// joiner, an external sender, a new member proposing its Add), from the
 /// `ratchet_tree` extension or else `out_of_band` (RFC 9420 §12.4.3.3),
@@ -74,29 +111,8 @@ pub(crate) fn verified_group_info_tree(
         Some(ext) => ext.ratchet_tree,
         None => out_of_band.ok_or(WelcomeError::MissingRatchetTree)?,
     };
-    // A tree handed over out of band obeys the same group size (G-35).
-    let max = (2 * config.decode_limits.max_group_size as usize).saturating_sub(1);
-    if wire.len() > max {
-        return Err(
-            WelcomeError::InvalidTree(mls_treekem::TreeKemError::TreeTooLarge {
-                nodes: wire.len(),
-                max,
-            })
-            .into(),
-        );
-    }
-    let mut tree = RatchetTree::from_wire(wire).map_err(WelcomeError::InvalidTree)?;
-    // The other leaves' lifetimes are advisory for a joiner (G-27).
-    let policy = config.joined_tree_policy();
-    validate_tree(
-        &mut tree,
-        cs,
-        context.group_id.as_slice(),
-        Some(context.tree_hash.as_slice()),
-        &policy,
-    )
-    .map_err(WelcomeError::InvalidTree)?;
-    crate::proposals::check_external_senders(&policy, &context.extensions)?;
+    let tree = import_tree(cs, context, wire, config)?;
+    crate::proposals::check_external_senders(&config.joined_tree_policy(), &context.extensions)?;
     let signer_leaf = LeafIndex::new(group_info.signer)
         .ok()
         .and_then(|l| tree.leaf(l))

@@ -43,8 +43,8 @@ mod group_info;
 mod open;
 
 pub use create::{WelcomeRecipient, create_welcome};
-pub(crate) use group_info::verified_group_info_tree;
 pub use group_info::{GROUP_INFO_TBS_LABEL, sign_group_info, verify_group_info_signature};
+pub(crate) use group_info::{import_tree, verified_group_info_tree};
 pub use open::{DecryptedWelcome, JoinSecrets, open_welcome, open_welcome_with_limits};
 
 use std::collections::{BTreeMap, HashMap};

@@ -332,3 +332,128 @@ fn g27_expired_leaf_of_another_member_does_not_block_a_join() {
         w.members[0].epoch_authenticator()
     );
 }
+
+/// Accepts every credential: the join test below is about credential
+/// types, not about which credentials the application trusts.
+struct AcceptAll;
+
+impl mls_treekem::CredentialValidator for AcceptAll {
+    fn accept(&self, _credential: &Credential, _signature_key: &[u8]) -> bool {
+        true
+    }
+}
+
+/// A Welcome into a two-leaf tree, played by a committer who skips the
+/// checks: leaf 0 the committer's basic credential supporting
+/// `committer_credentials`, leaf 1 the joiner's credential of type 0xff90
+/// (supporting basic and 0xff90). Returns the joiner's outcome.
+fn join_hand_made_tree(committer_credentials: &[u16]) -> Result<Group, GroupError> {
+    let (provider, cs) = provider_and_suite(97);
+    let cs = cs.as_ref();
+    let committer_signer = cs.signature_generate_key_pair().unwrap();
+    let committer = KeyPackageBuilder::new()
+        .capabilities(caps_with_credentials(committer_credentials))
+        .build(cs, Credential::basic("committer"), &committer_signer)
+        .unwrap();
+    let joiner_signer = cs.signature_generate_key_pair().unwrap();
+    let joiner = KeyPackageBuilder::new()
+        .capabilities(caps_with_credentials(&[1, 0xff90]))
+        .build(
+            cs,
+            Credential::Unknown {
+                credential_type: 0xff90,
+                data: VLBytes::new(b"custom".to_vec()),
+            },
+            &joiner_signer,
+        )
+        .unwrap();
+    let leaf =
+        |b: &KeyPackageBundle| Some(mls_codec::Node::Leaf(b.key_package().leaf_node.clone()));
+    let wire = mls_codec::RatchetTree::from_nodes([leaf(&committer), None, leaf(&joiner)]);
+    let tree_hash = mls_treekem::RatchetTree::from_wire(wire.clone())
+        .unwrap()
+        .tree_hash(cs)
+        .unwrap();
+    let context = mls_codec::GroupContext {
+        version: ProtocolVersion::MLS10,
+        cipher_suite: mls_codec::CipherSuiteId(cs.cipher_suite().id()),
+        group_id: VLBytes::new(b"hand-made".to_vec()),
+        epoch: 1,
+        tree_hash: VLBytes::new(tree_hash),
+        confirmed_transcript_hash: VLBytes::new(vec![0x22; cs.cipher_suite().hash_len()]),
+        extensions: vec![],
+    };
+    let keys = mls_keyschedule::EpochKeys::derive(
+        cs,
+        mls_keyschedule::InitSecret::random(cs).unwrap(),
+        mls_keyschedule::CommitSecret::zero(cs),
+        mls_keyschedule::PskSecret::resolve(cs, &[], &InMemoryPskStore::new()).unwrap(),
+        &mls_codec::encode(&context).unwrap(),
+    )
+    .unwrap();
+    let tag = keys
+        .secrets
+        .confirmation_key
+        .tag(cs, context.confirmed_transcript_hash.as_slice());
+    let tree_extension =
+        Extension::from_payload(&mls_codec::RatchetTreeExtension { ratchet_tree: wire }).unwrap();
+    let group_info = mls_group::welcome::sign_group_info(
+        cs,
+        &committer_signer,
+        context,
+        vec![tree_extension],
+        tag,
+        0,
+    )
+    .unwrap();
+    let welcome = mls_group::welcome::create_welcome(
+        cs,
+        &group_info,
+        &keys.joiner_secret,
+        &keys.welcome_secret,
+        &[],
+        &[mls_group::welcome::WelcomeRecipient {
+            key_package: joiner.key_package(),
+            path_secret: None,
+        }],
+    )
+    .unwrap();
+    let config = GroupConfig {
+        credential_validator: Arc::new(AcceptAll),
+        ..GroupConfig::default()
+    };
+    Group::join(
+        &provider,
+        &MlsMessage::from(welcome),
+        &vec![joiner],
+        config,
+        JoinOptions::default(),
+    )
+    .map(|(group, _)| group)
+}
+
+/// V-7.3-07 (and V-7.3-06) when joining: RFC 9420 §12.4.3.1 validates
+/// every leaf of the received tree as §7.3 says, so a tree in which a member
+/// does not support another member's credential type is refused, before
+/// any signature of it is checked. The same tree with the committer also
+/// supporting 0xff90 joins: the construction is valid but for that.
+#[test]
+fn v7_3_07_join_a_tree_whose_members_do_not_support_each_other() {
+    let err = join_hand_made_tree(&[1]).map(|_| ()).expect_err("rejected");
+    assert!(
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Proposal(
+                ProposalError::MemberCredentialTypeUnsupported {
+                    leaf: 0,
+                    credential_type: 0xff90,
+                    member: 1,
+                }
+            ))
+        ),
+        "{err}"
+    );
+    assert_eq!(err.rule(), Some(Rule::V_7_3_07));
+    let joined = join_hand_made_tree(&[1, 0xff90]).expect("a tree of mutual support joins");
+    assert_eq!(joined.own_leaf().get(), 1);
+}
