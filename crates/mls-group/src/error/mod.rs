@@ -41,6 +41,20 @@ mod resumption;
 mod state;
 mod welcome;
 
+/// Why a leaf does not support the group (RFC 9420 §7.3, §11.1, §13.4), as
+/// `proposals::leaf_supports` says it and the errors that carry it read it.
+pub(crate) mod unsupported {
+    /// A non-default GroupContext extension type is not in the capabilities.
+    pub(crate) const GROUP_EXTENSION: &str =
+        "a group extension type is not in the member's capabilities";
+    /// An extension type of `required_capabilities` is not.
+    pub(crate) const REQUIRED_EXTENSION: &str = "required extension type not supported";
+    /// A proposal type of `required_capabilities` is not.
+    pub(crate) const REQUIRED_PROPOSAL: &str = "required proposal type not supported";
+    /// A credential type of `required_capabilities` is not.
+    pub(crate) const REQUIRED_CREDENTIAL: &str = "required credential type not supported";
+}
+
 pub use commit::CommitError;
 pub use framing::FramingError;
 pub use key_package::KeyPackageError;

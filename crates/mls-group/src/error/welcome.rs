@@ -112,6 +112,16 @@ pub enum WelcomeError {
     /// the inner error names the rule.
     #[error("invalid ratchet tree: {0}")]
     InvalidTree(#[source] mls_treekem::TreeKemError),
+    /// RFC 9420 §12.4.3.1 and §7.3 (V-7.3-03/04/05, V-13.4-04): a leaf of
+    /// the received tree does not support the group's `required_capabilities`
+    /// or one of its non-default GroupContext extension types.
+    #[error("leaf {leaf} of the tree does not support the group: {reason}")]
+    TreeLeafUnsupported {
+        /// The leaf.
+        leaf: u32,
+        /// What it lacks.
+        reason: &'static str,
+    },
     /// RFC 9420 §12.4.3.1 (V-12.4.3.1-19): no leaf of the tree equals our
     /// KeyPackage's leaf node.
     #[error("our leaf is not in the tree")]
@@ -155,6 +165,12 @@ impl WelcomeError {
             Self::MissingRatchetTree => Rule::V_12_4_3_1_10,
             // The tree rule that failed, where the tree layer names one.
             Self::InvalidTree(e) => return e.rule().or(Some(Rule::V_12_4_3_1_13)),
+            Self::TreeLeafUnsupported { reason, .. } => match *reason {
+                super::unsupported::REQUIRED_EXTENSION => Rule::V_7_3_03,
+                super::unsupported::REQUIRED_PROPOSAL => Rule::V_7_3_04,
+                super::unsupported::REQUIRED_CREDENTIAL => Rule::V_7_3_05,
+                _ => Rule::V_13_4_04,
+            },
             Self::OwnLeafNotInTree => Rule::V_12_4_3_1_19,
             Self::PathSecretInvalid(e) => return e.rule().or(Some(Rule::V_12_4_3_1_20)),
             Self::GroupInfoWithoutExternalPub => Rule::V_12_4_3_2_08,

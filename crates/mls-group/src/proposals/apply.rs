@@ -141,6 +141,26 @@ pub(crate) fn check_tree_credential_support<V: TreeView + ?Sized>(tree: &V) -> R
     check_credential_support(tree, &leaves)
 }
 
+/// RFC 9420 §7.3 for every leaf of a tree received whole: it supports the
+/// group's `required_capabilities` and every non-default GroupContext
+/// extension type (V-7.3-03/04/05, V-13.4-04), as [`leaf_supports`] checks
+/// a new member.
+pub(crate) fn check_tree_supports_group<V: TreeView + ?Sized>(
+    tree: &V,
+    extensions: &[mls_codec::Extension],
+) -> Result<()> {
+    for i in 0..tree.leaf_count() {
+        let Ok(leaf) = LeafIndex::new(i) else {
+            continue;
+        };
+        if let Some(node) = tree.leaf(leaf) {
+            leaf_supports(node, extensions)
+                .map_err(|reason| crate::WelcomeError::TreeLeafUnsupported { leaf: i, reason })?;
+        }
+    }
+    Ok(())
+}
+
 /// RFC 9420 §7.3 (V-7.3-06, V-7.3-07): each leaf of `changed` uses a
 /// credential type that every other member supports, and supports the
 /// credential type of every other member.

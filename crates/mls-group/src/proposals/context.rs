@@ -10,6 +10,7 @@ use mls_crypto::CipherSuiteProvider;
 use mls_keyschedule::PskStore;
 use mls_treekem::LeafValidationPolicy;
 
+use crate::error::unsupported;
 use crate::proposal_sender::ProposalSender;
 
 /// One proposal of a Commit with where it came from.
@@ -32,7 +33,7 @@ pub(crate) fn leaf_supports(
     let caps = &leaf.capabilities;
     for ext in extensions {
         if !ext.extension_type.is_default() && !caps.extensions.contains(&ext.extension_type) {
-            return Err("a group extension type is not in the member's capabilities");
+            return Err(unsupported::GROUP_EXTENSION);
         }
     }
     if let Ok(Some(required)) = mls_codec::find_payload::<RequiredCapabilities>(extensions) {
@@ -41,21 +42,21 @@ pub(crate) fn leaf_supports(
             .iter()
             .any(|t| !t.is_default() && !caps.extensions.contains(t))
         {
-            return Err("required extension type not supported");
+            return Err(unsupported::REQUIRED_EXTENSION);
         }
         if required
             .proposal_types
             .iter()
             .any(|t| !t.is_default() && !caps.proposals.contains(t))
         {
-            return Err("required proposal type not supported");
+            return Err(unsupported::REQUIRED_PROPOSAL);
         }
         if required
             .credential_types
             .iter()
             .any(|t| !caps.credentials.contains(t))
         {
-            return Err("required credential type not supported");
+            return Err(unsupported::REQUIRED_CREDENTIAL);
         }
     }
     Ok(())

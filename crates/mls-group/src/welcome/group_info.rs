@@ -57,7 +57,8 @@ pub fn verify_group_info_signature(
 /// for a non-member, or out of band) built and validated against
 /// `context`, cheapest checks first (GUIDANCE G-35): the group size before
 /// the tree is built; that the members support each other's credential
-/// types (RFC 9420 §7.3 for every leaf, V-7.3-06/07) before any signature;
+/// types and the group's required capabilities and extensions (RFC 9420
+/// §7.3 for every leaf, V-7.3-03..07, V-13.4-04) before any signature;
 /// then `mls_treekem::validate_tree` against the tree hash (§12.4.3.1) with
 /// the joiner's leaf policy (the other leaves' lifetimes advisory, G-27).
 pub(crate) fn import_tree(
@@ -79,6 +80,7 @@ pub(crate) fn import_tree(
     }
     let mut tree = RatchetTree::from_wire(wire).map_err(WelcomeError::InvalidTree)?;
     crate::proposals::check_tree_credential_support(&tree)?;
+    crate::proposals::check_tree_supports_group(&tree, &context.extensions)?;
     validate_tree(
         &mut tree,
         cs,

@@ -344,15 +344,19 @@ impl mls_treekem::CredentialValidator for AcceptAll {
 }
 
 /// A Welcome into a two-leaf tree, played by a committer who skips the
-/// checks: leaf 0 the committer's basic credential supporting
-/// `committer_credentials`, leaf 1 the joiner's credential of type 0xff90
-/// (supporting basic and 0xff90). Returns the joiner's outcome.
-fn join_hand_made_tree(committer_credentials: &[u16]) -> Result<Group, GroupError> {
+/// checks: leaf 0 the committer's basic credential with `committer_caps`,
+/// leaf 1 the joiner's credential of type 0xff90 (supporting basic, 0xff90
+/// and extension 0xff00), the GroupContext extensions `extensions`.
+/// Returns the joiner's outcome.
+fn join_hand_made_tree(
+    committer_caps: Capabilities,
+    extensions: Vec<Extension>,
+) -> Result<Group, GroupError> {
     let (provider, cs) = provider_and_suite(97);
     let cs = cs.as_ref();
     let committer_signer = cs.signature_generate_key_pair().unwrap();
     let committer = KeyPackageBuilder::new()
-        .capabilities(caps_with_credentials(committer_credentials))
+        .capabilities(committer_caps)
         .build(cs, Credential::basic("committer"), &committer_signer)
         .unwrap();
     let joiner_signer = cs.signature_generate_key_pair().unwrap();
@@ -381,7 +385,7 @@ fn join_hand_made_tree(committer_credentials: &[u16]) -> Result<Group, GroupErro
         epoch: 1,
         tree_hash: VLBytes::new(tree_hash),
         confirmed_transcript_hash: VLBytes::new(vec![0x22; cs.cipher_suite().hash_len()]),
-        extensions: vec![],
+        extensions,
     };
     let keys = mls_keyschedule::EpochKeys::derive(
         cs,
@@ -439,7 +443,9 @@ fn join_hand_made_tree(committer_credentials: &[u16]) -> Result<Group, GroupErro
 /// supporting 0xff90 joins: the construction is valid but for that.
 #[test]
 fn v7_3_07_join_a_tree_whose_members_do_not_support_each_other() {
-    let err = join_hand_made_tree(&[1]).map(|_| ()).expect_err("rejected");
+    let err = join_hand_made_tree(caps_with_credentials(&[1]), vec![])
+        .map(|_| ())
+        .expect_err("rejected");
     assert!(
         matches!(
             err,
@@ -454,6 +460,41 @@ fn v7_3_07_join_a_tree_whose_members_do_not_support_each_other() {
         "{err}"
     );
     assert_eq!(err.rule(), Some(Rule::V_7_3_07));
-    let joined = join_hand_made_tree(&[1, 0xff90]).expect("a tree of mutual support joins");
+    let joined = join_hand_made_tree(caps_with_credentials(&[1, 0xff90]), vec![])
+        .expect("a tree of mutual support joins");
     assert_eq!(joined.own_leaf().get(), 1);
+}
+
+/// V-7.3-03/04/05 and V-13.4-04 when joining: every leaf of the received
+/// tree supports the group's `required_capabilities` (RFC 9420 §7.3,
+/// §12.4.3.1); a tree whose committer leaf lacks a required extension type
+/// is refused, and joins once the leaf lists it.
+#[test]
+fn v7_3_03_join_a_tree_with_a_leaf_lacking_a_required_capability() {
+    let supporting = caps_with_credentials(&[1, 0xff90]);
+    let lacking = Capabilities {
+        extensions: vec![],
+        ..supporting.clone()
+    };
+    let required = Extension::from_payload(&RequiredCapabilities {
+        extension_types: vec![ExtensionType(0xff00)],
+        proposal_types: vec![],
+        credential_types: vec![],
+    })
+    .unwrap();
+    let err = join_hand_made_tree(lacking, vec![required.clone()])
+        .map(|_| ())
+        .expect_err("rejected");
+    assert!(
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Welcome(WelcomeError::TreeLeafUnsupported {
+                leaf: 0,
+                ..
+            }))
+        ),
+        "{err}"
+    );
+    assert_eq!(err.rule(), Some(Rule::V_7_3_03));
+    join_hand_made_tree(supporting, vec![required]).expect("every leaf supports the group");
 }
