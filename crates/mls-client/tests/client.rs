@@ -229,6 +229,41 @@ fn creating_a_group_id_in_use_is_refused() {
     ));
 }
 
+/// RFC 9420 §12.4.3.1 (V-12.4.3-03): "Verify that the group_id is unique
+/// among the groups that the client is currently participating in." A
+/// Welcome into a second group with the id of one the client is in is
+/// refused; the group it is in and the KeyPackage stay as they were.
+#[test]
+fn joining_a_group_id_in_use_is_refused() {
+    let (alice, _) = client("alice");
+    let (carol, _) = client("carol");
+    let (bob, bob_store) = client("bob");
+    let options = || CreateOptions {
+        group_id: Some(b"chat".to_vec()),
+        ..CreateOptions::default()
+    };
+    let mut first = alice.create_group_with(options()).unwrap();
+    let bob_first = add(&mut first, &bob);
+    let epoch = bob_first.group().epoch();
+
+    let mut second = carol.create_group_with(options()).unwrap();
+    let published = bob.key_packages_to_publish().unwrap();
+    let out = second
+        .commit(|c| c.add_member(published[0].clone()))
+        .unwrap();
+    second.merge_pending_commit().unwrap();
+    let stored = bob_store.key_package_refs().unwrap().len();
+    assert!(matches!(
+        bob.join(&out.welcome.unwrap()),
+        Err(ClientError::GroupExists)
+    ));
+    assert_eq!(bob_store.key_package_refs().unwrap().len(), stored);
+    assert_eq!(bob.group_ids().unwrap(), vec![b"chat".to_vec()]);
+    let reopened = bob.group(b"chat").unwrap().expect("still stored");
+    assert_eq!(reopened.group().epoch(), epoch);
+    assert!(agree(&first, &reopened));
+}
+
 #[test]
 fn a_client_joins_by_external_commit_and_the_members_follow() {
     let (alice, _) = client("alice");
