@@ -11,7 +11,7 @@ use mls_codec::{Extension, KeyPackage, LeafNode, PreSharedKeyId};
 use mls_treekem::{LeafIndex, TreeDiff, TreeView, check_leaf_keys_unique};
 
 use super::check::{ListPlan, check_list};
-pub(crate) use super::context::{ApplyContext, ProposalSource, leaf_supports};
+pub(crate) use super::context::{ApplyContext, GroupRequirements, ProposalSource, leaf_supports};
 use crate::{CommitError, ProposalError, Result};
 
 /// The effect of a valid proposal list.
@@ -144,17 +144,19 @@ pub(crate) fn check_tree_credential_support<V: TreeView + ?Sized>(tree: &V) -> R
 /// RFC 9420 §7.3 for every leaf of a tree received whole: it supports the
 /// group's `required_capabilities` and every non-default GroupContext
 /// extension type (V-7.3-03/04/05, V-13.4-04), as [`leaf_supports`] checks
-/// a new member.
+/// a new member; `required_capabilities` is decoded once for all leaves.
 pub(crate) fn check_tree_supports_group<V: TreeView + ?Sized>(
     tree: &V,
     extensions: &[mls_codec::Extension],
 ) -> Result<()> {
+    let requirements = GroupRequirements::new(extensions);
     for i in 0..tree.leaf_count() {
         let Ok(leaf) = LeafIndex::new(i) else {
             continue;
         };
         if let Some(node) = tree.leaf(leaf) {
-            leaf_supports(node, extensions)
+            requirements
+                .supported_by(node)
                 .map_err(|reason| crate::WelcomeError::TreeLeafUnsupported { leaf: i, reason })?;
         }
     }

@@ -45,7 +45,7 @@ use mls_treekem::{
     validate_leaf_node,
 };
 
-use super::context::{ApplyContext, ProposalSource, leaf_supports};
+use super::context::{ApplyContext, GroupRequirements, ProposalSource, leaf_supports};
 use super::custom::{check_custom_proposal, check_custom_support, with_extensions};
 use crate::key_package::{KeyPackageValidation, validate_key_package};
 use crate::{CommitError, FramingError, GroupError, ProposalError, Rejection, Result};
@@ -178,6 +178,7 @@ impl<'a, 't> ListChecker<'a, 't> {
     /// §12.1.7: members staying in the group support `extensions`
     /// (V-12.1.7-01/02); Removes and Updates are admitted before.
     fn staying_members_support(&self, extensions: &[Extension]) -> Result<()> {
+        let requirements = GroupRequirements::new(extensions);
         for i in 0..self.tree.leaf_count() {
             let Ok(leaf) = LeafIndex::new(i) else {
                 continue;
@@ -192,7 +193,8 @@ impl<'a, 't> ListChecker<'a, 't> {
                 .map(|(_, _, n)| *n)
                 .or_else(|| self.tree.leaf(leaf));
             if let Some(node) = node {
-                leaf_supports(node, extensions)
+                requirements
+                    .supported_by(node)
                     .map_err(ProposalError::InvalidGroupContextExtensions)?;
             }
         }

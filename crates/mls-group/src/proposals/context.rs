@@ -30,13 +30,43 @@ pub(crate) fn leaf_supports(
     leaf: &LeafNode,
     extensions: &[Extension],
 ) -> std::result::Result<(), &'static str> {
-    let caps = &leaf.capabilities;
-    for ext in extensions {
-        if !ext.extension_type.is_default() && !caps.extensions.contains(&ext.extension_type) {
-            return Err(unsupported::GROUP_EXTENSION);
+    GroupRequirements::new(extensions).supported_by(leaf)
+}
+
+/// What a leaf must support to be in a group with `extensions` (RFC 9420
+/// §11.1, §12.1.7, §13.4), with `required_capabilities` decoded once, for
+/// the checks that judge every leaf of a tree against the same extensions.
+pub(crate) struct GroupRequirements<'a> {
+    extensions: &'a [Extension],
+    required: Option<RequiredCapabilities>,
+}
+
+impl<'a> GroupRequirements<'a> {
+    /// The requirements of `extensions`. As `leaf_supports` always had it,
+    /// a `required_capabilities` that does not decode requires nothing here
+    /// (this is a support check, not the extension list's validation).
+    pub(crate) fn new(extensions: &'a [Extension]) -> Self {
+        let required = mls_codec::find_payload::<RequiredCapabilities>(extensions)
+            .ok()
+            .flatten();
+        GroupRequirements {
+            extensions,
+            required,
         }
     }
-    if let Ok(Some(required)) = mls_codec::find_payload::<RequiredCapabilities>(extensions) {
+
+    /// Whether `leaf` meets them; if not, what it lacks
+    /// ([`crate::error::unsupported`]).
+    pub(crate) fn supported_by(&self, leaf: &LeafNode) -> std::result::Result<(), &'static str> {
+        let caps = &leaf.capabilities;
+        for ext in self.extensions {
+            if !ext.extension_type.is_default() && !caps.extensions.contains(&ext.extension_type) {
+                return Err(unsupported::GROUP_EXTENSION);
+            }
+        }
+        let Some(required) = &self.required else {
+            return Ok(());
+        };
         if required
             .extension_types
             .iter()
@@ -58,8 +88,8 @@ pub(crate) fn leaf_supports(
         {
             return Err(unsupported::REQUIRED_CREDENTIAL);
         }
+        Ok(())
     }
-    Ok(())
 }
 
 /// The inputs of list validation that come from the group.
