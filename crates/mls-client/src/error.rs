@@ -90,6 +90,11 @@ pub enum ClientError {
     /// §12.4.3.1, V-12.4.3.1-23: a single-use KeyPackage is deleted on use).
     #[error("the Welcome is for none of our stored KeyPackages (RFC 9420 §12.4.3.1)")]
     NoMatchingKeyPackage,
+    /// A GroupInfo given to [`crate::ClientGroup::resync`] is not one this
+    /// group can be rejoined from (the text says why: another group, or an
+    /// epoch older than the one held, whose rejoin would roll it back).
+    #[error("resync: {0}")]
+    ResyncGroupInfo(&'static str),
 
     // ---- The protocol (ClientErrorKind::Protocol) ---------------------------
     /// The group engine refused the operation or the message (the rule is
@@ -138,9 +143,9 @@ impl ClientError {
             | ClientError::EntropyPoolProvider => ClientErrorKind::Config,
             ClientError::Store(_) | ClientError::EntropyPool(_) => ClientErrorKind::Store,
             ClientError::Conflict { .. } | ClientError::GroupExists => ClientErrorKind::Conflict,
-            ClientError::UnexpectedWireFormat { .. } | ClientError::NoMatchingKeyPackage => {
-                ClientErrorKind::Input
-            }
+            ClientError::UnexpectedWireFormat { .. }
+            | ClientError::NoMatchingKeyPackage
+            | ClientError::ResyncGroupInfo(_) => ClientErrorKind::Input,
             ClientError::Group(_) => ClientErrorKind::Protocol,
             ClientError::Stale => ClientErrorKind::Handle,
         }

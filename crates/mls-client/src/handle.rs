@@ -14,14 +14,15 @@
 
 use std::sync::Arc;
 
-use mls_codec::{MlsMessage, WireFormat};
+use mls_codec::{MlsMessage, RatchetTree, WireFormat};
 use mls_group::{
-    CommitBuilder, CommitInfo, CommitOutput, Group, ProcessedMessage, Proposer,
-    ReceivedApplicationMessage, ReceivedProposal, SaveCursor, SideEffects, StagedCommit,
+    CommitBuilder, CommitInfo, CommitOutput, ExternalCommitOutput, Group, ProcessedMessage,
+    Proposer, ReceivedApplicationMessage, ReceivedProposal, SaveCursor, SideEffects, StagedCommit,
 };
-use tracing::warn;
+use tracing::{info_span, warn};
 
 use crate::error::{ClientError, Result};
+use crate::join;
 use crate::persist;
 use crate::psk::StorePsks;
 use crate::shared::Core;
@@ -262,6 +263,46 @@ impl ClientGroup {
         };
         self.persist(SideEffects::default())?;
         Ok(received)
+    }
+
+    /// Rejoin this group by external Commit (RFC 9420 §12.4.3.2) that also
+    /// removes our own earlier leaf: for a member that can no longer follow
+    /// the group (state lost or forked, Commits missed). `group_info` (with
+    /// `external_pub`; the tree in its `ratchet_tree` extension or as
+    /// `ratchet_tree`) must be of this group and of an epoch no older than
+    /// the one held. The new state replaces the held one, its past epochs
+    /// pruned, in ONE write before the Commit is returned (G-03, G-05); send
+    /// `commit` to the group. If the Delivery Service refuses it, resync
+    /// again from a newer GroupInfo. On error the handle is at the stored
+    /// state.
+    pub fn resync(
+        &mut self,
+        group_info: &MlsMessage,
+        ratchet_tree: Option<RatchetTree>,
+    ) -> Result<ExternalCommitOutput> {
+        let _span = info_span!("mls.client.resync", epoch = self.group.epoch()).entered();
+        self.fresh()?;
+        let context = &join::group_info_of(group_info)?.group_context;
+        if context.group_id.as_slice() != self.group.group_id() {
+            return Err(ClientError::ResyncGroupInfo(
+                "the GroupInfo is of another group",
+            ));
+        }
+        // Every past epoch held is below the new state's epoch, so the
+        // write's pruning removes them all: no record of the old state
+        // outlives it.
+        if context.epoch < self.group.epoch() {
+            return Err(ClientError::ResyncGroupInfo(
+                "the GroupInfo is of an older epoch than the one held",
+            ));
+        }
+        let (group, output) = join::external_commit_builder(&self.core, group_info, ratchet_tree)?
+            .remove_prior_leaf(self.group.own_leaf())
+            .build()?;
+        self.group = group;
+        self.cursor = self.cursor.replacing();
+        self.persist(SideEffects::default())?;
+        Ok(output)
     }
 
     /// Absorb the new epoch's value into the client's pool (G-39), before

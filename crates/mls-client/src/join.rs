@@ -5,16 +5,17 @@
 use std::collections::HashSet;
 use std::sync::atomic::Ordering;
 
-use mls_codec::{MlsMessage, RatchetTree, WireFormat};
+use mls_codec::{GroupInfo, MlsMessage, RatchetTree, WireFormat};
 use mls_crypto::CipherSuite;
 use mls_group::key_package::{KeyPackageBuilder, KeyPackageBundle};
-use mls_group::{ExternalCommitOutput, Group, JoinOptions, SideEffects};
+use mls_group::{ExternalCommitBuilder, ExternalCommitOutput, Group, JoinOptions, SideEffects};
 use tracing::info_span;
 
 use crate::client::Client;
 use crate::error::{ClientError, Result};
 use crate::handle::ClientGroup;
 use crate::psk::StorePsks;
+use crate::shared::Core;
 
 impl Client {
     /// Join from a Welcome message: the KeyPackage is the first stored one
@@ -107,41 +108,60 @@ impl Client {
     /// `ratchet_tree` extension or as `ratchet_tree`). The joined group,
     /// already in the new epoch, is stored before the Commit is returned
     /// (G-05); send `commit` to the group. If the Delivery Service refuses
-    /// it, delete the group ([`Client::delete_group`]) and join again.
+    /// it, delete the group ([`Client::delete_group`]) and join again. A
+    /// group the client still holds (its state lost or forked) is rejoined
+    /// with [`ClientGroup::resync`], which also removes the old leaf; here
+    /// it is [`ClientError::GroupExists`].
     pub fn join_external(
         &self,
         group_info: &MlsMessage,
         ratchet_tree: Option<RatchetTree>,
     ) -> Result<(ClientGroup, ExternalCommitOutput)> {
         let _span = info_span!("mls.client.join_external").entered();
-        let info = group_info
-            .as_group_info()
-            .ok_or(ClientError::UnexpectedWireFormat {
-                expected: WireFormat::GROUP_INFO,
-                actual: group_info.wire_format(),
-            })?;
-        let suite = CipherSuite::from_id(info.group_context.cipher_suite.0)?;
-        let cs = self
-            .core
-            .provider
-            .cipher_suite_provider(suite)
-            .ok_or(ClientError::UnsupportedCipherSuite(suite))?;
-        if self.core.signer.signature_scheme() != suite.signature() {
-            return Err(ClientError::SignerSuiteMismatch(suite));
-        }
-        let mut builder = Group::external_commit_builder(
-            cs,
-            group_info,
-            self.core.credential.clone(),
-            self.core.signer.clone(),
-        )
-        .config(self.core.config.clone())
-        .leaf(KeyPackageBuilder::new().clock(self.core.config.clock.clone()));
-        if let Some(tree) = ratchet_tree {
-            builder = builder.ratchet_tree(tree);
-        }
-        let (group, output) = builder.build()?;
+        let (group, output) =
+            external_commit_builder(&self.core, group_info, ratchet_tree)?.build()?;
         let handle = self.store_new(group, SideEffects::default())?;
         Ok((handle, output))
     }
+}
+
+/// The GroupInfo of `message`, or the error for another wire format.
+pub(crate) fn group_info_of(message: &MlsMessage) -> Result<&GroupInfo> {
+    message
+        .as_group_info()
+        .ok_or(ClientError::UnexpectedWireFormat {
+            expected: WireFormat::GROUP_INFO,
+            actual: message.wire_format(),
+        })
+}
+
+/// An external Commit from `group_info` with the client's identity,
+/// configuration and clock: [`Client::join_external`] builds it as it is,
+/// [`ClientGroup::resync`] with the old leaf's removal.
+pub(crate) fn external_commit_builder<'a>(
+    core: &Core,
+    group_info: &'a MlsMessage,
+    ratchet_tree: Option<RatchetTree>,
+) -> Result<ExternalCommitBuilder<'a>> {
+    let info = group_info_of(group_info)?;
+    let suite = CipherSuite::from_id(info.group_context.cipher_suite.0)?;
+    let cs = core
+        .provider
+        .cipher_suite_provider(suite)
+        .ok_or(ClientError::UnsupportedCipherSuite(suite))?;
+    if core.signer.signature_scheme() != suite.signature() {
+        return Err(ClientError::SignerSuiteMismatch(suite));
+    }
+    let mut builder = Group::external_commit_builder(
+        cs,
+        group_info,
+        core.credential.clone(),
+        core.signer.clone(),
+    )
+    .config(core.config.clone())
+    .leaf(KeyPackageBuilder::new().clock(core.config.clock.clone()));
+    if let Some(tree) = ratchet_tree {
+        builder = builder.ratchet_tree(tree);
+    }
+    Ok(builder)
 }

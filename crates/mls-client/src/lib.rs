@@ -14,6 +14,7 @@
 //! | create a group | [`Client::create_group`], [`Client::create_group_with`] | §11 |
 //! | join from a Welcome (the client finds its KeyPackage by KeyPackageRef; a single-use one is deleted in the join's write) | [`Client::join`] | §12.4.3.1 |
 //! | join by external Commit from a GroupInfo | [`Client::join_external`] | §12.4.3.2 |
+//! | rejoin a group held but no longer followed (lost or forked state): external Commit removing the old leaf, the held state replaced in one write | [`ClientGroup::resync`] | §12.4.3.2 |
 //! | open, list, delete groups (opening a client reads no group) | [`Client::group`], [`Client::group_ids`], [`Client::delete_group`] | - |
 //! | commit, merge, propose, send, receive | [`ClientGroup`] | §12, §14, §15 |
 //! | external PSKs, resolved by every Commit and Welcome of the client's groups | [`Client::register_external_psk`], [`Client::delete_external_psk`] | §8.4 |

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use mls_client::{Client, ClientError, Received};
 use mls_codec::{Credential, WireFormat};
-use mls_group::storage::{KeyPackageStore, StoreError};
+use mls_group::storage::{GroupStateStore, KeyPackageStore, StoreError};
 use mls_group::{CreateOptions, GroupConfig, ProcessedMessage};
 use support::{CountingStore, add, agree, client, client_on, signer};
 
@@ -283,6 +283,91 @@ fn a_client_joins_by_external_commit_and_the_members_follow() {
         dave.join_external(&out.commit, None),
         Err(ClientError::UnexpectedWireFormat { .. })
     ));
+}
+
+/// A member that missed Commits (here: its handle kept at an old epoch)
+/// rejoins by external Commit that removes its old leaf (RFC 9420
+/// §12.4.3.2): one write replaces the held state, the old past epochs are
+/// gone from the store, the members follow, and the group has as many
+/// members as before.
+#[test]
+fn a_member_that_fell_behind_resyncs_and_the_held_state_is_replaced() {
+    let (alice, _) = client("alice");
+    let (bob, bob_store) = client("bob");
+    let mut a = alice.create_group().unwrap();
+    let mut b = add(&mut a, &bob);
+    // Bob follows one Commit (he keeps its epoch as a past one), then
+    // misses two.
+    let update = a.self_update().unwrap();
+    a.merge_pending_commit().unwrap();
+    b.receive(&update.commit).unwrap();
+    let held = bob_store.read_group(a.group_id()).unwrap().unwrap();
+    assert!(!held.past_epochs.is_empty());
+    for _ in 0..2 {
+        a.self_update().unwrap();
+        a.merge_pending_commit().unwrap();
+    }
+    assert!(b.epoch() < a.epoch());
+    let writes = bob_store.write_count();
+    let generation = b.generation();
+
+    // join_external cannot: Bob still holds the group.
+    let info = a.group().export_group_info(true).unwrap();
+    assert!(matches!(
+        bob.join_external(&info, None),
+        Err(ClientError::GroupExists)
+    ));
+    let out = b.resync(&info, None).unwrap();
+    assert_eq!(bob_store.write_count(), writes + 1);
+    assert_eq!(b.generation(), generation.map(|g| g + 1));
+    assert_eq!(b.epoch(), a.epoch() + 1);
+    a.receive(&out.commit).unwrap();
+    assert!(agree(&a, &b));
+    assert_eq!(a.group().member_count(), 2);
+
+    // The store holds the new state only: none of the old past epochs is
+    // left, and reopened, it follows the group.
+    let stored = bob_store.read_group(a.group_id()).unwrap().unwrap();
+    assert!(stored.past_epochs.iter().all(|p| p.epoch > held.epoch));
+    let mut reopened = bob.group(a.group_id()).unwrap().expect("stored");
+    assert!(agree(&a, &reopened));
+    let m = a.encrypt_application_message(b"back", b"").unwrap();
+    let Received::Application(got) = reopened.receive(&m).unwrap() else {
+        panic!("application data expected");
+    };
+    assert_eq!(got.data, b"back");
+}
+
+/// A resync is refused, with nothing written, from a GroupInfo of another
+/// group or of an epoch older than the one held (rejoining from it would
+/// roll the group back), and from a message that is not a GroupInfo.
+#[test]
+fn a_resync_from_another_group_or_an_older_epoch_is_refused() {
+    let (alice, _) = client("alice");
+    let (bob, bob_store) = client("bob");
+    let mut a = alice.create_group().unwrap();
+    let mut b = add(&mut a, &bob);
+    let old_info = a.group().export_group_info(true).unwrap();
+    let update = a.self_update().unwrap();
+    a.merge_pending_commit().unwrap();
+    b.receive(&update.commit).unwrap();
+    let other = alice.create_group().unwrap();
+    let other_info = other.group().export_group_info(true).unwrap();
+    let writes = bob_store.write_count();
+    let epoch = b.epoch();
+    for (info, why) in [(&old_info, "older epoch"), (&other_info, "another group")] {
+        match b.resync(info, None) {
+            Err(ClientError::ResyncGroupInfo(reason)) => assert!(reason.contains(why), "{reason}"),
+            other => panic!("expected a refused resync, got {other:?}"),
+        }
+    }
+    assert!(matches!(
+        b.resync(&update.commit, None),
+        Err(ClientError::UnexpectedWireFormat { .. })
+    ));
+    assert_eq!(bob_store.write_count(), writes);
+    assert_eq!(b.epoch(), epoch);
+    assert!(agree(&a, &b));
 }
 
 #[test]

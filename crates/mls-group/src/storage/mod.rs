@@ -62,6 +62,18 @@ impl SaveCursor {
         Self::default()
     }
 
+    /// A cursor for writing a wholly new state of the group over the one
+    /// stored at this cursor's generation (a resync by external Commit,
+    /// RFC 9420 §12.4.3.2): the next save writes every record, expects
+    /// this generation, and prunes the past epochs below the new state's
+    /// oldest one.
+    pub fn replacing(&self) -> Self {
+        SaveCursor {
+            generation: self.generation,
+            ..Self::default()
+        }
+    }
+
     /// The stored generation this writer is at (`None`: not stored yet).
     pub fn generation(&self) -> Option<u64> {
         self.generation
