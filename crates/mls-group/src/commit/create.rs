@@ -166,8 +166,8 @@ impl Group {
         } else {
             &[]
         };
+        let selection = select_proposals(&ctx, &self.tree, cached, &options.proposals)?;
         let mut diff = self.tree.diff();
-        let selection = select_proposals(&ctx, &diff, cached, &options.proposals)?;
         let list = selection.list;
         let omitted = selection.omitted;
         span.record("proposals", selection.sources.len());
@@ -216,6 +216,14 @@ impl Group {
             &new_leaves,
             template.as_ref().map(|t| (t, leaf_signer)),
         )?;
+        // §7.3 (V-7.3-06/07): the members' check of our path leaf
+        // (commit::stage), before anything is signed: a rotation to a
+        // credential type some member does not support is refused here.
+        if let Some(new) = &template
+            && crate::proposals::credential_support_changes(self.own_leaf_node()?, new)
+        {
+            crate::proposals::check_credential_support(&diff, &[me])?;
+        }
         let psk_secret = PskSecret::resolve(cs, &applied.psks, &group_psks)
             .map_err(CommitError::PskUnavailable)?;
 

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use mls_codec::{Commit, Proposal, ProposalOrRef, VLBytes};
 use mls_keyschedule::{CommitSecret, PskSecret, PskStore};
-use mls_treekem::{LeafIndex, PrivateKeyChanges, apply_update_path};
+use mls_treekem::{LeafIndex, PrivateKeyChanges, TreeView, apply_update_path};
 
 use super::epoch_step::{self, NextEpoch, ScheduleInput};
 use super::{CommitInfo, MemberChange, StagedCommit, StagedEpoch, TreeUpdate};
@@ -177,6 +177,9 @@ impl Group {
         // Update, V-7.5-05), then the provisional tree hash.
         let applied_path = match &commit.path {
             Some(path) => {
+                let support_changes = diff.leaf(sender).is_none_or(|old| {
+                    crate::proposals::credential_support_changes(old, &path.leaf_node)
+                });
                 let applied_path = apply_update_path(
                     &mut diff,
                     cs,
@@ -188,8 +191,11 @@ impl Group {
                 )
                 .map_err(CommitError::InvalidTree)?;
                 // §7.3: the committer's new leaf and the members support each
-                // other's credential types (V-7.3-06/07).
-                crate::proposals::check_credential_support(&diff, &[sender])?;
+                // other's credential types (V-7.3-06/07); unchanged support
+                // keeps the rule the tree met.
+                if support_changes {
+                    crate::proposals::check_credential_support(&diff, &[sender])?;
+                }
                 Some(applied_path)
             }
             None => None,

@@ -7,6 +7,8 @@
 //! signatures); nothing is applied unless the whole list is valid.
 //! Everything happens on a [`TreeDiff`], never on the stored tree.
 
+use std::collections::{BTreeMap, HashMap};
+
 use mls_codec::{Extension, KeyPackage, LeafNode, PreSharedKeyId};
 use mls_treekem::{LeafIndex, TreeDiff, TreeView, check_leaf_keys_unique};
 
@@ -63,37 +65,95 @@ pub(crate) fn apply_plan(diff: &mut TreeDiff<'_>, plan: ListPlan<'_>) -> Result<
     // §12.3 step 1: GroupContextExtensions (checked against the members
     // when admitted).
     out.extensions = extensions.map(std::borrow::Cow::into_owned);
+    let mut steps = TreeSteps::new(diff);
     // §12.3 step 2: Updates.
     for (leaf, node) in &updates {
-        diff.update_leaf(*leaf, (*node).clone())
-            .map_err(ProposalError::UpdateLeafInvalid)?;
-        check_leaf_keys_unique(&*diff, *leaf, node, &[])
-            .map_err(ProposalError::UpdateLeafInvalid)?;
+        steps.update(*leaf, node)?;
         out.updated.push(*leaf);
     }
     // §12.3 step 3: Removes.
     for leaf in &removes {
-        let old = diff
-            .leaf(*leaf)
-            .cloned()
-            .ok_or(ProposalError::RemoveOfNonMember(leaf.get()))?;
-        diff.remove_leaf(*leaf).map_err(CommitError::InvalidTree)?;
+        let old = steps.remove(*leaf)?;
         out.removed.push((*leaf, old));
     }
-    // §12.3 step 4: Adds, in list order (V-12.2-09, V-12.2-17: keys unique).
-    // The new leaves' encryption keys are checked against the stored tree's
-    // key index and the leaves changed by this Commit, not by scanning the
-    // diff per Add (which would make a Commit with many Adds quadratic).
-    let mut changed_keys: std::collections::HashMap<Vec<u8>, u32> = out
-        .updated
-        .iter()
-        .filter_map(|l| {
-            diff.leaf(*l)
-                .map(|n| (n.encryption_key.as_slice().to_vec(), l.node().get()))
-        })
-        .collect();
+    // §12.3 step 4: Adds, in list order.
     for kp in adds {
+        let leaf = steps.add(kp)?;
+        out.added.push((leaf, kp.clone()));
+    }
+    // §7.3 (V-7.3-06/07, V-13.3-01): every new leaf, every updated leaf
+    // whose credential support changed, and every other member support
+    // each other's credential types.
+    let changed: Vec<LeafIndex> = steps
+        .support_changed
+        .into_iter()
+        .chain(out.added.iter().map(|(l, _)| *l))
+        .collect();
+    check_credential_support(&*diff, &changed)?;
+    Ok(out)
+}
+
+/// The tree steps of §12.3 with the rules that need the tree as it changes,
+/// one proposal at a time: [`apply_plan`] takes them for a whole list, the
+/// committer's choice ([`super::select`]) to find the proposal that breaks
+/// one.
+pub(crate) struct TreeSteps<'d, 't> {
+    diff: &'d mut TreeDiff<'t>,
+    /// The encryption keys this Commit's Updates and Adds set, by node.
+    changed_keys: HashMap<Vec<u8>, u32>,
+    /// The updated leaves whose credential support changed.
+    pub support_changed: Vec<LeafIndex>,
+}
+
+impl<'d, 't> TreeSteps<'d, 't> {
+    pub(crate) fn new(diff: &'d mut TreeDiff<'t>) -> Self {
+        TreeSteps {
+            diff,
+            changed_keys: HashMap::new(),
+            support_changed: Vec::new(),
+        }
+    }
+
+    /// An Update of `leaf` to `node`, its keys unique in the tree (V-7.3-17).
+    pub(crate) fn update(&mut self, leaf: LeafIndex, node: &LeafNode) -> Result<()> {
+        let support_changes = self
+            .diff
+            .leaf(leaf)
+            .is_none_or(|old| credential_support_changes(old, node));
+        self.diff
+            .update_leaf(leaf, node.clone())
+            .map_err(ProposalError::UpdateLeafInvalid)?;
+        check_leaf_keys_unique(&*self.diff, leaf, node, &[])
+            .map_err(ProposalError::UpdateLeafInvalid)?;
+        if support_changes {
+            self.support_changed.push(leaf);
+        }
+        self.changed_keys
+            .insert(node.encryption_key.as_slice().to_vec(), leaf.node().get());
+        Ok(())
+    }
+
+    /// A Remove of `leaf`; its old leaf.
+    pub(crate) fn remove(&mut self, leaf: LeafIndex) -> Result<LeafNode> {
+        let old = self
+            .diff
+            .leaf(leaf)
+            .cloned()
+            .ok_or(ProposalError::RemoveOfNonMember(leaf.get()))?;
+        self.diff
+            .remove_leaf(leaf)
+            .map_err(CommitError::InvalidTree)?;
+        Ok(old)
+    }
+
+    /// An Add of `kp`'s leaf at the leftmost blank leaf, its encryption key
+    /// unique (V-12.2-09, V-12.2-17). The key is looked up in the stored
+    /// tree's key index and among the keys this Commit set, not by scanning
+    /// the diff per Add (which would make a Commit with many Adds
+    /// quadratic).
+    pub(crate) fn add(&mut self, kp: &KeyPackage) -> Result<LeafIndex> {
         let key = kp.leaf_node.encryption_key.as_slice();
+        let diff = &mut *self.diff;
         let leaf = diff
             .add_leaf(kp.leaf_node.clone())
             .map_err(CommitError::InvalidTree)?;
@@ -104,7 +164,7 @@ pub(crate) fn apply_plan(diff: &mut TreeDiff<'_>, plan: ListPlan<'_>) -> Result<
             .into_iter()
             .find(|n| n.get() != own && diff.node(*n).is_some_and(|x| x.encryption_key() == key))
             .map(|n| n.get());
-        let clash = in_tree.or_else(|| changed_keys.get(key).copied());
+        let clash = in_tree.or_else(|| self.changed_keys.get(key).copied());
         if let Some(other) = clash {
             return Err(CommitError::InvalidTree(
                 mls_treekem::TreeKemError::DuplicateEncryptionKey {
@@ -114,19 +174,9 @@ pub(crate) fn apply_plan(diff: &mut TreeDiff<'_>, plan: ListPlan<'_>) -> Result<
             )
             .into());
         }
-        changed_keys.insert(key.to_vec(), own);
-        out.added.push((leaf, kp.clone()));
+        self.changed_keys.insert(key.to_vec(), own);
+        Ok(leaf)
     }
-    // §7.3 (V-7.3-06/07, V-13.3-01): every new or updated leaf and every
-    // other member support each other's credential types.
-    let changed: Vec<LeafIndex> = out
-        .updated
-        .iter()
-        .copied()
-        .chain(out.added.iter().map(|(l, _)| *l))
-        .collect();
-    check_credential_support(&*diff, &changed)?;
-    Ok(out)
 }
 
 /// RFC 9420 §7.3 for every leaf of a tree received whole (§12.4.3.1:
@@ -163,85 +213,130 @@ pub(crate) fn check_tree_supports_group<V: TreeView + ?Sized>(
     Ok(())
 }
 
+/// Whether `new` replacing `old` in a tree can change the outcome of
+/// [`check_credential_support`]: only another credential type or another
+/// list of supported ones can. Every tree a group holds meets V-7.3-06/07
+/// (a received tree is checked whole, every change after), so a leaf
+/// replaced without such a change needs no O(N) pass (a self-update
+/// Commit, an Update proposal).
+pub(crate) fn credential_support_changes(old: &LeafNode, new: &LeafNode) -> bool {
+    old.credential.credential_type() != new.credential.credential_type()
+        || old.capabilities.credentials != new.capabilities.credentials
+}
+
 /// RFC 9420 §7.3 (V-7.3-06, V-7.3-07): each leaf of `changed` uses a
 /// credential type that every other member supports, and supports the
-/// credential type of every other member.
-///
-/// One pass over the tree records, per credential type in use, up to two
-/// leaves holding it and up to two leaves not supporting it; each changed
-/// leaf is then checked against those records, so a Commit with many Adds
-/// costs O(N + changed × types), not O(N × changed).
+/// credential type of every other member ([`CredentialSupport`] over the
+/// whole tree), so a Commit with many Adds costs O(N + changed × types),
+/// not O(N × changed).
 pub(crate) fn check_credential_support<V: TreeView + ?Sized>(
     tree: &V,
     changed: &[LeafIndex],
 ) -> Result<()> {
-    use std::collections::BTreeMap;
     if changed.is_empty() {
         return Ok(());
     }
-    let members: Vec<(u32, &LeafNode)> = (0..tree.leaf_count())
-        .filter_map(|i| {
-            let l = LeafIndex::new(i).ok()?;
-            tree.leaf(l).map(|n| (i, n))
-        })
-        .collect();
-    // Type in use -> up to two leaves that hold it.
-    let mut holders: BTreeMap<u16, Vec<u32>> = BTreeMap::new();
-    for (i, n) in &members {
-        let h = holders.entry(n.credential.credential_type().0).or_default();
-        if h.len() < 2 {
-            h.push(*i);
+    let mut support = CredentialSupport::new(
+        (0..tree.leaf_count())
+            .filter_map(|i| {
+                let l = LeafIndex::new(i).ok()?;
+                tree.leaf(l).map(|n| (i, n))
+            })
+            .collect(),
+    );
+    for &leaf in changed {
+        if let Some(node) = tree.leaf(leaf) {
+            support.check(leaf.get(), node)?;
         }
     }
-    // Type in use -> up to two leaves that do not support it.
-    let mut lacking: BTreeMap<u16, Vec<u32>> = BTreeMap::new();
-    for t in holders.keys() {
-        let v: Vec<u32> = members
-            .iter()
-            .filter(|(_, n)| {
-                !n.capabilities
-                    .credentials
-                    .contains(&mls_codec::CredentialType(*t))
-            })
-            .map(|(i, _)| *i)
-            .take(2)
-            .collect();
-        lacking.insert(*t, v);
-    }
-    for &leaf in changed {
-        let Some(node) = tree.leaf(leaf) else {
-            continue;
+    Ok(())
+}
+
+/// The credential types of a set of members, for V-7.3-06/07: per type in
+/// use, up to two leaves holding it (one pass); per type asked about, up
+/// to two leaves not supporting it (one scan per type, then kept). Up to
+/// two, so that a leaf checked against the set it is in finds another.
+pub(crate) struct CredentialSupport<'t> {
+    members: Vec<(u32, &'t LeafNode)>,
+    holders: BTreeMap<u16, Vec<u32>>,
+    lacking: BTreeMap<u16, Vec<u32>>,
+}
+
+impl<'t> CredentialSupport<'t> {
+    /// The records of `members` (leaf index, leaf).
+    pub(crate) fn new(members: Vec<(u32, &'t LeafNode)>) -> Self {
+        let mut support = CredentialSupport {
+            members: Vec::with_capacity(members.len()),
+            holders: BTreeMap::new(),
+            lacking: BTreeMap::new(),
         };
-        let me = leaf.get();
-        let own_type = node.credential.credential_type();
-        if let Some(&member) = lacking
-            .get(&own_type.0)
-            .and_then(|v| v.iter().find(|&&i| i != me))
-        {
+        for (i, n) in members {
+            support.hold(i, n);
+        }
+        support
+    }
+
+    fn hold(&mut self, leaf: u32, node: &'t LeafNode) {
+        let h = self
+            .holders
+            .entry(node.credential.credential_type().0)
+            .or_default();
+        if h.len() < 2 {
+            h.push(leaf);
+        }
+        self.members.push((leaf, node));
+    }
+
+    /// Add a member (a change the committer chose, checked first).
+    pub(crate) fn insert(&mut self, leaf: u32, node: &'t LeafNode) {
+        for (t, v) in self.lacking.iter_mut() {
+            if v.len() < 2 && !supports(node, *t) {
+                v.push(leaf);
+            }
+        }
+        self.hold(leaf, node);
+    }
+
+    /// `node` at `leaf` and every member other than `leaf` support each
+    /// other's credential types.
+    pub(crate) fn check(&mut self, leaf: u32, node: &LeafNode) -> Result<()> {
+        let own_type = node.credential.credential_type().0;
+        let members = &self.members;
+        let lacking = self.lacking.entry(own_type).or_insert_with(|| {
+            members
+                .iter()
+                .filter(|(_, n)| !supports(n, own_type))
+                .map(|(i, _)| *i)
+                .take(2)
+                .collect()
+        });
+        if let Some(&member) = lacking.iter().find(|&&i| i != leaf) {
             return Err(ProposalError::CredentialTypeUnsupportedByMember {
-                leaf: me,
-                credential_type: own_type.0,
+                leaf,
+                credential_type: own_type,
                 member,
             }
             .into());
         }
-        for (t, leaves) in &holders {
-            if node
-                .capabilities
-                .credentials
-                .contains(&mls_codec::CredentialType(*t))
-            {
+        for (t, leaves) in &self.holders {
+            if supports(node, *t) {
                 continue;
             }
-            if let Some(&member) = leaves.iter().find(|&&i| i != me) {
+            if let Some(&member) = leaves.iter().find(|&&i| i != leaf) {
                 return Err(ProposalError::MemberCredentialTypeUnsupported {
-                    leaf: me,
+                    leaf,
                     credential_type: *t,
                     member,
                 }
                 .into());
             }
         }
+        Ok(())
     }
-    Ok(())
+}
+
+fn supports(node: &LeafNode, credential_type: u16) -> bool {
+    node.capabilities
+        .credentials
+        .contains(&mls_codec::CredentialType(credential_type))
 }

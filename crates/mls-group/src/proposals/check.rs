@@ -87,6 +87,13 @@ pub(crate) struct ListPlan<'a> {
     pub path_required: bool,
 }
 
+/// [`ListChecker::tree_changes`].
+pub(crate) struct TreeChanges<'c, 'a> {
+    pub removes: &'c [(usize, LeafIndex)],
+    pub updates: &'c [(usize, LeafIndex, &'a LeafNode)],
+    pub adds: &'c [(usize, &'a KeyPackage)],
+}
+
 /// The list rules of RFC 9420 §12.2 over the proposals admitted so far. A
 /// failed [`ListChecker::admit`] leaves the state unchanged, so a committer
 /// can go on with the next proposal.
@@ -179,19 +186,19 @@ impl<'a, 't> ListChecker<'a, 't> {
     /// (V-12.1.7-01/02); Removes and Updates are admitted before.
     fn staying_members_support(&self, extensions: &[Extension]) -> Result<()> {
         let requirements = GroupRequirements::new(extensions);
+        // Looked up per leaf: a Commit of many Removes or Updates stays
+        // O(N + its list), not O(N x its list) (G-35).
+        let removed: HashSet<LeafIndex> = self.removes.iter().map(|(_, l)| *l).collect();
+        let updated: HashMap<LeafIndex, &LeafNode> =
+            self.updates.iter().map(|(_, l, n)| (*l, *n)).collect();
         for i in 0..self.tree.leaf_count() {
             let Ok(leaf) = LeafIndex::new(i) else {
                 continue;
             };
-            if self.removes.iter().any(|(_, l)| *l == leaf) {
+            if removed.contains(&leaf) {
                 continue;
             }
-            let node = self
-                .updates
-                .iter()
-                .find(|(_, l, _)| *l == leaf)
-                .map(|(_, _, n)| *n)
-                .or_else(|| self.tree.leaf(leaf));
+            let node = updated.get(&leaf).copied().or_else(|| self.tree.leaf(leaf));
             if let Some(node) = node {
                 requirements
                     .supported_by(node)
@@ -432,6 +439,16 @@ impl<'a, 't> ListChecker<'a, 't> {
     }
 
     /// The admitted proposals, each kind in list order.
+    /// The tree changes admitted so far, in admission order: Removes,
+    /// Updates and Adds, each with its index in the list.
+    pub(crate) fn tree_changes(&self) -> TreeChanges<'_, 'a> {
+        TreeChanges {
+            removes: &self.removes,
+            updates: &self.updates,
+            adds: &self.adds,
+        }
+    }
+
     pub(crate) fn finish(mut self) -> ListPlan<'a> {
         self.removes.sort_by_key(|(i, _)| *i);
         self.updates.sort_by_key(|(i, _, _)| *i);

@@ -14,7 +14,7 @@ pub use crate::proposal_sender::ProposalSender;
 pub(crate) use apply::{
     AppliedProposals, ApplyContext, ProposalSource, apply_plan, apply_proposals,
     check_credential_support, check_tree_credential_support, check_tree_supports_group,
-    leaf_supports,
+    credential_support_changes, leaf_supports,
 };
 pub use cache::ProposalRef;
 pub(crate) use cache::{CachedProposal, ProposalCache};

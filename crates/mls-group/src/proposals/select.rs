@@ -3,13 +3,15 @@
 //! run over the cached proposals and ours by value, leaving out the cached
 //! ones that fail and reporting them.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use mls_codec::{Proposal, ProposalOrRef, VLBytes};
-use mls_treekem::{LeafIndex, TreeView};
+use mls_treekem::{LeafIndex, RatchetTree, TreeView};
 
+use super::apply::{CredentialSupport, TreeSteps};
 use super::cache::{CachedProposal, ProposalRef};
-use super::check::{ListChecker, ListPlan, Verifier, admission_rank};
+use super::check::{ListChecker, ListPlan, TreeChanges, Verifier, admission_rank};
 use super::context::{ApplyContext, ProposalSource};
 use crate::proposal_sender::ProposalSender;
 use crate::{FramingError, GroupError, Result};
@@ -46,7 +48,7 @@ pub(crate) struct Selection<'a> {
 /// admitted first within each rank, so that they win over cached ones.
 pub(crate) fn select_proposals<'a>(
     ctx: &ApplyContext<'_>,
-    tree: &dyn TreeView,
+    tree: &RatchetTree,
     cached: &'a [CachedProposal],
     by_value: &'a [Proposal],
 ) -> Result<Selection<'a>> {
@@ -68,7 +70,6 @@ pub(crate) fn select_proposals<'a>(
         .collect();
     let mut order: Vec<usize> = (0..sources.len()).collect();
     order.sort_by_key(|&i| (admission_rank(sources[i].proposal), i < cached.len()));
-    let mut checker = ListChecker::new(ctx, tree);
     let mut kept = vec![true; sources.len()];
     let mut omitted = Vec::new();
     // The signature work of every proposal is independent of the others:
@@ -77,26 +78,32 @@ pub(crate) fn select_proposals<'a>(
     let verifier = Verifier::of(ctx);
     let mut verdicts: Vec<Option<Result<()>>> =
         mls_treekem::par::map(&sources, |source| Some(verifier.verify(source)));
-    for i in order {
-        let source = &sources[i];
-        let verdict = verdicts
-            .get_mut(i)
-            .and_then(Option::take)
-            .unwrap_or(Err(GroupError::Internal("proposal verdict")))
-            .and_then(|()| checker.admit(i, source));
-        match (verdict, cached.get(i)) {
-            (Ok(()), _) => {}
-            (Err(e), None) => return Err(e),
-            (Err(e), Some(entry)) => {
-                kept[i] = false;
-                omitted.push(OmittedProposal {
-                    reference: entry.reference.clone(),
-                    reason: Arc::new(e),
-                });
+    // Rounds: the list rules in admission order, then the rules of the
+    // tree steps; a round that finds a proposal breaking one of those runs
+    // again without it (its absence can change what the others are checked
+    // against). Each round but the last leaves one out.
+    let plan = loop {
+        let mut checker = ListChecker::new(ctx, tree);
+        for &i in &order {
+            if !kept[i] {
+                continue;
+            }
+            // A verdict is taken in the first round; a proposal still kept
+            // in a later round verified.
+            let verdict = verdicts
+                .get_mut(i)
+                .and_then(Option::take)
+                .unwrap_or(Ok(()))
+                .and_then(|()| checker.admit(i, &sources[i]));
+            if let Err(e) = verdict {
+                leave_out(i, e, cached, &mut kept, &mut omitted)?;
             }
         }
-    }
-    let plan = checker.finish();
+        match first_tree_conflict(tree, checker.tree_changes(), cached.len()) {
+            None => break checker.finish(),
+            Some((i, e)) => leave_out(i, e, cached, &mut kept, &mut omitted)?,
+        }
+    };
     let mut list = Vec::with_capacity(sources.len());
     let mut chosen = Vec::with_capacity(sources.len());
     for (i, source) in sources.into_iter().enumerate() {
@@ -117,4 +124,95 @@ pub(crate) fn select_proposals<'a>(
         plan,
         omitted,
     })
+}
+
+/// Leave the proposal `i` out for `error`: a cached one is reported, one
+/// by value fails the Commit.
+fn leave_out(
+    i: usize,
+    error: GroupError,
+    cached: &[CachedProposal],
+    kept: &mut [bool],
+    omitted: &mut Vec<OmittedProposal>,
+) -> Result<()> {
+    let Some(entry) = cached.get(i) else {
+        return Err(error);
+    };
+    kept[i] = false;
+    omitted.push(OmittedProposal {
+        reference: entry.reference.clone(),
+        reason: Arc::new(error),
+    });
+    Ok(())
+}
+
+/// The first chosen proposal that breaks a rule the list rules leave to
+/// the tree's application (where a receiver checks them,
+/// [`super::apply_plan`]): the §12.3 tree steps on a scratch copy, in
+/// admission order within each step, so that our proposals by value come
+/// before cached ones (key uniqueness, V-7.3-17, V-12.2-17); then §7.3
+/// (V-7.3-06/07) for each new leaf and each Update that changes its
+/// credential support, in the same order, against the members that stay
+/// and the changes before it. Both rules judge pairs, so the order decides
+/// only which of two clashing proposals goes. Without cached proposals
+/// among the changes there is nothing to choose: the Commit's own
+/// application fails on a proposal by value (and costs no scratch copy).
+fn first_tree_conflict(
+    tree: &RatchetTree,
+    changes: TreeChanges<'_, '_>,
+    cached: usize,
+) -> Option<(usize, GroupError)> {
+    let any_cached = changes.updates.iter().any(|(i, _, _)| *i < cached)
+        || changes.removes.iter().any(|(i, _)| *i < cached)
+        || changes.adds.iter().any(|(i, _)| *i < cached);
+    if !any_cached {
+        return None;
+    }
+    let mut diff = tree.diff();
+    let mut steps = TreeSteps::new(&mut diff);
+    let mut changed: Vec<(usize, LeafIndex)> = Vec::new();
+    for &(i, leaf, node) in changes.updates {
+        let before = steps.support_changed.len();
+        if let Err(e) = steps.update(leaf, node) {
+            return Some((i, e));
+        }
+        if steps.support_changed.len() > before {
+            changed.push((i, leaf));
+        }
+    }
+    for &(i, leaf) in changes.removes {
+        if let Err(e) = steps.remove(leaf) {
+            return Some((i, e));
+        }
+    }
+    for &(i, key_package) in changes.adds {
+        match steps.add(key_package) {
+            Ok(leaf) => changed.push((i, leaf)),
+            Err(e) => return Some((i, e)),
+        }
+    }
+    drop(steps);
+    if changed.is_empty() {
+        return None;
+    }
+    let changed_leaves: HashSet<LeafIndex> = changed.iter().map(|(_, l)| *l).collect();
+    let mut support = CredentialSupport::new(
+        (0..diff.leaf_count())
+            .filter_map(|i| {
+                let l = LeafIndex::new(i).ok()?;
+                if changed_leaves.contains(&l) {
+                    return None;
+                }
+                diff.leaf(l).map(|n| (i, n))
+            })
+            .collect(),
+    );
+    for (i, leaf) in changed {
+        let node = diff.leaf(leaf)?;
+        if let Err(e) = support.check(leaf.get(), node) {
+            return Some((i, e));
+        }
+        support.insert(leaf.get(), node);
+    }
+    None
 }

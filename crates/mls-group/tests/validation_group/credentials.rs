@@ -498,3 +498,207 @@ fn v7_3_03_join_a_tree_with_a_leaf_lacking_a_required_capability() {
     assert_eq!(err.rule(), Some(Rule::V_7_3_03));
     join_hand_made_tree(supporting, vec![required]).expect("every leaf supports the group");
 }
+
+/// A group of three members supporting credential types 1 and 0xff90, and
+/// a fourth member (leaf 3, not driven) with a 0xff90 credential.
+fn world_with_a_custom_member(seed: u8, config: GroupConfig) -> World {
+    let mut w = World::with_caps(seed, 3, Some(caps_with_credentials(&[1, 0xff90])), config);
+    let custom = key_package_with(
+        w.cs.as_ref(),
+        Credential::Unknown {
+            credential_type: 0xff90,
+            data: VLBytes::new(b"custom".to_vec()),
+        },
+        caps_with_credentials(&[1, 0xff90]),
+    );
+    let out = w.members[0]
+        .commit_builder()
+        .add_member(custom)
+        .build()
+        .unwrap();
+    w.deliver_commit(0, &out.commit);
+    w
+}
+
+/// V-7.3-07 for a commit path: the committer's new leaf no longer lists the
+/// credential type leaf 3 uses. Receivers skip the O(N) support pass only
+/// for a path leaf whose credential type and supported types are unchanged,
+/// so this one must meet it; the unedited Commit is accepted.
+#[test]
+fn v7_3_07_path_leaf_drops_a_credential_type_a_member_uses() {
+    let mut w = world_with_a_custom_member(91, deny_evil());
+    let good = path_commit(&mut w);
+    let m = w.resign(0, &good, |p| {
+        edit_path(p, |path| {
+            path.leaf_node
+                .capabilities
+                .credentials
+                .retain(|t| t.0 != 0xff90);
+            resign_path_leaf(&w, path);
+        })
+    });
+    let err = rejected(&mut w.members[1], &m);
+    assert!(
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Proposal(
+                ProposalError::MemberCredentialTypeUnsupported {
+                    credential_type: 0xff90,
+                    ..
+                }
+            ))
+        ),
+        "{err}"
+    );
+    accepted_commit(&mut w.members[1], &good);
+}
+
+/// V-7.3-07 for an Update: member 1's new leaf no longer lists the
+/// credential type leaf 3 uses. The committer leaves the cached Update out
+/// and reports why (its Commit would be rejected, issue 15 item 3).
+#[test]
+fn v7_3_07_update_drops_a_credential_type_a_member_uses() {
+    let mut w = world_with_a_custom_member(92, deny_evil());
+    let mut leaf = own_leaf(&w.members[1]);
+    leaf.encryption_key = w.cs.hpke_generate_key_pair().unwrap().public_key.into();
+    leaf.leaf_node_source = LeafNodeSource::Update;
+    leaf.capabilities.credentials.retain(|t| t.0 != 0xff90);
+    sign_leaf_node(
+        w.cs.as_ref(),
+        &w.signers[1],
+        &mut leaf,
+        w.members[1].group_id(),
+        1,
+    )
+    .unwrap();
+    let m = w.forge(1, FramedContentBody::Proposal(update(leaf)));
+    w.deliver_proposal(1, &m);
+    let out = w.members[0].commit_builder().build().unwrap();
+    assert_eq!(out.omitted.len(), 1, "{:?}", out.omitted);
+    assert!(
+        matches!(
+            out.omitted[0].reason.as_ref(),
+            GroupError::Rejected(Rejection::Proposal(
+                ProposalError::MemberCredentialTypeUnsupported {
+                    credential_type: 0xff90,
+                    ..
+                }
+            ))
+        ),
+        "{}",
+        out.omitted[0].reason
+    );
+    assert!(out.info.updated.is_empty(), "{:?}", out.info);
+}
+
+/// A validator that accepts every credential and every replacement, so a
+/// rotation may change the credential type.
+struct AnySuccessor;
+
+impl mls_treekem::CredentialValidator for AnySuccessor {
+    fn accept(&self, _credential: &Credential, _signature_key: &[u8]) -> bool {
+        true
+    }
+    fn valid_successor(&self, _old: &Credential, _new: &Credential) -> bool {
+        true
+    }
+}
+
+/// V-7.3-06 for our own path leaf (G-54): a rotation to a credential type
+/// a member does not support is refused by the committer, with the error
+/// the members would reject it with; once that member is removed in the
+/// same Commit, the rotation is built and the members accept it.
+#[test]
+fn v7_3_06_rotation_to_a_credential_type_a_member_does_not_support() {
+    let config = GroupConfig {
+        credential_validator: Arc::new(AnySuccessor),
+        ..GroupConfig::default()
+    };
+    let mut w = World::with_caps(93, 2, Some(caps_with_credentials(&[1, 0xff91])), config);
+    let basic_only = key_package_with(
+        w.cs.as_ref(),
+        Credential::basic(b"plain".to_vec()),
+        caps_with_credentials(&[1]),
+    );
+    let out = w.members[0]
+        .commit_builder()
+        .add_member(basic_only)
+        .build()
+        .unwrap();
+    w.deliver_commit(0, &out.commit);
+    let custom = Credential::Unknown {
+        credential_type: 0xff91,
+        data: VLBytes::new(b"rotated".to_vec()),
+    };
+    let new_signer = || Arc::new(w.cs.signature_generate_key_pair().unwrap());
+    let before = snapshot(&w.members[0]);
+    let err = w.members[0]
+        .commit_builder()
+        .rotate_signer(new_signer(), Some(custom.clone()))
+        .build()
+        .expect_err("refused");
+    assert!(
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Proposal(
+                ProposalError::CredentialTypeUnsupportedByMember {
+                    credential_type: 0xff91,
+                    ..
+                }
+            ))
+        ),
+        "{err}"
+    );
+    assert_eq!(snapshot(&w.members[0]), before);
+    let signer = new_signer();
+    let out = w.members[0]
+        .commit_builder()
+        .remove_member(leaf(2))
+        .rotate_signer(signer, Some(custom))
+        .build()
+        .unwrap();
+    accepted_commit(&mut w.members[1], &out.commit);
+    w.members[0].merge_pending_commit().unwrap();
+    assert_eq!(
+        w.members[0].epoch_authenticator(),
+        w.members[1].epoch_authenticator()
+    );
+}
+
+/// Issue 15 item 3 for V-7.3-06: another member's Add of a KeyPackage
+/// whose credential type no member supports is cached at receipt (a
+/// Commit that also removed every such member could take it); the next
+/// Commit leaves it out and reports why instead of failing, and the members
+/// accept that Commit.
+#[test]
+fn v7_3_06_a_cached_add_of_an_unsupported_credential_type_is_left_out() {
+    let mut w = World::with_caps(94, 3, None, deny_evil());
+    let custom = key_package_with(
+        w.cs.as_ref(),
+        Credential::Unknown {
+            credential_type: 0xff90,
+            data: VLBytes::new(b"custom".to_vec()),
+        },
+        caps_with_credentials(&[1, 0xff90]),
+    );
+    let m = w.forge(1, FramedContentBody::Proposal(add(&custom)));
+    w.deliver_proposal(1, &m);
+    let out = w.members[0].commit_builder().build().unwrap();
+    assert_eq!(out.omitted.len(), 1, "{:?}", out.omitted);
+    assert!(
+        matches!(
+            out.omitted[0].reason.as_ref(),
+            GroupError::Rejected(Rejection::Proposal(
+                ProposalError::CredentialTypeUnsupportedByMember {
+                    credential_type: 0xff90,
+                    ..
+                }
+            ))
+        ),
+        "{}",
+        out.omitted[0].reason
+    );
+    assert!(out.welcome.is_none());
+    w.deliver_commit(0, &out.commit);
+    assert_eq!(w.members[1].member_count(), 3);
+}

@@ -499,3 +499,46 @@ fn v13_5_own_capabilities_hold_no_grease() {
         .unwrap();
     w.deliver_commit(0, &out.commit);
 }
+
+/// Issue 15 item 3 for V-12.2-17: another member's Add of a KeyPackage
+/// whose leaf encryption key is a member's (public, so anyone can make one)
+/// is cached at receipt (a Commit removing that member could take it); the
+/// next Commit leaves it out and reports why instead of failing, and the
+/// members accept that Commit.
+#[test]
+fn v12_2_17_a_cached_add_reusing_a_members_encryption_key_is_left_out() {
+    let mut w = World::new(95, 3);
+    let other = bundle(w.cs.as_ref(), "y");
+    let mut kp = other.key_package().clone();
+    kp.leaf_node.encryption_key = leaf_of(&w.members[0], 2).encryption_key;
+    sign_leaf_node(
+        w.cs.as_ref(),
+        &other.signer().expect("an in-memory key"),
+        &mut kp.leaf_node,
+        &[],
+        0,
+    )
+    .unwrap();
+    sign_key_package(
+        w.cs.as_ref(),
+        &other.signer().expect("an in-memory key"),
+        &mut kp,
+    )
+    .unwrap();
+    let m = w.forge(1, FramedContentBody::Proposal(add(&kp)));
+    w.deliver_proposal(1, &m);
+    let out = w.members[0].commit_builder().build().unwrap();
+    assert_eq!(out.omitted.len(), 1, "{:?}", out.omitted);
+    assert!(
+        matches!(
+            out.omitted[0].reason.as_ref(),
+            GroupError::Rejected(Rejection::Commit(CommitError::InvalidTree(
+                TreeKemError::DuplicateEncryptionKey { .. }
+            )))
+        ),
+        "{}",
+        out.omitted[0].reason
+    );
+    w.deliver_commit(0, &out.commit);
+    assert_eq!(w.members[2].member_count(), 3);
+}
