@@ -46,6 +46,19 @@ pub(crate) fn key_package_with(
         .clone()
 }
 
+/// A KeyPackage with a credential of the private type 0xff90, supporting
+/// types 1 and 0xff90.
+fn custom_key_package(cs: &dyn CipherSuiteProvider) -> KeyPackage {
+    key_package_with(
+        cs,
+        Credential::Unknown {
+            credential_type: 0xff90,
+            data: VLBytes::new(b"custom".to_vec()),
+        },
+        caps_with_credentials(&[1, 0xff90]),
+    )
+}
+
 /// V-5.3.1-01: the member refuses to build an Add of a rejected credential.
 #[test]
 fn v5_3_1_01_refuse_to_add_a_rejected_credential() {
@@ -197,14 +210,7 @@ fn v7_3_06_credential_type_not_supported_by_members() {
         ..GroupConfig::default()
     };
     let mut w = World::with_caps(85, 2, None, config);
-    let kp = key_package_with(
-        w.cs.as_ref(),
-        Credential::Unknown {
-            credential_type: 0xff90,
-            data: VLBytes::new(b"custom".to_vec()),
-        },
-        caps_with_credentials(&[1, 0xff90]),
-    );
+    let kp = custom_key_package(w.cs.as_ref());
     let m = w.forge_commit(0, vec![val(add(&kp))], None);
     let err = rejected(&mut w.members[1], &m);
     assert!(
@@ -230,14 +236,7 @@ fn v7_3_07_new_member_lacks_a_members_credential_type() {
         Some(caps_with_credentials(&[1, 0xff90])),
         deny_evil(),
     );
-    let custom = key_package_with(
-        w.cs.as_ref(),
-        Credential::Unknown {
-            credential_type: 0xff90,
-            data: VLBytes::new(b"custom".to_vec()),
-        },
-        caps_with_credentials(&[1, 0xff90]),
-    );
+    let custom = custom_key_package(w.cs.as_ref());
     let out = w.members[0]
         .commit_builder()
         .proposals(vec![add(&custom)])
@@ -503,14 +502,7 @@ fn v7_3_03_join_a_tree_with_a_leaf_lacking_a_required_capability() {
 /// a fourth member (leaf 3, not driven) with a 0xff90 credential.
 fn world_with_a_custom_member(seed: u8, config: GroupConfig) -> World {
     let mut w = World::with_caps(seed, 3, Some(caps_with_credentials(&[1, 0xff90])), config);
-    let custom = key_package_with(
-        w.cs.as_ref(),
-        Credential::Unknown {
-            credential_type: 0xff90,
-            data: VLBytes::new(b"custom".to_vec()),
-        },
-        caps_with_credentials(&[1, 0xff90]),
-    );
+    let custom = custom_key_package(w.cs.as_ref());
     let out = w.members[0]
         .commit_builder()
         .add_member(custom)
@@ -559,25 +551,16 @@ fn v7_3_07_path_leaf_drops_a_credential_type_a_member_uses() {
 #[test]
 fn v7_3_07_update_drops_a_credential_type_a_member_uses() {
     let mut w = world_with_a_custom_member(92, deny_evil());
-    let mut leaf = own_leaf(&w.members[1]);
-    leaf.encryption_key = w.cs.hpke_generate_key_pair().unwrap().public_key.into();
-    leaf.leaf_node_source = LeafNodeSource::Update;
-    leaf.capabilities.credentials.retain(|t| t.0 != 0xff90);
-    sign_leaf_node(
-        w.cs.as_ref(),
-        &w.signers[1],
-        &mut leaf,
-        w.members[1].group_id(),
-        1,
-    )
-    .unwrap();
+    let leaf = edited_update_leaf(&w, 1, |leaf| {
+        leaf.capabilities.credentials.retain(|t| t.0 != 0xff90);
+    });
     let m = w.forge(1, FramedContentBody::Proposal(update(leaf)));
     w.deliver_proposal(1, &m);
     let out = w.members[0].commit_builder().build().unwrap();
-    assert_eq!(out.omitted.len(), 1, "{:?}", out.omitted);
+    let reason = only_omitted(&out);
     assert!(
         matches!(
-            out.omitted[0].reason.as_ref(),
+            reason,
             GroupError::Rejected(Rejection::Proposal(
                 ProposalError::MemberCredentialTypeUnsupported {
                     credential_type: 0xff90,
@@ -585,8 +568,7 @@ fn v7_3_07_update_drops_a_credential_type_a_member_uses() {
                 }
             ))
         ),
-        "{}",
-        out.omitted[0].reason
+        "{reason}"
     );
     assert!(out.info.updated.is_empty(), "{:?}", out.info);
 }
@@ -673,21 +655,14 @@ fn v7_3_06_rotation_to_a_credential_type_a_member_does_not_support() {
 #[test]
 fn v7_3_06_a_cached_add_of_an_unsupported_credential_type_is_left_out() {
     let mut w = World::with_caps(94, 3, None, deny_evil());
-    let custom = key_package_with(
-        w.cs.as_ref(),
-        Credential::Unknown {
-            credential_type: 0xff90,
-            data: VLBytes::new(b"custom".to_vec()),
-        },
-        caps_with_credentials(&[1, 0xff90]),
-    );
+    let custom = custom_key_package(w.cs.as_ref());
     let m = w.forge(1, FramedContentBody::Proposal(add(&custom)));
     w.deliver_proposal(1, &m);
     let out = w.members[0].commit_builder().build().unwrap();
-    assert_eq!(out.omitted.len(), 1, "{:?}", out.omitted);
+    let reason = only_omitted(&out);
     assert!(
         matches!(
-            out.omitted[0].reason.as_ref(),
+            reason,
             GroupError::Rejected(Rejection::Proposal(
                 ProposalError::CredentialTypeUnsupportedByMember {
                     credential_type: 0xff90,
@@ -695,8 +670,7 @@ fn v7_3_06_a_cached_add_of_an_unsupported_credential_type_is_left_out() {
                 }
             ))
         ),
-        "{}",
-        out.omitted[0].reason
+        "{reason}"
     );
     assert!(out.welcome.is_none());
     w.deliver_commit(0, &out.commit);

@@ -332,6 +332,30 @@ fn update_leaf(w: &World, who: usize, signer: &SignatureKeyPair, index: u32) -> 
     node
 }
 
+/// Member `who`'s own correct Update leaf, `edit`ed before it is signed.
+fn edited_update_leaf(w: &World, who: usize, edit: impl FnOnce(&mut LeafNode)) -> LeafNode {
+    let g = &w.members[who];
+    let mut node = own_leaf(g);
+    node.encryption_key = w.cs.hpke_generate_key_pair().unwrap().public_key.into();
+    node.leaf_node_source = LeafNodeSource::Update;
+    edit(&mut node);
+    sign_leaf_node(
+        w.cs.as_ref(),
+        &w.signers[who],
+        &mut node,
+        g.group_id(),
+        g.own_leaf().get(),
+    )
+    .unwrap();
+    node
+}
+
+/// The one cached proposal a Commit left out: why.
+fn only_omitted(out: &mls_group::CommitOutput) -> &GroupError {
+    assert_eq!(out.omitted.len(), 1, "{:?}", out.omitted);
+    out.omitted[0].reason.as_ref()
+}
+
 fn own_leaf(g: &Group) -> LeafNode {
     use mls_treekem::TreeView;
     g.ratchet_tree().leaf(g.own_leaf()).unwrap().clone()

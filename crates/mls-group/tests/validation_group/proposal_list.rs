@@ -194,27 +194,22 @@ fn v12_2_09_two_adds_sharing_keys() {
     );
 }
 
+/// A new client's KeyPackage whose leaf encryption key is `leaf`'s.
+fn key_package_reusing_the_key_of(w: &World, leaf: u32) -> KeyPackage {
+    let other = bundle(w.cs.as_ref(), "y");
+    let signer = other.signer().expect("an in-memory key");
+    let mut kp = other.key_package().clone();
+    kp.leaf_node.encryption_key = leaf_of(&w.members[0], leaf).encryption_key;
+    sign_leaf_node(w.cs.as_ref(), &signer, &mut kp.leaf_node, &[], 0).unwrap();
+    sign_key_package(w.cs.as_ref(), &signer, &mut kp).unwrap();
+    kp
+}
+
 /// V-12.2-17: an Add whose leaf encryption key is an existing member's.
 #[test]
 fn v12_2_17_add_reusing_a_members_encryption_key() {
     let mut w = World::new(38, 2);
-    let other = bundle(w.cs.as_ref(), "y");
-    let mut kp = other.key_package().clone();
-    kp.leaf_node.encryption_key = leaf_of(&w.members[0], 1).encryption_key;
-    sign_leaf_node(
-        w.cs.as_ref(),
-        &other.signer().expect("an in-memory key"),
-        &mut kp.leaf_node,
-        &[],
-        0,
-    )
-    .unwrap();
-    sign_key_package(
-        w.cs.as_ref(),
-        &other.signer().expect("an in-memory key"),
-        &mut kp,
-    )
-    .unwrap();
+    let kp = key_package_reusing_the_key_of(&w, 1);
     let m = w.forge_commit(0, vec![val(add(&kp))], None);
     let err = rejected(&mut w.members[1], &m);
     assert!(
@@ -508,36 +503,19 @@ fn v13_5_own_capabilities_hold_no_grease() {
 #[test]
 fn v12_2_17_a_cached_add_reusing_a_members_encryption_key_is_left_out() {
     let mut w = World::new(95, 3);
-    let other = bundle(w.cs.as_ref(), "y");
-    let mut kp = other.key_package().clone();
-    kp.leaf_node.encryption_key = leaf_of(&w.members[0], 2).encryption_key;
-    sign_leaf_node(
-        w.cs.as_ref(),
-        &other.signer().expect("an in-memory key"),
-        &mut kp.leaf_node,
-        &[],
-        0,
-    )
-    .unwrap();
-    sign_key_package(
-        w.cs.as_ref(),
-        &other.signer().expect("an in-memory key"),
-        &mut kp,
-    )
-    .unwrap();
+    let kp = key_package_reusing_the_key_of(&w, 2);
     let m = w.forge(1, FramedContentBody::Proposal(add(&kp)));
     w.deliver_proposal(1, &m);
     let out = w.members[0].commit_builder().build().unwrap();
-    assert_eq!(out.omitted.len(), 1, "{:?}", out.omitted);
+    let reason = only_omitted(&out);
     assert!(
         matches!(
-            out.omitted[0].reason.as_ref(),
+            reason,
             GroupError::Rejected(Rejection::Commit(CommitError::InvalidTree(
                 TreeKemError::DuplicateEncryptionKey { .. }
             )))
         ),
-        "{}",
-        out.omitted[0].reason
+        "{reason}"
     );
     w.deliver_commit(0, &out.commit);
     assert_eq!(w.members[2].member_count(), 3);
