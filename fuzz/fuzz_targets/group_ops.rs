@@ -4,6 +4,10 @@
 //! (corrupted messages, replays, fuzzer bytes). It asserts, after every
 //! operation:
 //!
+//! - liveness: a member's proposal of fuzzer-chosen content that its own
+//!   check passes is accepted by every receiver, and the next default
+//!   Commit of another member does not fail because of it (issue 15 item
+//!   3: the committer leaves out what would make its Commit invalid);
 //! - agreement: every member is at the same epoch with the same epoch
 //!   authenticator (RFC 9420 §8.7) and application data arrives intact;
 //! - no state change on rejection: a rejected message leaves the receiver's
@@ -26,11 +30,15 @@
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use mls_codec::{Credential, MlsMessage};
+use mls_codec::{
+    Add, Credential, MlsMessage, PreSharedKeyId, PreSharedKeyProposal, Proposal, Psk, Remove,
+    VLBytes,
+};
 use mls_fuzz::fast_crypto;
 use mls_fuzz::fixture;
-use mls_group::key_package::KeyPackageBundle;
+use mls_group::key_package::{KeyPackageBundle, sign_key_package, sign_leaf_node};
 use mls_group::{CommitOutput, CreateOptions, Group, JoinOptions, ProcessedMessage};
+use mls_treekem::TreeView;
 use zeroize::Zeroizing;
 
 /// Operations per input at most, so that one execution stays short.
@@ -145,7 +153,8 @@ impl Run<'_> {
     }
 
     /// The sender merges its Commit, every other member processes and
-    /// merges it, and all agree afterwards.
+    /// merges it, and all agree afterwards; members it removed (a
+    /// committed Remove proposal) are no longer driven.
     fn deliver_commit(&mut self, sender: usize, out: &CommitOutput) {
         self.members[sender]
             .merge_pending_commit()
@@ -162,6 +171,10 @@ impl Run<'_> {
                 Err(e) => panic!("member {i} rejected a genuine Commit: {e}"),
             }
         }
+        let active: Vec<bool> = self.members.iter().map(Group::is_active).collect();
+        let sender = sender - active[..sender].iter().filter(|a| !**a).count();
+        let mut keep = active.into_iter();
+        self.members.retain(|_| keep.next().unwrap_or(true));
         self.last = Some((sender, out.commit.clone()));
         self.check_agreement();
     }
@@ -211,11 +224,104 @@ impl Run<'_> {
         }
     }
 
+    /// A member proposes fuzzer-chosen content (RFC 9420 §12.1): an Add of
+    /// a spare KeyPackage (maybe re-signed with a member's encryption key),
+    /// a Remove, a PSK nobody may hold, or any decodable proposal. What the
+    /// proposer's own check passes, every receiver accepts at receipt (one
+    /// checker); then another member's default Commit never fails because
+    /// of it (issue 15 item 3): it is committed or left out, and everyone
+    /// follows.
+    fn propose_fuzzed(&mut self, sender: usize, input: &mut Input<'_>) {
+        let n = self.members.len();
+        let mut joiner = None;
+        let proposal = match input.byte() % 4 {
+            0 => {
+                if n >= MAX_MEMBERS {
+                    return;
+                }
+                let Some(spare) = self.spares.next() else {
+                    return;
+                };
+                let mut key_package = spare.key_package().clone();
+                if input.byte() & 1 == 1 {
+                    let member = &self.members[usize::from(input.byte()) % n];
+                    let own = member.ratchet_tree().leaf(member.own_leaf());
+                    if let (Some(own), Some(signer)) = (own, spare.signer()) {
+                        let cs = fast_crypto::provider().suite();
+                        key_package.leaf_node.encryption_key = own.encryption_key.clone();
+                        sign_leaf_node(cs.as_ref(), &signer, &mut key_package.leaf_node, &[], 0)
+                            .expect("sign leaf");
+                        sign_key_package(cs.as_ref(), &signer, &mut key_package)
+                            .expect("sign KeyPackage");
+                    }
+                }
+                joiner = Some(spare);
+                Proposal::from(Add { key_package })
+            }
+            1 => Proposal::Remove(Remove {
+                removed: u32::from(input.byte() % 8),
+            }),
+            2 => Proposal::from(PreSharedKeyProposal {
+                psk: PreSharedKeyId {
+                    psk: Psk::External {
+                        psk_id: VLBytes::new(vec![input.byte()]),
+                    },
+                    psk_nonce: VLBytes::new(vec![7; 32]),
+                },
+            }),
+            _ => {
+                let len = usize::from(input.u16() % 1024);
+                match mls_codec::decode::<Proposal>(input.take(len)) {
+                    // A ReInit ends the group's life (RFC 9420 §11.2);
+                    // it is the subject of other tests.
+                    Ok(Proposal::ReInit(_)) | Err(_) => return,
+                    Ok(p) => p,
+                }
+            }
+        };
+        let Ok(message) = self.members[sender].propose().proposal(proposal) else {
+            return;
+        };
+        for (i, member) in self.members.iter_mut().enumerate() {
+            if i != sender
+                && let Err(e) = member.process_message(&message)
+            {
+                panic!("member {i} rejected a proposal its sender's check passed: {e}");
+            }
+        }
+        let committer = self.other(sender, input.byte());
+        let out = match self.members[committer].commit_builder().build() {
+            Ok(out) => out,
+            Err(e) => panic!("a default Commit failed after a member's proposal: {e}"),
+        };
+        self.deliver_commit(committer, &out);
+        if let (Some(joiner), Some(welcome)) = (joiner, &out.welcome) {
+            let encrypt = self.members[0].config().encrypt_handshake;
+            let (mut group, _) = Group::join(
+                fast_crypto::provider(),
+                welcome,
+                joiner,
+                fixture::config(),
+                JoinOptions::default(),
+            )
+            .expect("join");
+            group.set_encrypt_handshake(encrypt);
+            self.members.push(group);
+            self.check_agreement();
+        }
+    }
+
     fn step(&mut self, input: &mut Input<'_>) {
         let n = self.members.len();
+        // A fuzzed Remove may leave one member: nothing to drive.
+        if n < 2 {
+            input.bytes = &[];
+            return;
+        }
         let op = input.byte();
         let sender = usize::from(input.byte()) % n;
-        match op % 9 {
+        match op % 10 {
+            9 => self.propose_fuzzed(sender, input),
             0 => {
                 let len = usize::from(input.byte() % 32);
                 let data = input.take(len).to_vec();
@@ -313,11 +419,11 @@ impl Run<'_> {
             }
             7 => {
                 // Replay what every member already accepted.
-                if let Some((from, message)) = self.last.clone() {
-                    if from < n {
-                        let receiver = self.other(from, input.byte());
-                        self.deliver_hostile(receiver, &message, true);
-                    }
+                if let Some((from, message)) = self.last.clone()
+                    && from < n
+                {
+                    let receiver = self.other(from, input.byte());
+                    self.deliver_hostile(receiver, &message, true);
                 }
             }
             _ => {

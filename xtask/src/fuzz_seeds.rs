@@ -382,6 +382,11 @@ fn script_seeds(seeds: &mut Seeds) {
         &[6, 1, 0, 0, 20, 0x01],
         &[7, 0, 0],
         &[8, 0, 0, 4, 0, 1, 0, 1, 0],
+        // A member's proposal, then another member's default Commit: an Add
+        // (re-signed with member 0's encryption key), a Remove, a PSK.
+        &[9, 1, 0, 1, 0, 0],
+        &[9, 0, 1, 2, 0],
+        &[9, 1, 2, 5, 0],
     ];
     for mode in [0u8, 1] {
         let mut all = vec![mode];
