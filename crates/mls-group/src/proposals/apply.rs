@@ -150,31 +150,41 @@ impl<'d, 't> TreeSteps<'d, 't> {
     /// unique (V-12.2-09, V-12.2-17). The key is looked up in the stored
     /// tree's key index and among the keys this Commit set, not by scanning
     /// the diff per Add (which would make a Commit with many Adds
-    /// quadratic).
+    /// quadratic), and before the leaf is placed: an Add refused here
+    /// leaves the tree as it was, so the committer's choice can go on
+    /// without it.
     pub(crate) fn add(&mut self, kp: &KeyPackage) -> Result<LeafIndex> {
         let key = kp.leaf_node.encryption_key.as_slice();
         let diff = &mut *self.diff;
+        // §12.3: the leaf it takes, the leftmost blank one or a new one (a
+        // full tree is add_leaf's error).
+        if let Some(position) = diff
+            .leftmost_blank_leaf()
+            .or_else(|| LeafIndex::new(diff.leaf_count()).ok())
+        {
+            let own = position.node().get();
+            let in_tree = diff
+                .base()
+                .nodes_with_encryption_key(key)
+                .into_iter()
+                .find(|n| {
+                    n.get() != own && diff.node(*n).is_some_and(|x| x.encryption_key() == key)
+                })
+                .map(|n| n.get());
+            if let Some(other) = in_tree.or_else(|| self.changed_keys.get(key).copied()) {
+                return Err(CommitError::InvalidTree(
+                    mls_treekem::TreeKemError::DuplicateEncryptionKey {
+                        first: other.min(own),
+                        second: other.max(own),
+                    },
+                )
+                .into());
+            }
+        }
         let leaf = diff
             .add_leaf(kp.leaf_node.clone())
             .map_err(CommitError::InvalidTree)?;
-        let own = leaf.node().get();
-        let in_tree = diff
-            .base()
-            .nodes_with_encryption_key(key)
-            .into_iter()
-            .find(|n| n.get() != own && diff.node(*n).is_some_and(|x| x.encryption_key() == key))
-            .map(|n| n.get());
-        let clash = in_tree.or_else(|| self.changed_keys.get(key).copied());
-        if let Some(other) = clash {
-            return Err(CommitError::InvalidTree(
-                mls_treekem::TreeKemError::DuplicateEncryptionKey {
-                    first: other.min(own),
-                    second: other.max(own),
-                },
-            )
-            .into());
-        }
-        self.changed_keys.insert(key.to_vec(), own);
+        self.changed_keys.insert(key.to_vec(), leaf.node().get());
         Ok(leaf)
     }
 }

@@ -81,7 +81,7 @@ pub(crate) fn select_proposals<'a>(
     // Rounds: the list rules in admission order, then the rules of the
     // tree steps; a round that finds a proposal breaking one of those runs
     // again without it (its absence can change what the others are checked
-    // against). Each round but the last leaves one out.
+    // against). Each round but the last leaves at least one out.
     let plan = loop {
         let mut checker = ListChecker::new(ctx, tree);
         for &i in &order {
@@ -99,9 +99,12 @@ pub(crate) fn select_proposals<'a>(
                 leave_out(i, e, cached, &mut kept, &mut omitted)?;
             }
         }
-        match first_tree_conflict(tree, checker.tree_changes(), cached.len()) {
-            None => break checker.finish(),
-            Some((i, e)) => leave_out(i, e, cached, &mut kept, &mut omitted)?,
+        let conflicts = tree_conflicts(tree, checker.tree_changes(), cached.len());
+        if conflicts.is_empty() {
+            break checker.finish();
+        }
+        for (i, e) in conflicts {
+            leave_out(i, e, cached, &mut kept, &mut omitted)?;
         }
     };
     let mut list = Vec::with_capacity(sources.len());
@@ -146,35 +149,40 @@ fn leave_out(
     Ok(())
 }
 
-/// The first chosen proposal that breaks a rule the list rules leave to
-/// the tree's application (where a receiver checks them,
-/// [`super::apply_plan`]): the §12.3 tree steps on a scratch copy, in
-/// admission order within each step, so that our proposals by value come
-/// before cached ones (key uniqueness, V-7.3-17, V-12.2-17); then §7.3
-/// (V-7.3-06/07) for each new leaf and each Update that changes its
-/// credential support, in the same order, against the members that stay
-/// and the changes before it. Both rules judge pairs, so the order decides
-/// only which of two clashing proposals goes. Without cached proposals
+/// The chosen proposals that break a rule the list rules leave to the
+/// tree's application (where a receiver checks them,
+/// [`super::apply_plan`]), with their list index and error: the §12.3 tree
+/// steps on a scratch copy, in admission order within each step, so that
+/// our proposals by value come before cached ones (key uniqueness,
+/// V-7.3-17, V-12.2-17); then §7.3 (V-7.3-06/07) for each new leaf and each
+/// Update that changes its credential support, ours first, against the
+/// members that stay and the changes before it. Both rules judge pairs,
+/// so the order decides only which of two clashing proposals goes. A
+/// refused Add leaves the scratch tree as it was, so the Adds (the
+/// proposals anyone can make many of) are all judged in one pass; an
+/// Update or Remove that fails ends the pass. Without cached proposals
 /// among the changes there is nothing to choose: the Commit's own
 /// application fails on a proposal by value (and costs no scratch copy).
-fn first_tree_conflict(
+fn tree_conflicts(
     tree: &RatchetTree,
     changes: TreeChanges<'_, '_>,
     cached: usize,
-) -> Option<(usize, GroupError)> {
+) -> Vec<(usize, GroupError)> {
     let any_cached = changes.updates.iter().any(|(i, _, _)| *i < cached)
         || changes.removes.iter().any(|(i, _)| *i < cached)
         || changes.adds.iter().any(|(i, _)| *i < cached);
     if !any_cached {
-        return None;
+        return Vec::new();
     }
+    let mut conflicts = Vec::new();
     let mut diff = tree.diff();
     let mut steps = TreeSteps::new(&mut diff);
     let mut changed: Vec<(usize, LeafIndex)> = Vec::new();
     for &(i, leaf, node) in changes.updates {
         let before = steps.support_changed.len();
         if let Err(e) = steps.update(leaf, node) {
-            return Some((i, e));
+            conflicts.push((i, e));
+            return conflicts;
         }
         if steps.support_changed.len() > before {
             changed.push((i, leaf));
@@ -182,19 +190,22 @@ fn first_tree_conflict(
     }
     for &(i, leaf) in changes.removes {
         if let Err(e) = steps.remove(leaf) {
-            return Some((i, e));
+            conflicts.push((i, e));
+            return conflicts;
         }
     }
     for &(i, key_package) in changes.adds {
         match steps.add(key_package) {
             Ok(leaf) => changed.push((i, leaf)),
-            Err(e) => return Some((i, e)),
+            Err(e) => conflicts.push((i, e)),
         }
     }
     drop(steps);
     if changed.is_empty() {
-        return None;
+        return conflicts;
     }
+    // Ours by value first, so that they win over cached changes.
+    changed.sort_by_key(|(i, _)| *i < cached);
     let changed_leaves: HashSet<LeafIndex> = changed.iter().map(|(_, l)| *l).collect();
     let mut support = CredentialSupport::new(
         (0..diff.leaf_count())
@@ -208,11 +219,13 @@ fn first_tree_conflict(
             .collect(),
     );
     for (i, leaf) in changed {
-        let node = diff.leaf(leaf)?;
-        if let Err(e) = support.check(leaf.get(), node) {
-            return Some((i, e));
+        let Some(node) = diff.leaf(leaf) else {
+            continue;
+        };
+        match support.check(leaf.get(), node) {
+            Ok(()) => support.insert(leaf.get(), node),
+            Err(e) => conflicts.push((i, e)),
         }
-        support.insert(leaf.get(), node);
     }
-    None
+    conflicts
 }

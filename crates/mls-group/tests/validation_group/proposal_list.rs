@@ -196,7 +196,7 @@ fn v12_2_09_two_adds_sharing_keys() {
 
 /// A new client's KeyPackage whose leaf encryption key is `leaf`'s.
 fn key_package_reusing_the_key_of(w: &World, leaf: u32) -> KeyPackage {
-    let other = bundle(w.cs.as_ref(), "y");
+    let other = bundle(w.cs.as_ref(), &format!("reusing {leaf}"));
     let signer = other.signer().expect("an in-memory key");
     let mut kp = other.key_package().clone();
     kp.leaf_node.encryption_key = leaf_of(&w.members[0], leaf).encryption_key;
@@ -503,20 +503,33 @@ fn v13_5_own_capabilities_hold_no_grease() {
 #[test]
 fn v12_2_17_a_cached_add_reusing_a_members_encryption_key_is_left_out() {
     let mut w = World::new(95, 3);
-    let kp = key_package_reusing_the_key_of(&w, 2);
-    let m = w.forge(1, FramedContentBody::Proposal(add(&kp)));
-    w.deliver_proposal(1, &m);
+    // Two such Adds from member 1 (of leaf 2's key and of leaf 0's), and a
+    // valid one from member 2.
+    for kp in [
+        key_package_reusing_the_key_of(&w, 2),
+        key_package_reusing_the_key_of(&w, 0),
+    ] {
+        let m = w.forge(1, FramedContentBody::Proposal(add(&kp)));
+        w.deliver_proposal(1, &m);
+    }
+    let valid = bundle(w.cs.as_ref(), "z").key_package().clone();
+    let m = w.members[2].propose().add(valid).unwrap();
+    w.deliver_proposal(2, &m);
     let out = w.members[0].commit_builder().build().unwrap();
-    let reason = only_omitted(&out);
-    assert!(
-        matches!(
-            reason,
-            GroupError::Rejected(Rejection::Commit(CommitError::InvalidTree(
-                TreeKemError::DuplicateEncryptionKey { .. }
-            )))
-        ),
-        "{reason}"
-    );
+    assert_eq!(out.omitted.len(), 2, "{:?}", out.omitted);
+    for omitted in &out.omitted {
+        assert!(
+            matches!(
+                omitted.reason.as_ref(),
+                GroupError::Rejected(Rejection::Commit(CommitError::InvalidTree(
+                    TreeKemError::DuplicateEncryptionKey { .. }
+                )))
+            ),
+            "{}",
+            omitted.reason
+        );
+    }
+    assert_eq!(out.info.added.len(), 1);
     w.deliver_commit(0, &out.commit);
-    assert_eq!(w.members[2].member_count(), 3);
+    assert_eq!(w.members[2].member_count(), 4);
 }
