@@ -709,3 +709,63 @@ fn v12_4_3_2_05_path_leaf_signed_for_another_leaf_index() {
         "{err:?}"
     );
 }
+
+/// A validator that accepts every credential (a joiner of a private type).
+struct AcceptAll;
+
+impl CredentialValidator for AcceptAll {
+    fn accept(&self, _: &Credential, _: &[u8]) -> bool {
+        true
+    }
+}
+
+/// V-7.3-06 on the joiner's side: an external joiner whose credential type
+/// a member does not support is refused by its own builder, with the error
+/// the members would reject its Commit with, before anything is sent.
+#[test]
+fn v7_3_06_an_external_joiner_of_an_unsupported_credential_type_is_refused() {
+    let (cs, alice, _bob) = two_members(47);
+    let info = alice.export_group_info(true).expect("group info");
+    let mut capabilities = mls_group::key_package::KeyPackageBuilder::new()
+        .build(
+            cs.as_ref(),
+            Credential::basic("probe"),
+            &signer(cs.as_ref()),
+        )
+        .expect("KeyPackage")
+        .key_package()
+        .leaf_node
+        .capabilities
+        .clone();
+    capabilities
+        .credentials
+        .push(mls_codec::CredentialType(0xff90));
+    let err = Group::external_commit_builder(
+        cs.clone(),
+        &info,
+        Credential::Unknown {
+            credential_type: 0xff90,
+            data: VLBytes::new(b"custom".to_vec()),
+        },
+        Arc::new(signer(cs.as_ref())),
+    )
+    .config(GroupConfig {
+        credential_validator: Arc::new(AcceptAll),
+        ..GroupConfig::default()
+    })
+    .leaf(mls_group::key_package::KeyPackageBuilder::new().capabilities(capabilities))
+    .build()
+    .expect_err("refused");
+    assert!(
+        matches!(
+            err,
+            GroupError::Rejected(Rejection::Proposal(
+                mls_group::ProposalError::CredentialTypeUnsupportedByMember {
+                    credential_type: 0xff90,
+                    ..
+                }
+            ))
+        ),
+        "{err}"
+    );
+}

@@ -224,6 +224,9 @@ impl<'a> ExternalCommitBuilder<'a> {
         // §12.4.3.2: the leftmost blank leaf, then the path from it (the
         // step a member's Commit takes too, §12.4.1).
         let me = diff.add_leaf(template.clone())?;
+        // §7.3 (V-7.3-06/07): the members' check of our leaf
+        // (commit::external), before anything is encrypted or signed.
+        crate::proposals::check_credential_support(&diff, &[me])?;
         let mut context = old_context.clone();
         context.epoch = context
             .epoch
