@@ -22,7 +22,7 @@ use mls_group::{
 use tracing::{info_span, warn};
 
 use crate::error::{ClientError, Result};
-use crate::join;
+use crate::external;
 use crate::persist;
 use crate::psk::StorePsks;
 use crate::shared::Core;
@@ -282,7 +282,7 @@ impl ClientGroup {
     ) -> Result<ExternalCommitOutput> {
         let _span = info_span!("mls.client.resync", epoch = self.group.epoch()).entered();
         self.fresh()?;
-        let context = &join::group_info_of(group_info)?.group_context;
+        let context = &external::group_info_of(group_info)?.group_context;
         if context.group_id.as_slice() != self.group.group_id() {
             return Err(ClientError::ResyncGroupInfo(
                 "the GroupInfo is of another group",
@@ -296,9 +296,10 @@ impl ClientGroup {
                 "the GroupInfo is of an older epoch than the one held",
             ));
         }
-        let (group, output) = join::external_commit_builder(&self.core, group_info, ratchet_tree)?
-            .remove_prior_leaf(self.group.own_leaf())
-            .build()?;
+        let (group, output) =
+            external::external_commit_builder(&self.core, group_info, ratchet_tree)?
+                .remove_prior_leaf(self.group.own_leaf())
+                .build()?;
         self.group = group;
         self.cursor = self.cursor.replacing();
         self.persist(SideEffects::default())?;

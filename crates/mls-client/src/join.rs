@@ -5,17 +5,16 @@
 use std::collections::HashSet;
 use std::sync::atomic::Ordering;
 
-use mls_codec::{GroupInfo, MlsMessage, RatchetTree, WireFormat};
-use mls_crypto::CipherSuite;
-use mls_group::key_package::{KeyPackageBuilder, KeyPackageBundle};
-use mls_group::{ExternalCommitBuilder, ExternalCommitOutput, Group, JoinOptions, SideEffects};
+use mls_codec::{MlsMessage, RatchetTree, WireFormat};
+use mls_group::key_package::KeyPackageBundle;
+use mls_group::{ExternalCommitOutput, Group, JoinOptions, SideEffects};
 use tracing::info_span;
 
 use crate::client::Client;
 use crate::error::{ClientError, Result};
+use crate::external;
 use crate::handle::ClientGroup;
 use crate::psk::StorePsks;
-use crate::shared::Core;
 
 impl Client {
     /// Join from a Welcome message: the KeyPackage is the first stored one
@@ -119,49 +118,8 @@ impl Client {
     ) -> Result<(ClientGroup, ExternalCommitOutput)> {
         let _span = info_span!("mls.client.join_external").entered();
         let (group, output) =
-            external_commit_builder(&self.core, group_info, ratchet_tree)?.build()?;
+            external::external_commit_builder(&self.core, group_info, ratchet_tree)?.build()?;
         let handle = self.store_new(group, SideEffects::default())?;
         Ok((handle, output))
     }
-}
-
-/// The GroupInfo of `message`, or the error for another wire format.
-pub(crate) fn group_info_of(message: &MlsMessage) -> Result<&GroupInfo> {
-    message
-        .as_group_info()
-        .ok_or(ClientError::UnexpectedWireFormat {
-            expected: WireFormat::GROUP_INFO,
-            actual: message.wire_format(),
-        })
-}
-
-/// An external Commit from `group_info` with the client's identity,
-/// configuration and clock: [`Client::join_external`] builds it as it is,
-/// [`ClientGroup::resync`] with the old leaf's removal.
-pub(crate) fn external_commit_builder<'a>(
-    core: &Core,
-    group_info: &'a MlsMessage,
-    ratchet_tree: Option<RatchetTree>,
-) -> Result<ExternalCommitBuilder<'a>> {
-    let info = group_info_of(group_info)?;
-    let suite = CipherSuite::from_id(info.group_context.cipher_suite.0)?;
-    let cs = core
-        .provider
-        .cipher_suite_provider(suite)
-        .ok_or(ClientError::UnsupportedCipherSuite(suite))?;
-    if core.signer.signature_scheme() != suite.signature() {
-        return Err(ClientError::SignerSuiteMismatch(suite));
-    }
-    let mut builder = Group::external_commit_builder(
-        cs,
-        group_info,
-        core.credential.clone(),
-        core.signer.clone(),
-    )
-    .config(core.config.clone())
-    .leaf(KeyPackageBuilder::new().clock(core.config.clock.clone()));
-    if let Some(tree) = ratchet_tree {
-        builder = builder.ratchet_tree(tree);
-    }
-    Ok(builder)
 }

@@ -68,6 +68,7 @@ mod builder;
 mod client;
 mod entropy;
 mod error;
+mod external;
 mod handle;
 mod join;
 mod key_packages;

@@ -6,6 +6,7 @@ mod apply;
 mod cache;
 mod check;
 mod context;
+mod credential_support;
 mod custom;
 mod policy;
 mod select;
@@ -13,8 +14,7 @@ mod select;
 pub use crate::proposal_sender::ProposalSender;
 pub(crate) use apply::{
     AppliedProposals, ApplyContext, ProposalSource, apply_plan, apply_proposals,
-    check_credential_support, check_tree_credential_support, check_tree_supports_group,
-    credential_support_changes, leaf_supports,
+    check_tree_supports_group, leaf_supports,
 };
 pub use cache::ProposalRef;
 pub(crate) use cache::{CachedProposal, ProposalCache};
@@ -22,6 +22,9 @@ pub(crate) use check::{
     check_external_senders, check_group_context_extensions, check_list_structure,
     check_psk_proposal, check_reinit_proposal, check_remove_target, check_update_target,
     verify_proposal,
+};
+pub(crate) use credential_support::{
+    check_credential_support, check_tree_credential_support, credential_support_changes,
 };
 pub(crate) use custom::{check_custom_proposal, committed_custom};
 pub use policy::ProposalPolicy;

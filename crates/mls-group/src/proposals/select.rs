@@ -1,7 +1,8 @@
 //! The committer's choice of a Commit's proposals (RFC 9420 §12.2; issue
-//! 10 item 6, issue 15 item 3): the receiver's checker ([`super::check`])
-//! run over the cached proposals and ours by value, leaving out the cached
-//! ones that fail and reporting them.
+//! 10 item 6, issue 15 item 3): the receiver's checkers run over the cached
+//! proposals and ours by value (the list rules of [`super::check`], then
+//! the tree steps of §12.3 on a scratch tree), leaving out the cached ones
+//! that fail and reporting them.
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -9,10 +10,11 @@ use std::sync::Arc;
 use mls_codec::{Proposal, ProposalOrRef, VLBytes};
 use mls_treekem::{LeafIndex, RatchetTree, TreeView};
 
-use super::apply::{CredentialSupport, TreeSteps};
+use super::apply::TreeSteps;
 use super::cache::{CachedProposal, ProposalRef};
 use super::check::{ListChecker, ListPlan, TreeChanges, Verifier, admission_rank};
 use super::context::{ApplyContext, ProposalSource};
+use super::credential_support::CredentialSupport;
 use crate::proposal_sender::ProposalSender;
 use crate::{FramingError, GroupError, Result};
 
