@@ -224,3 +224,78 @@ fn the_entropy_pool_lives_in_the_file_without_its_old_values_and_damage_is_refus
         "{e}"
     );
 }
+
+/// `ClientGroup::resync` on a file (RFC 9420 §12.4.3.2): Bob misses ten Adds
+/// (the tree grows past one stored part of 16 nodes) and a self-update, then
+/// rejoins from a GroupInfo; the one write replaces his tree parts and past
+/// epochs, and after a restart his client follows the group.
+#[test]
+fn a_client_on_a_file_resyncs_a_group_it_fell_behind_in() {
+    let (alice_db, bob_db) = (TempDb::new("resync-alice"), TempDb::new("resync-bob"));
+    let alice = client_on_file(
+        "alice",
+        generate_signer(DEFAULT_CIPHER_SUITE).unwrap(),
+        &alice_db,
+    );
+    let bob_key = generate_signer(DEFAULT_CIPHER_SUITE).unwrap();
+    let bob = client_on_file("bob", bob_key.clone(), &bob_db);
+    let mut a = alice.create_group().unwrap();
+    let kp = bob.new_key_package().unwrap();
+    let out = a.commit(|c| c.add_member(kp)).unwrap();
+    a.merge_pending_commit().unwrap();
+    let mut b = bob.join(&out.welcome.unwrap()).unwrap();
+    let update = a.self_update().unwrap();
+    a.merge_pending_commit().unwrap();
+    b.receive(&update.commit).unwrap();
+
+    let others: Vec<Client> = (0..10)
+        .map(|i| {
+            Client::builder()
+                .identity(
+                    Credential::basic(format!("m{i}")),
+                    generate_signer(DEFAULT_CIPHER_SUITE).unwrap(),
+                )
+                .store(mls_group::storage::InMemoryStore::new())
+                .build()
+                .unwrap()
+        })
+        .collect();
+    for other in &others {
+        let kp = other.new_key_package().unwrap();
+        a.commit(|c| c.add_member(kp)).unwrap();
+        a.merge_pending_commit().unwrap();
+    }
+    a.self_update().unwrap();
+    a.merge_pending_commit().unwrap();
+    assert!(b.epoch() + 10 < a.epoch());
+
+    let info = a.group().export_group_info(true).unwrap();
+    let out = b.resync(&info, None).unwrap();
+    a.receive(&out.commit).unwrap();
+    assert_eq!(
+        a.group().epoch_authenticator(),
+        b.group().epoch_authenticator()
+    );
+    assert_eq!(a.group().member_count(), 12);
+
+    drop(b);
+    drop(bob);
+    let bob = client_on_file("bob", bob_key, &bob_db);
+    let mut b = bob.group(a.group_id()).unwrap().expect("stored");
+    assert_eq!(
+        a.group().epoch_authenticator(),
+        b.group().epoch_authenticator()
+    );
+    let m = a.encrypt_application_message(b"rejoined", b"").unwrap();
+    let Received::Application(got) = b.receive(&m).unwrap() else {
+        panic!("application data expected");
+    };
+    assert_eq!(got.data, b"rejoined");
+    let update = b.self_update().unwrap();
+    b.merge_pending_commit().unwrap();
+    a.receive(&update.commit).unwrap();
+    assert_eq!(
+        a.group().epoch_authenticator(),
+        b.group().epoch_authenticator()
+    );
+}
