@@ -296,19 +296,25 @@ impl Run<'_> {
         };
         self.deliver_commit(committer, &out);
         if let (Some(joiner), Some(welcome)) = (joiner, &out.welcome) {
-            let encrypt = self.members[0].config().encrypt_handshake;
-            let (mut group, _) = Group::join(
-                fast_crypto::provider(),
-                welcome,
-                joiner,
-                fixture::config(),
-                JoinOptions::default(),
-            )
-            .expect("join");
-            group.set_encrypt_handshake(encrypt);
-            self.members.push(group);
-            self.check_agreement();
+            self.join(welcome, joiner);
         }
+    }
+
+    /// `joiner` joins from `welcome` in the others' handshake mode, and
+    /// agrees with them.
+    fn join(&mut self, welcome: &MlsMessage, joiner: &KeyPackageBundle) {
+        let encrypt = self.members[0].config().encrypt_handshake;
+        let (mut group, _) = Group::join(
+            fast_crypto::provider(),
+            welcome,
+            joiner,
+            fixture::config(),
+            JoinOptions::default(),
+        )
+        .expect("join");
+        group.set_encrypt_handshake(encrypt);
+        self.members.push(group);
+        self.check_agreement();
     }
 
     fn step(&mut self, input: &mut Input<'_>) {
@@ -351,18 +357,7 @@ impl Run<'_> {
                     .expect("Add Commit");
                 self.deliver_commit(sender, &out);
                 let welcome = out.welcome.as_ref().expect("an Add has a Welcome");
-                let encrypt = self.members[0].config().encrypt_handshake;
-                let (mut group, _) = Group::join(
-                    fast_crypto::provider(),
-                    welcome,
-                    joiner,
-                    fixture::config(),
-                    JoinOptions::default(),
-                )
-                .expect("join");
-                group.set_encrypt_handshake(encrypt);
-                self.members.push(group);
-                self.check_agreement();
+                self.join(welcome, joiner);
             }
             3 => {
                 if n <= 2 {
