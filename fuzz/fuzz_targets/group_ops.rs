@@ -171,10 +171,12 @@ impl Run<'_> {
                 Err(e) => panic!("member {i} rejected a genuine Commit: {e}"),
             }
         }
-        let active: Vec<bool> = self.members.iter().map(Group::is_active).collect();
-        let sender = sender - active[..sender].iter().filter(|a| !**a).count();
-        let mut keep = active.into_iter();
-        self.members.retain(|_| keep.next().unwrap_or(true));
+        let sender = sender
+            - self.members[..sender]
+                .iter()
+                .filter(|m| !m.is_active())
+                .count();
+        self.members.retain(Group::is_active);
         self.last = Some((sender, out.commit.clone()));
         self.check_agreement();
     }

@@ -68,8 +68,11 @@ pub(crate) fn apply_plan(diff: &mut TreeDiff<'_>, plan: ListPlan<'_>) -> Result<
     out.extensions = extensions.map(std::borrow::Cow::into_owned);
     let mut steps = TreeSteps::new(diff);
     // §12.3 step 2: Updates.
+    let mut support_changed = Vec::new();
     for (leaf, node) in &updates {
-        steps.update(*leaf, node)?;
+        if steps.update(*leaf, node)? {
+            support_changed.push(*leaf);
+        }
         out.updated.push(*leaf);
     }
     // §12.3 step 3: Removes.
@@ -85,8 +88,7 @@ pub(crate) fn apply_plan(diff: &mut TreeDiff<'_>, plan: ListPlan<'_>) -> Result<
     // §7.3 (V-7.3-06/07, V-13.3-01): every new leaf, every updated leaf
     // whose credential support changed, and every other member support
     // each other's credential types.
-    let changed: Vec<LeafIndex> = steps
-        .support_changed
+    let changed: Vec<LeafIndex> = support_changed
         .into_iter()
         .chain(out.added.iter().map(|(l, _)| *l))
         .collect();
@@ -102,8 +104,6 @@ pub(crate) struct TreeSteps<'d, 't> {
     diff: &'d mut TreeDiff<'t>,
     /// The encryption keys this Commit's Updates and Adds set, by node.
     changed_keys: HashMap<Vec<u8>, u32>,
-    /// The updated leaves whose credential support changed.
-    pub support_changed: Vec<LeafIndex>,
 }
 
 impl<'d, 't> TreeSteps<'d, 't> {
@@ -111,12 +111,13 @@ impl<'d, 't> TreeSteps<'d, 't> {
         TreeSteps {
             diff,
             changed_keys: HashMap::new(),
-            support_changed: Vec::new(),
         }
     }
 
-    /// An Update of `leaf` to `node`, its keys unique in the tree (V-7.3-17).
-    pub(crate) fn update(&mut self, leaf: LeafIndex, node: &LeafNode) -> Result<()> {
+    /// An Update of `leaf` to `node`, its keys unique in the tree
+    /// (V-7.3-17); whether it changes the leaf's credential support (then
+    /// V-7.3-06/07 must be checked for it).
+    pub(crate) fn update(&mut self, leaf: LeafIndex, node: &LeafNode) -> Result<bool> {
         let support_changes = self
             .diff
             .leaf(leaf)
@@ -126,12 +127,9 @@ impl<'d, 't> TreeSteps<'d, 't> {
             .map_err(ProposalError::UpdateLeafInvalid)?;
         check_leaf_keys_unique(&*self.diff, leaf, node, &[])
             .map_err(ProposalError::UpdateLeafInvalid)?;
-        if support_changes {
-            self.support_changed.push(leaf);
-        }
         self.changed_keys
             .insert(node.encryption_key.as_slice().to_vec(), leaf.node().get());
-        Ok(())
+        Ok(support_changes)
     }
 
     /// A Remove of `leaf`; its old leaf.

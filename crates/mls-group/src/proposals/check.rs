@@ -438,7 +438,6 @@ impl<'a, 't> ListChecker<'a, 't> {
         }
     }
 
-    /// The admitted proposals, each kind in list order.
     /// The tree changes admitted so far, in admission order: Removes,
     /// Updates and Adds, each with its index in the list.
     pub(crate) fn tree_changes(&self) -> TreeChanges<'_, 'a> {
@@ -449,6 +448,7 @@ impl<'a, 't> ListChecker<'a, 't> {
         }
     }
 
+    /// The admitted proposals, each kind in list order.
     pub(crate) fn finish(mut self) -> ListPlan<'a> {
         self.removes.sort_by_key(|(i, _)| *i);
         self.updates.sort_by_key(|(i, _, _)| *i);

@@ -13,14 +13,24 @@ use crate::{ProposalError, Result};
 
 /// RFC 9420 §7.3 for every leaf of a tree received whole (§12.4.3.1:
 /// "for each non-empty leaf node, validate the LeafNode"): every member
-/// uses a credential type all the others support (V-7.3-06, V-7.3-07), in
-/// the one pass of [`check_credential_support`], O(N × types in use).
+/// uses a credential type all the others support (V-7.3-06, V-7.3-07):
+/// one [`CredentialSupport`] over the members, each checked against it,
+/// O(N × types in use).
 pub(crate) fn check_tree_credential_support<V: TreeView + ?Sized>(tree: &V) -> Result<()> {
-    let leaves: Vec<LeafIndex> = (0..tree.leaf_count())
-        .filter_map(|i| LeafIndex::new(i).ok())
-        .filter(|&l| tree.leaf(l).is_some())
-        .collect();
-    check_credential_support(tree, &leaves)
+    let all: Vec<(u32, &LeafNode)> = members(tree).collect();
+    let mut support = CredentialSupport::new(all.clone());
+    for (leaf, node) in all {
+        support.check(leaf, node)?;
+    }
+    Ok(())
+}
+
+/// The non-blank leaves of `tree`: (leaf index, leaf).
+pub(crate) fn members<V: TreeView + ?Sized>(tree: &V) -> impl Iterator<Item = (u32, &LeafNode)> {
+    (0..tree.leaf_count()).filter_map(|i| {
+        let l = LeafIndex::new(i).ok()?;
+        tree.leaf(l).map(|n| (i, n))
+    })
 }
 
 /// Whether `new` replacing `old` in a tree can change the outcome of
@@ -46,14 +56,7 @@ pub(crate) fn check_credential_support<V: TreeView + ?Sized>(
     if changed.is_empty() {
         return Ok(());
     }
-    let mut support = CredentialSupport::new(
-        (0..tree.leaf_count())
-            .filter_map(|i| {
-                let l = LeafIndex::new(i).ok()?;
-                tree.leaf(l).map(|n| (i, n))
-            })
-            .collect(),
-    );
+    let mut support = CredentialSupport::new(members(tree).collect());
     for &leaf in changed {
         if let Some(node) = tree.leaf(leaf) {
             support.check(leaf.get(), node)?;

@@ -14,7 +14,7 @@ use super::apply::TreeSteps;
 use super::cache::{CachedProposal, ProposalRef};
 use super::check::{ListChecker, ListPlan, TreeChanges, Verifier, admission_rank};
 use super::context::{ApplyContext, ProposalSource};
-use super::credential_support::CredentialSupport;
+use super::credential_support::{CredentialSupport, members};
 use crate::proposal_sender::ProposalSender;
 use crate::{FramingError, GroupError, Result};
 
@@ -181,13 +181,13 @@ fn tree_conflicts(
     let mut steps = TreeSteps::new(&mut diff);
     let mut changed: Vec<(usize, LeafIndex)> = Vec::new();
     for &(i, leaf, node) in changes.updates {
-        let before = steps.support_changed.len();
-        if let Err(e) = steps.update(leaf, node) {
-            conflicts.push((i, e));
-            return conflicts;
-        }
-        if steps.support_changed.len() > before {
-            changed.push((i, leaf));
+        match steps.update(leaf, node) {
+            Ok(true) => changed.push((i, leaf)),
+            Ok(false) => {}
+            Err(e) => {
+                conflicts.push((i, e));
+                return conflicts;
+            }
         }
     }
     for &(i, leaf) in changes.removes {
@@ -208,16 +208,10 @@ fn tree_conflicts(
     }
     // Ours by value first, so that they win over cached changes.
     changed.sort_by_key(|(i, _)| *i < cached);
-    let changed_leaves: HashSet<LeafIndex> = changed.iter().map(|(_, l)| *l).collect();
+    let changed_leaves: HashSet<u32> = changed.iter().map(|(_, l)| l.get()).collect();
     let mut support = CredentialSupport::new(
-        (0..diff.leaf_count())
-            .filter_map(|i| {
-                let l = LeafIndex::new(i).ok()?;
-                if changed_leaves.contains(&l) {
-                    return None;
-                }
-                diff.leaf(l).map(|n| (i, n))
-            })
+        members(&diff)
+            .filter(|(i, _)| !changed_leaves.contains(i))
             .collect(),
     );
     for (i, leaf) in changed {
