@@ -37,6 +37,9 @@ use std::process::ExitCode;
 use cli::{Command, ConformanceArgs, USAGE};
 
 fn main() -> ExitCode {
+    if let Some(code) = fuzz::wrap_rustc() {
+        return code;
+    }
     match cli::parse(std::env::args().skip(1)) {
         Ok(Command::Help) => {
             print!(
