@@ -40,8 +40,20 @@ pub const TARGETS: &[&str] = &[
     "group_ops",
 ];
 
-/// `--cfg fuzzing`, for every crate of the build.
-const RUSTFLAGS: &[&str] = &["--cfg", "fuzzing"];
+/// `RUSTFLAGS` of the fuzz build, for every crate: `--cfg fuzzing`, and a
+/// digest of [`COVERAGE_FLAGS`] as a second `--cfg`, because cargo does not
+/// see the flags [`wrap_rustc`] adds and would otherwise keep binaries
+/// built with other instrumentation.
+fn rustflags() -> String {
+    // FNV-1a: a change detector, not a security digest.
+    let digest = COVERAGE_FLAGS
+        .join(" ")
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+        });
+    format!("--cfg fuzzing --cfg mls_fuzz_coverage=\"{digest:016x}\"")
+}
 
 /// The coverage instrumentation, for this repository's crates only
 /// ([`wrap_rustc`]); cargo-fuzz's set for `--sanitizer none` without
@@ -244,7 +256,7 @@ fn build(root: &Path, targets: &[&str]) -> Result<PathBuf, String> {
         .args(["build", "--release", "--locked", "--target", &triple])
         .arg("--target-dir")
         .arg(&target_dir)
-        .env("RUSTFLAGS", RUSTFLAGS.join(" "))
+        .env("RUSTFLAGS", rustflags())
         .env(
             "RUSTC_WRAPPER",
             std::env::current_exe().map_err(|e| format!("xtask: {e}"))?,
