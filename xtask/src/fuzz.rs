@@ -11,10 +11,12 @@
 //!   the build's `RUSTC_WRAPPER`, [`wrap_rustc`]): the comparison hooks and
 //!   counters of the registry crates (big-integer and field arithmetic,
 //!   hashing) took about half of every execution and guide nothing we test;
-//! - no `-sanitizer-coverage-trace-compares`: the comparison hooks that were
-//!   left still cost 40% of the time, while the values they would let
-//!   libFuzzer guess (tags, lengths, suites) are already in the seeds drawn
-//!   from the official vectors and generated groups.
+//! - no `-sanitizer-coverage-trace-compares` unless `--trace-compares` asks
+//!   for it: the comparison hooks that were left still cost 40% of the time
+//!   of `group_ops`, while the values they let libFuzzer guess (tags,
+//!   lengths, suites) are mostly in the seeds drawn from the official vectors
+//!   and generated groups. They found `group_from_bytes`'s one bug, so the
+//!   cheap decoder targets' campaigns want them.
 //!
 //! The targets link libFuzzer through `libfuzzer-sys`. Everything lives under
 //! `target/fuzz/`: the build, the seed corpora (regenerated every run by
@@ -41,12 +43,12 @@ pub const TARGETS: &[&str] = &[
 ];
 
 /// `RUSTFLAGS` of the fuzz build, for every crate: `--cfg fuzzing`, and a
-/// digest of [`COVERAGE_FLAGS`] as a second `--cfg`, because cargo does not
-/// see the flags [`wrap_rustc`] adds and would otherwise keep binaries
+/// digest of the [`coverage_flags`] as a second `--cfg`, because cargo does
+/// not see the flags [`wrap_rustc`] adds and would otherwise keep binaries
 /// built with other instrumentation.
-fn rustflags() -> String {
+fn rustflags(trace_compares: bool) -> String {
     // FNV-1a: a change detector, not a security digest.
-    let digest = COVERAGE_FLAGS
+    let digest = coverage_flags(trace_compares)
         .join(" ")
         .bytes()
         .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
@@ -56,22 +58,31 @@ fn rustflags() -> String {
 }
 
 /// The coverage instrumentation, for this repository's crates only
-/// ([`wrap_rustc`]); cargo-fuzz's set for `--sanitizer none` without
-/// `-sanitizer-coverage-trace-compares` (see the module docs).
-const COVERAGE_FLAGS: &[&str] = &[
-    "-Cpasses=sancov-module",
-    "-Cllvm-args=-sanitizer-coverage-level=4",
-    "-Cllvm-args=-sanitizer-coverage-inline-8bit-counters",
-    "-Cllvm-args=-sanitizer-coverage-pc-table",
-    "-Cllvm-args=-sanitizer-coverage-stack-depth",
-];
+/// ([`wrap_rustc`]): cargo-fuzz's set for `--sanitizer none`, with
+/// `-sanitizer-coverage-trace-compares` only when asked (module docs).
+fn coverage_flags(trace_compares: bool) -> Vec<&'static str> {
+    let mut flags = vec![
+        "-Cpasses=sancov-module",
+        "-Cllvm-args=-sanitizer-coverage-level=4",
+        "-Cllvm-args=-sanitizer-coverage-inline-8bit-counters",
+        "-Cllvm-args=-sanitizer-coverage-pc-table",
+        "-Cllvm-args=-sanitizer-coverage-stack-depth",
+    ];
+    if trace_compares {
+        flags.push("-Cllvm-args=-sanitizer-coverage-trace-compares");
+    }
+    flags
+}
 
 /// Set (to the repository root) when cargo runs this binary as its
 /// `RUSTC_WRAPPER` for the fuzz build.
 const WRAPPER_ROOT: &str = "MLS_XTASK_FUZZ_ROOT";
 
+/// Set (to `1`) beside [`WRAPPER_ROOT`] for a build with `--trace-compares`.
+const WRAPPER_TRACE_COMPARES: &str = "MLS_XTASK_FUZZ_TRACE_COMPARES";
+
 /// When cargo runs this binary as the fuzz build's `RUSTC_WRAPPER`
-/// (`xtask <rustc> <args>`): run rustc, adding [`COVERAGE_FLAGS`] when the
+/// (`xtask <rustc> <args>`): run rustc, adding the [`coverage_flags`] when the
 /// crate being compiled lives in the repository (cargo names its manifest
 /// directory). `None` when this is an ordinary `cargo xtask` run.
 pub fn wrap_rustc() -> Option<ExitCode> {
@@ -83,7 +94,8 @@ pub fn wrap_rustc() -> Option<ExitCode> {
     let mut cmd = Command::new(rustc);
     cmd.args(args);
     if ours {
-        cmd.args(COVERAGE_FLAGS);
+        let trace_compares = std::env::var_os(WRAPPER_TRACE_COMPARES).is_some_and(|v| v == "1");
+        cmd.args(coverage_flags(trace_compares));
     }
     Some(match cmd.status() {
         Ok(status) if status.success() => ExitCode::SUCCESS,
@@ -108,6 +120,8 @@ pub struct FuzzArgs {
     pub seeds_only: bool,
     /// `--workers N`: libFuzzer processes per target on its one corpus.
     pub workers: u32,
+    /// `--trace-compares`: build with comparison tracing (module docs).
+    pub trace_compares: bool,
 }
 
 impl Default for FuzzArgs {
@@ -118,13 +132,15 @@ impl Default for FuzzArgs {
             runs: None,
             seeds_only: false,
             workers: 1,
+            trace_compares: false,
         }
     }
 }
 
 /// Usage text of `fuzz`.
 pub const USAGE: &str = "\
-  fuzz [--target T]... [--time S] [--runs N] [--workers W] [--seeds-only]
+  fuzz [--target T]... [--time S] [--runs N] [--workers W] [--trace-compares]
+       [--seeds-only]
       Build the libFuzzer targets of fuzz/ (stable toolchain, no sanitizer)
       and run each for S seconds (default 10) from seed corpora generated
       from test-vectors/ and from generated groups; print executions and
@@ -132,8 +148,10 @@ pub const USAGE: &str = "\
       target/fuzz/artifacts/T/). --runs N stops a target after N executions
       if that comes first. --workers W runs W processes per target on its
       shared corpus (each reloads what the others add) and splits --runs
-      between them; the executions printed are their sum. --seeds-only
-      writes the seeds and stops.
+      between them; the executions printed are their sum. --trace-compares
+      builds with comparison tracing (slower per execution; it lets
+      libFuzzer guess the values compared). --seeds-only writes the seeds
+      and stops.
       Run long campaigns under `nice -n 19` (docs/fuzzing.md).
 ";
 
@@ -174,6 +192,7 @@ pub fn parse(mut args: impl Iterator<Item = String>) -> Result<FuzzArgs, String>
                 ))?;
             }
             "--seeds-only" => out.seeds_only = true,
+            "--trace-compares" => out.trace_compares = true,
             other => return Err(format!("fuzz: unknown option `{other}`")),
         }
     }
@@ -248,7 +267,7 @@ fn host_triple() -> Result<String, String> {
 }
 
 /// Build the chosen targets; returns the directory of the binaries.
-fn build(root: &Path, targets: &[&str]) -> Result<PathBuf, String> {
+fn build(root: &Path, targets: &[&str], trace_compares: bool) -> Result<PathBuf, String> {
     let triple = host_triple()?;
     let target_dir = root.join("target/fuzz");
     let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
@@ -256,12 +275,16 @@ fn build(root: &Path, targets: &[&str]) -> Result<PathBuf, String> {
         .args(["build", "--release", "--locked", "--target", &triple])
         .arg("--target-dir")
         .arg(&target_dir)
-        .env("RUSTFLAGS", rustflags())
+        .env("RUSTFLAGS", rustflags(trace_compares))
         .env(
             "RUSTC_WRAPPER",
             std::env::current_exe().map_err(|e| format!("xtask: {e}"))?,
         )
         .env(WRAPPER_ROOT, root)
+        .env(
+            WRAPPER_TRACE_COMPARES,
+            if trace_compares { "1" } else { "0" },
+        )
         .env("CARGO_INCREMENTAL", "0");
     for t in targets {
         cmd.args(["--bin", t]);
@@ -361,7 +384,7 @@ pub fn run(args: &FuzzArgs, root: &Path) -> ExitCode {
     if args.seeds_only {
         return ExitCode::SUCCESS;
     }
-    let bin = match build(root, &targets) {
+    let bin = match build(root, &targets, args.trace_compares) {
         Ok(bin) => bin,
         Err(e) => {
             eprintln!("error: {e}");
@@ -406,6 +429,7 @@ mod tests {
             runs: Some(1000),
             seeds_only: false,
             workers: 2,
+            trace_compares: true,
         };
         assert_eq!(
             p(&[
@@ -418,7 +442,8 @@ mod tests {
                 "--target",
                 "decode_welcome",
                 "--workers",
-                "2"
+                "2",
+                "--trace-compares"
             ]),
             Ok(want)
         );
@@ -428,6 +453,22 @@ mod tests {
         assert!(p(&["--runs", "x"]).is_err());
         assert!(p(&["--fast"]).is_err());
         assert!(p(&["--workers", "0"]).is_err());
+    }
+
+    #[test]
+    fn the_instrumentation_is_named_in_rustflags() {
+        assert!(
+            !coverage_flags(false)
+                .iter()
+                .any(|f| f.contains("trace-compares"))
+        );
+        assert!(
+            coverage_flags(true)
+                .iter()
+                .any(|f| f.contains("trace-compares"))
+        );
+        assert!(rustflags(false).starts_with("--cfg fuzzing --cfg mls_fuzz_coverage="));
+        assert_ne!(rustflags(false), rustflags(true));
     }
 
     #[test]
