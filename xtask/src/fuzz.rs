@@ -78,13 +78,14 @@ fn coverage_flags(trace_compares: bool) -> Vec<&'static str> {
 /// `RUSTC_WRAPPER` for the fuzz build.
 const WRAPPER_ROOT: &str = "MLS_XTASK_FUZZ_ROOT";
 
-/// Set (to `1`) beside [`WRAPPER_ROOT`] for a build with `--trace-compares`.
-const WRAPPER_TRACE_COMPARES: &str = "MLS_XTASK_FUZZ_TRACE_COMPARES";
+/// Set beside [`WRAPPER_ROOT`] to the [`coverage_flags`] of the build,
+/// space-separated (none contains a space).
+const WRAPPER_FLAGS: &str = "MLS_XTASK_FUZZ_COVERAGE_FLAGS";
 
 /// When cargo runs this binary as the fuzz build's `RUSTC_WRAPPER`
-/// (`xtask <rustc> <args>`): run rustc, adding the [`coverage_flags`] when the
-/// crate being compiled lives in the repository (cargo names its manifest
-/// directory). `None` when this is an ordinary `cargo xtask` run.
+/// (`xtask <rustc> <args>`): run rustc, adding the build's coverage flags
+/// ([`WRAPPER_FLAGS`]) when the crate being compiled lives in the repository
+/// (cargo names its manifest directory). `None` when this is an ordinary `cargo xtask` run.
 pub fn wrap_rustc() -> Option<ExitCode> {
     let root = std::env::var_os(WRAPPER_ROOT)?;
     let mut args = std::env::args_os().skip(1);
@@ -94,8 +95,8 @@ pub fn wrap_rustc() -> Option<ExitCode> {
     let mut cmd = Command::new(rustc);
     cmd.args(args);
     if ours {
-        let trace_compares = std::env::var_os(WRAPPER_TRACE_COMPARES).is_some_and(|v| v == "1");
-        cmd.args(coverage_flags(trace_compares));
+        let flags = std::env::var(WRAPPER_FLAGS).unwrap_or_default();
+        cmd.args(flags.split_whitespace());
     }
     Some(match cmd.status() {
         Ok(status) if status.success() => ExitCode::SUCCESS,
@@ -281,10 +282,7 @@ fn build(root: &Path, targets: &[&str], trace_compares: bool) -> Result<PathBuf,
             std::env::current_exe().map_err(|e| format!("xtask: {e}"))?,
         )
         .env(WRAPPER_ROOT, root)
-        .env(
-            WRAPPER_TRACE_COMPARES,
-            if trace_compares { "1" } else { "0" },
-        )
+        .env(WRAPPER_FLAGS, coverage_flags(trace_compares).join(" "))
         .env("CARGO_INCREMENTAL", "0");
     for t in targets {
         cmd.args(["--bin", t]);
